@@ -1,0 +1,13 @@
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 postgresql-client && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only-not-a-real-secret-key-000000000000 \
+    python manage.py collectstatic --noinput
+RUN useradd --create-home realcities && mkdir -p /app/media && chown realcities /app/media
+USER realcities
+EXPOSE 8000
+CMD ["gunicorn", "realcities.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/realcities
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+# The test suite keeps to its own Redis databases, so a running app and its worker are not disturbed.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
+TEST_RESULT_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test lint worker beat check-deploy
+
+help:
+	@echo "make run   - set up, seed the demo and start the app, a worker and beat on http://127.0.0.1:8000"
+	@echo "make test  - set up and run the whole test suite, browser tests included"
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || "$$(scripts/find_python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+setup: $(VENV)/.installed
+	@scripts/ensure_services.sh
+	@$(PY) scripts/create_db.py
+	$(MANAGE) migrate --noinput
+
+run: setup
+	$(MANAGE) seed_demo
+	@mkdir -p run
+	@echo "Starting a Celery worker and beat (logs in run/)…"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(VENV)/bin/celery -A realcities worker --loglevel=INFO --concurrency=2 > run/worker.log 2>&1 & \
+	  $(VENV)/bin/celery -A realcities beat --loglevel=INFO --schedule=run/celerybeat-schedule > run/beat.log 2>&1 & \
+	  echo ""; \
+	  echo "  REAL Cities is running at http://127.0.0.1:8000/"; \
+	  echo "  Sign in as lead@riverton.example with the password 'demo' (other accounts are listed above)."; \
+	  echo ""; \
+	  $(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed
+	@scripts/ensure_services.sh
+	@scripts/ensure_chromium.sh
+	REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_RESULT_BACKEND=$(TEST_RESULT_URL) \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_RESULT_BACKEND=$(TEST_RESULT_URL) \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

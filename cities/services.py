@@ -1,0 +1,202 @@
+"""Everything that writes tenancy records: invitations, memberships."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import City, Invitation, Membership, Role, User
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _require_lead(*, city: City, user: User) -> None:
+    if not Membership.objects.for_city(city).filter(user=user, role=Role.LEAD).exists():
+        raise PermissionDenied("Only the city's program lead can manage its members.")
+
+
+def invitation_create(*, city: City, email: str, role: str, invited_by: User) -> Invitation:
+    """Invite a person by email to a role in a city; the email goes out from a worker."""
+    _require_lead(city=city, user=invited_by)
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose one of the roles."})
+    if Membership.objects.for_city(city).filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {city.name}."})
+    from .tasks import invitation_send_email
+
+    with transaction.atomic():
+        # A new invitation replaces any earlier one still pending for the same address.
+        Invitation.objects.for_city(city).filter(
+            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            city=city,
+            email=email,
+            role=role,
+            invited_by=invited_by,
+            token_hash=_hash_token(secrets.token_urlsafe(32)),
+            expires_at=timezone.now() + settings.INVITATION_TTL,
+        )
+        invitation_send_email.delay_on_commit(invitation.pk)
+    return invitation
+
+
+def invitation_send(*, invitation: Invitation) -> None:
+    """Give the invitation a fresh secret link and email it. Only the link's hash is kept."""
+    if not invitation.is_pending:
+        return
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _hash_token(token)
+    invitation.save(update_fields=["token_hash"])
+    context = {
+        "invitation": invitation,
+        "link": settings.SITE_URL + reverse("cities:invitation_accept", args=[token]),
+        "inviter": invitation.invited_by.display_name if invitation.invited_by else "The program lead",
+    }
+    send_mail(
+        subject=f"You are invited to {invitation.city.name} on REAL Cities",
+        message=render_to_string("cities/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    _require_lead(city=invitation.city, user=by)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("city", "invited_by")
+        .filter(token_hash=_hash_token(token))
+        .first()
+    )
+
+
+class InvitationUnusable(Exception):
+    """The link has expired, was used already, or was withdrawn; the message says which."""
+
+
+def _check_usable(invitation: Invitation) -> None:
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable("This invitation has already been used. Sign in instead.")
+    if invitation.revoked_at is not None:
+        raise InvitationUnusable(
+            "This invitation was withdrawn or replaced by a newer one. Ask the program lead for a new one."
+        )
+    if invitation.is_expired:
+        raise InvitationUnusable(
+            "This invitation has expired. Ask the program lead to send you a new one."
+        )
+
+
+def _join(*, invitation: Invitation, user: User) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user, city=invitation.city, defaults={"role": invitation.role}
+    )
+    if not created and membership.role != invitation.role:
+        membership.role = invitation.role
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@dataclass(frozen=True)
+class Accepted:
+    user: User
+    membership: Membership
+
+
+def invitation_accept_new_user(
+    *, invitation: Invitation, full_name: str, password: str
+) -> Accepted:
+    """A person without an account sets their name and password and joins the city."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_usable(invitation)
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationUnusable(
+                "An account with this email already exists: sign in, then open the link again."
+            )
+        user = User(email=invitation.email, full_name=full_name.strip())
+        validate_password(password, user)
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        membership = _join(invitation=invitation, user=user)
+    return Accepted(user=user, membership=membership)
+
+
+def invitation_accept_existing_user(*, invitation: Invitation, user: User) -> Accepted:
+    """A signed-in person whose email the invitation names joins the city (or takes the role)."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_usable(invitation)
+        if user.email.lower() != invitation.email.lower():
+            raise InvitationUnusable(
+                f"This invitation is for {invitation.email}, and you are signed in as "
+                f"{user.email}. Sign out, then open the link again."
+            )
+        if not EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        membership = _join(invitation=invitation, user=user)
+    return Accepted(user=user, membership=membership)
+
+
+def _other_leads(membership: Membership) -> int:
+    return (
+        Membership.objects.for_city(membership.city)
+        .filter(role=Role.LEAD)
+        .exclude(pk=membership.pk)
+        .count()
+    )
+
+
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    _require_lead(city=membership.city, user=by)
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose one of the roles."})
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role == Role.LEAD and role != Role.LEAD and _other_leads(membership) == 0:
+            raise ValidationError(
+                "A city needs at least one program lead: make someone else lead first."
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership, by: User) -> None:
+    _require_lead(city=membership.city, user=by)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role == Role.LEAD and _other_leads(membership) == 0:
+            raise ValidationError(
+                "A city needs at least one program lead: make someone else lead first."
+            )
+        membership.delete()
+
+
+def invitations_purge_expired(*, older_than_days: int = 30) -> int:
+    """Delete invitations that ended (expired, used or withdrawn) more than a month ago."""
+    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    deleted, _ = Invitation.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cities"
+
+urlpatterns = [
+    path("c/<slug:city_slug>/", views.city_home, name="home"),
+    path("c/<slug:city_slug>/members/", views.members, name="members"),
+    path("c/<slug:city_slug>/members/invite/", views.invite, name="invite"),
+    path("c/<slug:city_slug>/members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path("c/<slug:city_slug>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "c/<slug:city_slug>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

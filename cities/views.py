@@ -1,0 +1,236 @@
+"""Tenancy pages: the front door, a city's home, members and invitations."""
+
+from allauth.account.utils import perform_login
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .decorators import SESSION_CITY_KEY, city_view
+from .forms import AcceptInvitationForm, InvitationForm, RoleForm
+from .models import EDITOR_ROLES, Invitation, Membership, Role
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front door: what the app is, or the signed-in person's cities."""
+    if not request.user.is_authenticated:
+        return render(request, "cities/landing.html")
+    memberships = list(selectors.user_memberships(user=request.user))
+    last = request.session.get(SESSION_CITY_KEY)
+    for membership in memberships:
+        if membership.city.slug == last:
+            return redirect("cities:home", city_slug=membership.city.slug)
+    if len(memberships) == 1:
+        return redirect("cities:home", city_slug=memberships[0].city.slug)
+    return render(request, "cities/my_cities.html", {"memberships": memberships})
+
+
+@city_view()
+def city_home(request: HttpRequest) -> HttpResponse:
+    city = request.city  # type: ignore[attr-defined]
+    return render(
+        request,
+        "cities/city_home.html",
+        {
+            "city": city,
+            "section": "home",
+            "sections": _home_sections(request),
+            "can_edit": request.membership.role in EDITOR_ROLES,  # type: ignore[attr-defined]
+        },
+    )
+
+
+def _home_sections(request: HttpRequest) -> list[dict]:
+    """Each app contributes a panel to the city home; an empty panel says what to do first."""
+    from conversations.selectors import home_panel as conversations_panel
+    from disparities.selectors import home_panel as disparities_panel
+    from relationships.selectors import home_panel as relationships_panel
+
+    city = request.city  # type: ignore[attr-defined]
+    membership = request.membership  # type: ignore[attr-defined]
+    return [
+        conversations_panel(city=city, membership=membership),
+        relationships_panel(city=city, membership=membership),
+        disparities_panel(city=city, membership=membership),
+    ]
+
+
+@city_view()
+def members(request: HttpRequest) -> HttpResponse:
+    city = request.city  # type: ignore[attr-defined]
+    is_lead = request.membership.role == Role.LEAD  # type: ignore[attr-defined]
+    return render(
+        request,
+        "cities/members.html",
+        {
+            "city": city,
+            "members": selectors.city_members(city=city),
+            "invitations": selectors.city_pending_invitations(city=city) if is_lead else [],
+            "invite_form": InvitationForm() if is_lead else None,
+            "is_lead": is_lead,
+            "roles": Role.choices,
+        },
+    )
+
+
+@city_view(roles=[Role.LEAD])
+@require_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    city = request.city  # type: ignore[attr-defined]
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                city=city,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}.",
+            )
+            return redirect("cities:members", city_slug=city.slug)
+    return render(
+        request,
+        "cities/members.html",
+        {
+            "city": city,
+            "members": selectors.city_members(city=city),
+            "invitations": selectors.city_pending_invitations(city=city),
+            "invite_form": form,
+            "is_lead": True,
+            "roles": Role.choices,
+        },
+        status=400,
+    )
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        form.add_error(None, error)
+
+
+def _member_or_404(request: HttpRequest, membership_id: int) -> Membership:
+    try:
+        return selectors.membership_in_city(city=request.city, membership_id=membership_id)  # type: ignore[attr-defined]
+    except Membership.DoesNotExist as missing:
+        raise Http404("No such member.") from missing
+
+
+@city_view(roles=[Role.LEAD])
+@require_POST
+def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = _member_or_404(request, membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles.")
+    else:
+        try:
+            services.membership_set_role(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{membership.user.display_name} is now {Role(form.cleaned_data['role']).label.lower()}."
+            )
+    return redirect("cities:members", city_slug=request.city.slug)  # type: ignore[attr-defined]
+
+
+@city_view(roles=[Role.LEAD])
+@require_POST
+def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = _member_or_404(request, membership_id)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user.display_name} no longer has access to this city.")
+    return redirect("cities:members", city_slug=request.city.slug)  # type: ignore[attr-defined]
+
+
+@city_view(roles=[Role.LEAD])
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        invitation = selectors.invitation_in_city(city=request.city, invitation_id=invitation_id)  # type: ignore[attr-defined]
+    except Invitation.DoesNotExist as missing:
+        raise Http404("No such invitation.") from missing
+    services.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("cities:members", city_slug=request.city.slug)  # type: ignore[attr-defined]
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the email: set a password (or sign in) and land in the city."""
+    invitation = services.invitation_by_token(token=token)
+    if invitation is None:
+        return render(
+            request,
+            "cities/invitation_problem.html",
+            {"problem": "This invitation link is not valid. Check that you copied all of it, "
+             "or ask the program lead for a new one."},
+            status=404,
+        )
+    problem = None
+    form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                accepted = services.invitation_accept_existing_user(invitation=invitation, user=request.user)
+            except services.InvitationUnusable as error:
+                problem = str(error)
+            else:
+                messages.success(request, f"Welcome to {accepted.membership.city.name}.")
+                return redirect("cities:home", city_slug=accepted.membership.city.slug)
+    elif request.method == "POST":
+        form = AcceptInvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                accepted = services.invitation_accept_new_user(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+            except ValidationError as error:
+                form.add_error("password1", error)
+            except services.InvitationUnusable as error:
+                problem = str(error)
+            else:
+                logout(request)
+                perform_login(request, accepted.user, redirect_url=None)
+                messages.success(request, f"Welcome to {accepted.membership.city.name}.")
+                return redirect("cities:home", city_slug=accepted.membership.city.slug)
+    else:
+        form = AcceptInvitationForm()
+    if problem is None:
+        try:
+            services._check_usable(invitation)
+        except services.InvitationUnusable as error:
+            problem = str(error)
+    from .models import User
+
+    return render(
+        request,
+        "cities/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "problem": problem,
+            "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
+        },
+        status=400 if (problem or (form is not None and form.errors)) else 200,
+    )

@@ -1,0 +1,9 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cities.decorators import city_view
+
+
+@city_view()
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "conversations/index.html", {"city": request.city, "section": "conversations"})  # type: ignore[attr-defined]

@@ -1,0 +1,103 @@
+"""The shell in the real Chromium: sign in, move around, switch city, every page accessible."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from cities.models import Membership
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _shell_pages(city):
+    return [
+        reverse("cities:home", args=[city.slug]),
+        reverse("cities:members", args=[city.slug]),
+        reverse("conversations:index", args=[city.slug]),
+        reverse("relationships:index", args=[city.slug]),
+        reverse("disparities:index", args=[city.slug]),
+        reverse("library:index"),
+        reverse("account_change_password"),
+        reverse("mfa_index"),
+    ]
+
+
+def test_sign_in_through_the_form_and_land_in_the_city(page, live_server, member_of, city, check_a11y):
+    user = member_of(city, "lead")
+    page.goto(live_server.url + "/")
+    check_a11y(page)
+    page.get_by_role("link", name="Sign in").first.click()
+    check_a11y(page)
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("main")).to_contain_text("not correct")
+    check_a11y(page, context="after a failed sign-in")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{city.name}, {city.state}")
+    # Sign out from the user menu.
+    page.locator("details.user-menu > summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
+
+
+@pytest.mark.parametrize("role", ["lead", "staff", "facilitator", "viewer"])
+def test_every_shell_page_is_accessible_for_every_role(browser, live_server, member_of, city, sign_in, check_a11y, role):
+    user = member_of(city, role)
+    for width in (1280, 320):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        sign_in(page, user)
+        for url in _shell_pages(city):
+            response = page.goto(live_server.url + url)
+            assert response.status == 200, url
+            check_a11y(page, context=f"as {role} at {width}px")
+            # Nothing is wider than the screen: no sideways scrolling of the whole page.
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{url} scrolls sideways at {width}px"
+        assert not [e for e in errors if "Content Security Policy" in e], errors
+        context.close()
+
+
+def test_keyboard_alone_reaches_the_skip_link_and_the_city_switcher(page, live_server, member_of, city, other_city, sign_in):
+    user = member_of(city, "staff")
+    Membership.objects.create(user=user, city=other_city, role="viewer")
+    sign_in(page, user)
+    page.goto(live_server.url + reverse("cities:home", args=[city.slug]))
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+Tab")  # back into the header from main
+    page.focus("details.city-switcher > summary")
+    page.keyboard.press("Enter")
+    link = page.get_by_role("link", name=f"{other_city.name}, {other_city.state}")
+    expect(link).to_be_visible()
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{other_city.name}, {other_city.state}")
+    # Escape closes an open menu and gives focus back to its button.
+    page.focus("details.user-menu > summary")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expect(page.locator("details.user-menu")).not_to_have_attribute("open", "")
+
+
+def test_lead_invites_from_the_members_page(page, live_server, member_of, city, sign_in, check_a11y):
+    lead = member_of(city, "lead")
+    sign_in(page, lead)
+    page.goto(live_server.url + reverse("cities:members", args=[city.slug]))
+    page.get_by_label("Email address").fill("not an email")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator("main")).to_contain_text("valid email")
+    check_a11y(page, context="with form errors")
+
+
+def test_error_page_is_accessible(page, live_server, check_a11y):
+    response = page.goto(live_server.url + "/no-such-page/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    check_a11y(page)

@@ -1,0 +1,97 @@
+"""Sign-in with email and password, sign-out, password reset by email, throttling, 2FA available."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+
+@pytest.mark.django_db
+def test_sign_in_with_email_and_password(client, member_of, city):
+    user = member_of(city, "lead")
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("cities:home", args=[city.slug])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_password_is_refused_with_a_message(client, member_of, city):
+    user = member_of(city, "lead")
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+    assert client.get(reverse("cities:home", args=[city.slug])).status_code == 302
+
+
+@pytest.mark.django_db
+def test_repeated_failures_are_throttled(client, member_of, city):
+    user = member_of(city, "lead")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code in (200, 429)
+    assert client.get(reverse("cities:home", args=[city.slug])).status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_out_needs_post_and_ends_the_session(client_as, city):
+    client = client_as(city, "staff")
+    client.post(reverse("account_logout"))
+    assert client.get(reverse("cities:home", args=[city.slug])).status_code == 302
+
+
+@pytest.mark.django_db
+def test_open_sign_up_is_closed(client):
+    response = client.post(
+        reverse("account_signup"), {"email": "x@example.org", "password1": "a-long-pass-9", "password2": "a-long-pass-9"}
+    )
+    assert "closed" in response.content.decode().lower()
+    from cities.models import User
+
+    assert not User.objects.filter(email="x@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_password_reset_by_email(client, member_of, city):
+    user = member_of(city, "staff")
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    assert len(mail.outbox) == 1
+    path = re.search(r"http://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
+        {"password1": "a-brand-new-pass-7", "password2": "a-brand-new-pass-7"},
+    )
+    assert response.status_code == 302
+    assert client.login(email=user.email, password="a-brand-new-pass-7")
+
+
+@pytest.mark.django_db
+def test_password_reset_for_unknown_address_reveals_nothing(client):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"}, follow=True)
+    assert response.status_code == 200
+    assert "nobody@example.org" not in "".join(m.to[0] for m in mail.outbox if "REAL" not in m.subject)
+
+
+@pytest.mark.django_db
+def test_two_factor_is_available_to_every_account(client, member_of, city):
+    user = member_of(city, "viewer")
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    index = client.get(reverse("mfa_index")).content.decode()
+    assert reverse("mfa_activate_totp") in index
+    # Turning it on asks for the password again first.
+    assert client.get(reverse("mfa_activate_totp"))["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert "Authenticator" in page.content.decode()
+    # Activating with a wrong code is refused and activates nothing.
+    response = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+    assert response.status_code == 200
+    from allauth.mfa.models import Authenticator
+
+    assert not Authenticator.objects.filter(user=user).exists()

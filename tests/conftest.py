@@ -1,0 +1,85 @@
+"""Shared fixtures: a real Celery worker on the real Redis, factories, clients signed in by role."""
+
+import os
+import time
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import CityFactory, MembershipFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Sign-in throttling lives in the Redis cache: every test starts with a clean slate."""
+    cache.clear()
+    yield
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """The project's own Celery app, run by a real worker thread against the test database.
+
+    Tests that use it need `@pytest.mark.django_db(transaction=True)`, so that what they write is
+    committed and the worker, on its own connection, sees it.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from realcities.celery import app
+
+    broker = app.conf.broker_url or ""
+    if broker.endswith("/0"):
+        pytest.exit("Run the tests with their own broker (make test sets CELERY_BROKER_URL).", 2)
+    with django_db_blocker.unblock():
+        app.control.purge()
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+            yield worker
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float = 20.0, interval: float = 0.1):
+    """Poll until `condition()` is truthy (work done by the worker), or fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Condition not met within {timeout} s")
+
+
+@pytest.fixture
+def city(db):
+    return CityFactory()
+
+
+@pytest.fixture
+def other_city(db):
+    return CityFactory()
+
+
+@pytest.fixture
+def member_of(db):
+    """`member_of(city, "lead")` -> a user with that role in that city."""
+
+    def make(city, role: str = "staff", **user_fields):
+        user = UserFactory(**user_fields)
+        MembershipFactory(user=user, city=city, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_as(client, member_of):
+    """`client_as(city, "lead")` -> a Django test client signed in as a new member with that role."""
+
+    def make(city, role: str = "staff"):
+        user = member_of(city, role)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return make
