@@ -1,0 +1,169 @@
+"""Stakeholders and commitments: the city's memory of who it knows and what it promised.
+
+Conversations use these models (invitations come from the stakeholder directory, commitments made
+at a conversation become tracked commitments) and link to them from their side, so this app
+never imports `conversations`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower, Now
+
+from cities.models import City, CityQuerySet
+
+
+class StakeholderGroup(models.TextChoices):
+    """The groups whose voices a city wants at the table (shared with conversations' targets)."""
+
+    CITY_GOVERNMENT = "city_government", "City officials and government"
+    POLICE = "police", "Police officers"
+    FAITH = "faith", "Faith leaders"
+    ADVOCACY = "advocacy", "Protest leaders and advocates"
+    BLACK_RESIDENTS = "black_residents", "Black residents"
+    LATINO_RESIDENTS = "latino_residents", "Latino residents"
+    API_RESIDENTS = "api_residents", "Asian Pacific Islander residents"
+    NATIVE_RESIDENTS = "native_residents", "Native residents"
+    EDUCATION = "education", "Educators"
+    COACHES = "coaches", "Coaches"
+    YOUTH = "youth", "Youth"
+    MEDIA = "media", "Local media"
+    ATHLETES = "athletes", "Professional athletes"
+    COMMUNITY_LEADERS = "community_leaders", "Community leaders"
+    BUSINESS = "business", "Business"
+    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood associations"
+    OTHER = "other", "Other"
+
+
+class StakeholderKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+
+
+class Stakeholder(models.Model):
+    """A person or an organisation in the city's stakeholder directory.
+
+    Contact details are shown only while consent stands: withdrawing consent hides them at once
+    (selectors mask them; see `contact_visible`).
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="stakeholders")
+    kind = models.CharField(max_length=20, choices=StakeholderKind.choices, default=StakeholderKind.PERSON)
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        limit_choices_to={"kind": StakeholderKind.ORGANISATION},
+        help_text="The organisation a person belongs to, if any.",
+    )
+    role_title = models.CharField("role or title", max_length=200, blank=True)
+    group = models.CharField(max_length=30, choices=StakeholderGroup.choices)
+    district = models.CharField("district or neighbourhood", max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    preferred_language = models.CharField(max_length=60, blank=True, default="English")
+    notes = models.TextField(blank=True)
+    # Consent to be contacted: what they agreed to, when, and how they can withdraw.
+    consent_given_at = models.DateTimeField(null=True, blank=True)
+    consent_wording = models.TextField(blank=True)
+    consent_how_to_withdraw = models.CharField(max_length=300, blank=True)
+    consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["city", "group"]),
+            models.Index(fields=["city", "district"]),
+            models.Index(Lower("email"), "city", name="stakeholder_email_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def contact_visible(self) -> bool:
+        return self.consent_given_at is not None and self.consent_withdrawn_at is None
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Commitment(models.Model):
+    """Who owes what to whom, by when. Its status changes are kept in `CommitmentUpdate`.
+
+    Where it came from: a meeting (in this app), or a conversation, which links to the commitment
+    from its own side and records a readable `source_label` and `source_url` here.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="commitments")
+    what = models.CharField("what was promised", max_length=300)
+    details = models.TextField(blank=True)
+    owed_by = models.CharField(
+        "who owes it", max_length=200, help_text="A person or office, e.g. 'Police chief's office'."
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_commitments",
+        help_text="The member who follows it through.",
+    )
+    owed_to = models.CharField("to whom", max_length=200, blank=True)
+    owed_to_stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.SET_NULL, null=True, blank=True, related_name="commitments_owed"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.OPEN)
+    source_label = models.CharField(
+        "where it came from", max_length=300, blank=True, help_text="e.g. 'Conversation: Youth and police, 3 May'."
+    )
+    source_url = models.CharField(max_length=500, blank=True)
+    is_public = models.BooleanField(
+        default=False, help_text="Shown on the public 'what we said, what we did' page."
+    )
+    public_summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["city", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class CommitmentUpdate(models.Model):
+    """A dated entry in a commitment's log: a status change and/or a note."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField(db_default=Now())
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status_from = models.CharField(max_length=20, choices=CommitmentStatus.choices, blank=True)
+    status_to = models.CharField(max_length=20, choices=CommitmentStatus.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.status_from} -> {self.status_to}"
