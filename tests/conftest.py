@@ -13,9 +13,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Sign-in throttling lives in the Redis cache: every test starts with a clean slate."""
-    cache.clear()
+def _clear_cache(settings):
+    """Sign-in throttling lives in the Redis cache: every test starts with a clean slate.
+
+    Only the app's own keys are deleted (not FLUSHDB), so the Celery broker may share the database.
+    """
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
     yield
 
 
