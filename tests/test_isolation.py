@@ -62,3 +62,16 @@ def test_city_route_is_closed_to_outsiders(route, client, city, other_city, memb
             assert response["Location"].startswith(reverse("account_login")), route.name
 
     assert _snapshot(other_city) == before, f"{route.name}: another city's data changed"
+
+
+PUBLIC_ROUTES = [r for r in ROUTES if r.kind == "public"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", PUBLIC_ROUTES, ids=[r.name for r in PUBLIC_ROUTES])
+def test_public_route_does_not_answer_under_another_citys_slug(route, client, city, other_city):
+    kwargs = route.build(other_city)
+    own = client.get(reverse(route.name, kwargs={"city_slug": other_city.slug, **kwargs}))
+    assert own.status_code < 400, route.name
+    crossed = client.get(reverse(route.name, kwargs={"city_slug": city.slug, **kwargs}))
+    assert crossed.status_code == 404, route.name
