@@ -75,3 +75,19 @@ def test_public_route_does_not_answer_under_another_citys_slug(route, client, ci
     assert own.status_code < 400, route.name
     crossed = client.get(reverse(route.name, kwargs={"city_slug": city.slug, **kwargs}))
     assert crossed.status_code == 404, route.name
+
+
+CURATOR_ROUTES = [r for r in ROUTES if r.kind == "curator"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", CURATOR_ROUTES, ids=[r.name for r in CURATOR_ROUTES])
+def test_curator_route_is_closed_to_everyone_else(route, client, city, member_of):
+    url = reverse(route.name, kwargs=route.build(city))
+    client.force_login(member_of(city, "lead"))
+    for method in METHODS:
+        assert getattr(client, method)(url).status_code == 404, (route.name, method)
+    client.logout()
+    for method in METHODS:
+        response = getattr(client, method)(url)
+        assert response.status_code in (302, 404), (route.name, method)
