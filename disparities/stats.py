@@ -57,6 +57,9 @@ class Figure:
     suppressed: bool = False
     method: str = ""
     level: float = LEVEL
+    # The raw counts the figure was computed from (events, records, the reference group's counts):
+    # small-cell protection looks at them; the JSON report leaves them out.
+    counts: tuple[int, ...] = ()
 
     @property
     def note(self) -> str:
@@ -68,6 +71,7 @@ class Figure:
     def as_dict(self) -> dict[str, Any]:
         """The figure as the JSON report writes it (floats, lists, None; no numpy types)."""
         data = asdict(self)
+        data.pop("counts")
         data["interval"] = list(self.interval) if self.interval is not None else None
         data["note"] = self.note
         return data
@@ -152,6 +156,7 @@ def count(value: int, *, unit: str, level: float = LEVEL) -> Figure:
         n=int(value),
         method="exact Poisson (Garwood)",
         level=level,
+        counts=(int(value),),
     )
 
 
@@ -168,6 +173,7 @@ def proportion(successes: int, trials: int, *, unit: str, level: float = LEVEL) 
         n=int(trials),
         method="Wilson score",
         level=level,
+        counts=(int(successes), int(trials)),
     )
 
 
@@ -201,6 +207,7 @@ def rate_per_resident(
             n=int(events),
             method="exact Poisson (Garwood)",
             level=level,
+            counts=(int(events),),
         )
     low, high = poisson_interval(events, level)
     scale = per / population
@@ -214,6 +221,7 @@ def rate_per_resident(
         n=int(events),
         method="exact Poisson (Garwood)",
         level=level,
+        counts=(int(events),),
     )
 
 
@@ -257,6 +265,7 @@ def rate_ratio(
         n=int(min(events, ref_events)),
         method="Katz log (Poisson counts)",
         level=level,
+        counts=(int(events), int(ref_events)),
     )
 
 
@@ -298,6 +307,7 @@ def proportion_ratio(
         n=int(min(trials, ref_trials)),
         method="Katz log",
         level=level,
+        counts=(int(successes), int(trials), int(ref_successes), int(ref_trials)),
     )
 
 
