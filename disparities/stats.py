@@ -187,6 +187,11 @@ def hit_rate(hits: int, searches: int, *, level: float = LEVEL) -> Figure:
     return proportion(hits, searches, unit="searches finding contraband per search", level=level)
 
 
+def outcome_rate(events: int, stops: int, *, outcome: str, level: float = LEVEL) -> Figure:
+    """Share of stops ending in `outcome` ("arrest", "citation", "warning", "frisk") with its Wilson interval."""
+    return proportion(events, stops, unit=f"stops with {outcome} per stop", level=level)
+
+
 def rate_per_resident(
     events: int, population: float | None, *, unit: str, per: int = PER, level: float = LEVEL
 ) -> Figure:

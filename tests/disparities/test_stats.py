@@ -243,3 +243,18 @@ def test_figure_as_json():
     assert data["interval"][0] == pytest.approx(fig.interval[0])
     assert data["note"] == "unreliable, n = 5"
     assert json.loads(json.dumps(stats.hit_rate(0, 0).as_dict()))["interval"] is None
+
+
+def test_outcome_rates():
+    fig = stats.outcome_rate(12, 400, outcome="arrest")
+    assert fig.unit == "stops with arrest per stop"
+    assert fig.interval == pytest.approx(proportion_confint(12, 400, method="wilson"))
+    assert stats.outcome_rate(0, 0, outcome="citation").value is None
+
+
+def test_rate_per_other_base():
+    # use of force per 1,000 arrests: the same exact interval on another base
+    fig = stats.rate_per_resident(14, 2300, unit="uses of force per 1,000 arrests")
+    low, high = confint_poisson(14, 2300, method="exact-c")
+    assert fig.interval == pytest.approx((low * 1000, high * 1000))
+    assert not fig.reliable
