@@ -120,7 +120,7 @@ def _pinned(members: Sequence[Key], total: Key, values: dict[Key, int], hidden: 
 def _table_pinned(
     values: dict[Key, int], hidden: dict[Key, str], lines: list[tuple[list[Key], Key]]
 ) -> Key | None:
-    """A hidden entry whose value the whole table fixes (every line's sum at once), or None.
+    """A small hidden count whose value the whole table fixes (every line's sum at once), or None.
 
     For each hidden entry, linear programming finds the least and greatest value it can take given
     every line's sum and every label; if only one whole number fits, the entry can be recovered.
@@ -139,7 +139,9 @@ def _table_pinned(
     for k in keys:
         low, high = _bounds(k, values, hidden)
         bounds.append((low, None if math.isinf(high) else high))
-    for k in sorted(hidden, key=lambda k: (hidden[k] != SMALL, k)):
+    # Only small counts need protecting here: a hidden count of 11 or more that the table gives back
+    # discloses nothing small by itself, and any small count it would lead to is caught directly.
+    for k in sorted(k for k, reason in hidden.items() if reason == SMALL):
         c = np.zeros(len(keys))
         c[position[k]] = 1
         low = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
