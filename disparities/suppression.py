@@ -261,3 +261,28 @@ def suppress_figure(figure: Figure, *, hide: bool = False) -> Figure:
     return figure.with_(
         numerator=None, denominator=None, value=None, interval=None, n=None, suppressed=True, counts=()
     )
+
+
+def protect_by_race(
+    counts: Mapping[str, int], figures: Mapping[str, Mapping[str, Figure]], *, total: bool = True
+) -> tuple[dict[str, Cell], Cell | None, dict[str, dict[str, Figure]]]:
+    """Counts by race shown with figures computed from them (shares, rates, ratios) beside them.
+
+    A rate, a share, a ratio or an interval can give a hidden count back (rate x population,
+    share x total, a ratio to a hidden white rate), so a figure is hidden when any count it was
+    built on is hidden beside it: the race's own count, the white count behind a ratio, the total
+    behind a share. Matching is by value, which can hide a figure that merely shares a number with
+    a hidden count: more protection, never less. Figures built on a count of 1 to 10 are hidden too.
+    """
+    cells, total_cell = suppress_counts(counts, total=total)
+    hidden_values = {cell.value for cell in cells.values() if cell.hidden}
+    if total_cell is not None and total_cell.hidden:
+        hidden_values.add(total_cell.value)
+    public: dict[str, dict[str, Figure]] = {}
+    for race, by_name in figures.items():
+        own = race in cells and cells[race].hidden
+        public[race] = {
+            name: suppress_figure(fig, hide=own or any(c in hidden_values for c in fig.counts))
+            for name, fig in by_name.items()
+        }
+    return cells, total_cell, public

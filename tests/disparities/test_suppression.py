@@ -11,6 +11,7 @@ from disparities import stats
 from disparities.suppression import (
     COMPLEMENTARY_LABEL,
     SMALL_LABEL,
+    protect_by_race,
     suppress_counts,
     suppress_figure,
     suppress_table,
@@ -201,3 +202,40 @@ def test_known_whole_table_case():
     table = suppress_table([[2, 19], [9, 26], [3, 8], [1, 1]])
     for _cell, low, high in whole_table_ranges(table):
         assert high - low >= 1
+
+
+def test_figures_beside_hidden_counts_are_hidden():
+    counts = {"black": 120, "white": 400, "hispanic": 4, "asian_pacific_islander": 0}
+    population = {"black": 30465, "white": 202042, "hispanic": 21738, "asian_pacific_islander": 17317}
+    figures = stats.rates_by_race(counts, population)
+    for row in stats.shares(counts, population):
+        figures[row.race]["share"] = row.events
+    cells, total, public = protect_by_race(counts, figures)
+    assert cells["hispanic"].display == SMALL_LABEL and cells["black"].hidden and total.display == 524
+    # the Black count (hidden to protect the Hispanic one) cannot come back through its rate or share
+    assert all(f.suppressed and f.value is None for f in public["black"].values())
+    assert all(f.suppressed for f in public["hispanic"].values())
+    assert public["white"]["rate"].value == pytest.approx(400 / 202042 * 1000)
+    assert not public["white"]["share"].suppressed
+    assert public["asian_pacific_islander"]["rate"].value == 0.0  # zero is shown
+    # nothing public is built on a count from 1 to 10
+    for by_name in public.values():
+        for fig in by_name.values():
+            assert fig.suppressed or not any(1 <= c <= 10 for c in fig.counts)
+
+
+def test_ratios_to_a_hidden_white_count_are_hidden():
+    # White (25) is the count hidden to protect "other" (6): every ratio to the white rate would
+    # give it back, so all ratios go; the Black rate itself stays.
+    counts = {"black": 300, "white": 25, "other": 6}
+    population = {"black": 30465, "white": 202042, "other": 13899}
+    figures = stats.rates_by_race(counts, population)
+    for row in stats.shares(counts, population):
+        figures[row.race]["share"] = row.events
+    cells, total, public = protect_by_race(counts, figures)
+    assert cells["white"].hidden and cells["other"].display == SMALL_LABEL
+    assert total.display == 331
+    assert public["black"]["ratio"].suppressed and not public["black"]["rate"].suppressed
+    assert public["black"]["share"].value == pytest.approx(300 / 331)
+    cells, total, public = protect_by_race({"black": 300, "white": 25, "other": 6}, figures, total=False)
+    assert not cells["white"].hidden and total is None
