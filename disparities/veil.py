@@ -282,6 +282,13 @@ def veil_of_darkness(
     )
 
 
+def _higher(odds_ratio: float) -> str:
+    """1.26 -> '26% higher'; 2.01 -> '2.0 times as high'."""
+    if odds_ratio >= 2:
+        return f"{odds_ratio:.1f} times as high"
+    return f"{odds_ratio - 1:.0%} higher"
+
+
 def reading(coef: float, low: float, high: float, *, n: int, window: tuple[str, str]) -> str:
     """The result in plain words for a city employee."""
     base = f"Among {n:,} stops of Black and white drivers made between {window[0]} and {window[1]}, "
@@ -297,9 +304,9 @@ def reading(coef: float, low: float, high: float, *, n: int, window: tuple[str, 
         )
     if low > 0:
         return base + (
-            f"the odds that a stopped driver was Black were {odds - 1:.0%} higher after dark than in "
-            f"daylight at the same clock time (95% interval {math.exp(low) - 1:.0%} to "
-            f"{math.exp(high) - 1:.0%} higher). This test finds no sign that Black drivers are stopped "
+            f"the odds that a stopped driver was Black were {_higher(odds)} after dark than in "
+            f"daylight at the same clock time (95% interval {_higher(math.exp(low))} to "
+            f"{_higher(math.exp(high))}). This test finds no sign that Black drivers are stopped "
             "more often when officers can see their race; the difference runs the other way, and its "
             "cause is not something this test can tell."
         )

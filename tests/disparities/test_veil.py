@@ -3,6 +3,7 @@
 import datetime as dt
 import functools
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -147,3 +148,35 @@ def test_stops_only_in_daylight():
     stops = generate(3_000, effect=0.0, seed=9, start=9 * 60, end=15 * 60)
     result = veil.veil_of_darkness(stops, **PLACE)
     assert not result.eligible and "evening hours" in result.reason
+
+
+OWENSBORO = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "police" / "ky_owensboro_2020_04_01.csv"
+)
+
+
+@pytest.mark.skipif(not OWENSBORO.exists(), reason="the shared real files are not on this machine")
+def test_real_owensboro_vehicle_stops():
+    """The OPP release for Owensboro, KY (stops that ended in a citation), vehicle stops only."""
+    import csv
+
+    races = {"asian/pacific islander": "asian_pacific_islander", "NA": "unknown"}
+    stops = []
+    with OWENSBORO.open(newline="") as f:
+        for row in csv.DictReader(f):
+            if row["type"] == "vehicular":
+                time = None if row["time"] == "NA" else dt.time.fromisoformat(row["time"])
+                stops.append(
+                    (
+                        dt.date.fromisoformat(row["date"]),
+                        time,
+                        races.get(row["subject_race"], row["subject_race"]),
+                    )
+                )
+    result = veil.veil_of_darkness(stops, latitude=37.7719, longitude=-87.1112, timezone="America/Chicago")
+    assert result.eligible
+    assert result.counts["stops"] == 6606 and result.n == 1120
+    assert result.window == ("16:59", "20:46")
+    assert result.coefficient == pytest.approx(0.662, abs=0.001)
+    assert result.std_error == pytest.approx(0.236, abs=0.001)
+    assert "finds no sign" in result.reading and "times as high" in result.reading
