@@ -256,10 +256,17 @@ def veil_of_darkness(
     if len(districts) > 1:
         data["district"] = np.array([d if d not in (None, "") else "(none)" for d in district], dtype=object)
         formula += " + C(district)"
-    y, x = patsy.dmatrices(formula, data, return_type="dataframe")
-    fit = sm.GLM(y, x, family=sm.families.Binomial()).fit()
-    coef = float(fit.params["is_dark"])
-    se = float(fit.bse["is_dark"])
+    try:
+        y, x = patsy.dmatrices(formula, data, return_type="dataframe")
+        fit = sm.GLM(y, x, family=sm.families.Binomial()).fit()
+        coef = float(fit.params["is_dark"])
+        se = float(fit.bse["is_dark"])
+    except (ValueError, np.linalg.LinAlgError, patsy.PatsyError) as exc:
+        return _ineligible(f"The model could not be fitted to these stops ({exc}).", counts)
+    if not (math.isfinite(coef) and math.isfinite(se)):
+        return _ineligible(
+            "The model could not be fitted to these stops: its estimate is not finite.", counts
+        )
     z = float(norm.ppf(1 - (1 - level) / 2))
     low, high = coef - z * se, coef + z * se
     p_value = float(fit.pvalues["is_dark"])
