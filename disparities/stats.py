@@ -80,6 +80,49 @@ class Figure:
         return replace(self, **changes)
 
 
+# JSON Schema (draft 2020-12) of `Figure.as_dict()`: the report's schema refers to it for every figure.
+FIGURE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "figure.schema.json",
+    "title": "Figure",
+    "description": "One number of a disparity report, with what it counts and how sure it is.",
+    "type": "object",
+    "required": [
+        "unit",
+        "numerator",
+        "denominator",
+        "value",
+        "interval",
+        "reliable",
+        "n",
+        "suppressed",
+        "method",
+        "level",
+        "note",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "unit": {"type": "string", "description": "what is counted, or how the value reads"},
+        "numerator": {"type": ["number", "null"], "description": "null when suppressed"},
+        "denominator": {"type": ["number", "null"], "description": "null when suppressed or not applicable"},
+        "value": {"type": ["number", "null"], "description": "null when undefined or suppressed"},
+        "interval": {
+            "type": ["array", "null"],
+            "items": {"type": "number"},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[low, high] at `level`; null when undefined or suppressed",
+        },
+        "reliable": {"type": "boolean", "description": "false under 50 records or 20 events"},
+        "n": {"type": ["integer", "null"], "description": "the size reliability is judged on"},
+        "suppressed": {"type": "boolean", "description": "hidden by small-cell protection"},
+        "method": {"type": "string", "description": "how the interval was computed"},
+        "level": {"type": "number", "description": "confidence level of the interval"},
+        "note": {"type": "string", "description": "'unreliable, n = ...' or ''"},
+    },
+}
+
+
 def _z(level: float) -> float:
     return float(norm.ppf(1 - (1 - level) / 2))
 

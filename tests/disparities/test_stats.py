@@ -258,3 +258,46 @@ def test_rate_per_other_base():
     low, high = confint_poisson(14, 2300, method="exact-c")
     assert fig.interval == pytest.approx((low * 1000, high * 1000))
     assert not fig.reliable
+
+
+def check_against_schema(data, schema):
+    """A small JSON Schema check for the keywords FIGURE_SCHEMA uses (type, required, items)."""
+    types = {
+        "string": str,
+        "number": (int, float),
+        "integer": int,
+        "boolean": bool,
+        "array": list,
+        "null": type(None),
+        "object": dict,
+    }
+    assert set(data) == set(schema["properties"])
+    assert set(schema["required"]) <= set(data)
+    for key, rule in schema["properties"].items():
+        allowed = rule["type"] if isinstance(rule["type"], list) else [rule["type"]]
+        value = data[key]
+        assert any(
+            isinstance(value, types[t]) and not (t in ("number", "integer") and isinstance(value, bool))
+            for t in allowed
+        ), (key, value)
+        if isinstance(value, list):
+            assert len(value) == 2 and all(isinstance(v, float | int) for v in value)
+
+
+def test_every_kind_of_figure_matches_the_schema():
+    from disparities.suppression import suppress_figure
+
+    figures = [
+        stats.count(0, unit="stops"),
+        stats.count(25, unit="stops"),
+        stats.search_rate(3, 70),
+        stats.hit_rate(0, 0),
+        stats.rate_per_resident(5, None, unit="x"),
+        stats.rate_per_resident(500, 30000, unit="x"),
+        stats.rate_ratio(0, 100, 5, 100),
+        stats.rate_ratio(50, 1000, 60, 3000),
+        stats.proportion_ratio(10, 100, 5, 100),
+    ]
+    figures += [suppress_figure(f, hide=True) for f in figures]
+    for fig in figures:
+        check_against_schema(json.loads(json.dumps(fig.as_dict())), stats.FIGURE_SCHEMA)
