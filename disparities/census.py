@@ -314,3 +314,37 @@ def county_choices() -> list[tuple[str, str]]:
         return (state, county_name)
 
     return [(b.geo_id, b.name) for b in sorted(counties().values(), key=key)]
+
+
+def typed_benchmark(
+    *, name: str, residents: dict[str, int | None], total: int | None = None, source: str, vintage: str
+) -> Benchmark:
+    """A benchmark whose figures a city typed in (no margins of error known).
+
+    Races left out or None count as 0. The total defaults to the sum of the races; a total given
+    that is smaller than that sum is refused, since the categories cannot add up to more than everyone.
+    """
+    unknown = set(residents) - set(RACES)
+    if unknown:
+        raise CensusFileError(f"Unknown categories: {', '.join(sorted(unknown))}. Use: {', '.join(RACES)}.")
+    values = {race: residents.get(race) or 0 for race in RACES}
+    negative = [race for race, v in values.items() if v < 0]
+    if negative:
+        raise CensusFileError(f"Residents cannot be negative ({', '.join(negative)}).")
+    summed = sum(values.values())
+    if summed == 0:
+        raise CensusFileError("Enter the number of residents of at least one group.")
+    if total is None:
+        total = summed
+    elif total < summed:
+        raise CensusFileError(
+            f"The total ({total:,}) is smaller than the groups added up ({summed:,}); check the figures."
+        )
+    return Benchmark(
+        geo_id="",
+        name=name,
+        source=source,
+        vintage=vintage,
+        total=Estimate(value=total, moe=None),
+        races={race: Estimate(value=v, moe=None) for race, v in values.items()},
+    )

@@ -180,3 +180,25 @@ def test_unpublished_margin():
     text = "\n".join([NEW_HEADER, NEW_LABELS, new_layout_row("1600000US0100124", "Tiny town", values)])
     b = parse_b03002(text, source="test")["0100124"]
     assert b.races["black"].moe is None and b.races["black"].value == 20
+
+
+def test_typed_benchmark():
+    b = census.typed_benchmark(
+        name="Riverton",
+        residents={"white": 50000, "black": 20000, "hispanic": None},
+        source="city planning office",
+        vintage="2020",
+    )
+    assert b.total.value == 70000 and b.population()["hispanic"] == 0 and b.races["black"].moe is None
+    assert (
+        census.typed_benchmark(name="R", residents={"white": 5}, total=9, source="s", vintage="v").total.value
+        == 9
+    )
+    with pytest.raises(CensusFileError, match="smaller than the groups"):
+        census.typed_benchmark(name="R", residents={"white": 5, "black": 5}, total=9, source="s", vintage="v")
+    with pytest.raises(CensusFileError, match="Unknown categories: latino"):
+        census.typed_benchmark(name="R", residents={"latino": 5}, source="s", vintage="v")
+    with pytest.raises(CensusFileError, match="negative"):
+        census.typed_benchmark(name="R", residents={"white": -5}, source="s", vintage="v")
+    with pytest.raises(CensusFileError, match="at least one group"):
+        census.typed_benchmark(name="R", residents={}, source="s", vintage="v")
