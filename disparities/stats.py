@@ -19,8 +19,10 @@ Nothing here raises on zero counts or empty groups.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from scipy.stats import chi2, norm
@@ -72,7 +74,11 @@ class Figure:
         """The figure as the JSON report writes it (floats, lists, None; no numpy types)."""
         data = asdict(self)
         data.pop("counts")
-        data["interval"] = list(self.interval) if self.interval is not None else None
+        for key in ("numerator", "denominator", "value", "n", "level"):
+            data[key] = _plain(data[key])
+        data["interval"] = [_plain(v) for v in self.interval] if self.interval is not None else None
+        data["reliable"] = bool(self.reliable)
+        data["suppressed"] = bool(self.suppressed)
         data["note"] = self.note
         return data
 
@@ -121,6 +127,17 @@ FIGURE_SCHEMA: dict[str, Any] = {
         "note": {"type": "string", "description": "'unreliable, n = ...' or ''"},
     },
 }
+
+
+def _plain(value: Any) -> Any:
+    """Python int/float for JSON (numpy scalars and Decimals from the database included)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real | Decimal):
+        return float(value)
+    return value
 
 
 def _z(level: float) -> float:
@@ -175,11 +192,11 @@ def poisson_interval(count: int, level: float = LEVEL) -> tuple[float, float]:
 
 
 def reliable_proportion(denominator: float | None) -> bool:
-    return denominator is not None and denominator >= MIN_DENOMINATOR
+    return bool(denominator is not None and denominator >= MIN_DENOMINATOR)
 
 
 def reliable_rate(events: float | None) -> bool:
-    return events is not None and events >= MIN_EVENTS
+    return bool(events is not None and events >= MIN_EVENTS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,6 +261,7 @@ def rate_per_resident(
     into the interval (docs/disparities-stats.md says so). No population: value None.
     """
     _check_count("events", events)
+    population = None if population is None else float(population)
     if population is None or population <= 0:
         return Figure(
             unit=unit,
@@ -297,6 +315,8 @@ def rate_ratio(
     """
     _check_count("events", events)
     _check_count("ref_events", ref_events)
+    population = None if population is None else float(population)
+    ref_population = None if ref_population is None else float(ref_population)
     value = None
     interval = None
     if population and ref_population and population > 0 and ref_population > 0 and ref_events > 0:

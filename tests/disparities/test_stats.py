@@ -301,3 +301,15 @@ def test_every_kind_of_figure_matches_the_schema():
     figures += [suppress_figure(f, hide=True) for f in figures]
     for fig in figures:
         check_against_schema(json.loads(json.dumps(fig.as_dict())), stats.FIGURE_SCHEMA)
+
+
+def test_numpy_and_decimal_inputs_give_plain_json():
+    from decimal import Decimal
+
+    import numpy as np
+
+    fig = stats.rate_per_resident(np.int64(40), Decimal("30465"), unit="stops per 1,000 residents")
+    data = json.loads(json.dumps(fig.as_dict()))
+    assert data["numerator"] == 40 and data["denominator"] == 30465.0
+    fig = stats.search_rate(np.int64(3), np.int64(70))
+    assert json.loads(json.dumps(fig.as_dict()))["n"] == 70
