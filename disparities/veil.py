@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import patsy
@@ -143,6 +143,20 @@ def veil_of_darkness(
     rows = [tuple(s) for s in stops]
     total = len(rows)
     counts: dict[str, int] = {"stops": total}
+    if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return _ineligible(
+            "The city's location (latitude and longitude of its centre) is not set, and the test needs "
+            "it to know when the sun sets. Set it in the city's settings.",
+            counts,
+        )
+    try:
+        ZoneInfo(timezone)
+    except (ValueError, TypeError, ZoneInfoNotFoundError):
+        return _ineligible(
+            f"The city's time zone ({timezone or 'none'}) is not a known time zone such as "
+            "America/Detroit; the test needs it to know when the sun sets. Set it in the city's settings.",
+            counts,
+        )
     if total == 0:
         return _ineligible("There are no stops in this dataset.", counts)
 

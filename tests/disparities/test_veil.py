@@ -180,3 +180,17 @@ def test_real_owensboro_vehicle_stops():
     assert result.coefficient == pytest.approx(0.662, abs=0.001)
     assert result.std_error == pytest.approx(0.236, abs=0.001)
     assert "finds no sign" in result.reading and "times as high" in result.reading
+
+
+@pytest.mark.parametrize(
+    "place, words",
+    [
+        ({"latitude": None, "longitude": -84.5, "timezone": "America/Detroit"}, "location"),
+        ({"latitude": 142.7, "longitude": -84.5, "timezone": "America/Detroit"}, "location"),
+        ({"latitude": 42.7, "longitude": -84.5, "timezone": "Mars/Olympus"}, "time zone (Mars/Olympus)"),
+        ({"latitude": 42.7, "longitude": -84.5, "timezone": ""}, "time zone (none)"),
+    ],
+)
+def test_city_place_not_set(place, words):
+    result = veil.veil_of_darkness(generate(50, effect=0.0, seed=1), **place)
+    assert not result.eligible and words in result.reason
