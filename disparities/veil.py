@@ -296,7 +296,7 @@ def veil_of_darkness(
         n_dark=n_dark,
         n_black=int(sum(black)),
         significant=significant,
-        reading=reading(coef, low, high, n=n, window=window),
+        reading=reading(coef, low, high, n=n, window=window, level=level),
         caveats=CAVEATS,
         counts=counts,
         window=window,
@@ -310,30 +310,34 @@ def _higher(odds_ratio: float) -> str:
     return f"{odds_ratio - 1:.0%} higher"
 
 
-def reading(coef: float, low: float, high: float, *, n: int, window: tuple[str, str]) -> str:
+def reading(
+    coef: float, low: float, high: float, *, n: int, window: tuple[str, str], level: float = LEVEL
+) -> str:
     """The result in plain words for a city employee."""
     base = f"Among {n:,} stops of Black and white drivers made between {window[0]} and {window[1]}, "
     odds = math.exp(coef)
+    pct = f"{level:.0%}"
     if high < 0:
         return base + (
             f"the odds that a stopped driver was Black were {1 - odds:.0%} lower after dark than in "
-            f"daylight at the same clock time (95% interval {1 - math.exp(high):.0%} to "
+            f"daylight at the same clock time ({pct} interval {1 - math.exp(high):.0%} to "
             f"{1 - math.exp(low):.0%} lower). Darkness is associated with a lower share of Black "
-            "drivers among stops, which is consistent with Black drivers being stopped more often in "
-            "daylight, when officers can see a driver's race, than their share of drivers on the road "
-            "would explain. It is evidence of racial profiling in stop decisions, not proof of it."
+            "drivers among stops, which is consistent with racial profiling in daylight: when officers "
+            "can see a driver's race, a larger share of the drivers they stop are Black than at the same "
+            "clock time after dark, when they cannot. This is evidence of racial profiling in stop "
+            "decisions, not proof of it (see the caveats)."
         )
     if low > 0:
         return base + (
             f"the odds that a stopped driver was Black were {_higher(odds)} after dark than in "
-            f"daylight at the same clock time (95% interval {_higher(math.exp(low))} to "
+            f"daylight at the same clock time ({pct} interval {_higher(math.exp(low))} to "
             f"{_higher(math.exp(high))}). This test finds no sign that Black drivers are stopped "
             "more often when officers can see their race; the difference runs the other way, and its "
             "cause is not something this test can tell."
         )
     return base + (
         "the share of Black drivers among stops was not clearly different after dark than in daylight "
-        f"at the same clock time (odds ratio {odds:.2f}, 95% interval {math.exp(low):.2f} to "
+        f"at the same clock time (odds ratio {odds:.2f}, {pct} interval {math.exp(low):.2f} to "
         f"{math.exp(high):.2f}). The test does not detect racial profiling in stop decisions; that "
         "does not show there is none."
     )
