@@ -241,6 +241,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cities.tasks.invitations_purge_expired",
         "schedule": crontab(minute=17, hour=3),
     },
+    # Registrants are reminded the day before (checked hourly, each reminder sent once).
+    "conversations-remind-day-before": {
+        "task": "conversations.tasks.reminders_day_before",
+        "schedule": crontab(minute=5),
+    },
+    # Facilitators are reminded 3 and 7 days after a session without a report.
+    "conversations-remind-report-overdue": {
+        "task": "conversations.tasks.reminders_report_overdue",
+        "schedule": crontab(minute=35, hour=9),
+    },
 }
 
 # Invitations are good for this long.
