@@ -114,7 +114,7 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
         "title": "Upcoming conversations",
         "url": reverse("conversations:index", args=[city.slug]),
         "items": items,
-        "empty": "No community conversation is coming up. Start by planning one: pick a date, a "
+        "empty": "No community conversation is planned yet. Start by planning one: pick a date, a "
         "venue and the voices you want in the room.",
         "action": {"url": reverse("conversations:create", args=[city.slug]), "label": "Plan a conversation"}
         if can_plan
