@@ -42,5 +42,16 @@ def can_move(current: str, target: str) -> bool:
     return target in STATUS_TRANSITIONS.get(current, frozenset())
 
 
-def allowed_moves(current: str) -> list[ConversationStatus]:
-    return [ConversationStatus(s) for s in ConversationStatus.values if can_move(current, s)]
+# What the button for each move says.
+MOVE_LABELS = {
+    ConversationStatus.DRAFT: "Back to draft",
+    ConversationStatus.SCHEDULED: "Schedule (open registration)",
+    ConversationStatus.HELD: "Mark as held",
+    ConversationStatus.REPORTED: "Mark as reported",
+    ConversationStatus.FOLLOWED_UP: "Mark as followed up",
+    ConversationStatus.CANCELLED: "Cancel the conversation",
+}
+
+
+def allowed_moves(current: str) -> list[tuple[str, str]]:
+    return [(s, MOVE_LABELS[s]) for s in ConversationStatus.values if can_move(current, s)]

@@ -173,7 +173,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         rollup=selectors.registration_rollup(conversation=conversation),
         feedback=selectors.feedback_summary(conversation=conversation),
         quotes=selectors.shareable_quotes(conversation=conversation),
-        public_url=services.public_url(conversation),
+        public_url=request.build_absolute_uri(
+            reverse("conversations:public_register", args=[conversation.city.slug, conversation.public_id])
+        ),
         feedback_url=request.build_absolute_uri(
             reverse("conversations:public_feedback", args=[conversation.city.slug, conversation.feedback_token])
         ),

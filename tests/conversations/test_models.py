@@ -18,7 +18,7 @@ def test_allowed_moves_follow_the_process():
     assert not planning.can_move("draft", "reported")
     assert not planning.can_move("followed_up", "draft")
     assert not planning.can_move("held", "cancelled")
-    assert [s.value for s in planning.allowed_moves("draft")] == ["scheduled", "cancelled"]
+    assert [s for s, _ in planning.allowed_moves("draft")] == ["scheduled", "cancelled"]
 
 
 @pytest.mark.django_db
