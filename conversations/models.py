@@ -347,7 +347,9 @@ class FacilitatorReport(models.Model):
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="report")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     attendance = models.JSONField(default=dict, blank=True, help_text="Head counts by stakeholder group.")
     unnamed_attendance = models.PositiveIntegerField(
         "others present", default=0, help_text="People present whose group is not known."

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from conversations import services
-from conversations.models import ChecklistItem, Conversation, ConversationStatus, Invitation
+from conversations.models import ChecklistItem, Conversation, ConversationStatus, Invitation, Registration
 from relationships.services import stakeholder_create
 from tests.conversations.conftest import make_conversation
 
@@ -172,3 +172,52 @@ def test_home_panel_lists_upcoming_conversations(client_as, city):
     make_conversation(city, title="Soon")
     body = client.get(reverse("cities:home", args=[city.slug])).content.decode()
     assert "Soon" in body and "Plan a conversation" in body
+
+
+def test_writes_from_another_city_or_without_the_role_change_nothing(client, city, other_city, member_of):
+    conversation = make_conversation(city)
+    session = conversation.sessions.get()
+    person = services.registration_create(conversation=conversation, name="Private Person", email="pp@example.org")
+    report = services.report_save(session=session, author=None, attendance={})
+    quote = services.quote_add(report=report, text="q", consent=True)
+    item = ChecklistItem.objects.filter(conversation=conversation).first()
+    slug, pk = city.slug, conversation.pk
+    posts = [
+        (reverse("conversations:set_status", args=[slug, pk]), {"status": "cancelled"}),
+        (reverse("conversations:registration_cancel", args=[slug, pk, person.pk]), {}),
+        (reverse("conversations:check_in_toggle", args=[slug, pk, session.pk, person.pk]), {"present": "1"}),
+        (reverse("conversations:check_in", args=[slug, pk, session.pk]), {"name": "Intruder"}),
+        (reverse("conversations:quote_review", args=[slug, pk, quote.pk]), {"action": "review"}),
+        (reverse("conversations:checklist_toggle", args=[slug, pk, item.pk]), {}),
+        (reverse("conversations:session_delete", args=[slug, pk, session.pk]), {}),
+        (reverse("conversations:report", args=[slug, pk, session.pk]), {"action": "submit"}),
+    ]
+    for who in (member_of(other_city, "lead"), member_of(city, "viewer"), member_of(city, "facilitator")):
+        client.force_login(who)
+        for url, data in posts:
+            assert client.post(url, data).status_code == 404, (who, url)
+        # The same ids under the other city's slug: 404 too.
+        assert client.get(reverse("conversations:registrations", args=[other_city.slug, pk])).status_code == 404
+    conversation.refresh_from_db()
+    person.refresh_from_db()
+    quote.refresh_from_db()
+    item.refresh_from_db()
+    assert conversation.status == "scheduled" and person.status == "confirmed" and not quote.reviewed
+    assert item.done_at is None and not session.check_ins.exists()
+    assert not Registration.objects.filter(name="Intruder").exists()
+
+
+def test_participants_are_invisible_to_the_public_and_other_cities(client, city, other_city, member_of):
+    conversation = make_conversation(city)
+    services.registration_create(conversation=conversation, name="Hidden Name", email="hidden@example.org")
+    feed = services.calendar_feed_get(city=city)
+    public = [
+        reverse("conversations:public_register", args=[city.slug, conversation.public_id]),
+        reverse("conversations:calendar_feed", args=[city.slug, feed.token]),
+    ]
+    for url in public:
+        body = client.get(url).content.decode()
+        assert "Hidden Name" not in body and "hidden@example.org" not in body
+    client.force_login(member_of(other_city, "lead"))
+    body = client.get(reverse("conversations:index", args=[other_city.slug])).content.decode()
+    assert conversation.title not in body
