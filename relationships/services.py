@@ -396,3 +396,48 @@ def commitment_unpublish(*, commitment: Commitment, by: User | None) -> Commitme
     commitment.is_public = False
     commitment.save(update_fields=["is_public"])
     return commitment
+
+
+# --- The weekly digest -------------------------------------------------------------------------------
+
+def digest_send(*, city: City, user: User, today: date | None = None) -> bool:
+    """Email one owner their due and overdue relationships and open commitments in one city.
+
+    Sends nothing when there is nothing to say. Contact details are not included in the email.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from . import selectors
+
+    today = today or timezone.localdate()
+    if not Membership.objects.for_city(city).filter(user=user).exists():
+        return False
+    with timezone.override(city.timezone):
+        data = selectors.digest_for(city=city, user=user, today=today)
+        if not data["relationships"] and not data["commitments"]:
+            return False
+        context = {"city": city, "user": user, "today": today, "site_url": settings.SITE_URL, **data}
+        body = render_to_string("relationships/email/digest.txt", context)
+    n_rel, n_com = len(data["relationships"]), len(data["commitments"])
+    subject = (
+        f"[REAL Cities] {city.name}: {n_rel} relationship{'s' if n_rel != 1 else ''} to meet, "
+        f"{n_com} open commitment{'s' if n_com != 1 else ''}"
+    )
+    send_mail(subject, body, None, [user.email])
+    return True
+
+
+def digests_send_weekly(*, today: date | None = None) -> int:
+    """Every owner, in every city where they own something, gets their digest. Returns emails sent."""
+    from . import selectors
+
+    today = today or timezone.localdate()
+    sent = 0
+    cities = {c.pk: c for c in City.objects.all()}
+    users = {u.pk: u for u in User.objects.filter(is_active=True)}
+    for city_id, user_id in selectors.digest_recipients(today=today):
+        if city_id in cities and user_id in users:
+            sent += digest_send(city=cities[city_id], user=users[user_id], today=today)
+    return sent

@@ -118,7 +118,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 @city_view(roles=EDITORS)
 def stakeholder_new(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
-    form = StakeholderForm(request.POST or None, city=city)
+    form = StakeholderForm(request.POST if request.method == "POST" else None, city=city)
     if request.method == "POST" and form.is_valid():
         try:
             stakeholder = services.stakeholder_create(city=city, created_by=request.user, **form.cleaned_data)
@@ -145,7 +145,7 @@ def stakeholder_detail(request: HttpRequest, stakeholder_id: int) -> HttpRespons
 def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
-    form = StakeholderForm(request.POST or None, instance=stakeholder, city=city)
+    form = StakeholderForm(request.POST if request.method == "POST" else None, instance=stakeholder, city=city)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in StakeholderForm.Meta.fields}
         try:
@@ -193,7 +193,7 @@ def stakeholder_withdraw(request: HttpRequest, stakeholder_id: int) -> HttpRespo
 @city_view(roles=EDITORS)
 def stakeholder_import(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         raw = upload.read(contacts_csv.MAX_BYTES + 1)
@@ -273,7 +273,7 @@ def relationship_new(request: HttpRequest) -> HttpResponse:
     initial = {"owner": request.user.pk}
     if request.GET.get("stakeholder", "").isdigit():
         initial["stakeholder"] = request.GET["stakeholder"]
-    form = RelationshipForm(request.POST or None, city=city, initial=initial)
+    form = RelationshipForm(request.POST if request.method == "POST" else None, city=city, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             relationship = services.relationship_create(city=city, created_by=request.user, **form.cleaned_data)
@@ -298,7 +298,7 @@ def relationship_detail(request: HttpRequest, relationship_id: int) -> HttpRespo
 def relationship_edit(request: HttpRequest, relationship_id: int) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     relationship = _found(selectors.relationship_in_city, city=city, relationship_id=relationship_id)
-    form = RelationshipForm(request.POST or None, instance=relationship, city=city)
+    form = RelationshipForm(request.POST if request.method == "POST" else None, instance=relationship, city=city)
     if request.method == "POST" and form.is_valid():
         try:
             services.relationship_update(relationship=relationship, by=request.user, **form.cleaned_data)
@@ -416,7 +416,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
 @city_view(roles=EDITORS)
 def commitment_new(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
-    form = CommitmentForm(request.POST or None, city=city, initial={"owner": request.user.pk})
+    form = CommitmentForm(request.POST if request.method == "POST" else None, city=city, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
             commitment = services.commitment_create(city=city, created_by=request.user, **form.cleaned_data)
@@ -504,7 +504,7 @@ def readiness(request: HttpRequest) -> HttpResponse:
 @city_view(roles=EDITORS)
 def crisis_new(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
-    form = CrisisForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+    form = CrisisForm(request.POST if request.method == "POST" else None, initial={"occurred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         event = services.crisis_event_create(city=city, created_by=request.user, **form.cleaned_data)
         messages.success(request, "The crisis event is recorded. Log the meetings held in response to it.")

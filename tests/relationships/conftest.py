@@ -29,8 +29,13 @@ def make_stakeholder():
 
 @pytest.fixture
 def make_relationship(make_stakeholder, member_of, today):
+    owners = {}
+
     def make(city, *, owner=None, stakeholder=None, cadence=30, started_days_ago=0, met_days_ago=None, **sfields):
-        owner = owner or member_of(city, "staff")
+        if owner is None:
+            if city.pk not in owners:
+                owners[city.pk] = member_of(city, "staff")
+            owner = owners[city.pk]
         stakeholder = stakeholder or make_stakeholder(city, **sfields)
         r = services.relationship_create(
             city=city, owner=owner, stakeholder=stakeholder, cadence_days=cadence,
