@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -245,22 +245,25 @@ def trust_feedback_by_dimension(city: City) -> dict[tuple[str, str], dict]:
     group a participant chose. A cell with fewer than FEEDBACK_MIN_RESPONSES answers is left out.
     Scores are the "after" answers (trust at the end of the conversation).
     """
-    result: dict[tuple[str, str], dict] = {}
-    base = Feedback.objects.for_city(city)
-    for dimension, field in (("district", "conversation__district"), ("group", "group")):
-        rows = (
-            base.exclude(**{field: ""})
-            .values(field)
-            .annotate(n=Count("id"), police=Avg("trust_police_after"), city_=Avg("trust_city_after"))
-        )
-        for row in rows:
-            if row["n"] >= FEEDBACK_MIN_RESPONSES:
-                result[(dimension, row[field])] = {
-                    "trust_police": round(row["police"], 2),
-                    "trust_city": round(row["city_"], 2),
-                    "responses": row["n"],
-                }
-    return result
+    # One query: sums and counts per (district, group) cell, combined per dimension here.
+    cells = (
+        Feedback.objects.for_city(city)
+        .values("conversation__district", "group")
+        .annotate(n=Count("id"), police=Sum("trust_police_after"), city_=Sum("trust_city_after"))
+    )
+    totals: dict[tuple[str, str], list[int]] = {}
+    for cell in cells:
+        for key in (("district", cell["conversation__district"]), ("group", cell["group"])):
+            if key[1]:
+                total = totals.setdefault(key, [0, 0, 0])
+                total[0] += cell["n"]
+                total[1] += cell["police"]
+                total[2] += cell["city_"]
+    return {
+        key: {"trust_police": round(police / n, 2), "trust_city": round(city_sum / n, 2), "responses": n}
+        for key, (n, police, city_sum) in totals.items()
+        if n >= FEEDBACK_MIN_RESPONSES
+    }
 
 
 # ------------------------------------------------------------------------------------ facilitators

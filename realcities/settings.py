@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cities.tasks.invitations_purge_expired",
         "schedule": crontab(minute=17, hour=3),
     },
+    "relationships-weekly-digest": {
+        "task": "relationships.tasks.weekly_digests_send",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
     # Registrants are reminded the day before (checked hourly, each reminder sent once).
     "conversations-remind-day-before": {
         "task": "conversations.tasks.reminders_day_before",

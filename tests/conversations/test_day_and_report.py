@@ -143,3 +143,19 @@ def test_feedback_closed_before_the_conversation_and_unknown_token_404(client, c
     url = reverse("conversations:public_feedback", args=[city.slug, conversation.feedback_token])
     assert "opens once" in client.get(url).content.decode()
     assert client.get(reverse("conversations:public_feedback", args=[city.slug, "nope"])).status_code == 404
+
+
+def test_trust_feedback_reaches_the_relationships_hook(city):
+    from relationships.hooks import trust_feedback
+
+    conversation = make_conversation(city, days_ahead=-1, district="Eastside")
+    services.conversation_set_status(conversation=conversation, status="held", by=None)
+    for _ in range(4):
+        services.feedback_create(conversation=conversation, felt_heard=4, trust_police_before=2, trust_police_after=3,
+                                 trust_city_before=2, trust_city_after=4, group="youth")
+    assert ("district", "Eastside") not in trust_feedback(city)  # fewer than five: nothing
+    services.feedback_create(conversation=conversation, felt_heard=4, trust_police_before=2, trust_police_after=4,
+                             trust_city_before=2, trust_city_after=4, group="faith")
+    data = trust_feedback(city)
+    assert data[("district", "Eastside")] == {"trust_police": 3.2, "trust_city": 4.0, "responses": 5}
+    assert ("group", "faith") not in data
