@@ -133,6 +133,12 @@ class Resource(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     link = models.URLField(blank=True, max_length=500)
     file = models.FileField(upload_to="library/%Y/", blank=True)
+    place = models.CharField(
+        "where",
+        max_length=200,
+        blank=True,
+        help_text="Where the practice comes from, e.g. 'Tacoma, WA', including cities not in this app.",
+    )
     cities = models.ManyToManyField(City, blank=True, related_name="library_resources")
     credited_city = models.ForeignKey(
         City,

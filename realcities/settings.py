@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cities.tasks.invitations_purge_expired",
         "schedule": crontab(minute=17, hour=3),
     },
+    "library-remind-review": {
+        "task": "library.tasks.resources_remind_review",
+        "schedule": crontab(minute=5, hour=7),
+    },
 }
 
 # Invitations are good for this long.
