@@ -126,9 +126,24 @@ def _pillars_in_use() -> list[tuple[str, str]]:
     ]
 
 
-def search_facets(params: SearchParams) -> list[dict[str, Any]]:
-    """Counts per facet value. Each group is counted with every other filter applied but its own,
-    so choosing one kind still shows how many of the other kinds there are (one query per group)."""
+def _group_conditions(params: SearchParams) -> dict[str, Q]:
+    """The filter each facet group applies (only the groups with something chosen)."""
+    conditions = {
+        "kind": Q(kind__in=params.kind) if params.kind else None,
+        "topic": Q(topics__overlap=params.topic) if params.topic else None,
+        "audience": Q(audiences__overlap=params.audience) if params.audience else None,
+        "evidence": Q(evidence_level__in=params.evidence) if params.evidence else None,
+        "pillar": _pillar_q(params.pillar) if params.pillar else None,
+    }
+    return {name: q for name, q in conditions.items() if q is not None}
+
+
+def search_facets(params: SearchParams) -> tuple[list[dict[str, Any]], int]:
+    """Counts per facet value, and the number of results, in ONE query over the matching resources.
+
+    Each group is counted with every other group's filter applied but not its own, so choosing one
+    kind still shows how many of the other kinds there are.
+    """
     groups = [
         ("kind", "Kind", Kind.choices, lambda v: Q(kind=v)),
         ("topic", "Topic", Topic.choices, lambda v: Q(topics__contains=[v])),
@@ -136,37 +151,58 @@ def search_facets(params: SearchParams) -> list[dict[str, Any]]:
         ("evidence", "Evidence", EvidenceLevel.choices, lambda v: Q(evidence_level=v)),
         ("pillar", "Framework pillar", _pillars_in_use(), lambda v: _pillar_q([v])),
     ]
+    conditions = _group_conditions(params)
+
+    def others(skip: str) -> Q:
+        combined = Q()
+        for name, condition in conditions.items():
+            if name != skip:
+                combined &= condition
+        return combined
+
+    aggregates: dict[str, Count] = {"total": Count("pk", filter=others(""))}
+    for name, _, choices, condition in groups:
+        rest = others(name)
+        for i, (value, _) in enumerate(choices):
+            aggregates[f"{name}_{i}"] = Count("pk", filter=condition(value) & rest)
+    base = Resource.objects.published()
+    if params.q:
+        base = base.filter(search=_search_query(params.q))
+    counts = base.aggregate(**aggregates)
     facets = []
-    for name, label, choices, condition in groups:
+    for name, label, choices, _ in groups:
         if not choices:
             continue
-        aggregates = {f"c{i}": Count("pk", filter=condition(value)) for i, (value, _) in enumerate(choices)}
-        counts = _filtered(params, skip=name).aggregate(**aggregates)
         selected = set(getattr(params, name))
         options = [
-            {"value": value, "label": text, "count": counts[f"c{i}"], "selected": value in selected}
+            {"value": value, "label": text, "count": counts[f"{name}_{i}"], "selected": value in selected}
             for i, (value, text) in enumerate(choices)
         ]
         options = [o for o in options if o["count"] or o["selected"]]
         facets.append({"name": name, "label": label, "options": options})
-    return facets
+    return facets, counts["total"]
 
 
-def resource_search(params: SearchParams) -> Page:
-    """Published resources matching the search, ranked and highlighted, one page of them."""
+def resource_search(params: SearchParams, *, count: int | None = None) -> Page:
+    """Published resources matching the search, ranked and highlighted, one page of them.
+
+    `count`: the number of results when already known (from `search_facets`), saving a query.
+    """
     qs = _filtered(params).only(
         "pk", "kind", "title", "slug", "summary", "topics", "evidence_level", "published_at", "created_at"
     )
-    if params.q:
-        query = _search_query(params.q)
-        qs = qs.annotate(rank=SearchRank(F("search"), query, normalization=Value(1)))
     if params.sort == "relevance" and params.q:
-        qs = qs.order_by("-rank", "-published_at", "pk")
+        # Rank only when sorting by it: ranking reads the stored vector of every match.
+        rank = SearchRank(F("search"), _search_query(params.q), normalization=Value(1))
+        qs = qs.annotate(rank=rank).order_by("-rank", "-published_at", "pk")
     elif params.sort == "title":
         qs = qs.order_by("title", "pk")
     else:
         qs = qs.order_by("-published_at", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(params.page)
+    paginator = Paginator(qs, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached property: set it to skip the COUNT query
+    page = paginator.get_page(params.page)
     rows = list(page.object_list)
     if params.q and rows:
         # Highlights only for the page shown: ts_headline is the costly part of a search.

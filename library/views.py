@@ -51,8 +51,8 @@ def _error_text(error: ValidationError) -> str:
 def index(request: HttpRequest) -> HttpResponse:
     """The public library: search with ?q=, facets, sorting; readable without signing in."""
     params = selectors.SearchParams.from_querydict(request.GET)
-    page = selectors.resource_search(params)
-    facets = selectors.search_facets(params)
+    facets, total = selectors.search_facets(params)
+    page = selectors.resource_search(params, count=total)
     base_query = request.GET.copy()
     base_query.pop("page", None)
     context = {
