@@ -2,6 +2,7 @@ from django import forms
 
 from cities.models import City
 
+from . import framework_csv
 from .models import (
     AdoptionStatus,
     Audience,
@@ -122,6 +123,8 @@ class FrameworkItemForm(forms.ModelForm):
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
+        if not framework_csv.NUMBER.match(number):
+            raise forms.ValidationError("Write the number as the framework does, e.g. 1.2 or 1.2.1.")
         clash = FrameworkItem.objects.filter(framework=self.framework, number=number).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError("This framework already has an item with that number.")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 COLUMNS = ["pillar_number", "pillar_name", "item_type", "number", "text"]
 ITEM_TYPES = {"recommendation", "action_item", "overarching"}
-NUMBER = re.compile(r"^[A-Za-z0-9]{1,4}(\.[0-9]{1,3}){0,3}$")
+NUMBER = re.compile(r"^([0-9]{1,3}|[A-Z]{1,2}[0-9]{0,2})(\.[0-9]{1,3}){0,3}$")
 MAX_BYTES = 2 * 1024 * 1024
 MAX_TEXT = 5000
 
