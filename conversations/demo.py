@@ -12,7 +12,7 @@ from django.utils import timezone
 from relationships.models import Stakeholder, StakeholderGroup
 from relationships.services import stakeholder_create
 
-from . import services
+from . import selectors, services
 from .models import Campaign, CheckIn, Conversation, Feedback, Registration, RegistrationStatus
 
 CAMPAIGN_TITLE = "100 Conversations on Race, Justice, Policing and Equality"
@@ -168,7 +168,8 @@ def seed(ctx: dict) -> None:
         stakeholders = _stakeholders(city, lead)
         if Conversation.objects.for_city(city).exists():
             continue
-        common = {"by": lead, "facilitator": facilitator, "campaign": campaign}
+        guides = selectors.suggested_guides(limit=1)
+        common = {"by": lead, "facilitator": facilitator, "campaign": campaign, "guide": guides[0] if guides else None}
 
         draft = _conversation(
             city, "Faith leaders and police: first circle", days=45, district="Northside",

@@ -14,7 +14,7 @@ class ConversationForm(forms.ModelForm):
     class Meta:
         model = Conversation
         fields = [
-            "title", "purpose", "district", "capacity", "campaign", "facilitators",
+            "title", "purpose", "guide", "district", "capacity", "campaign", "facilitators",
             "interpretation", "interpretation_languages", "asl", "childcare", "step_free", "transit", "food",
         ]  # fmt: skip
         widgets = {
@@ -28,6 +28,8 @@ class ConversationForm(forms.ModelForm):
         self.fields["facilitators"].queryset = selectors.city_facilitators(city=city)
         self.fields["facilitators"].help_text = "Members of this city with the facilitator role."
         self.fields["campaign"].queryset = Campaign.objects.all()
+        self.fields["guide"].queryset = selectors.guide_choices()
+        self.fields["guide"].required = False
         self.fields["campaign"].required = False
 
     def clean(self):

@@ -102,6 +102,14 @@ class Conversation(models.Model):
     )
     title = models.CharField(max_length=200)
     purpose = models.TextField(help_text="Why this conversation, and what the city hopes to learn or change.")
+    guide = models.ForeignKey(
+        "library.Resource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The discussion guide from the library that the facilitators follow.",
+    )
     district = models.CharField(
         "district or neighbourhood", max_length=120, blank=True, help_text="Where it takes place, for the trust-gap view."
     )

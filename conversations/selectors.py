@@ -54,7 +54,7 @@ def conversation_get(*, city: City, membership: Membership | None, pk: int) -> C
     """One conversation of the city that this member may open; DoesNotExist otherwise."""
     if membership is None or membership.role not in (*EDITOR_ROLES, Role.FACILITATOR):
         raise Conversation.DoesNotExist
-    return conversations_visible(city=city, membership=membership).select_related("city", "campaign").get(pk=pk)
+    return conversations_visible(city=city, membership=membership).select_related("city", "campaign", "guide").get(pk=pk)
 
 
 def _needs_report_q(now) -> Q:
@@ -328,3 +328,23 @@ def campaign_progress(*, campaign: Campaign, city: City | None = None) -> list[d
 
 def campaigns_current() -> QuerySet[Campaign]:
     return Campaign.objects.all()
+
+
+# --------------------------------------------------------------------------------- library guides
+
+
+def guide_choices() -> QuerySet:
+    """Published library resources a conversation can follow: guides and toolkits."""
+    from library.models import Kind, Resource
+
+    return Resource.objects.published().filter(kind__in=[Kind.GUIDE, Kind.TOOLKIT]).order_by("title")
+
+
+def suggested_guides(*, limit: int = 3) -> list:
+    """Guides on community conversations, race and trust, suggested where a conversation is planned."""
+    from library.models import Kind, Topic
+    from library.selectors import suggest_resources
+
+    return suggest_resources(
+        topics=[Topic.CONVERSATIONS, Topic.TRUST, Topic.YOUTH], kinds=[Kind.GUIDE, Kind.TOOLKIT], limit=limit
+    )

@@ -54,7 +54,7 @@ class RegistrationRefused(Exception):
 # ---------------------------------------------------------------------------------- conversations
 
 CONVERSATION_FIELDS = (
-    "title", "purpose", "district", "capacity", "campaign", "interpretation", "interpretation_languages",
+    "title", "purpose", "guide", "district", "capacity", "campaign", "interpretation", "interpretation_languages",
     "asl", "childcare", "step_free", "transit", "food",
 )  # fmt: skip
 

@@ -130,7 +130,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "conversations/form.html",
-        _ctx(request, form=form, title="Plan a conversation"),
+        _ctx(request, form=form, title="Plan a conversation", guides=selectors.suggested_guides()),
         status=400 if form.errors else 200,
     )
 
@@ -152,7 +152,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "conversations/form.html",
-        _ctx(request, form=form, conversation=conversation, title=f"Edit: {conversation.title}"),
+        _ctx(
+            request,
+            form=form,
+            conversation=conversation,
+            title=f"Edit: {conversation.title}",
+            guides=selectors.suggested_guides(),
+        ),
         status=400 if form.errors else 200,
     )
 
@@ -161,12 +167,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     editor = selectors.is_editor(request.membership)  # type: ignore[attr-defined]
+    guide_visible = conversation.guide is not None and conversation.guide.status == "published"
     sessions = list(conversation.sessions.select_related("report"))
     context = _ctx(
         request,
         conversation=conversation,
         sessions=sessions,
         editor=editor,
+        guide=conversation.guide if guide_visible else None,
         moves=allowed_moves(conversation.status) if editor else [],
         facilitators=list(conversation.facilitators.all()),
         voices=selectors.voices(conversation=conversation),

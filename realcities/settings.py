@@ -255,6 +255,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "conversations.tasks.reminders_report_overdue",
         "schedule": crontab(minute=35, hour=9),
     },
+    "library-remind-review": {
+        "task": "library.tasks.resources_remind_review",
+        "schedule": crontab(minute=5, hour=7),
+    },
 }
 
 # Invitations are good for this long.

@@ -221,3 +221,23 @@ def test_participants_are_invisible_to_the_public_and_other_cities(client, city,
     client.force_login(member_of(other_city, "lead"))
     body = client.get(reverse("conversations:index", args=[other_city.slug])).content.decode()
     assert conversation.title not in body
+
+
+def test_a_conversation_follows_a_published_library_guide_and_guides_are_suggested(client_as, city):
+    from library.models import Kind, Resource, ResourceStatus, Topic
+
+    def resource(title, status, kind=Kind.GUIDE):
+        return Resource.objects.create(title=title, slug=title.lower().replace(" ", "-"), kind=kind, summary="s",
+                                       topics=[Topic.CONVERSATIONS], status=status)
+
+    published = resource("Guide to conversations on race", ResourceStatus.PUBLISHED)
+    draft = resource("Unpublished guide", ResourceStatus.DRAFT)
+    client = client_as(city, "lead")
+    page = client.get(reverse("conversations:create", args=[city.slug])).content.decode()
+    assert "Suggested guides" in page and published.title in page and draft.title not in page
+    data = {"title": "T", "purpose": "P", "capacity": "10"}
+    assert client.post(reverse("conversations:create", args=[city.slug]), {**data, "guide": draft.pk}).status_code == 400
+    assert client.post(reverse("conversations:create", args=[city.slug]), {**data, "guide": published.pk}).status_code == 302
+    conversation = Conversation.objects.get(city=city)
+    assert conversation.guide == published
+    assert published.title in client.get(reverse("conversations:detail", args=[city.slug, conversation.pk])).content.decode()
