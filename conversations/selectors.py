@@ -3,7 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,21 +65,23 @@ def _needs_report_q(now) -> Q:
     return Q(Exists(unreported), status__in=[ConversationStatus.SCHEDULED, ConversationStatus.HELD])
 
 
+def _count(qs: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(qs.values("conversation").annotate(n=Count("id")).values("n")[:1]), 0)
+
+
 def conversation_list(*, city: City, membership: Membership | None, when: str = "", status: str = "") -> QuerySet:
     """The filtered list, annotated so that a page of it costs a fixed number of queries."""
     now = timezone.now()
+    sessions = Session.objects.filter(conversation=OuterRef("pk"))
+    registrations = Registration.objects.filter(conversation=OuterRef("pk"))
     qs = conversations_visible(city=city, membership=membership).annotate(
-        first_start=Min("sessions__starts_at"),
-        last_end=Max("sessions__ends_at"),
-        session_count=Count("sessions", distinct=True),
-        registered=Count(
-            "registrations",
-            filter=Q(registrations__status=RegistrationStatus.CONFIRMED, registrations__walk_in=False),
-            distinct=True,
-        ),
-        waitlisted=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED), distinct=True
-        ),
+        # Subqueries rather than joins: the counts are computed for the rows of the page only,
+        # and sessions and registrations never multiply each other.
+        first_start=Subquery(sessions.order_by("starts_at").values("starts_at")[:1]),
+        last_end=Subquery(sessions.order_by("-ends_at").values("ends_at")[:1]),
+        session_count=_count(sessions),
+        registered=_count(registrations.filter(status=RegistrationStatus.CONFIRMED, walk_in=False)),
+        waitlisted=_count(registrations.filter(status=RegistrationStatus.WAITLISTED)),
     )
     if when == "upcoming":
         qs = qs.filter(last_end__gte=now).exclude(status=ConversationStatus.CANCELLED).order_by("first_start")
