@@ -136,3 +136,17 @@ def test_confirmation_has_a_calendar_and_a_cancel_link_and_promotion_is_emailed(
     promoted = wait_for(lambda: next((m for m in mail.outbox if "ben@example.org" in m.to and m.subject.startswith("A seat")), None))
     assert promoted.attachments and "BEGIN:VCALENDAR" in promoted.attachments[0][1]
     assert Registration.objects.get(email="ben@example.org").status == RegistrationStatus.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_cancelling_a_scheduled_conversation_tells_everyone_registered(city):
+    mail.outbox.clear()
+    conversation = make_conversation(city, capacity=1, title="Called off")
+    services.registration_create(conversation=conversation, name="Ana", email="ana@example.org")
+    services.registration_create(conversation=conversation, name="Ben", email="ben@example.org")
+    gone = services.registration_create(conversation=conversation, name="Cy", email="cy@example.org")
+    services.registration_cancel(registration=gone)
+    services.conversation_set_status(conversation=conversation, status="cancelled", by=None)
+    assert services.conversation_send_cancellation(conversation=conversation) == 2
+    sent = sorted(m.to[0] for m in mail.outbox if m.subject == "Cancelled: Called off")
+    assert sent == ["ana@example.org", "ben@example.org"]
