@@ -241,3 +241,18 @@ def test_a_conversation_follows_a_published_library_guide_and_guides_are_suggest
     conversation = Conversation.objects.get(city=city)
     assert conversation.guide == published
     assert published.title in client.get(reverse("conversations:detail", args=[city.slug, conversation.pk])).content.decode()
+
+
+def test_invited_stakeholders_contact_details_only_with_consent(client_as, city):
+    from django.utils import timezone
+
+    client = client_as(city, "lead")
+    conversation = make_conversation(city)
+    agreed = stakeholder_create(city=city, name="Agreed", group="faith", email="agreed@example.org", consent_given_at=timezone.now())
+    withdrawn = stakeholder_create(city=city, name="Withdrawn", group="youth", email="withdrawn@example.org",
+                                   consent_given_at=timezone.now(), consent_withdrawn_at=timezone.now())
+    for s in (agreed, withdrawn):
+        services.invitation_create(conversation=conversation, stakeholder=s, by=None)
+    page = client.get(reverse("conversations:voices", args=[city.slug, conversation.pk])).content.decode()
+    assert "agreed@example.org" in page and "withdrawn@example.org" not in page
+    assert "Contact details hidden" in page
