@@ -1,9 +1,741 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Conversations pages: thin views that parse the request, call a service or selector, render."""
 
-from cities.decorators import city_view
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cities.decorators import city_view, curator_required
+from cities.models import EDITOR_ROLES, City, Role
+
+from . import ical, selectors, services
+from .forms import (
+    CampaignForm,
+    ChecklistItemForm,
+    CommitmentForm,
+    ConversationForm,
+    FeedbackForm,
+    InviteForm,
+    PledgeForm,
+    QuoteForm,
+    RegistrationForm,
+    ReportForm,
+    SessionForm,
+    VoiceTargetsForm,
+    WalkInForm,
+)
+from .models import (
+    CalendarFeed,
+    Campaign,
+    ChecklistItem,
+    Conversation,
+    ConversationStatus,
+    Invitation,
+    InvitationResponse,
+    Quote,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
+from .planning import allowed_moves
+
+EDITORS = list(EDITOR_ROLES)
+WORKERS = [*EDITOR_ROLES, Role.FACILITATOR]
+
+
+def _conversation(request: HttpRequest, pk: int) -> Conversation:
+    try:
+        return selectors.conversation_get(city=request.city, membership=request.membership, pk=pk)  # type: ignore[attr-defined]
+    except Conversation.DoesNotExist as missing:
+        raise Http404("No such conversation.") from missing
+
+
+def _session(conversation: Conversation, pk: int) -> Session:
+    try:
+        return selectors.session_get(conversation=conversation, pk=pk)
+    except Session.DoesNotExist as missing:
+        raise Http404("No such session.") from missing
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        form.add_error(None, error)
+
+
+def _ctx(request: HttpRequest, **extra) -> dict:
+    return {"city": request.city, "section": "conversations", **extra}  # type: ignore[attr-defined]
+
+
+# ----------------------------------------------------------------------------------------- list
 
 
 @city_view()
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "conversations/index.html", {"city": request.city, "section": "conversations"})  # type: ignore[attr-defined]
+    city = request.city  # type: ignore[attr-defined]
+    membership = request.membership  # type: ignore[attr-defined]
+    when = request.GET.get("when", "")
+    status = request.GET.get("status", "")
+    if when not in selectors.LIST_FILTERS:
+        when = ""
+    if status not in ConversationStatus.values:
+        status = ""
+    page = Paginator(
+        selectors.conversation_list(city=city, membership=membership, when=when, status=status),
+        selectors.PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    can_open = membership is not None and membership.role in WORKERS
+    context = _ctx(
+        request,
+        page=page,
+        when=when,
+        when_label=selectors.LIST_FILTERS.get(when, ""),
+        status=status,
+        filters=selectors.LIST_FILTERS,
+        statuses=ConversationStatus.choices,
+        can_plan=selectors.is_editor(membership),
+        can_open=can_open,
+        campaigns=selectors.campaigns_current()[:5],
+    )
+    template = "conversations/index.html#results" if request.htmx else "conversations/index.html"
+    return render(request, template, context)
+
+
+# ------------------------------------------------------------------------------------- planning
+
+
+@city_view(roles=EDITORS)
+def create(request: HttpRequest) -> HttpResponse:
+    city = request.city  # type: ignore[attr-defined]
+    form = ConversationForm(request.POST or None, city=city)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        facilitators = data.pop("facilitators")
+        try:
+            conversation = services.conversation_create(
+                city=city, created_by=request.user, facilitators=facilitators, **data
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Conversation planned as a draft. Add its sessions, then schedule it.")
+            return redirect("conversations:detail", city_slug=city.slug, pk=conversation.pk)
+    return render(
+        request,
+        "conversations/form.html",
+        _ctx(request, form=form, title="Plan a conversation", guides=selectors.suggested_guides()),
+        status=400 if form.errors else 200,
+    )
+
+
+@city_view(roles=EDITORS)
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    form = ConversationForm(request.POST or None, instance=conversation, city=request.city)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        facilitators = data.pop("facilitators")
+        try:
+            services.conversation_update(conversation=conversation, facilitators=facilitators, **data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("conversations:detail", city_slug=conversation.city.slug, pk=conversation.pk)
+    return render(
+        request,
+        "conversations/form.html",
+        _ctx(
+            request,
+            form=form,
+            conversation=conversation,
+            title=f"Edit: {conversation.title}",
+            guides=selectors.suggested_guides(),
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@city_view(roles=WORKERS)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    editor = selectors.is_editor(request.membership)  # type: ignore[attr-defined]
+    guide_visible = conversation.guide is not None and conversation.guide.status == "published"
+    sessions = list(conversation.sessions.select_related("report"))
+    context = _ctx(
+        request,
+        conversation=conversation,
+        sessions=sessions,
+        editor=editor,
+        guide=conversation.guide if guide_visible else None,
+        moves=allowed_moves(conversation.status) if editor else [],
+        facilitators=list(conversation.facilitators.all()),
+        voices=selectors.voices(conversation=conversation),
+        rollup=selectors.registration_rollup(conversation=conversation),
+        feedback=selectors.feedback_summary(conversation=conversation),
+        quotes=selectors.shareable_quotes(conversation=conversation),
+        public_url=request.build_absolute_uri(
+            reverse("conversations:public_register", args=[conversation.city.slug, conversation.public_id])
+        ),
+        feedback_url=request.build_absolute_uri(
+            reverse("conversations:public_feedback", args=[conversation.city.slug, conversation.feedback_token])
+        ),
+        now=timezone.now(),
+    )
+    return render(request, "conversations/detail.html", context)
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    status = request.POST.get("status", "")
+    try:
+        services.conversation_set_status(conversation=conversation, status=status, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The conversation is now {conversation.get_status_display().lower()}.")
+    return redirect("conversations:detail", city_slug=conversation.city.slug, pk=conversation.pk)
+
+
+@city_view(roles=EDITORS)
+def session_form(request: HttpRequest, pk: int, session_id: int | None = None) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    session = _session(conversation, session_id) if session_id else None
+    initial = {"time_zone": conversation.city.timezone}
+    if session:
+        initial = {f: getattr(session, f) for f in SessionForm.base_fields}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_save(conversation=conversation, session=session, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Session saved.")
+            return redirect("conversations:detail", city_slug=conversation.city.slug, pk=conversation.pk)
+    return render(
+        request,
+        "conversations/session_form.html",
+        _ctx(request, form=form, conversation=conversation, session=session),
+        status=400 if form.errors else 200,
+    )
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def session_delete(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    session = _session(conversation, session_id)
+    try:
+        services.session_delete(session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Session removed.")
+    return redirect("conversations:detail", city_slug=conversation.city.slug, pk=conversation.pk)
+
+
+@city_view(roles=EDITORS)
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    city = request.city  # type: ignore[attr-defined]
+    form = ChecklistItemForm(request.POST or None, city=city)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checklist_item_save(conversation=conversation, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Task added.")
+            return redirect("conversations:checklist", city_slug=city.slug, pk=conversation.pk)
+    items = ChecklistItem.objects.for_city(city).filter(conversation=conversation).select_related("owner")
+    return render(
+        request,
+        "conversations/checklist.html",
+        _ctx(request, conversation=conversation, items=items, form=form, today=timezone.localdate()),
+        status=400 if form.errors else 200,
+    )
+
+
+@city_view(roles=EDITORS)
+def checklist_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    city = request.city  # type: ignore[attr-defined]
+    item = get_object_or_404(ChecklistItem.objects.for_city(city), conversation=conversation, pk=item_id)
+    form = ChecklistItemForm(request.POST or None, instance=item, city=city)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checklist_item_save(conversation=conversation, item=item, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Task saved.")
+            return redirect("conversations:checklist", city_slug=city.slug, pk=conversation.pk)
+    return render(
+        request,
+        "conversations/checklist_item.html",
+        _ctx(request, conversation=conversation, item=item, form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def checklist_toggle(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    city = request.city  # type: ignore[attr-defined]
+    item = get_object_or_404(ChecklistItem.objects.for_city(city), conversation=conversation, pk=item_id)
+    services.checklist_item_toggle(item=item)
+    if request.htmx:
+        return render(
+            request,
+            "conversations/checklist.html#item",
+            _ctx(request, conversation=conversation, item=item, today=timezone.localdate()),
+        )
+    return redirect("conversations:checklist", city_slug=city.slug, pk=conversation.pk)
+
+
+@city_view(roles=EDITORS)
+def voices(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    city = request.city  # type: ignore[attr-defined]
+    rows = selectors.voices(conversation=conversation)
+    targets_form = VoiceTargetsForm(
+        request.POST if request.POST.get("action") == "targets" else None,
+        initial_targets={r.group: r.target for r in rows},
+    )
+    invite_form = InviteForm(request.POST if request.POST.get("action") == "invite" else None, city=city)
+    if request.method == "POST":
+        if request.POST.get("action") == "targets" and targets_form.is_valid():
+            services.voice_targets_set(conversation=conversation, targets=targets_form.targets())
+            messages.success(request, "Targets saved.")
+            return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
+        if request.POST.get("action") == "invite" and invite_form.is_valid():
+            invitation = services.invitation_create(
+                conversation=conversation, stakeholder=invite_form.cleaned_data["stakeholder"], by=request.user
+            )
+            messages.success(request, f"{invitation.stakeholder.name} is on the invitation list.")
+            return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
+    invitations = (
+        Invitation.objects.for_city(city).filter(conversation=conversation).select_related("stakeholder")
+    )
+    upcoming = conversation.sessions.filter(starts_at__gt=timezone.now()).exists()
+    return render(
+        request,
+        "conversations/voices.html",
+        _ctx(
+            request,
+            conversation=conversation,
+            rows=rows,
+            targets_form=targets_form,
+            invite_form=invite_form,
+            invitations=invitations,
+            responses=InvitationResponse.choices,
+            upcoming=upcoming,
+            missing=[r for r in rows if r.is_missing],
+        ),
+        status=400 if (targets_form.errors or invite_form.errors) else 200,
+    )
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def invitation_response(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    city = request.city  # type: ignore[attr-defined]
+    invitation = get_object_or_404(Invitation.objects.for_city(city), conversation=conversation, pk=invitation_id)
+    try:
+        services.invitation_set_response(invitation=invitation, response=request.POST.get("response", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
+
+
+@city_view(roles=EDITORS)
+def registrations(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    return render(
+        request,
+        "conversations/registrations.html",
+        _ctx(
+            request,
+            conversation=conversation,
+            registrations=selectors.registrations(conversation=conversation),
+            rollup=selectors.registration_rollup(conversation=conversation),
+        ),
+    )
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def registration_cancel(request: HttpRequest, pk: int, registration_id: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    registration = get_object_or_404(
+        Registration.objects.for_city(request.city), conversation=conversation, pk=registration_id  # type: ignore[attr-defined]
+    )
+    promoted = services.registration_cancel(registration=registration)
+    text = f"{registration.name}'s registration was cancelled."
+    if promoted:
+        text += f" {promoted[0].name} moved up from the waitlist."
+    messages.success(request, text)
+    return redirect("conversations:registrations", city_slug=conversation.city.slug, pk=conversation.pk)
+
+
+# ------------------------------------------------------------------------------------------ the day
+
+
+@city_view(roles=WORKERS)
+def check_in_list(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    session = _session(conversation, session_id)
+    q = request.GET.get("q", "").strip()[:100]
+    walk_in_form = WalkInForm(request.POST or None)
+    if request.method == "POST" and walk_in_form.is_valid():
+        try:
+            person = services.walk_in_create(session=session, by=request.user, **walk_in_form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(walk_in_form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, f"{person.name} added and checked in.")
+                return redirect("conversations:check_in", city_slug=conversation.city.slug, pk=conversation.pk, session_id=session.pk)
+            walk_in_form = WalkInForm()
+    return _render_check_in(request, conversation, session, q=q, walk_in_form=walk_in_form)
+
+
+def _render_check_in(request, conversation, session, *, q: str = "", walk_in_form=None) -> HttpResponse:
+    walk_in_form = walk_in_form or WalkInForm()
+    people = selectors.check_in_list(session=session, q=q)
+    context = _ctx(
+        request,
+        conversation=conversation,
+        session=session,
+        people=people,
+        q=q,
+        walk_in_form=walk_in_form,
+        present=sum(1 for p in people if p.checked_in),
+    )
+    if request.htmx:
+        return render(request, "conversations/check_in.html#roster", context)
+    return render(request, "conversations/check_in.html", context, status=400 if walk_in_form.errors else 200)
+
+
+@city_view(roles=WORKERS)
+@require_POST
+def check_in_toggle(request: HttpRequest, pk: int, session_id: int, registration_id: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    session = _session(conversation, session_id)
+    registration = get_object_or_404(
+        Registration.objects.for_city(request.city),  # type: ignore[attr-defined]
+        conversation=conversation,
+        pk=registration_id,
+        status=RegistrationStatus.CONFIRMED,
+    )
+    if request.POST.get("present") == "0":
+        services.check_in_undo(session=session, registration=registration)
+    else:
+        services.check_in(session=session, registration=registration, by=request.user)
+    if request.htmx:
+        return _render_check_in(request, conversation, session, q=request.POST.get("q", "").strip()[:100])
+    return redirect("conversations:check_in", city_slug=conversation.city.slug, pk=conversation.pk, session_id=session.pk)
+
+
+# -------------------------------------------------------------------------------------- reporting
+
+
+@city_view(roles=WORKERS)
+def report(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+    """The facilitator's report on a session: assigned facilitator, lead or staff only."""
+    conversation = _conversation(request, pk)
+    session = _session(conversation, session_id)
+    existing = selectors.report_for(session=session)
+    initial = {}
+    if existing:
+        initial = {
+            "unnamed_attendance": existing.unnamed_attendance,
+            "themes": ", ".join(existing.themes),
+            "what_was_heard": existing.what_was_heard,
+            "tensions": existing.tensions,
+            "next_steps": existing.next_steps,
+            **{f"count_{g}": c for g, c in existing.attendance.items()},
+        }
+    action = request.POST.get("action", "")
+    form = ReportForm(request.POST if action in ("save", "submit") else None, initial=initial)
+    quote_form = QuoteForm(request.POST if action == "quote" else None)
+    commitment_form = CommitmentForm(request.POST if action == "commitment" else None)
+    if request.method == "POST":
+        url = reverse("conversations:report", args=[conversation.city.slug, conversation.pk, session.pk])
+        if action in ("save", "submit") and form.is_valid():
+            services.report_save(
+                session=session,
+                author=request.user,
+                attendance=form.attendance(),
+                unnamed_attendance=form.cleaned_data.get("unnamed_attendance") or 0,
+                themes=form.theme_list(),
+                what_was_heard=form.cleaned_data["what_was_heard"],
+                tensions=form.cleaned_data["tensions"],
+                next_steps=form.cleaned_data["next_steps"],
+                submit=action == "submit",
+            )
+            messages.success(request, "Report submitted. Thank you." if action == "submit" else "Draft saved.")
+            return redirect(url)
+        if action in ("quote", "commitment"):
+            target = existing or services.report_save(session=session, author=request.user, attendance={})
+            if action == "quote" and quote_form.is_valid():
+                services.quote_add(report=target, **quote_form.cleaned_data)
+                messages.success(request, "Quote added.")
+                return redirect(url + "#quotes")
+            if action == "commitment" and commitment_form.is_valid():
+                try:
+                    services.report_commitment_add(report=target, by=request.user, **commitment_form.cleaned_data)
+                except ValidationError as error:
+                    _errors_to_form(commitment_form, error)
+                else:
+                    messages.success(request, "Commitment recorded; it is now tracked with the city's commitments.")
+                    return redirect(url + "#commitments")
+    existing = selectors.report_for(session=session)
+    context = _ctx(
+        request,
+        conversation=conversation,
+        session=session,
+        report=existing,
+        form=form,
+        quote_form=quote_form,
+        commitment_form=commitment_form,
+        quotes=list(existing.quotes.all()) if existing else [],
+        commitments=[link.commitment for link in existing.report_commitments.select_related("commitment")]
+        if existing
+        else [],
+        editor=selectors.is_editor(request.membership),  # type: ignore[attr-defined]
+    )
+    bad = form.errors or quote_form.errors or commitment_form.errors
+    return render(request, "conversations/report.html", context, status=400 if bad else 200)
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def quote_review(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
+    conversation = _conversation(request, pk)
+    quote = get_object_or_404(
+        Quote.objects.for_city(request.city).select_related("report__session"),  # type: ignore[attr-defined]
+        report__session__conversation=conversation,
+        pk=quote_id,
+    )
+    if request.POST.get("action") == "delete":
+        services.quote_delete(quote=quote)
+        messages.success(request, "Quote removed.")
+    else:
+        try:
+            services.quote_review(quote=quote, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Quote reviewed: it may now be shared.")
+    return redirect(
+        reverse("conversations:report", args=[conversation.city.slug, conversation.pk, quote.report.session_id])
+        + "#quotes"
+    )
+
+
+# ------------------------------------------------------------------------------------- calendar
+
+
+@city_view(roles=EDITORS)
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    city = request.city  # type: ignore[attr-defined]
+    if request.method == "POST":
+        services.calendar_feed_regenerate(city=city)
+        messages.success(request, "A new calendar link was made; the old one no longer works.")
+        return redirect("conversations:calendar", city_slug=city.slug)
+    feed = services.calendar_feed_get(city=city)
+    url = request.build_absolute_uri(reverse("conversations:calendar_feed", args=[city.slug, feed.token]))
+    return render(request, "conversations/calendar.html", _ctx(request, feed_url=url))
+
+
+def calendar_feed(request: HttpRequest, city_slug: str, token: str) -> HttpResponse:
+    """The private iCalendar feed of a city's conversations; the token is the only key."""
+    feed = CalendarFeed.objects.select_related("city").filter(city__slug=city_slug, token=token).first()
+    if feed is None:
+        raise Http404("No such calendar.")
+    city = feed.city
+    sessions = (
+        Session.objects.for_city(city)
+        .exclude(conversation__status=ConversationStatus.DRAFT)
+        .select_related("conversation__city")
+        .order_by("starts_at")
+    )
+    events = []
+    for session in sessions:
+        url = request.build_absolute_uri(
+            reverse("conversations:detail", args=[city.slug, session.conversation_id])
+        )
+        events += services.session_events([session], conversation_url=url)
+    body = ical.calendar(events, name=f"Conversations in {city.name}", now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# ---------------------------------------------------------------------------------- public pages
+
+
+def _public_conversation(city_slug: str, public_id: str) -> Conversation:
+    conversation = (
+        Conversation.objects.select_related("city")
+        .filter(city__slug=city_slug, public_id=public_id)
+        .exclude(status=ConversationStatus.DRAFT)
+        .first()
+    )
+    if conversation is None:
+        raise Http404("No such conversation.")
+    return conversation
+
+
+def public_register(request: HttpRequest, city_slug: str, public_id: str) -> HttpResponse:
+    """Public registration (no account): a seat while there is one, the waitlist otherwise."""
+    conversation = _public_conversation(city_slug, public_id)
+    form = RegistrationForm(request.POST or None, consent_wording=services.CONSENT_WORDING)
+    problem = None
+    if conversation.status == ConversationStatus.CANCELLED:
+        problem = "This conversation has been cancelled, so registration is closed."
+    elif conversation.status != ConversationStatus.SCHEDULED:
+        problem = "This conversation has taken place; registration is closed."
+    if request.method == "POST" and problem is None and form.is_valid():
+        try:
+            registration = services.registration_create(conversation=conversation, **form.cleaned_data)
+        except services.RegistrationRefused as refused:
+            problem = str(refused)
+        else:
+            return render(
+                request,
+                "conversations/public_registered.html",
+                {"conversation": conversation, "registration": registration},
+            )
+    sessions = list(conversation.sessions.all())
+    status = 200
+    if problem:
+        status = 409 if request.method == "POST" else 200
+    elif form.errors:
+        status = 400
+    return render(
+        request,
+        "conversations/public_register.html",
+        {"conversation": conversation, "sessions": sessions, "form": form, "problem": problem},
+        status=status,
+    )
+
+
+def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpResponse:
+    registration = (
+        Registration.objects.select_related("conversation__city")
+        .filter(city__slug=city_slug, cancel_token=token, walk_in=False)
+        .first()
+    )
+    if registration is None:
+        raise Http404("No such registration.")
+    done = False
+    if request.method == "POST":
+        services.registration_cancel(registration=registration)
+        done = True
+    return render(
+        request,
+        "conversations/public_cancel.html",
+        {"registration": registration, "conversation": registration.conversation, "done": done},
+    )
+
+
+def public_feedback(request: HttpRequest, city_slug: str, token: str) -> HttpResponse:
+    """The anonymous feedback form: nothing identifies who answered."""
+    conversation = (
+        Conversation.objects.select_related("city").filter(city__slug=city_slug, feedback_token=token).first()
+    )
+    if conversation is None:
+        raise Http404("No such conversation.")
+    form = FeedbackForm(request.POST or None)
+    problem = None
+    if conversation.status in (ConversationStatus.DRAFT, ConversationStatus.CANCELLED):
+        problem = "Feedback opens once the conversation has taken place."
+    elif request.method == "POST" and form.is_valid():
+        services.feedback_create(conversation=conversation, **form.cleaned_data)
+        return render(request, "conversations/public_feedback_thanks.html", {"conversation": conversation})
+    return render(
+        request,
+        "conversations/public_feedback.html",
+        {"conversation": conversation, "form": form, "problem": problem},
+        status=400 if form.errors else 200,
+    )
+
+
+# ------------------------------------------------------------------------------------- campaigns
+
+
+@city_view()
+def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    the_campaign = get_object_or_404(Campaign, pk=campaign_id)
+    is_lead = request.membership is not None and request.membership.role == Role.LEAD  # type: ignore[attr-defined]
+    pledge = the_campaign.pledges.filter(city=city).first()
+    form = PledgeForm(request.POST or None, initial={"count": pledge.count if pledge else None})
+    if request.method == "POST":
+        if not is_lead:
+            raise Http404("No such page.")
+        if form.is_valid():
+            services.pledge_set(campaign=the_campaign, city=city, count=form.cleaned_data["count"], by=request.user)
+            messages.success(request, f"{city.name} pledges {form.cleaned_data['count']} conversations.")
+            return redirect("conversations:campaign", city_slug=city.slug, campaign_id=the_campaign.pk)
+    return render(
+        request,
+        "conversations/campaign.html",
+        _ctx(
+            request,
+            campaign=the_campaign,
+            rows=selectors.campaign_progress(campaign=the_campaign),
+            pledge=pledge,
+            form=form if is_lead else None,
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@curator_required
+def network(request: HttpRequest) -> HttpResponse:
+    """The curator's network view: campaigns, and per city planned, held and reported vs pledge."""
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.campaign_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, f"Campaign '{created.title}' created. Cities can now pledge.")
+            return redirect("conversations:network_campaign", campaign_id=created.pk)
+    return render(
+        request,
+        "conversations/network.html",
+        {"campaigns": Campaign.objects.all(), "form": form, "section": "network"},
+        status=400 if form.errors else 200,
+    )
+
+
+@curator_required
+def network_campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    the_campaign = get_object_or_404(Campaign, pk=campaign_id)
+    return render(
+        request,
+        "conversations/campaign.html",
+        {
+            "campaign": the_campaign,
+            "rows": selectors.campaign_progress(campaign=the_campaign),
+            "network": True,
+            "section": "network",
+        },
+    )

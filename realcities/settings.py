@@ -249,6 +249,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cities.tasks.retention_purge",
         "schedule": crontab(minute=37, hour=2),
     },
+    "relationships-weekly-digest": {
+        "task": "relationships.tasks.weekly_digests_send",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    # Registrants are reminded the day before (checked hourly, each reminder sent once).
+    "conversations-remind-day-before": {
+        "task": "conversations.tasks.reminders_day_before",
+        "schedule": crontab(minute=5),
+    },
+    # Facilitators are reminded 3 and 7 days after a session without a report.
+    "conversations-remind-report-overdue": {
+        "task": "conversations.tasks.reminders_report_overdue",
+        "schedule": crontab(minute=35, hour=9),
+    },
+    "library-remind-review": {
+        "task": "library.tasks.resources_remind_review",
+        "schedule": crontab(minute=5, hour=7),
+    },
 }
 
 # Invitations are good for this long.

@@ -6,6 +6,7 @@ never imports `conversations`.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower, Now
 
@@ -131,10 +132,15 @@ class Commitment(models.Model):
         "where it came from", max_length=300, blank=True, help_text="e.g. 'Conversation: Youth and police, 3 May'."
     )
     source_url = models.CharField(max_length=500, blank=True)
+    meeting = models.ForeignKey(
+        "Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="commitments",
+        help_text="The meeting where it was made, if any.",
+    )
     is_public = models.BooleanField(
         default=False, help_text="Shown on the public 'what we said, what we did' page."
     )
     public_summary = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(db_default=Now())
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -167,3 +173,169 @@ class CommitmentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment}: {self.status_from} -> {self.status_to}"
+
+
+class Relationship(models.Model):
+    """A standing relationship: a member of the city meets a stakeholder every `cadence_days`.
+
+    Its health comes from the meetings actually held (see `relationships/health.py`).
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="relationships")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_relationships",
+        help_text="The member who keeps this relationship (e.g. the police chief's office).",
+    )
+    owner_office = models.CharField(
+        "office", max_length=200, blank=True, help_text="e.g. 'Police chief's office', 'Council member, Ward 3'."
+    )
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.PROTECT, related_name="relationships")
+    cadence_days = models.PositiveSmallIntegerField(
+        "meet every (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text="The agreed rhythm of standing meetings, in days.",
+    )
+    started_on = models.DateField()
+    purpose = models.CharField(max_length=300, blank=True)
+    ended_on = models.DateField(null=True, blank=True, help_text="Leave empty while the relationship is kept.")
+    created_at = models.DateTimeField(db_default=Now())
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stakeholder__name", "id"]
+        indexes = [models.Index(fields=["city", "owner"])]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder} ({self.owner_office or self.owner})"
+
+
+class MeetingKind(models.TextChoices):
+    STANDING = "standing", "Standing meeting"
+    ONE_OFF = "one_off", "One-off meeting"
+    LISTENING = "listening", "Listening session"
+    CRISIS = "crisis", "Crisis response"
+
+
+class CrisisEvent(models.Model):
+    """Something that happened and called for the relationships built before it."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="crisis_events")
+    title = models.CharField(max_length=200)
+    occurred_on = models.DateField()
+    district = models.CharField("district or neighbourhood", max_length=120, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Meeting(models.Model):
+    """A meeting held: who came, which relationships it serves, what was decided and promised."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.STANDING)
+    title = models.CharField(max_length=200, blank=True, help_text="Optional, e.g. 'Faith leaders' roundtable'.")
+    relationships = models.ManyToManyField(Relationship, blank=True, related_name="meetings")
+    attendee_members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    attendee_stakeholders = models.ManyToManyField(Stakeholder, blank=True, related_name="meetings_attended")
+    crisis_event = models.ForeignKey(
+        CrisisEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    decisions = models.TextField(blank=True)
+    private_notes = models.TextField(
+        blank=True, help_text="Seen only by the program lead and staff."
+    )
+    created_at = models.DateTimeField(db_default=Now())
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["city", "-date"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.title or self.get_kind_display()}, {self.date:%-d %b %Y}"
+
+
+class TrustAssessment(models.Model):
+    """An owner's reading of trust in a relationship, 1 (none) to 5 (strong). Kept as history."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="trust_assessments")
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="assessments")
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    note = models.CharField(max_length=300, blank=True)
+    assessed_on = models.DateField()
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        indexes = [models.Index(fields=["relationship", "-assessed_on", "-id"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="trust_score_1_to_5")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relationship}: {self.score}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", "Waiting for confirmation"
+    DONE = "done", "Imported"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class StakeholderImport(models.Model):
+    """A CSV of contacts: parsed and checked first, imported only when a person confirms.
+
+    `rows` keeps every line of the file with its verdict (new, duplicate, bad), so nothing is lost:
+    the skipped lines can be downloaded with their reasons.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="stakeholder_imports")
+    filename = models.CharField(max_length=255)
+    header = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    problem = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
+    created_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(db_default=Now())
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,18 +1,521 @@
-"""Reads for the relationships pages."""
+"""Reads for the relationships pages. Every query is scoped to one city and bounded in number."""
 
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
+from django.utils import timezone
 
-from cities.models import City, Membership
+from cities.models import EDITOR_ROLES, City, Membership, Role, User
+
+from . import hooks
+from .health import HEALTHY, Health, health_of, readiness_share
+from .models import (
+    Commitment,
+    CommitmentStatus,
+    CrisisEvent,
+    Meeting,
+    Relationship,
+    Stakeholder,
+    StakeholderGroup,
+    StakeholderImport,
+    TrustAssessment,
+)
+
+DIRECTORY_PAGE_SIZE = 25
+MEETINGS_PAGE_SIZE = 20
+RELATIONSHIPS_PAGE_SIZE = 25
+COMMITMENTS_PAGE_SIZE = 25
+
+# Who may do what in this section (see docs/relationships.md).
+CONTACT_ROLES = frozenset({Role.LEAD, Role.STAFF, Role.FACILITATOR})
+PRIVATE_NOTES_ROLES = EDITOR_ROLES
+
+
+def can_edit(membership: Membership | None) -> bool:
+    return membership is not None and membership.role in EDITOR_ROLES
+
+
+def can_see_contact(membership: Membership | None) -> bool:
+    return membership is not None and membership.role in CONTACT_ROLES
+
+
+def can_see_private_notes(membership: Membership | None) -> bool:
+    return membership is not None and membership.role in PRIVATE_NOTES_ROLES
+
+
+def page_of(queryset, number, size: int) -> Page:
+    return Paginator(queryset, size).get_page(number)
+
+
+# --- Health in the database (the same rule as relationships/health.py) ---------------------------
+
+class _AddDays(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+    output_field = DateField()
+
+
+class _DaysBetween(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+
+def with_health(queryset: QuerySet[Relationship], *, today: date) -> QuerySet[Relationship]:
+    """Annotate `last_met` (latest meeting held on or before today), `next_due`, `days_left`, `health`."""
+    return (
+        queryset.annotate(last_met=Max("meetings__date", filter=Q(meetings__date__lte=today)))
+        .annotate(next_due=_AddDays(Greatest("last_met", "started_on"), F("cadence_days")))
+        .annotate(
+            days_left=_DaysBetween(F("next_due"), Value(today, output_field=DateField())),
+            due_window=Greatest(Value(1), Least(Value(7), F("cadence_days") / Value(4))),
+        )
+        .annotate(
+            health=Case(
+                When(days_left__lt=0, then=Value(Health.OVERDUE.value)),
+                When(days_left__lte=F("due_window"), then=Value(Health.DUE.value)),
+                default=Value(Health.ON_TRACK.value),
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def attach_readings(relationships, *, today: date):
+    for r in relationships:
+        r.reading = health_of(
+            cadence_days=r.cadence_days, started_on=r.started_on, last_met=r.last_met, today=today
+        )
+    return relationships
+
+
+def active_relationships(*, city: City, today: date | None = None) -> QuerySet[Relationship]:
+    today = today or timezone.localdate()
+    return with_health(
+        Relationship.objects.for_city(city).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today)),
+        today=today,
+    ).select_related("stakeholder", "owner")
+
+
+# --- Directory -------------------------------------------------------------------------------------
+
+def stakeholder_list(*, city: City, filters: dict) -> QuerySet[Stakeholder]:
+    qs = Stakeholder.objects.for_city(city).select_related("organisation")
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(organisation__name__icontains=q)
+                       | Q(role_title__icontains=q))
+    if filters.get("group"):
+        qs = qs.filter(group=filters["group"])
+    if filters.get("district"):
+        qs = qs.filter(district__iexact=filters["district"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    consent = filters.get("consent")
+    if consent == "given":
+        qs = qs.filter(consent_given_at__isnull=False, consent_withdrawn_at__isnull=True)
+    elif consent == "withdrawn":
+        qs = qs.filter(consent_withdrawn_at__isnull=False)
+    elif consent == "none":
+        qs = qs.filter(consent_given_at__isnull=True)
+    return qs.order_by("name", "id")
+
+
+def city_districts(*, city: City) -> list[str]:
+    return list(
+        Stakeholder.objects.for_city(city).exclude(district="").order_by("district")
+        .values_list("district", flat=True).distinct()
+    )
+
+
+def stakeholder_in_city(*, city: City, stakeholder_id: int) -> Stakeholder:
+    return Stakeholder.objects.for_city(city).select_related("organisation").get(pk=stakeholder_id)
+
+
+def stakeholder_detail(*, city: City, stakeholder: Stakeholder, today: date | None = None) -> dict:
+    today = today or timezone.localdate()
+    relationships = attach_readings(
+        list(active_relationships(city=city, today=today).filter(stakeholder=stakeholder)), today=today
+    )
+    return {
+        "relationships": relationships,
+        "people": list(Stakeholder.objects.for_city(city).filter(organisation=stakeholder).order_by("name")[:50]),
+        "meetings": list(
+            Meeting.objects.for_city(city).filter(
+                Q(attendee_stakeholders=stakeholder) | Q(relationships__stakeholder=stakeholder)
+            ).distinct().order_by("-date", "-id")[:10]
+        ),
+        "commitments": list(
+            Commitment.objects.for_city(city).filter(owed_to_stakeholder=stakeholder).order_by("due_date")[:20]
+        ),
+    }
+
+
+def import_in_city(*, city: City, import_id: int) -> StakeholderImport:
+    return StakeholderImport.objects.for_city(city).get(pk=import_id)
+
+
+def import_summary(batch: StakeholderImport) -> dict:
+    rows = batch.rows
+    return {
+        "new": [r for r in rows if r["verdict"] == "new"],
+        "duplicates": [r for r in rows if r["verdict"] == "duplicate"],
+        "bad": [r for r in rows if r["verdict"] == "bad"],
+        "total": len(rows),
+    }
+
+
+# --- Relationships and meetings ----------------------------------------------------------------------
+
+def relationship_list(*, city: City, filters: dict, today: date | None = None) -> QuerySet[Relationship]:
+    today = today or timezone.localdate()
+    qs = active_relationships(city=city, today=today)
+    if filters.get("health") in Health._value2member_map_:
+        qs = qs.filter(health=filters["health"])
+    if filters.get("owner"):
+        qs = qs.filter(owner_id=filters["owner"])
+    if filters.get("mine"):
+        qs = qs.filter(owner_id=filters["mine"])
+    return qs.order_by("days_left", "stakeholder__name", "id")
+
+
+def relationship_in_city(*, city: City, relationship_id: int, today: date | None = None) -> Relationship:
+    today = today or timezone.localdate()
+    r = with_health(Relationship.objects.for_city(city), today=today).select_related(
+        "stakeholder", "owner"
+    ).get(pk=relationship_id)
+    attach_readings([r], today=today)
+    return r
+
+
+def relationship_history(*, relationship: Relationship) -> dict:
+    return {
+        "meetings": list(relationship.meetings.order_by("-date", "-id")[:20]),
+        "assessments": list(
+            TrustAssessment.objects.for_city(relationship.city).filter(relationship=relationship)
+            .select_related("assessed_by").order_by("-assessed_on", "-id")[:50]
+        ),
+    }
+
+
+def meeting_list(*, city: City, filters: dict) -> QuerySet[Meeting]:
+    qs = (
+        Meeting.objects.for_city(city)
+        .select_related("crisis_event")
+        .prefetch_related(
+            Prefetch("relationships", queryset=Relationship.objects.select_related("stakeholder")),
+            Prefetch("attendee_stakeholders", queryset=Stakeholder.objects.only("id", "name")),
+        )
+        .annotate(commitment_count=Count("commitments", distinct=True))
+    )
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("crisis"):
+        qs = qs.filter(crisis_event_id=filters["crisis"])
+    return qs.order_by("-date", "-id")
+
+
+def meeting_in_city(*, city: City, meeting_id: int) -> Meeting:
+    return (
+        Meeting.objects.for_city(city)
+        .select_related("crisis_event", "created_by")
+        .prefetch_related("relationships__stakeholder", "attendee_stakeholders", "attendee_members", "commitments")
+        .get(pk=meeting_id)
+    )
+
+
+def city_members(*, city: City) -> QuerySet[User]:
+    return User.objects.filter(memberships__city=city).order_by("full_name", "email")
+
+
+# --- Commitments -----------------------------------------------------------------------------------
+
+def commitment_list(*, city: City, filters: dict) -> QuerySet[Commitment]:
+    qs = Commitment.objects.for_city(city).select_related("owner", "owed_to_stakeholder", "meeting")
+    status = filters.get("status")
+    if status == "active":
+        qs = qs.filter(status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS])
+    elif status in CommitmentStatus.values:
+        qs = qs.filter(status=status)
+    if filters.get("late"):
+        qs = qs.filter(
+            status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS], due_date__lt=timezone.localdate()
+        )
+    if filters.get("owner"):
+        qs = qs.filter(owner_id=filters["owner"])
+    if filters.get("public"):
+        qs = qs.filter(is_public=True)
+    return qs.order_by(F("due_date").asc(nulls_last=True), "id")
+
+
+def commitment_in_city(*, city: City, commitment_id: int) -> Commitment:
+    return (
+        Commitment.objects.for_city(city)
+        .select_related("owner", "owed_to_stakeholder", "meeting")
+        .prefetch_related("updates__by")
+        .get(pk=commitment_id)
+    )
+
+
+def public_commitments(*, city: City) -> QuerySet[Commitment]:
+    """Only what the lead published, and only fields without personal data."""
+    return (
+        Commitment.objects.for_city(city).filter(is_public=True)
+        .only("id", "what", "public_summary", "status", "due_date", "published_at", "city_id")
+        .prefetch_related("updates")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+# --- Trust gaps and crisis readiness -------------------------------------------------------------------
+
+@dataclass
+class GapRow:
+    dimension: str  # "district" | "group"
+    key: str
+    label: str
+    stakeholders: int = 0
+    relationships: int = 0
+    healthy: int = 0
+    last_contact: date | None = None
+    trust_scores: list[int] = field(default_factory=list)
+    feedback: dict | None = None
+    roster: list = field(default_factory=list)
+
+    @property
+    def days_since_contact(self) -> int | None:
+        return None if self.last_contact is None else (timezone.localdate() - self.last_contact).days
+
+    @property
+    def trust_average(self) -> float | None:
+        return round(sum(self.trust_scores) / len(self.trust_scores), 1) if self.trust_scores else None
+
+    @property
+    def is_covered(self) -> bool:
+        return self.healthy > 0
+
+    def sort_key(self):
+        # Widest gap first: no healthy relationship, then lowest trust, then longest without contact.
+        days = self.days_since_contact
+        return (
+            self.healthy,
+            self.trust_average if self.trust_average is not None else 0,
+            -(days if days is not None else 10**6),
+            self.label.lower(),
+        )
+
+
+def _gap_rows(*, city: City, today: date) -> tuple[list[GapRow], list[GapRow]]:
+    """One pass over the city's stakeholders, relationships, meetings and latest trust readings.
+
+    Five queries whatever the size of the directory.
+    """
+    group_labels = dict(StakeholderGroup.choices)
+    districts: dict[str, GapRow] = {}
+    groups: dict[str, GapRow] = {
+        value: GapRow("group", value, str(label)) for value, label in StakeholderGroup.choices
+        if value != StakeholderGroup.OTHER
+    }
+
+    def rows_for(district: str, group: str) -> list[GapRow]:
+        found = []
+        if district:
+            key = district.strip()
+            if key.lower() not in districts:
+                districts[key.lower()] = GapRow("district", key, key)
+            found.append(districts[key.lower()])
+        if group:
+            if group not in groups:
+                groups[group] = GapRow("group", group, str(group_labels.get(group, group)))
+            found.append(groups[group])
+        return found
+
+    # 1. Stakeholders per district and group.
+    for district, group, n in (
+        Stakeholder.objects.for_city(city).values_list("district", "group").annotate(n=Count("id")).order_by()
+    ):
+        for row in rows_for(district, group):
+            row.stakeholders += n
+    # 2. Relationships with their health.
+    relationships = attach_readings(list(active_relationships(city=city, today=today)), today=today)
+    by_relationship: dict[int, list[GapRow]] = {}
+    for r in relationships:
+        rows = rows_for(r.stakeholder.district, r.stakeholder.group)
+        by_relationship[r.pk] = rows
+        for row in rows:
+            row.relationships += 1
+            row.healthy += 1 if r.reading.health in HEALTHY else 0
+            row.roster.append(r)
+            if r.last_met and (row.last_contact is None or r.last_met > row.last_contact):
+                row.last_contact = r.last_met
+    # 3. Last contact also counts meetings a stakeholder attended without a standing relationship.
+    for district, group, last in (
+        Stakeholder.objects.for_city(city)
+        .filter(meetings_attended__date__lte=today)
+        .values_list("district", "group")
+        .annotate(last=Max("meetings_attended__date"))
+        .order_by()
+    ):
+        for row in rows_for(district, group):
+            if row.last_contact is None or last > row.last_contact:
+                row.last_contact = last
+    # 4. The latest trust reading of each relationship (history stays on the relationship's page).
+    latest = (
+        TrustAssessment.objects.for_city(city)
+        .order_by("relationship_id", "-assessed_on", "-id")
+        .distinct("relationship_id")
+        .values_list("relationship_id", "score")
+    )
+    for relationship_id, score in latest:
+        for row in by_relationship.get(relationship_id, []):
+            row.trust_scores.append(score)
+    # 5. Feedback from other apps (conversations), when a provider is registered.
+    feedback = hooks.trust_feedback(city)
+    for row in [*districts.values(), *groups.values()]:
+        row.feedback = feedback.get((row.dimension, row.key))
+        if row.feedback is None and row.dimension == "district":
+            row.feedback = next(
+                (v for (d, k), v in feedback.items() if d == "district" and k.lower() == row.key.lower()), None
+            )
+    return list(districts.values()), list(groups.values())
+
+
+def trust_gaps(*, city: City, today: date | None = None) -> dict:
+    today = today or timezone.localdate()
+    districts, groups = _gap_rows(city=city, today=today)
+    districts.sort(key=GapRow.sort_key)
+    groups.sort(key=GapRow.sort_key)
+    has_feedback = any(r.feedback for r in [*districts, *groups])
+    return {"districts": districts, "groups": groups, "has_feedback": has_feedback}
+
+
+def readiness(*, city: City, today: date | None = None) -> dict:
+    """Crisis readiness: the share of districts and groups with at least one healthy relationship.
+
+    Districts are those named in the directory. Groups are the stakeholder groups the directory
+    uses (those where the city lists at least one stakeholder), so a city is not marked down for
+    a group that does not exist locally; groups with nobody listed are shown apart.
+    """
+    today = today or timezone.localdate()
+    districts, groups = _gap_rows(city=city, today=today)
+    groups_in_use = [g for g in groups if g.stakeholders > 0]
+    considered = [*districts, *groups_in_use]
+    covered = sum(1 for r in considered if r.is_covered)
+    for row in considered:
+        row.roster.sort(key=lambda r: (r.reading.health != Health.ON_TRACK, r.reading.days_left * -1))
+    return {
+        "share": readiness_share(covered, len(considered)),
+        "covered": covered,
+        "total": len(considered),
+        "districts": sorted(districts, key=lambda r: r.label.lower()),
+        "groups": sorted(groups_in_use, key=lambda r: r.label.lower()),
+        "groups_nobody": [g for g in groups if g.stakeholders == 0],
+    }
+
+
+def crisis_events(*, city: City) -> QuerySet[CrisisEvent]:
+    return CrisisEvent.objects.for_city(city).annotate(meeting_count=Count("meetings")).order_by("-occurred_on")
+
+
+def crisis_event_in_city(*, city: City, event_id: int) -> CrisisEvent:
+    return CrisisEvent.objects.for_city(city).get(pk=event_id)
+
+
+# --- Landing, home panel and digest ----------------------------------------------------------------
+
+def needing_attention(*, city: City, today: date | None = None, owner: User | None = None, limit: int = 10):
+    today = today or timezone.localdate()
+    qs = active_relationships(city=city, today=today).filter(health__in=[Health.DUE, Health.OVERDUE])
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    return attach_readings(list(qs.order_by("days_left", "stakeholder__name")[:limit]), today=today)
+
+
+def landing(*, city: City, today: date | None = None) -> dict:
+    today = today or timezone.localdate()
+    counts = dict(
+        active_relationships(city=city, today=today).order_by().values_list("health").annotate(n=Count("id"))
+        .values_list("health", "n")
+    )
+    return {
+        "attention": needing_attention(city=city, today=today, limit=15),
+        "counts": {h.value: counts.get(h.value, 0) for h in Health},
+        "stakeholder_count": Stakeholder.objects.for_city(city).count(),
+        "open_commitments": Commitment.objects.for_city(city)
+        .filter(status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS]).count(),
+        "recent_meetings": list(Meeting.objects.for_city(city).order_by("-date", "-id")[:5]),
+        "readiness": readiness(city=city, today=today),
+    }
 
 
 def home_panel(*, city: City, membership: Membership | None) -> dict:
-    """The city home's panel: relationships that are due or overdue for a meeting."""
+    """The city home's panel: relationships that are due or overdue for a meeting, and readiness."""
+    today = timezone.localdate()
+    attention = needing_attention(city=city, today=today, limit=5)
+    ready = readiness(city=city, today=today)
+    items = []
+    if ready["total"]:
+        items.append({
+            "title": f"Crisis readiness: {ready['share']}%",
+            "url": reverse("relationships:readiness", args=[city.slug]),
+            "meta": f"({ready['covered']} of {ready['total']} districts and groups have a healthy relationship)",
+        })
+    for r in attention:
+        items.append({
+            "title": f"{r.stakeholder.name}: {r.reading.label.lower()}",
+            "url": reverse("relationships:relationship_detail", args=[city.slug, r.pk]),
+            "meta": f"({r.reading.explanation})",
+        })
+    has_any = Relationship.objects.for_city(city).exists()
     return {
         "key": "relationships",
         "title": "Relationships due for a meeting",
         "url": reverse("relationships:index", args=[city.slug]),
-        "items": [],
+        "items": items if (has_any or ready["total"]) else [],
         "empty": "No standing relationship is recorded yet. Start with the stakeholders you already "
         "know: faith leaders, advocates, youth groups, neighbourhood associations.",
-        "action": None,
+        "action": {"label": "Log a meeting", "url": reverse("relationships:meeting_new", args=[city.slug])}
+        if can_edit(membership) else None,
     }
+
+
+def digest_for(*, city: City, user: User, today: date) -> dict:
+    return {
+        "relationships": needing_attention(city=city, today=today, owner=user, limit=100),
+        "commitments": list(
+            Commitment.objects.for_city(city)
+            .filter(owner=user, status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS])
+            .order_by(F("due_date").asc(nulls_last=True), "id")[:100]
+        ),
+    }
+
+
+def digest_recipients(*, today: date) -> list[tuple[int, int]]:
+    """(city id, user id) of every member who owns a relationship or an open commitment there."""
+    members = set(Membership.objects.values_list("city_id", "user_id"))
+    owners = set(
+        Relationship.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("city_id", "owner_id").distinct()
+    ) | set(
+        Commitment.objects.filter(owner__isnull=False, status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS])
+        .values_list("city_id", "owner_id").distinct()
+    )
+    return sorted(owners & members)

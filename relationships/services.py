@@ -1,13 +1,31 @@
 """Everything that writes stakeholders and commitments. Conversations call these too."""
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from cities.models import City, User
+from cities.models import City, Membership, User
 
-from .models import Commitment, CommitmentStatus, CommitmentUpdate, Stakeholder
+from . import contacts_csv
+from .models import (
+    Commitment,
+    CommitmentStatus,
+    CommitmentUpdate,
+    CrisisEvent,
+    ImportStatus,
+    Meeting,
+    Relationship,
+    Stakeholder,
+    StakeholderGroup,
+    StakeholderImport,
+    StakeholderKind,
+    TrustAssessment,
+)
 
 # Which status a commitment may move to from each status. Reopening is allowed, and logged.
 COMMITMENT_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -84,3 +102,342 @@ def commitment_set_status(*, commitment: Commitment, status: str, by: User | Non
         commitment.status = status
         commitment.save(update_fields=["status"])
     return commitment
+
+
+# --- The directory -------------------------------------------------------------------------------
+
+STAKEHOLDER_EDITABLE = (
+    "kind", "name", "organisation", "role_title", "group", "district", "email", "phone",
+    "preferred_language", "notes",
+)
+
+
+def _check_member(*, city: City, user: User | None, field: str) -> None:
+    if user is not None and not Membership.objects.for_city(city).filter(user=user).exists():
+        raise ValidationError({field: "Choose a member of this city."})
+
+
+def stakeholder_update(*, stakeholder: Stakeholder, by: User | None, **fields) -> Stakeholder:
+    organisation = fields.get("organisation")
+    if organisation is not None and (
+        organisation.city_id != stakeholder.city_id or organisation.pk == stakeholder.pk
+    ):
+        raise ValidationError({"organisation": "Choose another organisation of this city."})
+    for name, value in fields.items():
+        if name not in STAKEHOLDER_EDITABLE:
+            raise ValueError(f"{name} cannot be edited here")
+        setattr(stakeholder, name, value)
+    stakeholder.full_clean()
+    stakeholder.save()
+    return stakeholder
+
+
+def stakeholder_consent_record(
+    *, stakeholder: Stakeholder, wording: str, how_to_withdraw: str, given_at: datetime | None = None,
+    by: User | None = None,
+) -> Stakeholder:
+    """Record what the person agreed to and when; a new consent replaces a withdrawn one."""
+    if not wording.strip():
+        raise ValidationError({"wording": "Write what the person agreed to."})
+    stakeholder.consent_wording = wording.strip()
+    stakeholder.consent_how_to_withdraw = how_to_withdraw.strip()
+    stakeholder.consent_given_at = given_at or timezone.now()
+    stakeholder.consent_withdrawn_at = None
+    stakeholder.save(
+        update_fields=["consent_wording", "consent_how_to_withdraw", "consent_given_at", "consent_withdrawn_at"]
+    )
+    return stakeholder
+
+
+def stakeholder_consent_withdraw(*, stakeholder: Stakeholder, by: User | None = None) -> Stakeholder:
+    """From this moment their contact details are hidden on every page and in every email."""
+    Stakeholder.objects.filter(pk=stakeholder.pk, consent_withdrawn_at__isnull=True).update(
+        consent_withdrawn_at=timezone.now()
+    )
+    stakeholder.refresh_from_db(fields=["consent_withdrawn_at"])
+    return stakeholder
+
+
+def _group_lookup() -> dict[str, str]:
+    lookup = {}
+    for value, label in StakeholderGroup.choices:
+        lookup[value.lower()] = value
+        lookup[value.replace("_", " ").lower()] = value
+        lookup[str(label).lower()] = value
+    extra = {
+        "faith leaders": "faith", "clergy": "faith", "advocates": "advocacy", "protest": "advocacy",
+        "youth": "youth", "education": "education", "schools": "education", "business": "business",
+        "media": "media", "press": "media", "police": "police", "city": "city_government",
+        "city government": "city_government", "neighbourhood association": "neighbourhood",
+        "neighborhood association": "neighbourhood", "neighborhood associations": "neighbourhood",
+        "neighborhood": "neighbourhood", "community": "community_leaders", "other": "other",
+    }
+    lookup.update(extra)
+    return lookup
+
+
+def stakeholder_import_preview(*, city: City, filename: str, raw: bytes, by: User | None) -> StakeholderImport:
+    """Read and check a CSV of contacts; nothing enters the directory until it is confirmed."""
+    try:
+        header, rows = contacts_csv.read_contacts(raw)
+    except contacts_csv.CsvProblem as problem:
+        raise ValidationError({"file": str(problem)}) from problem
+    existing = list(Stakeholder.objects.for_city(city).values_list("pk", "name", "email"))
+    contacts_csv.classify(rows, existing=existing, groups=_group_lookup())
+    return StakeholderImport.objects.create(
+        city=city, filename=filename[:255], header=header, rows=[r.as_json() for r in rows], created_by=by
+    )
+
+
+def stakeholder_import_confirm(
+    *, batch: StakeholderImport, include_lines: set[int] | frozenset[int] = frozenset(), by: User | None
+) -> StakeholderImport:
+    """Create the new contacts, and the duplicates a person chose to add anyway. Bad lines never."""
+    with transaction.atomic():
+        batch = StakeholderImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportStatus.PREVIEW:
+            raise ValidationError("This file was already imported or cancelled.")
+        city = batch.city
+        organisations = {
+            contacts_csv.normalise_name(name): pk
+            for pk, name in Stakeholder.objects.for_city(city)
+            .filter(kind=StakeholderKind.ORGANISATION)
+            .values_list("pk", "name")
+        }
+        created = 0
+        rows = batch.rows
+        for row in rows:
+            take = row["verdict"] == "new" or (row["verdict"] == "duplicate" and row["line"] in include_lines)
+            if not take:
+                continue
+            f = row["fields"]
+            notes = f.get("notes", "")
+            org_name = f.get("organisation", "")
+            org_id = organisations.get(contacts_csv.normalise_name(org_name)) if org_name else None
+            if org_name and org_id is None:
+                notes = (notes + "\n" if notes else "") + f"Organisation: {org_name}"
+            consent_at = None
+            if f.get("consent") == "yes":
+                day = date.fromisoformat(f["consent_date"]) if f.get("consent_date") else timezone.localdate()
+                consent_at = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+            stakeholder = Stakeholder(
+                city=city,
+                kind=f.get("kind") or StakeholderKind.PERSON,
+                name=f["name"],
+                organisation_id=org_id,
+                role_title=f.get("role_title", ""),
+                group=f.get("group") or StakeholderGroup.OTHER,
+                district=f.get("district", ""),
+                email=f.get("email", ""),
+                phone=f.get("phone", ""),
+                preferred_language=f.get("preferred_language") or "English",
+                notes=notes,
+                consent_given_at=consent_at,
+                consent_wording=f"Agreed to be contacted (recorded in the imported file {batch.filename})."
+                if consent_at else "",
+                created_by=by,
+            )
+            stakeholder.save()
+            if stakeholder.kind == StakeholderKind.ORGANISATION:
+                organisations.setdefault(contacts_csv.normalise_name(stakeholder.name), stakeholder.pk)
+            row["created_id"] = stakeholder.pk
+            created += 1
+        batch.rows = rows
+        batch.created_count = created
+        batch.status = ImportStatus.DONE
+        batch.save(update_fields=["rows", "created_count", "status"])
+    return batch
+
+
+def stakeholder_import_cancel(*, batch: StakeholderImport, by: User | None) -> StakeholderImport:
+    StakeholderImport.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEW).update(status=ImportStatus.CANCELLED)
+    batch.refresh_from_db()
+    return batch
+
+
+# --- Relationships, meetings, trust ---------------------------------------------------------------
+
+def relationship_create(
+    *,
+    city: City,
+    owner: User,
+    stakeholder: Stakeholder,
+    started_on: date,
+    cadence_days: int = 30,
+    owner_office: str = "",
+    purpose: str = "",
+    created_by: User | None = None,
+) -> Relationship:
+    if stakeholder.city_id != city.id:
+        raise ValidationError({"stakeholder": "Choose a stakeholder of this city."})
+    _check_member(city=city, user=owner, field="owner")
+    relationship = Relationship(
+        city=city, owner=owner, stakeholder=stakeholder, started_on=started_on, cadence_days=cadence_days,
+        owner_office=owner_office.strip(), purpose=purpose.strip(), created_by=created_by,
+    )
+    relationship.full_clean()
+    relationship.save()
+    return relationship
+
+
+def relationship_update(*, relationship: Relationship, by: User | None, **fields) -> Relationship:
+    allowed = {"owner", "owner_office", "stakeholder", "cadence_days", "started_on", "purpose", "ended_on"}
+    city = relationship.city
+    if "stakeholder" in fields and fields["stakeholder"].city_id != city.id:
+        raise ValidationError({"stakeholder": "Choose a stakeholder of this city."})
+    if "owner" in fields:
+        _check_member(city=city, user=fields["owner"], field="owner")
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"{name} cannot be edited here")
+        setattr(relationship, name, value)
+    relationship.full_clean()
+    relationship.save()
+    return relationship
+
+
+@dataclass
+class CommitmentDraft:
+    what: str
+    owed_by: str
+    owed_to_stakeholder: Stakeholder | None = None
+    owner: User | None = None
+    due_date: date | None = None
+
+
+def meeting_log(
+    *,
+    city: City,
+    date: date,
+    kind: str,
+    created_by: User | None,
+    title: str = "",
+    relationships: Iterable[Relationship] = (),
+    attendee_members: Iterable[User] = (),
+    attendee_stakeholders: Iterable[Stakeholder] = (),
+    decisions: str = "",
+    private_notes: str = "",
+    crisis_event: CrisisEvent | None = None,
+    commitments: Iterable[CommitmentDraft] = (),
+) -> Meeting:
+    """Record a meeting held, and the commitments made at it (each becomes a tracked commitment)."""
+    relationships = list(relationships)
+    attendee_members = list(attendee_members)
+    attendee_stakeholders = list(attendee_stakeholders)
+    if any(r.city_id != city.id for r in relationships):
+        raise ValidationError({"relationships": "Choose relationships of this city."})
+    if any(s.city_id != city.id for s in attendee_stakeholders):
+        raise ValidationError({"attendee_stakeholders": "Choose stakeholders of this city."})
+    if crisis_event is not None and crisis_event.city_id != city.id:
+        raise ValidationError({"crisis_event": "Choose a crisis event of this city."})
+    member_ids = set(Membership.objects.for_city(city).values_list("user_id", flat=True))
+    if any(u.pk not in member_ids for u in attendee_members):
+        raise ValidationError({"attendee_members": "Choose members of this city."})
+    with transaction.atomic():
+        meeting = Meeting(
+            city=city, date=date, kind=kind, title=title.strip(), decisions=decisions.strip(),
+            private_notes=private_notes.strip(), crisis_event=crisis_event, created_by=created_by,
+        )
+        meeting.full_clean()
+        meeting.save()
+        meeting.relationships.set(relationships)
+        meeting.attendee_members.set(attendee_members)
+        meeting.attendee_stakeholders.set(attendee_stakeholders)
+        url = reverse("relationships:meeting_detail", args=[city.slug, meeting.pk])
+        for draft in commitments:
+            commitment = commitment_create(
+                city=city, what=draft.what, owed_by=draft.owed_by, created_by=created_by, owner=draft.owner,
+                owed_to_stakeholder=draft.owed_to_stakeholder, due_date=draft.due_date,
+                source_label=f"Meeting: {meeting.label}", source_url=url,
+            )
+            Commitment.objects.filter(pk=commitment.pk).update(meeting=meeting)
+    return meeting
+
+
+def trust_assess(
+    *, relationship: Relationship, score: int, by: User | None, note: str = "", assessed_on: date | None = None
+) -> TrustAssessment:
+    """Add a reading of trust (1-5) to the relationship's history; earlier readings are kept."""
+    if not 1 <= int(score) <= 5:
+        raise ValidationError({"score": "Trust is scored from 1 (none) to 5 (strong)."})
+    assessment = TrustAssessment(
+        city_id=relationship.city_id, relationship=relationship, score=int(score), note=note.strip(),
+        assessed_on=assessed_on or timezone.localdate(), assessed_by=by,
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+def crisis_event_create(
+    *, city: City, title: str, occurred_on: date, created_by: User | None, district: str = "", description: str = ""
+) -> CrisisEvent:
+    event = CrisisEvent(
+        city=city, title=title.strip(), occurred_on=occurred_on, district=district.strip(),
+        description=description.strip(), created_by=created_by,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def commitment_publish(*, commitment: Commitment, public_summary: str, by: User | None) -> Commitment:
+    """Show a commitment on the city's public 'what we said, what we did' page."""
+    if not public_summary.strip():
+        raise ValidationError({"public_summary": "Write what the public should read about this commitment."})
+    commitment.public_summary = public_summary.strip()
+    commitment.is_public = True
+    commitment.published_at = commitment.published_at or timezone.now()
+    commitment.save(update_fields=["public_summary", "is_public", "published_at"])
+    return commitment
+
+
+def commitment_unpublish(*, commitment: Commitment, by: User | None) -> Commitment:
+    commitment.is_public = False
+    commitment.save(update_fields=["is_public"])
+    return commitment
+
+
+# --- The weekly digest -------------------------------------------------------------------------------
+
+def digest_send(*, city: City, user: User, today: date | None = None) -> bool:
+    """Email one owner their due and overdue relationships and open commitments in one city.
+
+    Sends nothing when there is nothing to say. Contact details are not included in the email.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from . import selectors
+
+    today = today or timezone.localdate()
+    if not Membership.objects.for_city(city).filter(user=user).exists():
+        return False
+    with timezone.override(city.timezone):
+        data = selectors.digest_for(city=city, user=user, today=today)
+        if not data["relationships"] and not data["commitments"]:
+            return False
+        context = {"city": city, "user": user, "today": today, "site_url": settings.SITE_URL, **data}
+        body = render_to_string("relationships/email/digest.txt", context)
+    n_rel, n_com = len(data["relationships"]), len(data["commitments"])
+    subject = (
+        f"[REAL Cities] {city.name}: {n_rel} relationship{'s' if n_rel != 1 else ''} to meet, "
+        f"{n_com} open commitment{'s' if n_com != 1 else ''}"
+    )
+    send_mail(subject, body, None, [user.email])
+    return True
+
+
+def digests_send_weekly(*, today: date | None = None) -> int:
+    """Every owner, in every city where they own something, gets their digest. Returns emails sent."""
+    from . import selectors
+
+    today = today or timezone.localdate()
+    sent = 0
+    cities = {c.pk: c for c in City.objects.all()}
+    users = {u.pk: u for u in User.objects.filter(is_active=True)}
+    for city_id, user_id in selectors.digest_recipients(today=today):
+        if city_id in cities and user_id in users:
+            sent += digest_send(city=cities[city_id], user=users[user_id], today=today)
+    return sent

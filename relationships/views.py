@@ -1,9 +1,521 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the relationships section: thin views that parse, call a service or selector, render.
+
+Roles (docs/relationships.md): every member reads; the lead and staff write; only the lead
+publishes commitments; private meeting notes are for the lead and staff; contact details are
+hidden from viewers and, for everyone, as soon as consent is withdrawn.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from cities.decorators import city_view
+from cities.models import EDITOR_ROLES, City, Role
 
+from . import contacts_csv, selectors, services
+from .forms import (
+    CommitmentDraftFormSet,
+    CommitmentForm,
+    ConsentForm,
+    CrisisForm,
+    DirectoryFilterForm,
+    ImportForm,
+    MeetingForm,
+    PublishForm,
+    RelationshipForm,
+    StakeholderForm,
+    StatusForm,
+    TrustForm,
+)
+from .health import Health
+from .models import CommitmentStatus, ImportStatus, MeetingKind
+
+EDITORS = EDITOR_ROLES
+LEAD = [Role.LEAD]
+SUBSECTIONS = [
+    ("directory", "directory"), ("stakeholder", "directory"), ("import", "directory"),
+    ("relationship", "standing"), ("meeting", "meetings"), ("commitment", "commitments"),
+    ("trust", "gaps"), ("readiness", "readiness"), ("crisis", "readiness"),
+]
+
+
+def _ctx(request: HttpRequest, **extra) -> dict:
+    membership = request.membership  # type: ignore[attr-defined]
+    name = request.resolver_match.url_name if request.resolver_match else ""
+    return {
+        "sub": next((sub for prefix, sub in SUBSECTIONS if name.startswith(prefix)), "index"),
+        "city": request.city,  # type: ignore[attr-defined]
+        "section": "relationships",
+        "can_edit": selectors.can_edit(membership),
+        "is_lead": membership is not None and membership.role == Role.LEAD,
+        "can_see_contact": selectors.can_see_contact(membership),
+        "can_see_private_notes": selectors.can_see_private_notes(membership),
+        **extra,
+    }
+
+
+def _found(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except ObjectDoesNotExist as missing:
+        raise Http404("No such record.") from missing
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(name if name in form.fields else None, e)
+    else:
+        form.add_error(None, error)
+
+
+def _without_errors(form, formset) -> None:
+    """Show a bound form again with what was typed, but without complaining yet."""
+    form._errors = ErrorDict()
+    formset._errors = []
+    formset._non_form_errors = formset.error_class()
+    for f in formset.forms:
+        f._errors = ErrorDict()
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- Landing ----------------------------------------------------------------------------------------
 
 @city_view()
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "relationships/index.html", {"city": request.city, "section": "relationships"})  # type: ignore[attr-defined]
+    data = selectors.landing(city=request.city)  # type: ignore[attr-defined]
+    return render(request, "relationships/index.html", _ctx(request, **data, health_labels=Health))
+
+
+# --- Directory --------------------------------------------------------------------------------------
+
+@city_view()
+def directory(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    form = DirectoryFilterForm(request.GET or None, districts=selectors.city_districts(city=city))
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = selectors.page_of(
+        selectors.stakeholder_list(city=city, filters=filters), request.GET.get("page"), selectors.DIRECTORY_PAGE_SIZE
+    )
+    template = "relationships/directory.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, _ctx(request, form=form, page=page, qs=_querystring_without_page(request)))
+
+
+@city_view(roles=EDITORS)
+def stakeholder_new(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    form = StakeholderForm(request.POST if request.method == "POST" else None, city=city)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stakeholder = services.stakeholder_create(city=city, created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{stakeholder.name} is in the directory. Record their consent to be "
+                                      "contacted so that their contact details can be shown.")
+            return redirect("relationships:stakeholder_detail", city.slug, stakeholder.pk)
+    return render(request, "relationships/stakeholder_form.html", _ctx(request, form=form),
+                  status=400 if form.errors else 200)
+
+
+@city_view()
+def stakeholder_detail(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
+    data = selectors.stakeholder_detail(city=city, stakeholder=stakeholder)
+    return render(request, "relationships/stakeholder_detail.html", _ctx(
+        request, s=stakeholder, consent_form=ConsentForm(), **data))
+
+
+@city_view(roles=EDITORS)
+def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
+    form = StakeholderForm(request.POST if request.method == "POST" else None, instance=stakeholder, city=city)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in StakeholderForm.Meta.fields}
+        try:
+            services.stakeholder_update(stakeholder=stakeholder, by=request.user, **fields)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{stakeholder.name} is updated.")
+            return redirect("relationships:stakeholder_detail", city.slug, stakeholder.pk)
+    return render(request, "relationships/stakeholder_form.html", _ctx(request, form=form, s=stakeholder),
+                  status=400 if form.errors else 200)
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def stakeholder_consent(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        given = form.cleaned_data["given_on"]
+        given_at = timezone.now() if given == timezone.localdate() else timezone.make_aware(
+            timezone.datetime.combine(given, timezone.datetime.min.time()))
+        services.stakeholder_consent_record(
+            stakeholder=stakeholder, wording=form.cleaned_data["wording"],
+            how_to_withdraw=form.cleaned_data["how_to_withdraw"], given_at=given_at, by=request.user,
+        )
+        messages.success(request, f"Consent of {stakeholder.name} is recorded; their contact details are shown.")
+        return redirect("relationships:stakeholder_detail", city.slug, stakeholder.pk)
+    data = selectors.stakeholder_detail(city=city, stakeholder=stakeholder)
+    return render(request, "relationships/stakeholder_detail.html",
+                  _ctx(request, s=stakeholder, consent_form=form, **data), status=400)
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def stakeholder_withdraw(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
+    services.stakeholder_consent_withdraw(stakeholder=stakeholder, by=request.user)
+    messages.success(request, f"{stakeholder.name} withdrew consent: their contact details are hidden everywhere.")
+    return redirect("relationships:stakeholder_detail", city.slug, stakeholder.pk)
+
+
+@city_view(roles=EDITORS)
+def stakeholder_import(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        raw = upload.read(contacts_csv.MAX_BYTES + 1)
+        try:
+            batch = services.stakeholder_import_preview(city=city, filename=upload.name, raw=raw, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("relationships:import_preview", city.slug, batch.pk)
+    return render(request, "relationships/import_upload.html", _ctx(request, form=form),
+                  status=400 if form.errors else 200)
+
+
+@city_view(roles=EDITORS)
+def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    batch = _found(selectors.import_in_city, city=city, import_id=import_id)
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            services.stakeholder_import_cancel(batch=batch, by=request.user)
+            messages.info(request, "The import was cancelled; nothing was added.")
+            return redirect("relationships:directory", city.slug)
+        include = {int(v) for v in request.POST.getlist("include") if v.isdigit()}
+        try:
+            batch = services.stakeholder_import_confirm(batch=batch, include_lines=include, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            summary = selectors.import_summary(batch)
+            skipped = summary["total"] - batch.created_count
+            messages.success(request, f"{batch.created_count} contacts added to the directory. "
+                             f"{skipped} lines were skipped: download them with their reasons below.")
+        return redirect("relationships:import_preview", city.slug, batch.pk)
+    return render(request, "relationships/import_preview.html", _ctx(
+        request, batch=batch, summary=selectors.import_summary(batch), is_preview=batch.status == ImportStatus.PREVIEW))
+
+
+@city_view(roles=EDITORS)
+def import_report(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Every line not added (duplicates and bad lines), with the original values and the reason."""
+    city: City = request.city  # type: ignore[attr-defined]
+    batch = _found(selectors.import_in_city, city=city, import_id=import_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="skipped-lines-{batch.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["line", "verdict", "reason", *[contacts_csv.escape_cell(h) for h in batch.header]])
+    for row in batch.rows:
+        if row.get("created_id"):
+            continue
+        if row["verdict"] == "new" and batch.status == ImportStatus.PREVIEW:
+            continue
+        writer.writerow([row["line"], row["verdict"], contacts_csv.escape_cell(row["reason"]),
+                         *[contacts_csv.escape_cell(v) for v in row["original"]]])
+    return response
+
+
+# --- Relationships ----------------------------------------------------------------------------------
+
+@city_view()
+def relationship_list(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    filters = {"health": request.GET.get("health", "")}
+    if request.GET.get("mine"):
+        filters["mine"] = request.user.pk
+    page = selectors.page_of(selectors.relationship_list(city=city, filters=filters), request.GET.get("page"),
+                             selectors.RELATIONSHIPS_PAGE_SIZE)
+    selectors.attach_readings(page.object_list, today=timezone.localdate())
+    return render(request, "relationships/relationship_list.html", _ctx(
+        request, page=page, health=filters["health"], mine=bool(request.GET.get("mine")),
+        healths=list(Health), qs=_querystring_without_page(request)))
+
+
+@city_view(roles=EDITORS)
+def relationship_new(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    initial = {"owner": request.user.pk}
+    if request.GET.get("stakeholder", "").isdigit():
+        initial["stakeholder"] = request.GET["stakeholder"]
+    form = RelationshipForm(request.POST if request.method == "POST" else None, city=city, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            relationship = services.relationship_create(city=city, created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"The relationship with {relationship.stakeholder.name} is recorded.")
+            return redirect("relationships:relationship_detail", city.slug, relationship.pk)
+    return render(request, "relationships/relationship_form.html", _ctx(request, form=form),
+                  status=400 if form.errors else 200)
+
+
+@city_view()
+def relationship_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    relationship = _found(selectors.relationship_in_city, city=city, relationship_id=relationship_id)
+    return render(request, "relationships/relationship_detail.html", _ctx(
+        request, r=relationship, trust_form=TrustForm(), **selectors.relationship_history(relationship=relationship)))
+
+
+@city_view(roles=EDITORS)
+def relationship_edit(request: HttpRequest, relationship_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    relationship = _found(selectors.relationship_in_city, city=city, relationship_id=relationship_id)
+    form = RelationshipForm(request.POST if request.method == "POST" else None, instance=relationship, city=city)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_update(relationship=relationship, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The relationship is updated.")
+            return redirect("relationships:relationship_detail", city.slug, relationship.pk)
+    return render(request, "relationships/relationship_form.html", _ctx(request, form=form, r=relationship),
+                  status=400 if form.errors else 200)
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def relationship_assess(request: HttpRequest, relationship_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    relationship = _found(selectors.relationship_in_city, city=city, relationship_id=relationship_id)
+    form = TrustForm(request.POST)
+    if form.is_valid():
+        services.trust_assess(relationship=relationship, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Trust of {form.cleaned_data['score']} out of 5 is recorded.")
+        return redirect("relationships:relationship_detail", city.slug, relationship.pk)
+    return render(request, "relationships/relationship_detail.html", _ctx(
+        request, r=relationship, trust_form=form, **selectors.relationship_history(relationship=relationship)),
+        status=400)
+
+
+# --- Meetings ---------------------------------------------------------------------------------------
+
+@city_view()
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    kind = request.GET.get("kind", "")
+    filters = {"kind": kind if kind in MeetingKind.values else ""}
+    page = selectors.page_of(selectors.meeting_list(city=city, filters=filters), request.GET.get("page"),
+                             selectors.MEETINGS_PAGE_SIZE)
+    return render(request, "relationships/meeting_list.html", _ctx(
+        request, page=page, kind=filters["kind"], kinds=MeetingKind.choices, qs=_querystring_without_page(request)))
+
+
+@city_view(roles=EDITORS)
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    initial = {"attendee_members": [request.user.pk]}
+    if request.GET.get("relationship", "").isdigit():
+        initial["relationships"] = [int(request.GET["relationship"])]
+    if request.GET.get("crisis", "").isdigit():
+        initial["crisis_event"] = int(request.GET["crisis"])
+        initial["kind"] = MeetingKind.CRISIS
+    if request.method == "POST":
+        form = MeetingForm(request.POST, city=city)
+        formset = CommitmentDraftFormSet(request.POST, prefix="c")
+        if "more" in request.POST:
+            # Add one more commitment row without losing anything typed (works without JavaScript).
+            data = request.POST.copy()
+            data["c-TOTAL_FORMS"] = str(min(int(data.get("c-TOTAL_FORMS", "1") or 1) + 1, 10))
+            formset = CommitmentDraftFormSet(data, prefix="c")
+            form = MeetingForm(data, city=city)
+            _without_errors(form, formset)
+            return render(request, "relationships/meeting_form.html", _ctx(request, form=form, formset=formset,
+                                                                             fresh_more=True))
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            stakeholders = {s.pk: s for s in data["attendee_stakeholders"]}
+            for r in data["relationships"]:
+                stakeholders.setdefault(r.stakeholder.pk, r.stakeholder)
+            drafts = [
+                services.CommitmentDraft(what=f.cleaned_data["what"], owed_by=f.cleaned_data["owed_by"],
+                                         due_date=f.cleaned_data.get("due_date"), owner=request.user)
+                for f in formset if f.cleaned_data.get("what")
+            ]
+            try:
+                meeting = services.meeting_log(
+                    city=city, date=data["date"], kind=data["kind"], title=data["title"],
+                    relationships=data["relationships"], attendee_members=data["attendee_members"],
+                    attendee_stakeholders=stakeholders.values(), decisions=data["decisions"],
+                    private_notes=data["private_notes"], crisis_event=data["crisis_event"],
+                    commitments=drafts, created_by=request.user,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                made = f" and {len(drafts)} commitment{'s' if len(drafts) != 1 else ''}" if drafts else ""
+                messages.success(request, f"The meeting{made} is logged.")
+                return redirect("relationships:meeting_detail", city.slug, meeting.pk)
+        return render(request, "relationships/meeting_form.html", _ctx(request, form=form, formset=formset),
+                      status=400)
+    form = MeetingForm(city=city, initial=initial)
+    formset = CommitmentDraftFormSet(prefix="c")
+    return render(request, "relationships/meeting_form.html", _ctx(request, form=form, formset=formset))
+
+
+@city_view()
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _found(selectors.meeting_in_city, city=request.city, meeting_id=meeting_id)  # type: ignore[attr-defined]
+    return render(request, "relationships/meeting_detail.html", _ctx(request, meeting=meeting))
+
+
+# --- Commitments ------------------------------------------------------------------------------------
+
+@city_view()
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    status = request.GET.get("status", "active")
+    filters = {"status": status, "late": bool(request.GET.get("late")), "public": bool(request.GET.get("public"))}
+    if request.GET.get("mine"):
+        filters["owner"] = request.user.pk
+    page = selectors.page_of(selectors.commitment_list(city=city, filters=filters), request.GET.get("page"),
+                             selectors.COMMITMENTS_PAGE_SIZE)
+    return render(request, "relationships/commitment_list.html", _ctx(
+        request, page=page, filters=filters, statuses=CommitmentStatus.choices, mine=bool(request.GET.get("mine")),
+        today=timezone.localdate(), qs=_querystring_without_page(request)))
+
+
+@city_view(roles=EDITORS)
+def commitment_new(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    form = CommitmentForm(request.POST if request.method == "POST" else None, city=city, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment = services.commitment_create(city=city, created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The commitment is recorded.")
+            return redirect("relationships:commitment_detail", city.slug, commitment.pk)
+    return render(request, "relationships/commitment_form.html", _ctx(request, form=form),
+                  status=400 if form.errors else 200)
+
+
+@city_view()
+def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    commitment = _found(selectors.commitment_in_city, city=request.city, commitment_id=commitment_id)  # type: ignore[attr-defined]
+    return render(request, "relationships/commitment_detail.html", _ctx(
+        request, c=commitment, status_form=StatusForm(),
+        allowed=sorted(services.COMMITMENT_TRANSITIONS.get(commitment.status, ())),
+        publish_form=PublishForm(initial={"public_summary": commitment.public_summary or commitment.what})))
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def commitment_status(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    commitment = _found(selectors.commitment_in_city, city=city, commitment_id=commitment_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the statuses.")
+    else:
+        try:
+            services.commitment_set_status(commitment=commitment, status=form.cleaned_data["status"],
+                                           by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The commitment is now {CommitmentStatus(form.cleaned_data['status']).label.lower()}.")
+    return redirect("relationships:commitment_detail", city.slug, commitment.pk)
+
+
+@city_view(roles=LEAD)
+@require_POST
+def commitment_publish(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    commitment = _found(selectors.commitment_in_city, city=city, commitment_id=commitment_id)
+    if "unpublish" in request.POST:
+        services.commitment_unpublish(commitment=commitment, by=request.user)
+        messages.success(request, "The commitment is no longer on the public page.")
+        return redirect("relationships:commitment_detail", city.slug, commitment.pk)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        services.commitment_publish(commitment=commitment, public_summary=form.cleaned_data["public_summary"],
+                                    by=request.user)
+        messages.success(request, "The commitment is on the public 'what we said, what we did' page.")
+        return redirect("relationships:commitment_detail", city.slug, commitment.pk)
+    return render(request, "relationships/commitment_detail.html", _ctx(
+        request, c=commitment, status_form=StatusForm(),
+        allowed=sorted(services.COMMITMENT_TRANSITIONS.get(commitment.status, ())), publish_form=form), status=400)
+
+
+def public_commitments(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """The public 'what we said, what we did' page: no sign-in, only what the lead published."""
+    from cities.models import City as CityModel
+
+    city = get_object_or_404(CityModel, slug=city_slug)
+    return render(request, "relationships/public_commitments.html", {
+        "public_city": city, "commitments": selectors.public_commitments(city=city)})
+
+
+# --- Trust gaps and crisis readiness -------------------------------------------------------------------
+
+@city_view()
+def trust_gaps(request: HttpRequest) -> HttpResponse:
+    return render(request, "relationships/trust_gaps.html", _ctx(
+        request, **selectors.trust_gaps(city=request.city)))  # type: ignore[attr-defined]
+
+
+@city_view()
+def readiness(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    return render(request, "relationships/readiness.html", _ctx(
+        request, ready=selectors.readiness(city=city), events=selectors.crisis_events(city=city)[:20]))
+
+
+@city_view(roles=EDITORS)
+def crisis_new(request: HttpRequest) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    form = CrisisForm(request.POST if request.method == "POST" else None, initial={"occurred_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        event = services.crisis_event_create(city=city, created_by=request.user, **form.cleaned_data)
+        messages.success(request, "The crisis event is recorded. Log the meetings held in response to it.")
+        return redirect("relationships:crisis_detail", city.slug, event.pk)
+    return render(request, "relationships/crisis_form.html", _ctx(request, form=form),
+                  status=400 if form.errors else 200)
+
+
+@city_view()
+def crisis_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    city: City = request.city  # type: ignore[attr-defined]
+    event = _found(selectors.crisis_event_in_city, city=city, event_id=event_id)
+    meetings = selectors.meeting_list(city=city, filters={"crisis": event.pk})[:50]
+    return render(request, "relationships/crisis_detail.html", _ctx(request, event=event, meetings=meetings))

@@ -1,0 +1,376 @@
+"""Everything that reads for the library's pages, and `suggest_resources` for other sections."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
+
+from cities.models import City
+
+from .models import (
+    Adoption,
+    Audience,
+    CityFrameworkStatus,
+    EvidenceLevel,
+    Framework,
+    FrameworkItem,
+    Kind,
+    Resource,
+    ResourceStatus,
+    Revision,
+    Submission,
+    SubmissionStatus,
+    Topic,
+)
+from .rendering import MARK_START, MARK_STOP, highlight_to_html
+
+PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 200
+SORTS = {"relevance": "Best match", "newest": "Newest first", "title": "Title A–Z"}
+FACET_GROUPS = ("kind", "topic", "audience", "evidence", "pillar")
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    kind: list[str] = field(default_factory=list)
+    topic: list[str] = field(default_factory=list)
+    audience: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    pillar: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    page: str | int = 1
+
+    @classmethod
+    def from_querydict(cls, data) -> "SearchParams":
+        """Read the search from the URL; unknown values are dropped, never an error."""
+
+        def pick(name: str, allowed: Iterable[str]) -> list[str]:
+            allowed = set(allowed)
+            return [v for v in dict.fromkeys(data.getlist(name)) if v in allowed]
+
+        q = " ".join((data.get("q") or "").split())[:MAX_QUERY_LENGTH]
+        sort = data.get("sort") or ("relevance" if q else "newest")
+        if sort not in SORTS or (sort == "relevance" and not q):
+            sort = "newest"
+        pillar = [v for v in dict.fromkeys(data.getlist("pillar")) if _parse_pillar(v)]
+        return cls(
+            q=q.replace("\x00", ""),
+            kind=pick("kind", Kind.values),
+            topic=pick("topic", Topic.values),
+            audience=pick("audience", Audience.values),
+            evidence=pick("evidence", EvidenceLevel.values),
+            pillar=pillar,
+            sort=sort,
+            page=data.get("page") or 1,
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.kind or self.topic or self.audience or self.evidence or self.pillar)
+
+
+def _parse_pillar(value: str) -> tuple[int, int] | None:
+    framework_id, _, number = value.partition("-")
+    if framework_id.isdigit() and number.isdigit() and len(value) < 20:
+        return int(framework_id), int(number)
+    return None
+
+
+def _pillar_q(values: list[str]) -> Q:
+    condition = Q()
+    for value in values:
+        framework_id, number = _parse_pillar(value)  # type: ignore[misc]
+        condition |= Q(framework_id=framework_id, pillar_number=number)
+    return Q(
+        Exists(FrameworkItem.objects.filter(condition, resources=OuterRef("pk")))
+    )
+
+
+def _search_query(q: str) -> SearchQuery:
+    # websearch_to_tsquery accepts anything a person types (quotes, OR, -word) without syntax errors.
+    return SearchQuery(q, search_type="websearch", config="english")
+
+
+def _filtered(params: SearchParams, *, skip: str = "", base: QuerySet | None = None) -> QuerySet:
+    qs = base if base is not None else Resource.objects.published()
+    if params.q:
+        qs = qs.filter(search=_search_query(params.q))
+    if params.kind and skip != "kind":
+        qs = qs.filter(kind__in=params.kind)
+    if params.topic and skip != "topic":
+        qs = qs.filter(topics__overlap=params.topic)
+    if params.audience and skip != "audience":
+        qs = qs.filter(audiences__overlap=params.audience)
+    if params.evidence and skip != "evidence":
+        qs = qs.filter(evidence_level__in=params.evidence)
+    if params.pillar and skip != "pillar":
+        qs = qs.filter(_pillar_q(params.pillar))
+    return qs
+
+
+def _pillars_in_use() -> list[tuple[str, str]]:
+    rows = (
+        FrameworkItem.objects.filter(resources__status=ResourceStatus.PUBLISHED, pillar_number__isnull=False)
+        .values("framework_id", "framework__name", "pillar_number", "pillar_name")
+        .distinct()
+        .order_by("framework__name", "pillar_number")
+    )
+    return [
+        (f"{r['framework_id']}-{r['pillar_number']}", f"{r['pillar_number']}. {r['pillar_name'] or 'Pillar'}")
+        for r in rows
+    ]
+
+
+def _group_conditions(params: SearchParams) -> dict[str, Q]:
+    """The filter each facet group applies (only the groups with something chosen)."""
+    conditions = {
+        "kind": Q(kind__in=params.kind) if params.kind else None,
+        "topic": Q(topics__overlap=params.topic) if params.topic else None,
+        "audience": Q(audiences__overlap=params.audience) if params.audience else None,
+        "evidence": Q(evidence_level__in=params.evidence) if params.evidence else None,
+        "pillar": _pillar_q(params.pillar) if params.pillar else None,
+    }
+    return {name: q for name, q in conditions.items() if q is not None}
+
+
+def search_facets(params: SearchParams) -> tuple[list[dict[str, Any]], int]:
+    """Counts per facet value, and the number of results, in ONE query over the matching resources.
+
+    Each group is counted with every other group's filter applied but not its own, so choosing one
+    kind still shows how many of the other kinds there are.
+    """
+    groups = [
+        ("kind", "Kind", Kind.choices, lambda v: Q(kind=v)),
+        ("topic", "Topic", Topic.choices, lambda v: Q(topics__contains=[v])),
+        ("audience", "Stakeholder group", Audience.choices, lambda v: Q(audiences__contains=[v])),
+        ("evidence", "Evidence", EvidenceLevel.choices, lambda v: Q(evidence_level=v)),
+        ("pillar", "Framework pillar", _pillars_in_use(), lambda v: _pillar_q([v])),
+    ]
+    conditions = _group_conditions(params)
+
+    def others(skip: str) -> Q:
+        combined = Q()
+        for name, condition in conditions.items():
+            if name != skip:
+                combined &= condition
+        return combined
+
+    aggregates: dict[str, Count] = {"total": Count("pk", filter=others(""))}
+    for name, _, choices, condition in groups:
+        rest = others(name)
+        for i, (value, _) in enumerate(choices):
+            aggregates[f"{name}_{i}"] = Count("pk", filter=condition(value) & rest)
+    base = Resource.objects.published()
+    if params.q:
+        base = base.filter(search=_search_query(params.q))
+    counts = base.aggregate(**aggregates)
+    facets = []
+    for name, label, choices, _ in groups:
+        if not choices:
+            continue
+        selected = set(getattr(params, name))
+        options = [
+            {"value": value, "label": text, "count": counts[f"{name}_{i}"], "selected": value in selected}
+            for i, (value, text) in enumerate(choices)
+        ]
+        options = [o for o in options if o["count"] or o["selected"]]
+        facets.append({"name": name, "label": label, "options": options})
+    return facets, counts["total"]
+
+
+def resource_search(params: SearchParams, *, count: int | None = None) -> Page:
+    """Published resources matching the search, ranked and highlighted, one page of them.
+
+    `count`: the number of results when already known (from `search_facets`), saving a query.
+    """
+    qs = _filtered(params).only(
+        "pk", "kind", "title", "slug", "summary", "topics", "evidence_level", "published_at", "created_at"
+    )
+    if params.sort == "relevance" and params.q:
+        # Rank only when sorting by it: ranking reads the stored vector of every match.
+        rank = SearchRank(F("search"), _search_query(params.q), normalization=Value(1))
+        qs = qs.annotate(rank=rank).order_by("-rank", "-published_at", "pk")
+    elif params.sort == "title":
+        qs = qs.order_by("title", "pk")
+    else:
+        qs = qs.order_by("-published_at", "-pk")
+    paginator = Paginator(qs, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached property: set it to skip the COUNT query
+    page = paginator.get_page(params.page)
+    rows = list(page.object_list)
+    if params.q and rows:
+        # Highlights only for the page shown: ts_headline is the costly part of a search.
+        query = _search_query(params.q)
+        headlines = dict(
+            Resource.objects.filter(pk__in=[r.pk for r in rows])
+            .annotate(
+                headline=SearchHeadline(
+                    Concat("summary", Value(" "), "body", output_field=TextField()),
+                    query,
+                    config="english",
+                    start_sel=MARK_START,
+                    stop_sel=MARK_STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+            .values_list("pk", "headline")
+        )
+        for row in rows:
+            row.highlight = highlight_to_html(headlines.get(row.pk, ""))
+    page.object_list = rows
+    return page
+
+
+def resource_public_detail(*, slug: str) -> Resource | None:
+    return (
+        Resource.objects.published()
+        .filter(slug=slug)
+        .select_related("credited_city")
+        .prefetch_related(
+            "outcomes",
+            "cities",
+            Prefetch("framework_items", queryset=FrameworkItem.objects.select_related("framework")),
+            Prefetch(
+                "adoptions",
+                queryset=Adoption.objects.select_related("city").order_by("city__name"),
+            ),
+        )
+        .first()
+    )
+
+
+def resource_for_curator(*, resource_id: int) -> Resource | None:
+    return (
+        Resource.objects.filter(pk=resource_id)
+        .select_related("credited_city")
+        .prefetch_related("outcomes", "cities", "framework_items__framework", "adoptions__city")
+        .first()
+    )
+
+
+def suggest_resources(*, topics: Iterable[str] = (), kinds: Iterable[str] = (), limit: int = 5) -> list[Resource]:
+    """Published resources for other sections to suggest where people work.
+
+    `topics`: library topic keys (`library.models.Topic`); a resource matches if it has any of them.
+    `kinds`: library kind keys (`library.models.Kind`), e.g. ("guide",) for conversation planners.
+    Both empty: the newest published resources. Strongest evidence first, then newest.
+    """
+    topics, kinds = [t for t in topics if t in Topic.values], [k for k in kinds if k in Kind.values]
+    qs = Resource.objects.published()
+    if topics:
+        qs = qs.filter(topics__overlap=topics)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    evidence_order = {v: i for i, v in enumerate(reversed(EvidenceLevel.values))}
+    rows = list(qs.order_by("-published_at", "-pk")[: max(limit, 0) * 4])
+    rows.sort(key=lambda r: evidence_order.get(r.evidence_level, 99))
+    return rows[: max(limit, 0)]
+
+
+def feed_resources(*, limit: int = 30) -> QuerySet:
+    return Resource.objects.published().order_by("-published_at", "-pk")[:limit]
+
+
+# Curation --------------------------------------------------------------------------------
+
+
+def curation_list(*, status: str = "", page: str | int = 1) -> Page:
+    qs = Resource.objects.only("pk", "kind", "title", "slug", "status", "review_by", "updated_at")
+    if status in ResourceStatus.values:
+        qs = qs.filter(status=status)
+    return Paginator(qs.order_by("-updated_at", "-pk"), 30).get_page(page)
+
+
+def curation_counts() -> dict[str, int]:
+    counts = dict(Resource.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return {value: counts.get(value, 0) for value in ResourceStatus.values}
+
+
+def revisions_for(*, resource: Resource) -> QuerySet:
+    return Revision.objects.filter(resource=resource).select_related("by").order_by("-number")
+
+
+def submissions_waiting(*, page: str | int = 1, status: str = SubmissionStatus.SUBMITTED) -> Page:
+    qs = Submission.objects.select_related("city", "submitted_by", "resource")
+    if status in SubmissionStatus.values:
+        qs = qs.filter(status=status)
+    return Paginator(qs.order_by("-updated_at"), 30).get_page(page)
+
+
+# Frameworks ------------------------------------------------------------------------------
+
+
+def framework_list() -> QuerySet:
+    return Framework.objects.annotate(item_count=Count("items")).order_by("name")
+
+
+def framework_with_count(*, slug: str) -> Framework | None:
+    return Framework.objects.annotate(item_count=Count("items")).filter(slug=slug).first()
+
+
+def framework_items(*, framework: Framework) -> QuerySet:
+    return FrameworkItem.objects.filter(framework=framework).order_by("sort_key")
+
+
+def city_framework_rows(*, city: City, framework: Framework) -> list[tuple[FrameworkItem, CityFrameworkStatus | None]]:
+    """Every item of the framework with this city's status (None: not recorded), in two queries."""
+    items = list(framework_items(framework=framework))
+    statuses = {
+        s.item_id: s
+        for s in CityFrameworkStatus.objects.for_city(city)
+        .filter(item__framework=framework)
+        .prefetch_related("evidence")
+    }
+    return [(item, statuses.get(item.pk)) for item in items]
+
+
+def city_status_summary(*, city: City, framework: Framework) -> dict[str, int]:
+    counts = dict(
+        CityFrameworkStatus.objects.for_city(city)
+        .filter(item__framework=framework)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return counts
+
+
+def framework_matrix(*, framework: Framework, page: str | int = 1) -> tuple[list[City], Page, dict]:
+    """All cities side by side for a curator: one page of items, every city's status for them.
+
+    Three queries whatever the number of cities and items.
+    """
+    cities = list(City.objects.order_by("name"))
+    items_page = Paginator(framework_items(framework=framework), 25).get_page(page)
+    item_ids = [i.pk for i in items_page.object_list]
+    cells: dict[tuple[int, int], CityFrameworkStatus] = {
+        (s.item_id, s.city_id): s
+        for s in CityFrameworkStatus.objects.filter(item_id__in=item_ids).only(
+            "pk", "item_id", "city_id", "status"
+        )
+    }
+    return cities, items_page, cells
+
+
+# City pages ------------------------------------------------------------------------------
+
+
+def city_adoptions(*, city: City) -> QuerySet:
+    return Adoption.objects.for_city(city).select_related("resource").order_by("resource__title")
+
+
+def city_adoption(*, city: City, resource: Resource) -> Adoption | None:
+    return Adoption.objects.for_city(city).filter(resource=resource).first()
+
+
+def city_submissions(*, city: City) -> QuerySet:
+    return Submission.objects.for_city(city).select_related("submitted_by", "resource").order_by("-created_at")

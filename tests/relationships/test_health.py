@@ -1,0 +1,74 @@
+"""Health of a standing relationship at its boundaries, in Python and in the database alike."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from relationships.health import Health, due_window, health_of, readiness_share
+from relationships.selectors import active_relationships, attach_readings
+
+TODAY = date(2026, 3, 31)
+
+
+def reading(cadence, *, last_met_days_ago=None, started_days_ago=400):
+    last = TODAY - timedelta(days=last_met_days_ago) if last_met_days_ago is not None else None
+    return health_of(cadence_days=cadence, started_on=TODAY - timedelta(days=started_days_ago), last_met=last,
+                     today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "expected", "days_left"),
+    [
+        (0, Health.ON_TRACK, 30),
+        (22, Health.ON_TRACK, 8),  # 8 days before the cadence ends: still on track
+        (23, Health.DUE, 7),  # 7 days before: due (the window opens)
+        (30, Health.DUE, 0),  # the last day of the cadence: due, not yet overdue
+        (31, Health.OVERDUE, -1),  # the day after: overdue
+        (90, Health.OVERDUE, -60),
+    ],
+)
+def test_thirty_day_cadence_boundaries(days_ago, expected, days_left):
+    r = reading(30, last_met_days_ago=days_ago)
+    assert (r.health, r.days_left) == (expected, days_left)
+
+
+def test_due_window_shrinks_for_short_cadences():
+    assert [due_window(c) for c in (1, 4, 7, 14, 28, 30, 90)] == [1, 1, 1, 3, 7, 7, 7]
+    assert reading(7, last_met_days_ago=5).health == Health.ON_TRACK
+    assert reading(7, last_met_days_ago=6).health == Health.DUE
+    assert reading(7, last_met_days_ago=8).health == Health.OVERDUE
+
+
+def test_before_any_meeting_the_clock_starts_on_the_start_date():
+    assert reading(30, started_days_ago=10).health == Health.ON_TRACK
+    assert reading(30, started_days_ago=23).health == Health.DUE
+    assert reading(30, started_days_ago=31).health == Health.OVERDUE
+    # A meeting before the relationship started does not count for more than the start.
+    assert reading(30, last_met_days_ago=100, started_days_ago=5).health == Health.ON_TRACK
+
+
+def test_explanations_speak_plainly():
+    assert reading(30, last_met_days_ago=31).explanation == "meeting 1 day late"
+    assert reading(30, last_met_days_ago=30).explanation == "meeting due today"
+    assert "(2 days)" in reading(30, last_met_days_ago=28).explanation
+
+
+def test_readiness_share():
+    assert readiness_share(0, 0) is None
+    assert readiness_share(1, 3) == 33
+    assert readiness_share(2, 3) == 67
+
+
+@pytest.mark.django_db
+def test_database_agrees_with_python_at_every_boundary(city, make_relationship, today):
+    cases = []
+    for cadence in (7, 14, 30):
+        for days_ago in range(0, cadence + 3):
+            cases.append(make_relationship(city, cadence=cadence, started_days_ago=500, met_days_ago=days_ago))
+    # A meeting logged for a future date is not a meeting held.
+    future = make_relationship(city, cadence=30, started_days_ago=40, met_days_ago=-3)
+    rows = attach_readings(list(active_relationships(city=city, today=today)), today=today)
+    assert len(rows) == len(cases) + 1
+    for r in rows:
+        assert r.health == r.reading.health.value, (r.cadence_days, r.last_met)
+    assert next(r for r in rows if r.pk == future.pk).reading.health == Health.OVERDUE
