@@ -121,8 +121,11 @@ def stakeholder_list(*, city: City, filters: dict) -> QuerySet[Stakeholder]:
     qs = Stakeholder.objects.for_city(city).select_related("organisation")
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(organisation__name__icontains=q)
-                       | Q(role_title__icontains=q))
+        match = Q(name__icontains=q) | Q(organisation__name__icontains=q) | Q(role_title__icontains=q)
+        if filters.get("search_contact"):
+            # Only contact details that are shown can be searched: a withdrawn email stays hidden.
+            match |= Q(email__icontains=q, consent_given_at__isnull=False, consent_withdrawn_at__isnull=True)
+        qs = qs.filter(match)
     if filters.get("group"):
         qs = qs.filter(group=filters["group"])
     if filters.get("district"):
