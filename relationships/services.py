@@ -411,10 +411,10 @@ def digest_send(*, city: City, user: User, today: date | None = None) -> bool:
 
     from . import selectors
 
-    today = today or timezone.localdate()
     if not Membership.objects.for_city(city).filter(user=user).exists():
         return False
     with timezone.override(city.timezone):
+        today = today or timezone.localdate()
         data = selectors.digest_for(city=city, user=user, today=today)
         if not data["relationships"] and not data["commitments"]:
             return False
@@ -433,11 +433,11 @@ def digests_send_weekly(*, today: date | None = None) -> int:
     """Every owner, in every city where they own something, gets their digest. Returns emails sent."""
     from . import selectors
 
-    today = today or timezone.localdate()
     sent = 0
-    cities = {c.pk: c for c in City.objects.all()}
-    users = {u.pk: u for u in User.objects.filter(is_active=True)}
-    for city_id, user_id in selectors.digest_recipients(today=today):
+    recipients = selectors.digest_recipients(today=today or timezone.localdate())
+    cities = {c.pk: c for c in City.objects.filter(pk__in={c for c, _ in recipients})}
+    users = {u.pk: u for u in User.objects.filter(pk__in={u for _, u in recipients}, is_active=True)}
+    for city_id, user_id in recipients:
         if city_id in cities and user_id in users:
             sent += digest_send(city=cities[city_id], user=users[user_id], today=today)
     return sent
