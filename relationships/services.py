@@ -204,9 +204,23 @@ def stakeholder_import_confirm(
             .filter(kind=StakeholderKind.ORGANISATION)
             .values_list("pk", "name")
         }
+        # The directory may have changed since the preview: check the new lines against it again.
+        known_emails = {
+            e.lower() for e in Stakeholder.objects.for_city(city).exclude(email="").values_list("email", flat=True)
+        }
+        known_names = {
+            contacts_csv.normalise_name(n) for n in Stakeholder.objects.for_city(city).values_list("name", flat=True)
+        }
         created = 0
         rows = batch.rows
         for row in rows:
+            if row["verdict"] == "new" and (
+                (row["fields"].get("email") and row["fields"]["email"] in known_emails)
+                or contacts_csv.normalise_name(row["fields"]["name"]) in known_names
+            ):
+                row["verdict"] = "duplicate"
+                row["reason"] = "Added to the directory by someone else since the file was checked."
+                continue
             take = row["verdict"] == "new" or (row["verdict"] == "duplicate" and row["line"] in include_lines)
             if not take:
                 continue

@@ -238,3 +238,17 @@ def test_withdrawn_contact_details_cannot_be_found_or_seen_anywhere(client_as, c
     _with_consent(make_stakeholder(city, name="Open Person", email="open@example.org"))
     viewer = client_as(city, "viewer")
     assert "Open Person" not in viewer.get(city_page("directory"), {"q": "open@"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_contact_added_between_preview_and_confirm_is_not_doubled(client_as, city, city_page, make_stakeholder):
+    client = client_as(city, "lead")
+    batch = services.stakeholder_import_preview(
+        city=city, filename="c.csv", by=client.user, raw=b"name,email\nLate Comer,late@example.org\nOther,o@example.org\n")
+    make_stakeholder(city, name="Someone", email="LATE@example.org")
+    services.stakeholder_import_confirm(batch=batch, by=client.user)
+    batch.refresh_from_db()
+    assert batch.created_count == 1
+    assert Stakeholder.objects.filter(email__iexact="late@example.org").count() == 1
+    late = next(r for r in batch.rows if r["fields"]["name"] == "Late Comer")
+    assert late["verdict"] == "duplicate" and "since the file was checked" in late["reason"]
