@@ -18,8 +18,9 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Greatest, Least, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -300,6 +301,7 @@ class GapRow:
     healthy: int = 0
     last_contact: date | None = None
     trust_scores: list[int] = field(default_factory=list)
+    trust_changes: list[int] = field(default_factory=list)  # latest minus previous reading
     feedback: dict | None = None
     roster: list = field(default_factory=list)
 
@@ -310,6 +312,10 @@ class GapRow:
     @property
     def trust_average(self) -> float | None:
         return round(sum(self.trust_scores) / len(self.trust_scores), 1) if self.trust_scores else None
+
+    @property
+    def trust_change(self) -> float | None:
+        return round(sum(self.trust_changes) / len(self.trust_changes), 1) if self.trust_changes else None
 
     @property
     def is_covered(self) -> bool:
@@ -380,16 +386,22 @@ def _gap_rows(*, city: City, today: date) -> tuple[list[GapRow], list[GapRow]]:
         for row in rows_for(district, group):
             if row.last_contact is None or last > row.last_contact:
                 row.last_contact = last
-    # 4. The latest trust reading of each relationship (history stays on the relationship's page).
-    latest = (
+    # 4. The latest two trust readings of each relationship: the level, and its change.
+    readings: dict[int, list[int]] = {}
+    for relationship_id, score in (
         TrustAssessment.objects.for_city(city)
-        .order_by("relationship_id", "-assessed_on", "-id")
-        .distinct("relationship_id")
+        .annotate(rank=Window(RowNumber(), partition_by=F("relationship_id"),
+                              order_by=[F("assessed_on").desc(), F("id").desc()]))
+        .filter(rank__lte=2)
+        .order_by("relationship_id", "rank")
         .values_list("relationship_id", "score")
-    )
-    for relationship_id, score in latest:
+    ):
+        readings.setdefault(relationship_id, []).append(score)
+    for relationship_id, scores in readings.items():
         for row in by_relationship.get(relationship_id, []):
-            row.trust_scores.append(score)
+            row.trust_scores.append(scores[0])
+            if len(scores) == 2:
+                row.trust_changes.append(scores[0] - scores[1])
     # 5. Feedback from other apps (conversations), when a provider is registered.
     feedback = hooks.trust_feedback(city)
     for row in [*districts.values(), *groups.values()]:
