@@ -1,5 +1,7 @@
 """Every page of the section renders for a lead, with data, and the landing's links work."""
 
+import re
+
 import pytest
 
 from relationships import services
@@ -31,3 +33,11 @@ def test_every_page_renders_for_a_lead(client_as, city, city_page, make_relation
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        body = response.content.decode()
+        # Strict CSP: no inline style, every script carries this response's nonce.
+        assert " style=" not in body, url
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        for tag in re.findall(r"<script\b[^>]*>", body):
+            assert f'nonce="{nonce}"' in tag, (url, tag)
