@@ -30,7 +30,8 @@ class MembersMultipleField(forms.ModelMultipleChoiceField):
 
 class RelationshipChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Relationship) -> str:
-        return f"{obj.stakeholder.name} ({obj.owner_office or obj.owner.display_name})"
+        keeper = obj.owner_office or (obj.owner.display_name if obj.owner else "no owner")
+        return f"{obj.stakeholder.name} ({keeper})"
 
 
 class DateInput(forms.DateInput):

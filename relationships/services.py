@@ -284,6 +284,8 @@ def relationship_create(
 ) -> Relationship:
     if stakeholder.city_id != city.id:
         raise ValidationError({"stakeholder": "Choose a stakeholder of this city."})
+    if owner is None:
+        raise ValidationError({"owner": "Choose the member who keeps this relationship."})
     _check_member(city=city, user=owner, field="owner")
     relationship = Relationship(
         city=city, owner=owner, stakeholder=stakeholder, started_on=started_on, cadence_days=cadence_days,
