@@ -263,7 +263,6 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
         filters["mine"] = request.user.pk
     page = selectors.page_of(selectors.relationship_list(city=city, filters=filters), request.GET.get("page"),
                              selectors.RELATIONSHIPS_PAGE_SIZE)
-    selectors.attach_readings(page.object_list, today=timezone.localdate())
     return render(request, "relationships/relationship_list.html", _ctx(
         request, page=page, health=filters["health"], mine=bool(request.GET.get("mine")),
         healths=list(Health), qs=_querystring_without_page(request)))
