@@ -226,7 +226,7 @@ def classify(rows: list[ContactRow], *, existing: list[tuple[int, str, str]], gr
             where = "in the directory" if ref.startswith("directory") else "on an earlier line of the file"
             row.verdict, row.duplicate_of = "duplicate", ref
             if email and other_email and email != other_email:
-                row.reason = f"Possible duplicate: the same name is {where}, with another email ({other_email})."
+                row.reason = f"Possible duplicate: the same name is {where}, with another email."
             else:
                 row.reason = f"The name {row.fields['name']} is already {where}."
         else:

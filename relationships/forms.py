@@ -30,7 +30,8 @@ class MembersMultipleField(forms.ModelMultipleChoiceField):
 
 class RelationshipChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Relationship) -> str:
-        return f"{obj.stakeholder.name} ({obj.owner_office or obj.owner.display_name})"
+        keeper = obj.owner_office or (obj.owner.display_name if obj.owner else "no owner")
+        return f"{obj.stakeholder.name} ({keeper})"
 
 
 class DateInput(forms.DateInput):
@@ -56,6 +57,10 @@ class StakeholderForm(forms.ModelForm):
             orgs = orgs.exclude(pk=self.instance.pk)
         self.fields["organisation"].queryset = orgs
         self.fields["email"].help_text = "Shown only while the person's consent to be contacted stands."
+        if self.instance.pk and self.instance.consent_withdrawn_at is not None:
+            # Withdrawn consent: the contact details are not shown, not even here (they are kept).
+            del self.fields["email"]
+            del self.fields["phone"]
 
 
 class ConsentForm(forms.Form):

@@ -184,14 +184,15 @@ class Relationship(models.Model):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="relationships")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="owned_relationships",
         help_text="The member who keeps this relationship (e.g. the police chief's office).",
     )
     owner_office = models.CharField(
         "office", max_length=200, blank=True, help_text="e.g. 'Police chief's office', 'Council member, Ward 3'."
     )
-    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.PROTECT, related_name="relationships")
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="relationships")
     cadence_days = models.PositiveSmallIntegerField(
         "meet every (days)",
         default=30,
@@ -213,7 +214,7 @@ class Relationship(models.Model):
         indexes = [models.Index(fields=["city", "owner"])]
 
     def __str__(self) -> str:
-        return f"{self.stakeholder} ({self.owner_office or self.owner})"
+        return f"{self.stakeholder} ({self.owner_office or self.owner or 'no owner'})"
 
 
 class MeetingKind(models.TextChoices):

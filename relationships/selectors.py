@@ -5,21 +5,18 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    DateField,
     F,
-    Func,
     IntegerField,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
+    Subquery,
+    Window,
 )
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,54 +62,60 @@ def page_of(queryset, number, size: int) -> Page:
     return Paginator(queryset, size).get_page(number)
 
 
-# --- Health in the database (the same rule as relationships/health.py) ---------------------------
+# --- Health (computed in Python from one narrow aggregate; see relationships/health.py) ----------
 
-class _AddDays(Func):
-    template = "(%(expressions)s)"
-    arg_joiner = " + "
-    output_field = DateField()
-
-
-class _DaysBetween(Func):
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = IntegerField()
-
-
-def with_health(queryset: QuerySet[Relationship], *, today: date) -> QuerySet[Relationship]:
-    """Annotate `last_met` (latest meeting held on or before today), `next_due`, `days_left`, `health`."""
-    return (
-        queryset.annotate(last_met=Max("meetings__date", filter=Q(meetings__date__lte=today)))
-        .annotate(next_due=_AddDays(Greatest("last_met", "started_on"), F("cadence_days")))
-        .annotate(
-            days_left=_DaysBetween(F("next_due"), Value(today, output_field=DateField())),
-            due_window=Greatest(Value(1), Least(Value(7), F("cadence_days") / Value(4))),
-        )
-        .annotate(
-            health=Case(
-                When(days_left__lt=0, then=Value(Health.OVERDUE.value)),
-                When(days_left__lte=F("due_window"), then=Value(Health.DUE.value)),
-                default=Value(Health.ON_TRACK.value),
-                output_field=CharField(),
-            )
-        )
+def last_met_by_relationship(*, city: City, today: date, relationship_ids=None) -> dict[int, date]:
+    """The latest meeting held (on or before today) for each relationship: one GROUP BY query."""
+    qs = Meeting.relationships.through.objects.filter(relationship__city=city, meeting__date__lte=today)
+    if relationship_ids is not None:
+        qs = qs.filter(relationship_id__in=list(relationship_ids))
+    return dict(
+        qs.order_by().values("relationship_id").annotate(last=Max("meeting__date")).values_list("relationship_id", "last")
     )
 
 
-def attach_readings(relationships, *, today: date):
+def attach_readings(relationships, *, today: date, city: City | None = None):
+    """Give each relationship `last_met` (if not set yet), `reading` (a HealthReading) and `health`."""
+    relationships = list(relationships)
+    missing = [r.pk for r in relationships if not hasattr(r, "last_met")]
+    if missing:
+        last = last_met_by_relationship(city=city or relationships[0].city, today=today, relationship_ids=missing)
+        for r in relationships:
+            if not hasattr(r, "last_met"):
+                r.last_met = last.get(r.pk)
     for r in relationships:
         r.reading = health_of(
             cadence_days=r.cadence_days, started_on=r.started_on, last_met=r.last_met, today=today
         )
+        r.health = r.reading.health.value
     return relationships
 
 
-def active_relationships(*, city: City, today: date | None = None) -> QuerySet[Relationship]:
+def active_queryset(*, city: City, today: date) -> QuerySet[Relationship]:
+    return (
+        Relationship.objects.for_city(city)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .select_related("stakeholder", "owner")
+        .only(
+            "id", "city_id", "owner_id", "stakeholder_id", "owner_office", "cadence_days", "started_on", "ended_on",
+            "stakeholder__id", "stakeholder__city_id", "stakeholder__name", "stakeholder__kind",
+            "stakeholder__group", "stakeholder__district", "stakeholder__email", "stakeholder__phone",
+            "stakeholder__consent_given_at", "stakeholder__consent_withdrawn_at",
+            "owner__id", "owner__full_name", "owner__email",
+        )
+    )
+
+
+def active_relationships(*, city: City, today: date | None = None, **filters) -> list[Relationship]:
+    """Every active relationship of the city with its health, most urgent first. Two queries."""
     today = today or timezone.localdate()
-    return with_health(
-        Relationship.objects.for_city(city).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today)),
-        today=today,
-    ).select_related("stakeholder", "owner")
+    rows = list(active_queryset(city=city, today=today).filter(**filters))
+    last = last_met_by_relationship(city=city, today=today)
+    for r in rows:
+        r.last_met = last.get(r.pk)
+    attach_readings(rows, today=today, city=city)
+    rows.sort(key=lambda r: (r.reading.days_left, r.stakeholder.name.lower(), r.pk))
+    return rows
 
 
 # --- Directory -------------------------------------------------------------------------------------
@@ -121,8 +124,11 @@ def stakeholder_list(*, city: City, filters: dict) -> QuerySet[Stakeholder]:
     qs = Stakeholder.objects.for_city(city).select_related("organisation")
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(organisation__name__icontains=q)
-                       | Q(role_title__icontains=q))
+        match = Q(name__icontains=q) | Q(organisation__name__icontains=q) | Q(role_title__icontains=q)
+        if filters.get("search_contact"):
+            # Only contact details that are shown can be searched: a withdrawn email stays hidden.
+            match |= Q(email__icontains=q, consent_given_at__isnull=False, consent_withdrawn_at__isnull=True)
+        qs = qs.filter(match)
     if filters.get("group"):
         qs = qs.filter(group=filters["group"])
     if filters.get("district"):
@@ -152,9 +158,7 @@ def stakeholder_in_city(*, city: City, stakeholder_id: int) -> Stakeholder:
 
 def stakeholder_detail(*, city: City, stakeholder: Stakeholder, today: date | None = None) -> dict:
     today = today or timezone.localdate()
-    relationships = attach_readings(
-        list(active_relationships(city=city, today=today).filter(stakeholder=stakeholder)), today=today
-    )
+    relationships = active_relationships(city=city, today=today, stakeholder=stakeholder)
     return {
         "relationships": relationships,
         "people": list(Stakeholder.objects.for_city(city).filter(organisation=stakeholder).order_by("name")[:50]),
@@ -185,24 +189,19 @@ def import_summary(batch: StakeholderImport) -> dict:
 
 # --- Relationships and meetings ----------------------------------------------------------------------
 
-def relationship_list(*, city: City, filters: dict, today: date | None = None) -> QuerySet[Relationship]:
+def relationship_list(*, city: City, filters: dict, today: date | None = None) -> list[Relationship]:
     today = today or timezone.localdate()
-    qs = active_relationships(city=city, today=today)
+    extra = {"owner_id": filters["mine"]} if filters.get("mine") else {}
+    rows = active_relationships(city=city, today=today, **extra)
     if filters.get("health") in Health._value2member_map_:
-        qs = qs.filter(health=filters["health"])
-    if filters.get("owner"):
-        qs = qs.filter(owner_id=filters["owner"])
-    if filters.get("mine"):
-        qs = qs.filter(owner_id=filters["mine"])
-    return qs.order_by("days_left", "stakeholder__name", "id")
+        rows = [r for r in rows if r.health == filters["health"]]
+    return rows
 
 
 def relationship_in_city(*, city: City, relationship_id: int, today: date | None = None) -> Relationship:
     today = today or timezone.localdate()
-    r = with_health(Relationship.objects.for_city(city), today=today).select_related(
-        "stakeholder", "owner"
-    ).get(pk=relationship_id)
-    attach_readings([r], today=today)
+    r = Relationship.objects.for_city(city).select_related("stakeholder", "owner").get(pk=relationship_id)
+    attach_readings([r], today=today, city=city)
     return r
 
 
@@ -224,7 +223,9 @@ def meeting_list(*, city: City, filters: dict) -> QuerySet[Meeting]:
             Prefetch("relationships", queryset=Relationship.objects.select_related("stakeholder")),
             Prefetch("attendee_stakeholders", queryset=Stakeholder.objects.only("id", "name")),
         )
-        .annotate(commitment_count=Count("commitments", distinct=True))
+        .annotate(commitment_count=Coalesce(Subquery(
+            Commitment.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id")
+            .annotate(n=Count("id")).values("n")[:1], output_field=IntegerField()), 0))
     )
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
@@ -297,6 +298,7 @@ class GapRow:
     healthy: int = 0
     last_contact: date | None = None
     trust_scores: list[int] = field(default_factory=list)
+    trust_changes: list[int] = field(default_factory=list)  # latest minus previous reading
     feedback: dict | None = None
     roster: list = field(default_factory=list)
 
@@ -307,6 +309,10 @@ class GapRow:
     @property
     def trust_average(self) -> float | None:
         return round(sum(self.trust_scores) / len(self.trust_scores), 1) if self.trust_scores else None
+
+    @property
+    def trust_change(self) -> float | None:
+        return round(sum(self.trust_changes) / len(self.trust_changes), 1) if self.trust_changes else None
 
     @property
     def is_covered(self) -> bool:
@@ -355,7 +361,7 @@ def _gap_rows(*, city: City, today: date) -> tuple[list[GapRow], list[GapRow]]:
         for row in rows_for(district, group):
             row.stakeholders += n
     # 2. Relationships with their health.
-    relationships = attach_readings(list(active_relationships(city=city, today=today)), today=today)
+    relationships = active_relationships(city=city, today=today)
     by_relationship: dict[int, list[GapRow]] = {}
     for r in relationships:
         rows = rows_for(r.stakeholder.district, r.stakeholder.group)
@@ -377,16 +383,22 @@ def _gap_rows(*, city: City, today: date) -> tuple[list[GapRow], list[GapRow]]:
         for row in rows_for(district, group):
             if row.last_contact is None or last > row.last_contact:
                 row.last_contact = last
-    # 4. The latest trust reading of each relationship (history stays on the relationship's page).
-    latest = (
+    # 4. The latest two trust readings of each relationship: the level, and its change.
+    readings: dict[int, list[int]] = {}
+    for relationship_id, score in (
         TrustAssessment.objects.for_city(city)
-        .order_by("relationship_id", "-assessed_on", "-id")
-        .distinct("relationship_id")
+        .annotate(rank=Window(RowNumber(), partition_by=F("relationship_id"),
+                              order_by=[F("assessed_on").desc(), F("id").desc()]))
+        .filter(rank__lte=2)
+        .order_by("relationship_id", "rank")
         .values_list("relationship_id", "score")
-    )
-    for relationship_id, score in latest:
+    ):
+        readings.setdefault(relationship_id, []).append(score)
+    for relationship_id, scores in readings.items():
         for row in by_relationship.get(relationship_id, []):
-            row.trust_scores.append(score)
+            row.trust_scores.append(scores[0])
+            if len(scores) == 2:
+                row.trust_changes.append(scores[0] - scores[1])
     # 5. Feedback from other apps (conversations), when a provider is registered.
     feedback = hooks.trust_feedback(city)
     for row in [*districts.values(), *groups.values()]:
@@ -443,21 +455,18 @@ def crisis_event_in_city(*, city: City, event_id: int) -> CrisisEvent:
 
 def needing_attention(*, city: City, today: date | None = None, owner: User | None = None, limit: int = 10):
     today = today or timezone.localdate()
-    qs = active_relationships(city=city, today=today).filter(health__in=[Health.DUE, Health.OVERDUE])
-    if owner is not None:
-        qs = qs.filter(owner=owner)
-    return attach_readings(list(qs.order_by("days_left", "stakeholder__name")[:limit]), today=today)
+    extra = {"owner": owner} if owner is not None else {}
+    rows = [r for r in active_relationships(city=city, today=today, **extra) if r.health != Health.ON_TRACK]
+    return rows[:limit]
 
 
 def landing(*, city: City, today: date | None = None) -> dict:
     today = today or timezone.localdate()
-    counts = dict(
-        active_relationships(city=city, today=today).order_by().values_list("health").annotate(n=Count("id"))
-        .values_list("health", "n")
-    )
+    rows = active_relationships(city=city, today=today)
+    counts = {h.value: sum(1 for r in rows if r.health == h.value) for h in Health}
     return {
-        "attention": needing_attention(city=city, today=today, limit=15),
-        "counts": {h.value: counts.get(h.value, 0) for h in Health},
+        "attention": [r for r in rows if r.health != Health.ON_TRACK][:15],
+        "counts": counts,
         "stakeholder_count": Stakeholder.objects.for_city(city).count(),
         "open_commitments": Commitment.objects.for_city(city)
         .filter(status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS]).count(),

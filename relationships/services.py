@@ -204,9 +204,23 @@ def stakeholder_import_confirm(
             .filter(kind=StakeholderKind.ORGANISATION)
             .values_list("pk", "name")
         }
+        # The directory may have changed since the preview: check the new lines against it again.
+        known_emails = {
+            e.lower() for e in Stakeholder.objects.for_city(city).exclude(email="").values_list("email", flat=True)
+        }
+        known_names = {
+            contacts_csv.normalise_name(n) for n in Stakeholder.objects.for_city(city).values_list("name", flat=True)
+        }
         created = 0
         rows = batch.rows
         for row in rows:
+            if row["verdict"] == "new" and (
+                (row["fields"].get("email") and row["fields"]["email"] in known_emails)
+                or contacts_csv.normalise_name(row["fields"]["name"]) in known_names
+            ):
+                row["verdict"] = "duplicate"
+                row["reason"] = "Added to the directory by someone else since the file was checked."
+                continue
             take = row["verdict"] == "new" or (row["verdict"] == "duplicate" and row["line"] in include_lines)
             if not take:
                 continue
@@ -270,6 +284,8 @@ def relationship_create(
 ) -> Relationship:
     if stakeholder.city_id != city.id:
         raise ValidationError({"stakeholder": "Choose a stakeholder of this city."})
+    if owner is None:
+        raise ValidationError({"owner": "Choose the member who keeps this relationship."})
     _check_member(city=city, user=owner, field="owner")
     relationship = Relationship(
         city=city, owner=owner, stakeholder=stakeholder, started_on=started_on, cadence_days=cadence_days,
@@ -411,10 +427,10 @@ def digest_send(*, city: City, user: User, today: date | None = None) -> bool:
 
     from . import selectors
 
-    today = today or timezone.localdate()
     if not Membership.objects.for_city(city).filter(user=user).exists():
         return False
     with timezone.override(city.timezone):
+        today = today or timezone.localdate()
         data = selectors.digest_for(city=city, user=user, today=today)
         if not data["relationships"] and not data["commitments"]:
             return False
@@ -433,11 +449,11 @@ def digests_send_weekly(*, today: date | None = None) -> int:
     """Every owner, in every city where they own something, gets their digest. Returns emails sent."""
     from . import selectors
 
-    today = today or timezone.localdate()
     sent = 0
-    cities = {c.pk: c for c in City.objects.all()}
-    users = {u.pk: u for u in User.objects.filter(is_active=True)}
-    for city_id, user_id in selectors.digest_recipients(today=today):
+    recipients = selectors.digest_recipients(today=today or timezone.localdate())
+    cities = {c.pk: c for c in City.objects.filter(pk__in={c for c, _ in recipients})}
+    users = {u.pk: u for u in User.objects.filter(pk__in={u for _, u in recipients}, is_active=True)}
+    for city_id, user_id in recipients:
         if city_id in cities and user_id in users:
             sent += digest_send(city=cities[city_id], user=users[user_id], today=today)
     return sent

@@ -6,6 +6,7 @@ hidden from viewers and, for everyone, as soon as consent is withdrawn.
 """
 
 import csv
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -105,7 +106,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     form = DirectoryFilterForm(request.GET or None, districts=selectors.city_districts(city=city))
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    filters["search_contact"] = selectors.can_see_contact(request.membership)  # type: ignore[attr-defined]
     page = selectors.page_of(
         selectors.stakeholder_list(city=city, filters=filters), request.GET.get("page"), selectors.DIRECTORY_PAGE_SIZE
     )
@@ -147,7 +149,7 @@ def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     form = StakeholderForm(request.POST if request.method == "POST" else None, instance=stakeholder, city=city)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in StakeholderForm.Meta.fields}
+        fields = {name: form.cleaned_data[name] for name in StakeholderForm.Meta.fields if name in form.fields}
         try:
             services.stakeholder_update(stakeholder=stakeholder, by=request.user, **fields)
         except ValidationError as error:
@@ -168,7 +170,7 @@ def stakeholder_consent(request: HttpRequest, stakeholder_id: int) -> HttpRespon
     if form.is_valid():
         given = form.cleaned_data["given_on"]
         given_at = timezone.now() if given == timezone.localdate() else timezone.make_aware(
-            timezone.datetime.combine(given, timezone.datetime.min.time()))
+            datetime.combine(given, time.min))
         services.stakeholder_consent_record(
             stakeholder=stakeholder, wording=form.cleaned_data["wording"],
             how_to_withdraw=form.cleaned_data["how_to_withdraw"], given_at=given_at, by=request.user,
@@ -261,7 +263,6 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
         filters["mine"] = request.user.pk
     page = selectors.page_of(selectors.relationship_list(city=city, filters=filters), request.GET.get("page"),
                              selectors.RELATIONSHIPS_PAGE_SIZE)
-    selectors.attach_readings(page.object_list, today=timezone.localdate())
     return render(request, "relationships/relationship_list.html", _ctx(
         request, page=page, health=filters["health"], mine=bool(request.GET.get("mine")),
         healths=list(Health), qs=_querystring_without_page(request)))

@@ -14,7 +14,7 @@ def test_demo_has_every_state_of_health_and_is_idempotent(settings):
     call_command("seed_demo", password="pw")
     assert (Stakeholder.objects.count(), Meeting.objects.count(), Commitment.objects.count()) == counts
     for city in City.objects.all():
-        healths = set(active_relationships(city=city).values_list("health", flat=True))
+        healths = {r.health for r in active_relationships(city=city)}
         assert healths == {"on_track", "due", "overdue"}
         assert Commitment.objects.for_city(city).filter(is_public=True).count() >= 2
         assert set(Commitment.objects.for_city(city).values_list("status", flat=True)) >= {"in_progress", "done",

@@ -217,3 +217,38 @@ def test_cancelled_import_adds_nothing(client_as, city, city_page):
     assert batch.status == ImportStatus.CANCELLED
     assert not Stakeholder.objects.for_city(city).exists()
     assert timezone.now()
+
+
+@pytest.mark.django_db
+def test_withdrawn_contact_details_cannot_be_found_or_seen_anywhere(client_as, city, city_page, make_stakeholder):
+    s = _with_consent(make_stakeholder(city, name="Quiet Person", email="quiet@example.org", phone="555-0199"))
+    client = client_as(city, "lead")
+    assert "Quiet Person" in client.get(city_page("directory"), {"q": "quiet@"}).content.decode()
+    services.stakeholder_consent_withdraw(stakeholder=s)
+    # Not by searching the email, not in the edit form; editing keeps the stored details.
+    assert "Quiet Person" not in client.get(city_page("directory"), {"q": "quiet@"}).content.decode()
+    form = client.get(city_page("stakeholder_edit", s.pk)).content.decode()
+    assert "quiet@example.org" not in form and "555-0199" not in form
+    response = client.post(city_page("stakeholder_edit", s.pk), {"kind": "person", "name": "Quiet Person",
+                                                                 "group": "faith", "preferred_language": "Spanish"})
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert s.email == "quiet@example.org" and s.preferred_language == "Spanish"
+    # A viewer cannot find people by email at all.
+    _with_consent(make_stakeholder(city, name="Open Person", email="open@example.org"))
+    viewer = client_as(city, "viewer")
+    assert "Open Person" not in viewer.get(city_page("directory"), {"q": "open@"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_contact_added_between_preview_and_confirm_is_not_doubled(client_as, city, city_page, make_stakeholder):
+    client = client_as(city, "lead")
+    batch = services.stakeholder_import_preview(
+        city=city, filename="c.csv", by=client.user, raw=b"name,email\nLate Comer,late@example.org\nOther,o@example.org\n")
+    make_stakeholder(city, name="Someone", email="LATE@example.org")
+    services.stakeholder_import_confirm(batch=batch, by=client.user)
+    batch.refresh_from_db()
+    assert batch.created_count == 1
+    assert Stakeholder.objects.filter(email__iexact="late@example.org").count() == 1
+    late = next(r for r in batch.rows if r["fields"]["name"] == "Late Comer")
+    assert late["verdict"] == "duplicate" and "since the file was checked" in late["reason"]

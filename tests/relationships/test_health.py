@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from relationships.health import Health, due_window, health_of, readiness_share
-from relationships.selectors import active_relationships, attach_readings
+from relationships.models import Meeting
+from relationships.selectors import active_relationships, relationship_in_city, relationship_list
 
 TODAY = date(2026, 3, 31)
 
@@ -60,15 +61,22 @@ def test_readiness_share():
 
 
 @pytest.mark.django_db
-def test_database_agrees_with_python_at_every_boundary(city, make_relationship, today):
-    cases = []
+def test_selectors_use_the_rule_with_meetings_actually_held(city, make_relationship, today):
+    expected = {}
     for cadence in (7, 14, 30):
         for days_ago in range(0, cadence + 3):
-            cases.append(make_relationship(city, cadence=cadence, started_days_ago=500, met_days_ago=days_ago))
+            r = make_relationship(city, cadence=cadence, started_days_ago=500, met_days_ago=days_ago)
+            # An older meeting of the same relationship does not change anything.
+            Meeting.objects.create(city=city, date=today - timedelta(days=days_ago + 40), kind="standing").relationships.add(r)
+            expected[r.pk] = health_of(cadence_days=cadence, started_on=today - timedelta(days=500),
+                                       last_met=today - timedelta(days=days_ago), today=today).health
     # A meeting logged for a future date is not a meeting held.
     future = make_relationship(city, cadence=30, started_days_ago=40, met_days_ago=-3)
-    rows = attach_readings(list(active_relationships(city=city, today=today)), today=today)
-    assert len(rows) == len(cases) + 1
-    for r in rows:
-        assert r.health == r.reading.health.value, (r.cadence_days, r.last_met)
-    assert next(r for r in rows if r.pk == future.pk).reading.health == Health.OVERDUE
+    expected[future.pk] = Health.OVERDUE
+    rows = active_relationships(city=city, today=today)
+    assert {r.pk: r.reading.health for r in rows} == expected
+    # Most urgent first.
+    assert [r.reading.days_left for r in rows] == sorted(r.reading.days_left for r in rows)
+    assert relationship_in_city(city=city, relationship_id=future.pk, today=today).reading.health == Health.OVERDUE
+    overdue = relationship_list(city=city, filters={"health": "overdue"}, today=today)
+    assert {r.pk for r in overdue} == {pk for pk, h in expected.items() if h == Health.OVERDUE}

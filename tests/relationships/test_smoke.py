@@ -1,5 +1,7 @@
 """Every page of the section renders for a lead, with data, and the landing's links work."""
 
+import re
+
 import pytest
 
 from relationships import services
@@ -31,3 +33,27 @@ def test_every_page_renders_for_a_lead(client_as, city, city_page, make_relation
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        body = response.content.decode()
+        # Strict CSP: no inline style, every script carries this response's nonce.
+        assert " style=" not in body, url
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        for tag in re.findall(r"<script\b[^>]*>", body):
+            assert f'nonce="{nonce}"' in tag, (url, tag)
+
+
+@pytest.mark.django_db
+def test_a_city_and_a_person_can_be_deleted(city, member_of, make_relationship, today):
+    from cities.models import City
+    from relationships.models import Relationship
+
+    owner = member_of(city, "staff")
+    r = make_relationship(city, owner=owner, met_days_ago=3)
+    services.trust_assess(relationship=r, score=3, by=owner)
+    services.commitment_create(city=city, what="x", owed_by="y", owner=owner, owed_to_stakeholder=r.stakeholder)
+    owner.delete()
+    r.refresh_from_db()
+    assert r.owner is None
+    city.delete()
+    assert not City.objects.filter(pk=city.pk).exists() and not Relationship.objects.exists()

@@ -28,6 +28,7 @@ def test_trust_gaps_widest_first(city, mapped_city, today):
     gaps = trust_gaps(city=city, today=today)
     districts = [(r.key, r.healthy, r.trust_average, r.days_since_contact) for r in gaps["districts"]]
     assert districts == [("East", 0, None, None), ("South", 0, 1.0, 60), ("North", 1, 4.0, 5)]
+    assert [r.trust_change for r in gaps["districts"]] == [None, -1.0, None]
     groups = {r.key: r for r in gaps["groups"]}
     assert groups["youth"].stakeholders == 0 and groups["faith"].healthy == 1
     assert gaps["groups"][-1].key == "faith"  # the only covered group comes last
@@ -44,6 +45,9 @@ def test_trust_history_is_kept_and_scores_checked(client_as, city, city_page, ma
                        {"score": "3", "note": "Better after the forum", "assessed_on": "2026-01-02"}).status_code == 302
     page = client.get(city_page("relationship_detail", south.pk)).content.decode()
     assert "Better after the forum" in page and page.count(" of 5</td>") == 3
+    # Dated 2 January: older than the others, so the latest reading is still 1, down 1 from 2.
+    gaps = client.get(city_page("trust_gaps")).content.decode()
+    assert "down 1.0" in gaps
 
 
 @pytest.mark.django_db
