@@ -27,7 +27,68 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 N = int(os.environ.get("BENCH_RESOURCES", "10000"))
-WORDS = ["police", "youth", "basketball", "community", "trust", "conversation", "race", "equity", "complaint", "review", "board", "oversight", "data", "transparency", "training", "officer", "wellness", "school", "faith", "leader", "neighbourhood", "ambassador", "violence", "prevention", "mentoring", "reading", "library", "survey", "budget", "mayor", "council", "residents", "dialogue", "listening", "procedural", "justice", "use", "force", "body", "camera", "stop", "search", "arrest", "citation", "report", "publish", "open", "portal", "partnership", "church", "mosque", "synagogue", "coach", "summer", "program", "evaluation", "outcome", "cost", "staffing", "grant"]
+WORDS = [
+    "police",
+    "youth",
+    "basketball",
+    "community",
+    "trust",
+    "conversation",
+    "race",
+    "equity",
+    "complaint",
+    "review",
+    "board",
+    "oversight",
+    "data",
+    "transparency",
+    "training",
+    "officer",
+    "wellness",
+    "school",
+    "faith",
+    "leader",
+    "neighbourhood",
+    "ambassador",
+    "violence",
+    "prevention",
+    "mentoring",
+    "reading",
+    "library",
+    "survey",
+    "budget",
+    "mayor",
+    "council",
+    "residents",
+    "dialogue",
+    "listening",
+    "procedural",
+    "justice",
+    "use",
+    "force",
+    "body",
+    "camera",
+    "stop",
+    "search",
+    "arrest",
+    "citation",
+    "report",
+    "publish",
+    "open",
+    "portal",
+    "partnership",
+    "church",
+    "mosque",
+    "synagogue",
+    "coach",
+    "summer",
+    "program",
+    "evaluation",
+    "outcome",
+    "cost",
+    "staffing",
+    "grant",
+]
 QUERIES = [
     "basketball", "community trust", "complaint review board", "youth mentoring program", '"procedural justice"',
     "police -data", "training or wellness", "faith leaders", "open data portal", "body cameras evaluation",
@@ -42,7 +103,9 @@ def _filler(rng: random.Random) -> list[str]:
 
 
 def _text(rng: random.Random, filler: list[str], n: int, domain_share: float) -> str:
-    return " ".join(rng.choice(WORDS) if rng.random() < domain_share else rng.choice(filler) for _ in range(n))
+    return " ".join(
+        rng.choice(WORDS) if rng.random() < domain_share else rng.choice(filler) for _ in range(n)
+    )
 
 
 def fill() -> None:
@@ -57,12 +120,20 @@ def fill() -> None:
         # Domain words are a share of the prose, as in real resources: a query matches some, not all.
         title = _text(rng, filler, rng.randint(3, 7), 0.5).capitalize()
         summary = _text(rng, filler, rng.randint(20, 40), 0.08) + "."
-        body = "\n\n".join(_text(rng, filler, rng.randint(40, 90), 0.03) + "." for _ in range(rng.randint(2, 6)))
+        body = "\n\n".join(
+            _text(rng, filler, rng.randint(40, 90), 0.03) + "." for _ in range(rng.randint(2, 6))
+        )
         rows.append(
             Resource(
-                kind=rng.choice(Kind.values), title=title, slug=f"bench-{i}", summary=summary, body=body,
-                body_html=render_markdown(body), topics=rng.sample(Topic.values, rng.randint(1, 3)),
-                audiences=rng.sample(Audience.values, rng.randint(1, 3)), evidence_level=rng.choice(EvidenceLevel.values),
+                kind=rng.choice(Kind.values),
+                title=title,
+                slug=f"bench-{i}",
+                summary=summary,
+                body=body,
+                body_html=render_markdown(body),
+                topics=rng.sample(Topic.values, rng.randint(1, 3)),
+                audiences=rng.sample(Audience.values, rng.randint(1, 3)),
+                evidence_level=rng.choice(EvidenceLevel.values),
                 status=ResourceStatus.PUBLISHED if i % 10 else ResourceStatus.DRAFT,
                 published_at=now - timezone.timedelta(minutes=i),
             )

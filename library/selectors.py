@@ -86,9 +86,7 @@ def _pillar_q(values: list[str]) -> Q:
     for value in values:
         framework_id, number = _parse_pillar(value)  # type: ignore[misc]
         condition |= Q(framework_id=framework_id, pillar_number=number)
-    return Q(
-        Exists(FrameworkItem.objects.filter(condition, resources=OuterRef("pk")))
-    )
+    return Q(Exists(FrameworkItem.objects.filter(condition, resources=OuterRef("pk"))))
 
 
 def _search_query(q: str) -> SearchQuery:
@@ -257,7 +255,9 @@ def resource_for_curator(*, resource_id: int) -> Resource | None:
     )
 
 
-def suggest_resources(*, topics: Iterable[str] = (), kinds: Iterable[str] = (), limit: int = 5) -> list[Resource]:
+def suggest_resources(
+    *, topics: Iterable[str] = (), kinds: Iterable[str] = (), limit: int = 5
+) -> list[Resource]:
     """Published resources for other sections to suggest where people work.
 
     `topics`: library topic keys (`library.models.Topic`); a resource matches if it has any of them.
@@ -321,7 +321,9 @@ def framework_items(*, framework: Framework) -> QuerySet:
     return FrameworkItem.objects.filter(framework=framework).order_by("sort_key")
 
 
-def city_framework_rows(*, city: City, framework: Framework) -> list[tuple[FrameworkItem, CityFrameworkStatus | None]]:
+def city_framework_rows(
+    *, city: City, framework: Framework
+) -> list[tuple[FrameworkItem, CityFrameworkStatus | None]]:
     """Every item of the framework with this city's status (None: not recorded), in two queries."""
     items = list(framework_items(framework=framework))
     statuses = {
@@ -373,4 +375,6 @@ def city_adoption(*, city: City, resource: Resource) -> Adoption | None:
 
 
 def city_submissions(*, city: City) -> QuerySet:
-    return Submission.objects.for_city(city).select_related("submitted_by", "resource").order_by("-created_at")
+    return (
+        Submission.objects.for_city(city).select_related("submitted_by", "resource").order_by("-created_at")
+    )
