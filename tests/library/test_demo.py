@@ -1,5 +1,7 @@
 """Demo content: the named first entries, published, idempotent, claiming no outcome."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -15,8 +17,8 @@ NAMED = [
 
 def test_seed_demo_creates_the_named_entries_once(settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    for _ in range(2):
+        call_command("seed_demo", stdout=io.StringIO())
     published = Resource.objects.filter(status=ResourceStatus.PUBLISHED)
     for name in NAMED:
         assert published.filter(title__icontains=name).count() == 1, name
