@@ -378,3 +378,42 @@ def city_submissions(*, city: City) -> QuerySet:
     return (
         Submission.objects.for_city(city).select_related("submitted_by", "resource").order_by("-created_at")
     )
+
+
+def home_panel(*, city: City, membership) -> dict:
+    """The city home's panel: practices the city uses and submissions waiting for an answer."""
+    from django.urls import reverse
+
+    adoptions = list(city_adoptions(city=city)[:5])
+    items = [
+        {"title": a.resource.title, "url": a.resource.get_absolute_url(), "meta": a.get_status_display()}
+        for a in adoptions
+    ]
+    answered = (
+        Submission.objects.for_city(city)
+        .filter(status=SubmissionStatus.CHANGES_REQUESTED)
+        .only("pk", "title")[:3]
+    )
+    items += [
+        {
+            "title": s.title,
+            "url": reverse("library:city_submission", args=[city.slug, s.pk]),
+            "meta": "Changes requested",
+        }
+        for s in answered
+    ]
+    can_submit = membership is not None and membership.role in ("lead", "staff")
+    return {
+        "key": "library",
+        "title": "Practices and reforms",
+        "url": reverse("library:city", args=[city.slug]),
+        "items": items,
+        "empty": "No practice from the library is recorded yet. Search the library for what other "
+        "cities did, and track your reforms against a framework.",
+        "action": {
+            "label": "Tell the network about a practice",
+            "url": reverse("library:city_submit", args=[city.slug]),
+        }
+        if can_submit
+        else None,
+    }

@@ -271,3 +271,11 @@ def test_curator_writes_a_resource_through_the_form(client, curator, city):
         and resource.outcomes.get().after == "40"
     )
     assert "<h2>Heading</h2>" in resource.body_html and list(resource.cities.all()) == [city]
+
+
+def test_city_home_shows_the_library_panel(client_as, city, make_resource):
+    resource = make_resource("Youth basketball", status="published")
+    client = client_as(city, "lead")
+    services.adoption_set(city=city, resource=resource, status="adopting", by=client.user)
+    body = client.get(reverse("cities:home", args=[city.slug])).content.decode()
+    assert "Practices and reforms" in body and "Youth basketball" in body and "Adopting" in body
