@@ -178,7 +178,9 @@ def main() -> None:
             from django.test.utils import CaptureQueriesContext
 
             with CaptureQueriesContext(connection) as ctx:
-                client.get("/library/?q=community+trust&kind=case_study&topic=youth")
+                client.get(
+                    os.environ.get("BENCH_URL", "/library/?q=community+trust&kind=case_study&topic=youth")
+                )
             for q in ctx.captured_queries:
                 print(q["time"], q["sql"][:300])
             for url, values in sorted(per_url.items(), key=lambda kv: -statistics.median(kv[1]))[:8]:
