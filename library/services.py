@@ -326,7 +326,9 @@ def city_framework_status_set(
 
 def evidence_link_add(*, record: CityFrameworkStatus, kind: str, label: str, url: str) -> EvidenceLink:
     link = EvidenceLink(city=record.city, status=record, kind=kind, label=label.strip(), url=url.strip())
-    if not (link.url.startswith(("http://", "https://")) or link.url.startswith("/")):
+    is_web = link.url.lower().startswith(("http://", "https://"))
+    is_path = link.url.startswith("/") and not link.url.startswith("//")
+    if not (is_web or is_path):
         raise ValidationError(
             {"url": "Give a web address starting with https:// or a path in this app starting with /."}
         )

@@ -452,6 +452,12 @@ def city_library(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _summary_text(counts: dict[str, int]) -> str:
+    return ", ".join(
+        f"{counts[value]} {label.lower()}" for value, label in FrameworkStatusChoice.choices if counts.get(value)
+    )
+
+
 @city_view()
 def city_framework(request: HttpRequest, slug: str) -> HttpResponse:
     city = request.city  # type: ignore[attr-defined]
@@ -466,7 +472,7 @@ def city_framework(request: HttpRequest, slug: str) -> HttpResponse:
             "city": city,
             "framework": framework,
             "rows": selectors.city_framework_rows(city=city, framework=framework),
-            "summary": selectors.city_status_summary(city=city, framework=framework),
+            "summary": _summary_text(selectors.city_status_summary(city=city, framework=framework)),
             "statuses": FrameworkStatusChoice.choices,
             "can_edit": _can_edit(request),
         },

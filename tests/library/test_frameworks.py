@@ -231,3 +231,40 @@ def test_curator_sees_all_cities_side_by_side_in_bounded_queries(
     assert all(c.name in body for c in cities)
     assert body.count("In place") >= 1 and body.count("Considering") >= 1
     assert "Next items" in body  # 54 items, 25 per page
+
+
+def test_command_loads_a_framework_and_refuses_a_bad_file(tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command(
+        "library_load_framework",
+        str(DATA),
+        slug="21cp",
+        name="21st Century Policing",
+        expected=153,
+        stdout=out,
+    )
+    assert "54 added" in out.getvalue() and "54 of 153 items loaded" in out.getvalue()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(HEADER + b"1,T,recommendation,1.1,Changed\n1,T,nonsense,1.2,x\n")
+    with pytest.raises(CommandError, match="Nothing was loaded"):
+        call_command(
+            "library_load_framework", str(bad), slug="21cp", stdout=io.StringIO(), stderr=io.StringIO()
+        )
+    assert FrameworkItem.objects.get(number="1.1").text != "Changed"
+
+
+def test_evidence_links_must_be_web_addresses_or_app_paths(loaded, city):
+    from django.core.exceptions import ValidationError
+
+    item = FrameworkItem.objects.get(framework=loaded, number="1.1")
+    record = services.city_framework_status_set(city=city, item=item, status="considering", by=None)
+    for url in ("javascript:alert(1)", "//evil.example/x", "data:text/html,x", "ftp://x.example/"):
+        with pytest.raises(ValidationError):
+            services.evidence_link_add(record=record, kind="document", label="x", url=url)
+    assert services.evidence_link_add(
+        record=record, kind="meeting", label="Meeting", url=f"/c/{city.slug}/m/1/"
+    )

@@ -250,3 +250,9 @@ def test_suggest_resources_for_other_sections(corpus):
     assert all(
         r.status == ResourceStatus.PUBLISHED for r in selectors.suggest_resources(topics=["youth"], limit=50)
     )
+
+
+def test_curator_previews_unpublished_resources(corpus, client, curator, client_as, city):
+    client.force_login(curator)
+    response = client.get(reverse("library:curate_preview", args=[corpus["draft"].pk]))
+    assert response.status_code == 200 and "Curator preview" in response.content.decode()
