@@ -454,7 +454,9 @@ def city_library(request: HttpRequest) -> HttpResponse:
 
 def _summary_text(counts: dict[str, int]) -> str:
     return ", ".join(
-        f"{counts[value]} {label.lower()}" for value, label in FrameworkStatusChoice.choices if counts.get(value)
+        f"{counts[value]} {label.lower()}"
+        for value, label in FrameworkStatusChoice.choices
+        if counts.get(value)
     )
 
 
