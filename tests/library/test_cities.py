@@ -279,3 +279,58 @@ def test_city_home_shows_the_library_panel(client_as, city, make_resource):
     services.adoption_set(city=city, resource=resource, status="adopting", by=client.user)
     body = client.get(reverse("cities:home", args=[city.slug])).content.decode()
     assert "Practices and reforms" in body and "Youth basketball" in body and "Adopting" in body
+
+
+def test_city_and_practice_pages_run_a_bounded_number_of_queries(
+    client_as, city, make_resource, curator, django_assert_max_num_queries
+):
+    from library.models import Framework, FrameworkItem
+    from tests.factories import CityFactory
+
+    framework = Framework.objects.create(name="F", slug="f", expected_items=40)
+    items = [
+        FrameworkItem.objects.create(
+            framework=framework, number=f"1.{i}", text=f"Item {i}", sort_key=f"1.{i:04d}"
+        )
+        for i in range(40)
+    ]
+    for item in items[:20]:
+        record = services.city_framework_status_set(city=city, item=item, status="in_progress", by=None)
+        services.evidence_link_add(record=record, kind="document", label="Doc", url="https://x.example/")
+    resource = make_resource("Popular practice", status="published")
+    for _ in range(15):
+        services.adoption_set(city=CityFactory(), resource=resource, status="in_place", by=None)
+    client = client_as(city, "lead")
+    with django_assert_max_num_queries(14):
+        assert (
+            client.get(reverse("library:city_framework", args=[city.slug, framework.slug])).status_code == 200
+        )
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("library:resource", args=[resource.slug])).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("library:city", args=[city.slug])).status_code == 200
+
+
+def test_curator_attaches_a_file_and_bad_files_are_refused(
+    client, curator, make_resource, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    resource = make_resource("With a file")
+    client.force_login(curator)
+    base = {
+        "kind": "toolkit", "title": "With a file", "slug": resource.slug, "summary": "S.", "evidence_level": "anecdotal",
+        "outcomes-TOTAL_FORMS": "0", "outcomes-INITIAL_FORMS": "0", "outcomes-MIN_NUM_FORMS": "0", "outcomes-MAX_NUM_FORMS": "30",
+    }  # fmt: skip
+    url = reverse("library:curate_edit", args=[resource.pk])
+    bad = client.post(
+        url, {**base, "file": SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")}
+    )
+    assert "Attach a document" in bad.content.decode()
+    client.post(
+        url, {**base, "file": SimpleUploadedFile("guide.pdf", b"%PDF-1.4", content_type="application/pdf")}
+    )
+    resource.refresh_from_db()
+    assert resource.file.name.endswith(".pdf") and resource.kind == "toolkit"
+    assert resource.revisions.first().snapshot["file"] == resource.file.name
