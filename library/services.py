@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from cities.models import City, User
 
-from . import framework_csv
+from . import framework_csv, selectors
 from .models import (
     Adoption,
     AdoptionStatus,
@@ -48,6 +48,13 @@ SNAPSHOT_FIELDS = [
     "cost_notes", "staffing_notes", "contact_name", "contact_email", "contact_consent", "review_by",
 ]  # fmt: skip
 TEXT_FIELDS = ("title", "summary", "body", "cost_notes", "staffing_notes")
+
+
+def _library_changed() -> None:
+    """Cached facet counts are forgotten now and again once the change is committed, so that no
+    request in between can keep the old counts."""
+    selectors.facets_changed()
+    transaction.on_commit(selectors.facets_changed)
 
 
 def _require_curator(user: User | None) -> None:
@@ -152,6 +159,7 @@ def resource_update(*, resource: Resource, by: User, note: str = "", **fields) -
         resource.save()
         _apply_relations(resource, relations)
         _record_revision(resource=resource, by=by, note=note or "Edited.")
+        _library_changed()
     return resource
 
 
@@ -176,6 +184,7 @@ def resource_transition(*, resource: Resource, to: str, by: User | None, note: s
         _record_revision(
             resource=resource, by=by, note=note or f"Moved to {ResourceStatus(to).label.lower()}."
         )
+        _library_changed()
     return resource
 
 
@@ -295,6 +304,7 @@ def framework_load_csv(*, framework: Framework, data: bytes) -> dict[str, Any]:
                 to_update, ["pillar_number", "pillar_name", "item_type", "text"]
             )
         result["added"], result["updated"] = len(to_add), len(to_update)
+        _library_changed()
     return result
 
 
@@ -309,6 +319,7 @@ def framework_item_save(
     item.sort_key = framework_csv.sort_key(item.number)
     item.full_clean()
     item.save()
+    _library_changed()
     return item
 
 

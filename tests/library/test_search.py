@@ -256,3 +256,16 @@ def test_curator_previews_unpublished_resources(corpus, client, curator, client_
     client.force_login(curator)
     response = client.get(reverse("library:curate_preview", args=[corpus["draft"].pk]))
     assert response.status_code == 200 and "Curator preview" in response.content.decode()
+
+
+def test_cached_facet_counts_follow_publishing(make_resource, curator, django_assert_max_num_queries):
+    make_resource("Youth one", status="published", topics=["youth"])
+    first, total = selectors.search_facets(params("topic=youth"))
+    assert total == 1
+    with django_assert_max_num_queries(0):  # the counts and pillars come from the cache
+        assert selectors.search_facets(params("topic=youth"))[1] == 1
+    second = make_resource("Youth two", status="in_review", topics=["youth"])
+    services.resource_transition(resource=second, to="published", by=curator)
+    assert selectors.search_facets(params("topic=youth"))[1] == 2
+    services.resource_transition(resource=second, to="archived", by=curator)
+    assert selectors.search_facets(params("topic=youth"))[1] == 1
