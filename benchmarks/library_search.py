@@ -144,6 +144,8 @@ def fill() -> None:
 
 
 def main() -> None:
+    from library.selectors import facets_changed
+
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     # Its own database name, so that it never touches the test suite's database.
@@ -153,6 +155,7 @@ def main() -> None:
     try:
         from library.models import Resource
 
+        facets_changed()  # cached facet counts of another database must not be reused here
         if not Resource.objects.exists():
             fill()
         client = Client()
@@ -190,6 +193,7 @@ def main() -> None:
         print(f"{N} resources, {len(timings)} search requests")
         print(f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms")
     finally:
+        facets_changed()
         if not keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
 
