@@ -27,7 +27,68 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 N = int(os.environ.get("BENCH_RESOURCES", "10000"))
-WORDS = ["police", "youth", "basketball", "community", "trust", "conversation", "race", "equity", "complaint", "review", "board", "oversight", "data", "transparency", "training", "officer", "wellness", "school", "faith", "leader", "neighbourhood", "ambassador", "violence", "prevention", "mentoring", "reading", "library", "survey", "budget", "mayor", "council", "residents", "dialogue", "listening", "procedural", "justice", "use", "force", "body", "camera", "stop", "search", "arrest", "citation", "report", "publish", "open", "portal", "partnership", "church", "mosque", "synagogue", "coach", "summer", "program", "evaluation", "outcome", "cost", "staffing", "grant"]
+WORDS = [
+    "police",
+    "youth",
+    "basketball",
+    "community",
+    "trust",
+    "conversation",
+    "race",
+    "equity",
+    "complaint",
+    "review",
+    "board",
+    "oversight",
+    "data",
+    "transparency",
+    "training",
+    "officer",
+    "wellness",
+    "school",
+    "faith",
+    "leader",
+    "neighbourhood",
+    "ambassador",
+    "violence",
+    "prevention",
+    "mentoring",
+    "reading",
+    "library",
+    "survey",
+    "budget",
+    "mayor",
+    "council",
+    "residents",
+    "dialogue",
+    "listening",
+    "procedural",
+    "justice",
+    "use",
+    "force",
+    "body",
+    "camera",
+    "stop",
+    "search",
+    "arrest",
+    "citation",
+    "report",
+    "publish",
+    "open",
+    "portal",
+    "partnership",
+    "church",
+    "mosque",
+    "synagogue",
+    "coach",
+    "summer",
+    "program",
+    "evaluation",
+    "outcome",
+    "cost",
+    "staffing",
+    "grant",
+]
 QUERIES = [
     "basketball", "community trust", "complaint review board", "youth mentoring program", '"procedural justice"',
     "police -data", "training or wellness", "faith leaders", "open data portal", "body cameras evaluation",
@@ -42,7 +103,9 @@ def _filler(rng: random.Random) -> list[str]:
 
 
 def _text(rng: random.Random, filler: list[str], n: int, domain_share: float) -> str:
-    return " ".join(rng.choice(WORDS) if rng.random() < domain_share else rng.choice(filler) for _ in range(n))
+    return " ".join(
+        rng.choice(WORDS) if rng.random() < domain_share else rng.choice(filler) for _ in range(n)
+    )
 
 
 def fill() -> None:
@@ -57,12 +120,20 @@ def fill() -> None:
         # Domain words are a share of the prose, as in real resources: a query matches some, not all.
         title = _text(rng, filler, rng.randint(3, 7), 0.5).capitalize()
         summary = _text(rng, filler, rng.randint(20, 40), 0.08) + "."
-        body = "\n\n".join(_text(rng, filler, rng.randint(40, 90), 0.03) + "." for _ in range(rng.randint(2, 6)))
+        body = "\n\n".join(
+            _text(rng, filler, rng.randint(40, 90), 0.03) + "." for _ in range(rng.randint(2, 6))
+        )
         rows.append(
             Resource(
-                kind=rng.choice(Kind.values), title=title, slug=f"bench-{i}", summary=summary, body=body,
-                body_html=render_markdown(body), topics=rng.sample(Topic.values, rng.randint(1, 3)),
-                audiences=rng.sample(Audience.values, rng.randint(1, 3)), evidence_level=rng.choice(EvidenceLevel.values),
+                kind=rng.choice(Kind.values),
+                title=title,
+                slug=f"bench-{i}",
+                summary=summary,
+                body=body,
+                body_html=render_markdown(body),
+                topics=rng.sample(Topic.values, rng.randint(1, 3)),
+                audiences=rng.sample(Audience.values, rng.randint(1, 3)),
+                evidence_level=rng.choice(EvidenceLevel.values),
                 status=ResourceStatus.PUBLISHED if i % 10 else ResourceStatus.DRAFT,
                 published_at=now - timezone.timedelta(minutes=i),
             )
@@ -73,6 +144,8 @@ def fill() -> None:
 
 
 def main() -> None:
+    from library.selectors import facets_changed
+
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     # Its own database name, so that it never touches the test suite's database.
@@ -82,6 +155,7 @@ def main() -> None:
     try:
         from library.models import Resource
 
+        facets_changed()  # cached facet counts of another database must not be reused here
         if not Resource.objects.exists():
             fill()
         client = Client()
@@ -107,7 +181,9 @@ def main() -> None:
             from django.test.utils import CaptureQueriesContext
 
             with CaptureQueriesContext(connection) as ctx:
-                client.get("/library/?q=community+trust&kind=case_study&topic=youth")
+                client.get(
+                    os.environ.get("BENCH_URL", "/library/?q=community+trust&kind=case_study&topic=youth")
+                )
             for q in ctx.captured_queries:
                 print(q["time"], q["sql"][:300])
             for url, values in sorted(per_url.items(), key=lambda kv: -statistics.median(kv[1]))[:8]:
@@ -117,6 +193,7 @@ def main() -> None:
         print(f"{N} resources, {len(timings)} search requests")
         print(f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms")
     finally:
+        facets_changed()
         if not keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
 

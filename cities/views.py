@@ -47,6 +47,7 @@ def _home_sections(request: HttpRequest) -> list[dict]:
     """Each app contributes a panel to the city home; an empty panel says what to do first."""
     from conversations.selectors import home_panel as conversations_panel
     from disparities.selectors import home_panel as disparities_panel
+    from library.selectors import home_panel as library_panel
     from relationships.selectors import home_panel as relationships_panel
 
     city = request.city  # type: ignore[attr-defined]
@@ -55,6 +56,7 @@ def _home_sections(request: HttpRequest) -> list[dict]:
         conversations_panel(city=city, membership=membership),
         relationships_panel(city=city, membership=membership),
         disparities_panel(city=city, membership=membership),
+        library_panel(city=city, membership=membership),
     ]
 
 

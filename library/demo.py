@@ -144,7 +144,13 @@ ENTRIES = [
             "This guide is the network's own advice; it reports no measured outcome."
         ),
         "topics": [Topic.CONVERSATIONS, Topic.TRUST],
-        "audiences": [Audience.CITY_GOVERNMENT, Audience.RESIDENTS, Audience.FAITH, Audience.POLICE, Audience.COMMUNITY_ORGS],
+        "audiences": [
+            Audience.CITY_GOVERNMENT,
+            Audience.RESIDENTS,
+            Audience.FAITH,
+            Audience.POLICE,
+            Audience.COMMUNITY_ORGS,
+        ],
         "framework": ["1.1", "4.1"],
     },
     {
@@ -227,7 +233,9 @@ def seed(ctx: dict) -> None:
                 **spec,
             )
             services.resource_transition(resource=existing, to=ResourceStatus.IN_REVIEW, by=curator)
-            existing = services.resource_transition(resource=existing, to=ResourceStatus.PUBLISHED, by=curator)
+            existing = services.resource_transition(
+                resource=existing, to=ResourceStatus.PUBLISHED, by=curator
+            )
         resources[spec["slug"]] = existing
     cities = ctx["cities"]
     riverton, harbor = cities["riverton-mi"], cities["harbor-point-wa"]
@@ -240,7 +248,10 @@ def seed(ctx: dict) -> None:
             notes="Using the guide to plan the first citywide conversation.",
             by=lead,
         )
-    for number, status in (("1.1", FrameworkStatusChoice.CONSIDERING), ("1.3.1", FrameworkStatusChoice.IN_PROGRESS)):
+    for number, status in (
+        ("1.1", FrameworkStatusChoice.CONSIDERING),
+        ("1.3.1", FrameworkStatusChoice.IN_PROGRESS),
+    ):
         if number in items:
             services.city_framework_status_set(
                 city=riverton, item=items[number], status=status, notes="Demo status.", by=lead

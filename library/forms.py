@@ -21,9 +21,14 @@ FILE_TYPES = (".pdf", ".docx", ".doc", ".pptx", ".xlsx", ".csv", ".txt", ".odt",
 
 
 class ResourceForm(forms.ModelForm):
-    topics = forms.MultipleChoiceField(choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    topics = forms.MultipleChoiceField(
+        choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     audiences = forms.MultipleChoiceField(
-        label="Stakeholder groups", choices=Audience.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label="Stakeholder groups",
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     cities = forms.ModelMultipleChoiceField(
         label="Cities involved", queryset=City.objects.order_by("name"), required=False
@@ -55,7 +60,9 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-        self.fields["framework_items"].label_from_instance = lambda i: f"{i.framework.name} {i.number}: {i.text[:80]}"
+        self.fields["framework_items"].label_from_instance = lambda i: (
+            f"{i.framework.name} {i.number}: {i.text[:80]}"
+        )
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -63,7 +70,9 @@ class ResourceForm(forms.ModelForm):
             if upload.size > FILE_MAX_BYTES:
                 raise forms.ValidationError("The file is larger than 20 MB. Link to it instead.")
             if not upload.name.lower().endswith(FILE_TYPES):
-                raise forms.ValidationError("Attach a document (PDF, Word, PowerPoint, Excel, CSV, text) or an image.")
+                raise forms.ValidationError(
+                    "Attach a document (PDF, Word, PowerPoint, Excel, CSV, text) or an image."
+                )
         return upload
 
     def clean(self):
@@ -97,7 +106,9 @@ class FrameworkForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     source_url = forms.URLField(label="Source", required=False, max_length=500)
     expected_items = forms.IntegerField(
-        label="Items in the complete framework", min_value=1, required=False,
+        label="Items in the complete framework",
+        min_value=1,
+        required=False,
         help_text="So the app can say how many of them are loaded.",
     )
 
@@ -125,7 +136,9 @@ class FrameworkItemForm(forms.ModelForm):
         number = self.cleaned_data["number"].strip()
         if not framework_csv.NUMBER.match(number):
             raise forms.ValidationError("Write the number as the framework does, e.g. 1.2 or 1.2.1.")
-        clash = FrameworkItem.objects.filter(framework=self.framework, number=number).exclude(pk=self.instance.pk)
+        clash = FrameworkItem.objects.filter(framework=self.framework, number=number).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
             raise forms.ValidationError("This framework already has an item with that number.")
         return number
@@ -140,7 +153,8 @@ class EvidenceLinkForm(forms.Form):
     kind = forms.ChoiceField(choices=EvidenceKind.choices)
     label = forms.CharField(max_length=200)
     url = forms.CharField(
-        label="Link", max_length=500,
+        label="Link",
+        max_length=500,
         help_text="A web address (https://...) or a page of this app (/c/your-city/...).",
     )
 
@@ -150,7 +164,9 @@ class EvidenceLinkForm(forms.Form):
             return url
         forms.URLField().clean(url)
         if not url.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError("Give a web address starting with https://, or a path starting with /.")
+            raise forms.ValidationError(
+                "Give a web address starting with https://, or a path starting with /."
+            )
         return url
 
 
@@ -158,13 +174,17 @@ class AdoptionForm(forms.Form):
     status = forms.ChoiceField(choices=AdoptionStatus.choices)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
     outcome = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
         help_text="What came of it so far. Leave empty if it is too early to say.",
     )
 
 
 class SubmissionForm(forms.ModelForm):
-    topics = forms.MultipleChoiceField(choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    topics = forms.MultipleChoiceField(
+        choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Submission
@@ -182,7 +202,9 @@ class SubmissionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("contact_email") and not data.get("contact_consent"):
-            self.add_error("contact_consent", "Tick this only if the contact agreed; otherwise remove the email.")
+            self.add_error(
+                "contact_consent", "Tick this only if the contact agreed; otherwise remove the email."
+            )
         return data
 
 
@@ -196,14 +218,18 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Message to the city", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000,
+        label="Message to the city",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
         help_text="Required when asking for changes or declining: the city sees it.",
     )
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") in (SubmissionStatus.CHANGES_REQUESTED, SubmissionStatus.DECLINED) and not (
-            data.get("reason") or ""
-        ).strip():
+        if (
+            data.get("decision") in (SubmissionStatus.CHANGES_REQUESTED, SubmissionStatus.DECLINED)
+            and not (data.get("reason") or "").strip()
+        ):
             self.add_error("reason", "Tell the city why, so they know what to do next.")
         return data

@@ -72,7 +72,9 @@ def parse(data: bytes) -> tuple[list[ItemRow], list[RowError]]:
     if header != COLUMNS:
         return [], [
             RowError(
-                1, "", ",".join(header)[:200],
+                1,
+                "",
+                ",".join(header)[:200],
                 "The first line must be exactly: " + ",".join(COLUMNS) + ".",
             )
         ]
@@ -90,7 +92,9 @@ def parse(data: bytes) -> tuple[list[ItemRow], list[RowError]]:
             continue
         if len(record) != len(COLUMNS):
             errors.append(
-                RowError(line, "", ",".join(record)[:120], f"Expected {len(COLUMNS)} columns, found {len(record)}.")
+                RowError(
+                    line, "", ",".join(record)[:120], f"Expected {len(COLUMNS)} columns, found {len(record)}."
+                )
             )
             continue
         pillar_raw, pillar_name, item_type, number, item_text = (cell.strip() for cell in record)
@@ -100,7 +104,11 @@ def parse(data: bytes) -> tuple[list[ItemRow], list[RowError]]:
             if pillar_raw.isdigit() and 0 < int(pillar_raw) < 100:
                 pillar_number = int(pillar_raw)
             else:
-                row_errors.append(RowError(line, "pillar_number", pillar_raw, "Must be a whole number from 1 to 99, or empty."))
+                row_errors.append(
+                    RowError(
+                        line, "pillar_number", pillar_raw, "Must be a whole number from 1 to 99, or empty."
+                    )
+                )
         if item_type not in ITEM_TYPES:
             row_errors.append(
                 RowError(line, "item_type", item_type, "Must be recommendation, action_item or overarching.")
@@ -108,7 +116,9 @@ def parse(data: bytes) -> tuple[list[ItemRow], list[RowError]]:
         if not NUMBER.match(number):
             row_errors.append(RowError(line, "number", number, "Must look like 1.2 or 1.2.1."))
         elif number in seen:
-            row_errors.append(RowError(line, "number", number, f"The same number is already on line {seen[number]}."))
+            row_errors.append(
+                RowError(line, "number", number, f"The same number is already on line {seen[number]}.")
+            )
         if not item_text:
             row_errors.append(RowError(line, "text", "", "The text of the item is missing."))
         elif len(item_text) > MAX_TEXT:

@@ -160,9 +160,7 @@ class Resource(models.Model):
     staffing_notes = models.TextField(blank=True)
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
-    contact_consent = models.BooleanField(
-        "the contact agreed to be reached", default=False
-    )
+    contact_consent = models.BooleanField("the contact agreed to be reached", default=False)
     review_by = models.DateField(null=True, blank=True)
     review_reminded_on = models.DateField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=ResourceStatus.choices, default=ResourceStatus.DRAFT)
@@ -374,7 +372,9 @@ class Submission(models.Model):
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_consent = models.BooleanField("the contact agreed to be reached by other cities", default=False)
-    status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED)
+    status = models.CharField(
+        max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED
+    )
     curator_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -1,11 +1,14 @@
 """Everything that reads for the library's pages, and `suggest_resources` for other sections."""
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
@@ -86,9 +89,7 @@ def _pillar_q(values: list[str]) -> Q:
     for value in values:
         framework_id, number = _parse_pillar(value)  # type: ignore[misc]
         condition |= Q(framework_id=framework_id, pillar_number=number)
-    return Q(
-        Exists(FrameworkItem.objects.filter(condition, resources=OuterRef("pk")))
-    )
+    return Q(Exists(FrameworkItem.objects.filter(condition, resources=OuterRef("pk"))))
 
 
 def _search_query(q: str) -> SearchQuery:
@@ -126,16 +127,97 @@ def _pillars_in_use() -> list[tuple[str, str]]:
     ]
 
 
-def _group_conditions(params: SearchParams) -> dict[str, Q]:
-    """The filter each facet group applies (only the groups with something chosen)."""
-    conditions = {
-        "kind": Q(kind__in=params.kind) if params.kind else None,
-        "topic": Q(topics__overlap=params.topic) if params.topic else None,
-        "audience": Q(audiences__overlap=params.audience) if params.audience else None,
-        "evidence": Q(evidence_level__in=params.evidence) if params.evidence else None,
-        "pillar": _pillar_q(params.pillar) if params.pillar else None,
-    }
-    return {name: q for name, q in conditions.items() if q is not None}
+FACET_CACHE_SECONDS = 600
+FACET_VERSION_KEY = "library:facets:version"
+
+
+def facets_changed() -> None:
+    """Forget cached facet counts: called by the services whenever what the public sees changes."""
+    try:
+        cache.incr(FACET_VERSION_KEY)
+    except ValueError:
+        cache.set(FACET_VERSION_KEY, 1, None)
+
+
+def _cached_pillars() -> list[tuple[str, str]]:
+    version = cache.get_or_set(FACET_VERSION_KEY, 1, None)
+    return cache.get_or_set(f"library:pillars:{version}", _pillars_in_use, FACET_CACHE_SECONDS)
+
+
+def _facet_cache_key(params: SearchParams) -> str:
+    """Counts of pages without a text query (the front page, facet-only filters) are cached until
+    the published library changes."""
+    version = cache.get_or_set(FACET_VERSION_KEY, 1, None)
+    chosen = "|".join(",".join(sorted(getattr(params, name))) for name in FACET_GROUPS)
+    digest = hashlib.sha256(chosen.encode()).hexdigest()[:32]
+    return f"library:facets:{version}:{digest}"
+
+
+def _pillar_sql(values: list[str]) -> tuple[str, list]:
+    through = Resource.framework_items.through._meta.db_table
+    items = FrameworkItem._meta.db_table
+    parts, sql_params = [], []
+    for value in values:
+        framework_id, number = _parse_pillar(value)  # type: ignore[misc]
+        parts.append("(fi.framework_id = %s AND fi.pillar_number = %s)")
+        sql_params += [framework_id, number]
+    # Only table names from the models and fixed fragments go into the text; values are parameters.
+    sql = (
+        f"EXISTS (SELECT 1 FROM {through} rfi JOIN {items} fi ON fi.id = rfi.frameworkitem_id "  # noqa: S608
+        f"WHERE rfi.resource_id = r.id AND ({' OR '.join(parts)}))"
+    )
+    return sql, sql_params
+
+
+# One condition per facet value, as SQL with parameters (never the value in the text).
+_VALUE_SQL = {
+    "kind": lambda v: ("r.kind = %s", [v]),
+    "topic": lambda v: ("r.topics @> ARRAY[%s]::varchar[]", [v]),
+    "audience": lambda v: ("r.audiences @> ARRAY[%s]::varchar[]", [v]),
+    "evidence": lambda v: ("r.evidence_level = %s", [v]),
+    "pillar": lambda v: _pillar_sql([v]),
+}
+
+
+def _facet_sql(params: SearchParams, groups: list) -> tuple[str, list, list[str]]:
+    """The facet counts as one SELECT of COUNT(*) FILTER (...) columns.
+
+    Written as SQL (with parameters) rather than ORM expressions: building ~60 filtered
+    aggregates through the ORM cost as much time as running them.
+    """
+    chosen: dict[str, tuple[str, list]] = {}
+    if params.kind:
+        chosen["kind"] = ("r.kind = ANY(%s)", [list(params.kind)])
+    if params.topic:
+        chosen["topic"] = ("r.topics && %s::varchar[]", [list(params.topic)])
+    if params.audience:
+        chosen["audience"] = ("r.audiences && %s::varchar[]", [list(params.audience)])
+    if params.evidence:
+        chosen["evidence"] = ("r.evidence_level = ANY(%s)", [list(params.evidence)])
+    if params.pillar:
+        chosen["pillar"] = _pillar_sql(params.pillar)
+
+    def others(skip: str) -> tuple[str, list]:
+        parts = [(sql, p) for name, (sql, p) in chosen.items() if name != skip]
+        return " AND ".join(sql for sql, _ in parts) or "TRUE", [x for _, p in parts for x in p]
+
+    columns, sql_params, keys = [], [], ["total"]
+    rest_sql, rest_params = others("")
+    columns.append(f"COUNT(*) FILTER (WHERE {rest_sql})")
+    sql_params += rest_params
+    for name, _, choices in groups:
+        rest_sql, rest_params = others(name)
+        for i, (value, _) in enumerate(choices):
+            value_sql, value_params = _VALUE_SQL[name](value)
+            columns.append(f"COUNT(*) FILTER (WHERE {value_sql} AND {rest_sql})")
+            sql_params += value_params + rest_params
+            keys.append(f"{name}_{i}")
+    where, where_params = "r.status = %s", [ResourceStatus.PUBLISHED.value]
+    if params.q:
+        where += " AND r.search @@ websearch_to_tsquery('english'::regconfig, %s)"
+        where_params.append(params.q)
+    sql = f"SELECT {', '.join(columns)} FROM {Resource._meta.db_table} r WHERE {where}"  # noqa: S608
+    return sql, sql_params + where_params, keys
 
 
 def search_facets(params: SearchParams) -> tuple[list[dict[str, Any]], int]:
@@ -145,32 +227,23 @@ def search_facets(params: SearchParams) -> tuple[list[dict[str, Any]], int]:
     kind still shows how many of the other kinds there are.
     """
     groups = [
-        ("kind", "Kind", Kind.choices, lambda v: Q(kind=v)),
-        ("topic", "Topic", Topic.choices, lambda v: Q(topics__contains=[v])),
-        ("audience", "Stakeholder group", Audience.choices, lambda v: Q(audiences__contains=[v])),
-        ("evidence", "Evidence", EvidenceLevel.choices, lambda v: Q(evidence_level=v)),
-        ("pillar", "Framework pillar", _pillars_in_use(), lambda v: _pillar_q([v])),
+        ("kind", "Kind", Kind.choices),
+        ("topic", "Topic", Topic.choices),
+        ("audience", "Stakeholder group", Audience.choices),
+        ("evidence", "Evidence", EvidenceLevel.choices),
+        ("pillar", "Framework pillar", _cached_pillars()),
     ]
-    conditions = _group_conditions(params)
-
-    def others(skip: str) -> Q:
-        combined = Q()
-        for name, condition in conditions.items():
-            if name != skip:
-                combined &= condition
-        return combined
-
-    aggregates: dict[str, Count] = {"total": Count("pk", filter=others(""))}
-    for name, _, choices, condition in groups:
-        rest = others(name)
-        for i, (value, _) in enumerate(choices):
-            aggregates[f"{name}_{i}"] = Count("pk", filter=condition(value) & rest)
-    base = Resource.objects.published()
-    if params.q:
-        base = base.filter(search=_search_query(params.q))
-    counts = base.aggregate(**aggregates)
+    cache_key = None if params.q else _facet_cache_key(params)
+    counts = cache.get(cache_key) if cache_key else None
+    if counts is None:
+        sql, sql_params, keys = _facet_sql(params, groups)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, sql_params)
+            counts = dict(zip(keys, cursor.fetchone(), strict=True))
+        if cache_key:
+            cache.set(cache_key, counts, FACET_CACHE_SECONDS)
     facets = []
-    for name, label, choices, _ in groups:
+    for name, label, choices in groups:
         if not choices:
             continue
         selected = set(getattr(params, name))
@@ -257,7 +330,9 @@ def resource_for_curator(*, resource_id: int) -> Resource | None:
     )
 
 
-def suggest_resources(*, topics: Iterable[str] = (), kinds: Iterable[str] = (), limit: int = 5) -> list[Resource]:
+def suggest_resources(
+    *, topics: Iterable[str] = (), kinds: Iterable[str] = (), limit: int = 5
+) -> list[Resource]:
     """Published resources for other sections to suggest where people work.
 
     `topics`: library topic keys (`library.models.Topic`); a resource matches if it has any of them.
@@ -321,7 +396,9 @@ def framework_items(*, framework: Framework) -> QuerySet:
     return FrameworkItem.objects.filter(framework=framework).order_by("sort_key")
 
 
-def city_framework_rows(*, city: City, framework: Framework) -> list[tuple[FrameworkItem, CityFrameworkStatus | None]]:
+def city_framework_rows(
+    *, city: City, framework: Framework
+) -> list[tuple[FrameworkItem, CityFrameworkStatus | None]]:
     """Every item of the framework with this city's status (None: not recorded), in two queries."""
     items = list(framework_items(framework=framework))
     statuses = {
@@ -373,4 +450,45 @@ def city_adoption(*, city: City, resource: Resource) -> Adoption | None:
 
 
 def city_submissions(*, city: City) -> QuerySet:
-    return Submission.objects.for_city(city).select_related("submitted_by", "resource").order_by("-created_at")
+    return (
+        Submission.objects.for_city(city).select_related("submitted_by", "resource").order_by("-created_at")
+    )
+
+
+def home_panel(*, city: City, membership) -> dict:
+    """The city home's panel: practices the city uses and submissions waiting for an answer."""
+    from django.urls import reverse
+
+    adoptions = list(city_adoptions(city=city)[:5])
+    items = [
+        {"title": a.resource.title, "url": a.resource.get_absolute_url(), "meta": a.get_status_display()}
+        for a in adoptions
+    ]
+    answered = (
+        Submission.objects.for_city(city)
+        .filter(status=SubmissionStatus.CHANGES_REQUESTED)
+        .only("pk", "title")[:3]
+    )
+    items += [
+        {
+            "title": s.title,
+            "url": reverse("library:city_submission", args=[city.slug, s.pk]),
+            "meta": "Changes requested",
+        }
+        for s in answered
+    ]
+    can_submit = membership is not None and membership.role in ("lead", "staff")
+    return {
+        "key": "library",
+        "title": "Practices and reforms",
+        "url": reverse("library:city", args=[city.slug]),
+        "items": items,
+        "empty": "No practice from the library is recorded yet. Search the library for what other "
+        "cities did, and track your reforms against a framework.",
+        "action": {
+            "label": "Tell the network about a practice",
+            "url": reverse("library:city_submit", args=[city.slug]),
+        }
+        if can_submit
+        else None,
+    }

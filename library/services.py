@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from cities.models import City, User
 
-from . import framework_csv
+from . import framework_csv, selectors
 from .models import (
     Adoption,
     AdoptionStatus,
@@ -48,6 +48,13 @@ SNAPSHOT_FIELDS = [
     "cost_notes", "staffing_notes", "contact_name", "contact_email", "contact_consent", "review_by",
 ]  # fmt: skip
 TEXT_FIELDS = ("title", "summary", "body", "cost_notes", "staffing_notes")
+
+
+def _library_changed() -> None:
+    """Cached facet counts are forgotten now and again once the change is committed, so that no
+    request in between can keep the old counts."""
+    selectors.facets_changed()
+    transaction.on_commit(selectors.facets_changed)
 
 
 def _require_curator(user: User | None) -> None:
@@ -115,7 +122,11 @@ def _apply_relations(resource: Resource, relations: dict[str, Any]) -> None:
     if "outcomes" in relations:
         resource.outcomes.all().delete()
         OutcomeRow.objects.bulk_create(
-            OutcomeRow(resource=resource, position=i, **{k: (row.get(k) or "") for k in ("metric", "before", "after", "period", "source")})
+            OutcomeRow(
+                resource=resource,
+                position=i,
+                **{k: (row.get(k) or "") for k in ("metric", "before", "after", "period", "source")},
+            )
             for i, row in enumerate(relations["outcomes"])
             if (row.get("metric") or "").strip()
         )
@@ -148,6 +159,7 @@ def resource_update(*, resource: Resource, by: User, note: str = "", **fields) -
         resource.save()
         _apply_relations(resource, relations)
         _record_revision(resource=resource, by=by, note=note or "Edited.")
+        _library_changed()
     return resource
 
 
@@ -172,6 +184,7 @@ def resource_transition(*, resource: Resource, to: str, by: User | None, note: s
         _record_revision(
             resource=resource, by=by, note=note or f"Moved to {ResourceStatus(to).label.lower()}."
         )
+        _library_changed()
     return resource
 
 
@@ -206,9 +219,7 @@ def resources_remind_review(*, today: date | None = None) -> int:
     )
     if not due:
         return 0
-    curators = list(
-        User.objects.filter(is_curator=True, is_active=True).values_list("email", flat=True)
-    )
+    curators = list(User.objects.filter(is_curator=True, is_active=True).values_list("email", flat=True))
     if curators:
         base = settings.SITE_URL.rstrip("/") if getattr(settings, "SITE_URL", "") else ""
         lines = [
@@ -230,7 +241,14 @@ def resources_remind_review(*, today: date | None = None) -> int:
 # Frameworks ------------------------------------------------------------------------------
 
 
-def framework_create(*, name: str, slug: str = "", description: str = "", source_url: str = "", expected_items: int | None = None) -> Framework:
+def framework_create(
+    *,
+    name: str,
+    slug: str = "",
+    description: str = "",
+    source_url: str = "",
+    expected_items: int | None = None,
+) -> Framework:
     framework = Framework(
         name=name.strip(),
         slug=slug or slugify(name)[:80],
@@ -253,7 +271,9 @@ def framework_load_csv(*, framework: Framework, data: bytes) -> dict[str, Any]:
     if errors:
         return result
     with transaction.atomic():
-        existing = {i.number: i for i in FrameworkItem.objects.select_for_update().filter(framework=framework)}
+        existing = {
+            i.number: i for i in FrameworkItem.objects.select_for_update().filter(framework=framework)
+        }
         to_add, to_update = [], []
         for row in rows:
             item = existing.get(row.number)
@@ -264,7 +284,14 @@ def framework_load_csv(*, framework: Framework, data: bytes) -> dict[str, Any]:
                 "text": row.text,
             }
             if item is None:
-                to_add.append(FrameworkItem(framework=framework, number=row.number, sort_key=framework_csv.sort_key(row.number), **values))
+                to_add.append(
+                    FrameworkItem(
+                        framework=framework,
+                        number=row.number,
+                        sort_key=framework_csv.sort_key(row.number),
+                        **values,
+                    )
+                )
             elif any(getattr(item, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(item, k, v)
@@ -273,12 +300,17 @@ def framework_load_csv(*, framework: Framework, data: bytes) -> dict[str, Any]:
                 result["unchanged"] += 1
         FrameworkItem.objects.bulk_create(to_add)
         if to_update:
-            FrameworkItem.objects.bulk_update(to_update, ["pillar_number", "pillar_name", "item_type", "text"])
+            FrameworkItem.objects.bulk_update(
+                to_update, ["pillar_number", "pillar_name", "item_type", "text"]
+            )
         result["added"], result["updated"] = len(to_add), len(to_update)
+        _library_changed()
     return result
 
 
-def framework_item_save(*, framework: Framework, item: FrameworkItem | None = None, **fields) -> FrameworkItem:
+def framework_item_save(
+    *, framework: Framework, item: FrameworkItem | None = None, **fields
+) -> FrameworkItem:
     item = item or FrameworkItem(framework=framework)
     if item.framework_id != framework.pk:
         raise ValidationError("That item belongs to another framework.")
@@ -287,6 +319,7 @@ def framework_item_save(*, framework: Framework, item: FrameworkItem | None = No
     item.sort_key = framework_csv.sort_key(item.number)
     item.full_clean()
     item.save()
+    _library_changed()
     return item
 
 
@@ -304,8 +337,12 @@ def city_framework_status_set(
 
 def evidence_link_add(*, record: CityFrameworkStatus, kind: str, label: str, url: str) -> EvidenceLink:
     link = EvidenceLink(city=record.city, status=record, kind=kind, label=label.strip(), url=url.strip())
-    if not (link.url.startswith(("http://", "https://")) or link.url.startswith("/")):
-        raise ValidationError({"url": "Give a web address starting with https:// or a path in this app starting with /."})
+    is_web = link.url.lower().startswith(("http://", "https://"))
+    is_path = link.url.startswith("/") and not link.url.startswith("//")
+    if not (is_web or is_path):
+        raise ValidationError(
+            {"url": "Give a web address starting with https:// or a path in this app starting with /."}
+        )
     link.full_clean()
     link.save()
     return link
@@ -350,7 +387,9 @@ SUBMISSION_FIELDS = (
 
 
 def submission_create(*, city: City, by: User, **fields) -> Submission:
-    submission = Submission(city=city, submitted_by=by, **{k: fields[k] for k in SUBMISSION_FIELDS if k in fields})
+    submission = Submission(
+        city=city, submitted_by=by, **{k: fields[k] for k in SUBMISSION_FIELDS if k in fields}
+    )
     submission.full_clean()
     submission.save()
     return submission
@@ -380,7 +419,11 @@ def _submission_body(submission: Submission) -> str:
 def submission_decide(*, submission: Submission, decision: str, reason: str, by: User) -> Submission:
     """A curator accepts (a draft resource crediting the city), asks for changes, or declines."""
     _require_curator(by)
-    if decision not in (SubmissionStatus.ACCEPTED, SubmissionStatus.CHANGES_REQUESTED, SubmissionStatus.DECLINED):
+    if decision not in (
+        SubmissionStatus.ACCEPTED,
+        SubmissionStatus.CHANGES_REQUESTED,
+        SubmissionStatus.DECLINED,
+    ):
         raise ValidationError("Choose accept, ask for changes or decline.")
     reason = reason.strip()
     if decision != SubmissionStatus.ACCEPTED and not reason:

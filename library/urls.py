@@ -16,14 +16,20 @@ urlpatterns = [
     path("library/curate/<int:resource_id>/preview/", views.curate_preview, name="curate_preview"),
     path("library/curate/<int:resource_id>/move/", views.curate_transition, name="curate_transition"),
     path("library/curate/<int:resource_id>/revisions/", views.curate_revisions, name="curate_revisions"),
-    path("library/curate/<int:resource_id>/revisions/<int:number>/", views.curate_revision, name="curate_revision"),
+    path(
+        "library/curate/<int:resource_id>/revisions/<int:number>/",
+        views.curate_revision,
+        name="curate_revision",
+    ),
     path(
         "library/curate/<int:resource_id>/revisions/<int:number>/restore/",
         views.curate_restore,
         name="curate_restore",
     ),
     path("library/curate/submissions/", views.curate_submissions, name="curate_submissions"),
-    path("library/curate/submissions/<int:submission_id>/", views.curate_submission, name="curate_submission"),
+    path(
+        "library/curate/submissions/<int:submission_id>/", views.curate_submission, name="curate_submission"
+    ),
     path("library/frameworks/", views.frameworks, name="frameworks"),
     path("library/frameworks/<slug:slug>/", views.framework_detail, name="framework"),
     path("library/frameworks/<slug:slug>/items/new/", views.framework_item, name="framework_item_new"),

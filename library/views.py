@@ -75,7 +75,9 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such resource.")
     my_cities = []
     if request.user.is_authenticated:
-        my_cities = [m.city for m in request.user.memberships.select_related("city") if m.role in EDITOR_ROLES]
+        my_cities = [
+            m.city for m in request.user.memberships.select_related("city") if m.role in EDITOR_ROLES
+        ]
     return render(
         request,
         "library/resource_detail.html",
@@ -178,15 +180,22 @@ def curate_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and outcomes.is_valid():
         data = _resource_fields(form, outcomes)
         try:
-            services.resource_update(resource=resource, by=request.user, note=form.cleaned_data["note"], **data)
+            services.resource_update(
+                resource=resource, by=request.user, note=form.cleaned_data["note"], **data
+            )
         except ValidationError as error:
             form.add_error(None, _error_text(error))
         else:
             messages.success(request, "Changes saved as a new revision.")
             return redirect("library:curate_edit", resource_id=resource.pk)
-    transitions = [
-        (to, ResourceStatus(to).label) for to in sorted(RESOURCE_TRANSITIONS.get(resource.status, ()))
+    order = [
+        ResourceStatus.PUBLISHED,
+        ResourceStatus.IN_REVIEW,
+        ResourceStatus.DRAFT,
+        ResourceStatus.ARCHIVED,
     ]
+    allowed = RESOURCE_TRANSITIONS.get(resource.status, frozenset())
+    transitions = [(to.value, to.label) for to in order if to in allowed]
     return render(
         request,
         "library/curate_form.html",
@@ -232,10 +241,17 @@ def curate_revisions(request: HttpRequest, resource_id: int) -> HttpResponse:
 
 @curator_required
 def curate_revision(request: HttpRequest, resource_id: int, number: int) -> HttpResponse:
-    revision = get_object_or_404(Revision.objects.select_related("resource", "by"), resource_id=resource_id, number=number)
+    revision = get_object_or_404(
+        Revision.objects.select_related("resource", "by"), resource_id=resource_id, number=number
+    )
     current = services.resource_snapshot(revision.resource)
     rows = [
-        {"field": name, "then": revision.snapshot.get(name), "now": current.get(name), "changed": revision.snapshot.get(name) != current.get(name)}
+        {
+            "field": name,
+            "then": revision.snapshot.get(name),
+            "now": current.get(name),
+            "changed": revision.snapshot.get(name) != current.get(name),
+        }
         for name in current
     ]
     return render(
@@ -248,13 +264,17 @@ def curate_revision(request: HttpRequest, resource_id: int, number: int) -> Http
 @curator_required
 @require_POST
 def curate_restore(request: HttpRequest, resource_id: int, number: int) -> HttpResponse:
-    revision = get_object_or_404(Revision.objects.select_related("resource"), resource_id=resource_id, number=number)
+    revision = get_object_or_404(
+        Revision.objects.select_related("resource"), resource_id=resource_id, number=number
+    )
     try:
         services.revision_restore(revision=revision, by=request.user)
     except ValidationError as error:
         messages.error(request, f"Revision {number} cannot be restored: {_error_text(error)}")
     else:
-        messages.success(request, f"Revision {number} restored; the previous content is kept as a revision too.")
+        messages.success(
+            request, f"Revision {number} restored; the previous content is kept as a revision too."
+        )
     return redirect("library:curate_edit", resource_id=resource_id)
 
 
@@ -290,6 +310,9 @@ def curate_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = get_object_or_404(
         Submission.objects.select_related("city", "submitted_by", "resource"), pk=submission_id
     )
+    if request.method == "POST" and submission.status != SubmissionStatus.SUBMITTED:
+        messages.error(request, "This submission is not waiting for a decision: it was already answered.")
+        return redirect("library:curate_submission", submission_id=submission.pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,12 +326,20 @@ def curate_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             form.add_error(None, _error_text(error))
         else:
             if submission.status == SubmissionStatus.ACCEPTED:
-                messages.success(request, "Accepted: a draft resource crediting the city was created. Edit it, then send it for review.")
+                messages.success(
+                    request,
+                    "Accepted: a draft resource crediting the city was created. Edit it, then send it for review.",
+                )
                 return redirect("library:curate_edit", resource_id=submission.resource_id)
-            messages.success(request, f"Decision sent to {submission.city.name}: {submission.get_status_display().lower()}.")
+            messages.success(
+                request,
+                f"Decision sent to {submission.city.name}: {submission.get_status_display().lower()}.",
+            )
             return redirect("library:curate_submissions")
     return render(
-        request, "library/curate_submission.html", {"section": "library", "submission": submission, "form": form}
+        request,
+        "library/curate_submission.html",
+        {"section": "library", "submission": submission, "form": form},
     )
 
 
@@ -324,7 +355,9 @@ def frameworks(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, _error_text(error))
         else:
-            messages.success(request, "Framework created. Load its items from a CSV file or add them one by one.")
+            messages.success(
+                request, "Framework created. Load its items from a CSV file or add them one by one."
+            )
             return redirect("library:framework", slug=framework.slug)
     return render(
         request,
@@ -388,7 +421,9 @@ def framework_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     framework = selectors.framework_with_count(slug=slug)
     if framework is None:
         raise Http404("No such framework.")
-    cities, items_page, cells = selectors.framework_matrix(framework=framework, page=request.GET.get("page", 1))
+    cities, items_page, cells = selectors.framework_matrix(
+        framework=framework, page=request.GET.get("page", 1)
+    )
     rows = [(item, [cells.get((item.pk, c.pk)) for c in cities]) for item in items_page.object_list]
     return render(
         request,
@@ -422,6 +457,14 @@ def city_library(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _summary_text(counts: dict[str, int]) -> str:
+    return ", ".join(
+        f"{counts[value]} {label.lower()}"
+        for value, label in FrameworkStatusChoice.choices
+        if counts.get(value)
+    )
+
+
 @city_view()
 def city_framework(request: HttpRequest, slug: str) -> HttpResponse:
     city = request.city  # type: ignore[attr-defined]
@@ -436,7 +479,7 @@ def city_framework(request: HttpRequest, slug: str) -> HttpResponse:
             "city": city,
             "framework": framework,
             "rows": selectors.city_framework_rows(city=city, framework=framework),
-            "summary": selectors.city_status_summary(city=city, framework=framework),
+            "summary": _summary_text(selectors.city_status_summary(city=city, framework=framework)),
             "statuses": FrameworkStatusChoice.choices,
             "can_edit": _can_edit(request),
         },
@@ -446,7 +489,9 @@ def city_framework(request: HttpRequest, slug: str) -> HttpResponse:
 @city_view(roles=EDITOR_ROLES)
 def city_framework_item(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
     city = request.city  # type: ignore[attr-defined]
-    item = get_object_or_404(FrameworkItem.objects.select_related("framework"), pk=item_id, framework__slug=slug)
+    item = get_object_or_404(
+        FrameworkItem.objects.select_related("framework"), pk=item_id, framework__slug=slug
+    )
     record = CityFrameworkStatus.objects.for_city(city).filter(item=item).prefetch_related("evidence").first()
     initial = {"status": record.status, "notes": record.notes} if record else {}
     form = CityStatusForm(request.POST if "save_status" in request.POST else None, initial=initial)
@@ -467,7 +512,9 @@ def city_framework_item(request: HttpRequest, slug: str, item_id: int) -> HttpRe
                 link_form.add_error(None, _error_text(error))
             else:
                 messages.success(request, "Evidence added.")
-                return redirect("library:city_framework_item", city_slug=city.slug, slug=slug, item_id=item.pk)
+                return redirect(
+                    "library:city_framework_item", city_slug=city.slug, slug=slug, item_id=item.pk
+                )
         if "remove_link" in request.POST:
             link_id = request.POST.get("remove_link", "")
             if link_id.isdigit():
@@ -477,7 +524,14 @@ def city_framework_item(request: HttpRequest, slug: str, item_id: int) -> HttpRe
     return render(
         request,
         "library/city_framework_item.html",
-        {"section": "library", "city": city, "item": item, "record": record, "form": form, "link_form": link_form},
+        {
+            "section": "library",
+            "city": city,
+            "item": item,
+            "record": record,
+            "form": form,
+            "link_form": link_form,
+        },
     )
 
 
@@ -486,7 +540,11 @@ def city_adopt(request: HttpRequest, resource_slug: str) -> HttpResponse:
     city = request.city  # type: ignore[attr-defined]
     resource = get_object_or_404(Resource.objects.published(), slug=resource_slug)
     adoption = selectors.city_adoption(city=city, resource=resource)
-    initial = {"status": adoption.status, "notes": adoption.notes, "outcome": adoption.outcome} if adoption else {"status": AdoptionStatus.CONSIDERING}
+    initial = (
+        {"status": adoption.status, "notes": adoption.notes, "outcome": adoption.outcome}
+        if adoption
+        else {"status": AdoptionStatus.CONSIDERING}
+    )
     form = AdoptionForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if "remove" in request.POST:
@@ -523,7 +581,8 @@ def city_submit(request: HttpRequest) -> HttpResponse:
 def city_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     city = request.city  # type: ignore[attr-defined]
     submission = get_object_or_404(
-        Submission.objects.for_city(city).select_related("submitted_by", "decided_by", "resource"), pk=submission_id
+        Submission.objects.for_city(city).select_related("submitted_by", "decided_by", "resource"),
+        pk=submission_id,
     )
     can_change = _can_edit(request) and submission.status == SubmissionStatus.CHANGES_REQUESTED
     form = SubmissionForm(request.POST or None, instance=submission) if can_change else None
@@ -543,4 +602,3 @@ def city_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         "library/city_submission.html",
         {"section": "library", "city": city, "submission": submission, "form": form},
     )
-

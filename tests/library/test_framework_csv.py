@@ -39,7 +39,9 @@ def test_every_bad_row_is_reported_with_its_line():
 
 def test_unreadable_files_say_why():
     assert "UTF-16" in framework_csv.parse("a,b".encode("utf-16"))[1][0].reason
-    assert "not UTF-8" in framework_csv.parse(HEADER.encode() + b"1,T,recommendation,1.1,caf\xe9\n")[1][0].reason
+    assert (
+        "not UTF-8" in framework_csv.parse(HEADER.encode() + b"1,T,recommendation,1.1,caf\xe9\n")[1][0].reason
+    )
     assert "empty" in framework_csv.parse(b"  \n")[1][0].reason
     assert "first line" in framework_csv.parse(b"number,text\n1.1,x\n")[1][0].reason
     assert "no items" in framework_csv.parse(HEADER.encode())[1][0].reason

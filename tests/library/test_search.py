@@ -20,27 +20,49 @@ def params(query: str = "") -> SearchParams:
 def corpus(make_resource):
     r = {}
     r["title"] = make_resource(
-        "Youth basketball with officers", status="published", kind="case_study",
-        summary="Games on Friday nights.", body="A league.", topics=["youth"], audiences=["youth", "police"],
+        "Youth basketball with officers",
+        status="published",
+        kind="case_study",
+        summary="Games on Friday nights.",
+        body="A league.",
+        topics=["youth"],
+        audiences=["youth", "police"],
         evidence_level="documented",
     )
     r["summary"] = make_resource(
-        "Friday nights in the park", status="published", kind="case_study",
-        summary="Officers and teenagers play basketball.", body="Started in spring.", topics=["youth", "trust"],
+        "Friday nights in the park",
+        status="published",
+        kind="case_study",
+        summary="Officers and teenagers play basketball.",
+        body="Started in spring.",
+        topics=["youth", "trust"],
         audiences=["youth"],
     )
     r["body"] = make_resource(
-        "Summer programs toolkit", status="published", kind="toolkit",
-        summary="How to run summer programs.", body="One idea among many: basketball games.", topics=["youth"],
+        "Summer programs toolkit",
+        status="published",
+        kind="toolkit",
+        summary="How to run summer programs.",
+        body="One idea among many: basketball games.",
+        topics=["youth"],
         audiences=["city_government"],
     )
     r["other"] = make_resource(
-        "Complaint review boards", status="published", kind="guide",
-        summary="How civilian oversight reviews complaints.", body="Boards and offices.", topics=["oversight"],
-        audiences=["residents"], evidence_level="evaluated",
+        "Complaint review boards",
+        status="published",
+        kind="guide",
+        summary="How civilian oversight reviews complaints.",
+        body="Boards and offices.",
+        topics=["oversight"],
+        audiences=["residents"],
+        evidence_level="evaluated",
     )
-    r["draft"] = make_resource("Basketball draft", status="draft", summary="Basketball basketball.", topics=["youth"])
-    r["review"] = make_resource("Basketball in review", status="in_review", summary="Basketball.", topics=["youth"])
+    r["draft"] = make_resource(
+        "Basketball draft", status="draft", summary="Basketball basketball.", topics=["youth"]
+    )
+    r["review"] = make_resource(
+        "Basketball in review", status="in_review", summary="Basketball.", topics=["youth"]
+    )
     r["archived"] = make_resource("Basketball archived", status="archived", summary="Basketball.")
     return r
 
@@ -65,17 +87,28 @@ def test_english_stemming_and_websearch_syntax(corpus):
 def test_only_published_resources_are_found(corpus):
     page = selectors.resource_search(params(""))
     found = {x.title for x in page.object_list}
-    assert found == {"Youth basketball with officers", "Friday nights in the park", "Summer programs toolkit", "Complaint review boards"}
+    assert found == {
+        "Youth basketball with officers",
+        "Friday nights in the park",
+        "Summer programs toolkit",
+        "Complaint review boards",
+    }
 
 
 def test_facet_counts_follow_the_other_filters(corpus):
-    facets = {f["name"]: {o["value"]: o["count"] for o in f["options"]} for f in selectors.search_facets(params("q=basketball"))[0]}
+    facets = {
+        f["name"]: {o["value"]: o["count"] for o in f["options"]}
+        for f in selectors.search_facets(params("q=basketball"))[0]
+    }
     assert facets["kind"] == {"case_study": 2, "toolkit": 1}
     assert facets["topic"] == {"youth": 3, "trust": 1}
     assert facets["audience"] == {"youth": 2, "police": 1, "city_government": 1}
     assert facets["evidence"] == {"documented": 1, "anecdotal": 2}
     # Choosing a kind narrows the other groups but not the kind group itself.
-    chosen = {f["name"]: {o["value"]: o["count"] for o in f["options"]} for f in selectors.search_facets(params("q=basketball&kind=toolkit"))[0]}
+    chosen = {
+        f["name"]: {o["value"]: o["count"] for o in f["options"]}
+        for f in selectors.search_facets(params("q=basketball&kind=toolkit"))[0]
+    }
     assert chosen["kind"] == {"case_study": 2, "toolkit": 1}
     assert chosen["topic"] == {"youth": 1}
     assert chosen["audience"] == {"city_government": 1}
@@ -85,11 +118,20 @@ def test_facet_counts_follow_the_other_filters(corpus):
 
 def test_pillar_facet(corpus, curator):
     framework = services.framework_create(name="Test framework")
-    item = FrameworkItem.objects.create(framework=framework, pillar_number=2, pillar_name="Policy & Oversight", number="2.8", text="Oversight.", sort_key="2.8")
+    item = FrameworkItem.objects.create(
+        framework=framework,
+        pillar_number=2,
+        pillar_name="Policy & Oversight",
+        number="2.8",
+        text="Oversight.",
+        sort_key="2.8",
+    )
     services.resource_update(resource=corpus["other"], by=curator, framework_items=[item])
     services.resource_update(resource=corpus["draft"], by=curator, framework_items=[item])  # not public
     facets = {f["name"]: f["options"] for f in selectors.search_facets(params(""))[0]}
-    assert facets["pillar"] == [{"value": f"{framework.pk}-2", "label": "2. Policy & Oversight", "count": 1, "selected": False}]
+    assert facets["pillar"] == [
+        {"value": f"{framework.pk}-2", "label": "2. Policy & Oversight", "count": 1, "selected": False}
+    ]
     page = selectors.resource_search(params(f"pillar={framework.pk}-2"))
     assert [x.title for x in page.object_list] == ["Complaint review boards"]
 
@@ -97,12 +139,31 @@ def test_pillar_facet(corpus, curator):
 @pytest.mark.parametrize(
     "query",
     [
-        "'", '"', "\\", "&&&", "|||", "!(", "a:*", "<script>alert(1)</script>", "'); DROP TABLE library_resource; --",
-        "%00", "\x00basketball", "basketball" * 100, "-", "or", "(((", "📚 basketball", "a & b | !c <-> d", "\u202e",
+        "'",
+        '"',
+        "\\",
+        "&&&",
+        "|||",
+        "!(",
+        "a:*",
+        "<script>alert(1)</script>",
+        "'); DROP TABLE library_resource; --",
+        "%00",
+        "\x00basketball",
+        "basketball" * 100,
+        "-",
+        "or",
+        "(((",
+        "📚 basketball",
+        "a & b | !c <-> d",
+        "\u202e",
     ],
 )
 def test_hostile_queries_are_safe(corpus, client, query):
-    response = client.get(reverse("library:index"), {"q": query, "sort": "nonsense", "kind": "nope", "page": "-3", "pillar": "x-y"})
+    response = client.get(
+        reverse("library:index"),
+        {"q": query, "sort": "nonsense", "kind": "nope", "page": "-3", "pillar": "x-y"},
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "<script>alert(1)" not in body
@@ -110,7 +171,8 @@ def test_hostile_queries_are_safe(corpus, client, query):
 
 def test_highlights_escape_resource_text(make_resource, client):
     make_resource(
-        "Escaping test", status="published",
+        "Escaping test",
+        status="published",
         summary="<script>alert('x')</script> community policing works <b>here</b> & 'there'.",
     )
     response = client.get(reverse("library:index"), {"q": "policing"})
@@ -140,7 +202,11 @@ def test_pagination_and_bounded_queries(make_resource, client, django_assert_max
 
 
 def test_htmx_request_gets_the_results_fragment(corpus, client):
-    response = client.get(reverse("library:index"), {"q": "basketball"}, headers={"HX-Request": "true", "HX-Target": "library-results"})
+    response = client.get(
+        reverse("library:index"),
+        {"q": "basketball"},
+        headers={"HX-Request": "true", "HX-Target": "library-results"},
+    )
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="library-results"')
     assert "<html" not in body and "Youth basketball" in body
@@ -169,9 +235,37 @@ def test_atom_feed_lists_new_published_resources(corpus, client):
 
 def test_suggest_resources_for_other_sections(corpus):
     titles = [r.title for r in selectors.suggest_resources(topics=["youth"], limit=5)]
-    assert set(titles) == {"Youth basketball with officers", "Friday nights in the park", "Summer programs toolkit"}
+    assert set(titles) == {
+        "Youth basketball with officers",
+        "Friday nights in the park",
+        "Summer programs toolkit",
+    }
     assert titles[0] == "Youth basketball with officers"  # documented outcome before anecdotal
     assert [r.title for r in selectors.suggest_resources(kinds=["guide"])] == ["Complaint review boards"]
-    assert selectors.suggest_resources(topics=["unknown"], limit=2) and len(selectors.suggest_resources(limit=2)) == 2
+    assert (
+        selectors.suggest_resources(topics=["unknown"], limit=2)
+        and len(selectors.suggest_resources(limit=2)) == 2
+    )
     assert selectors.suggest_resources(topics=["youth"], kinds=["guide"]) == []
-    assert all(r.status == ResourceStatus.PUBLISHED for r in selectors.suggest_resources(topics=["youth"], limit=50))
+    assert all(
+        r.status == ResourceStatus.PUBLISHED for r in selectors.suggest_resources(topics=["youth"], limit=50)
+    )
+
+
+def test_curator_previews_unpublished_resources(corpus, client, curator, client_as, city):
+    client.force_login(curator)
+    response = client.get(reverse("library:curate_preview", args=[corpus["draft"].pk]))
+    assert response.status_code == 200 and "Curator preview" in response.content.decode()
+
+
+def test_cached_facet_counts_follow_publishing(make_resource, curator, django_assert_max_num_queries):
+    make_resource("Youth one", status="published", topics=["youth"])
+    first, total = selectors.search_facets(params("topic=youth"))
+    assert total == 1
+    with django_assert_max_num_queries(0):  # the counts and pillars come from the cache
+        assert selectors.search_facets(params("topic=youth"))[1] == 1
+    second = make_resource("Youth two", status="in_review", topics=["youth"])
+    services.resource_transition(resource=second, to="published", by=curator)
+    assert selectors.search_facets(params("topic=youth"))[1] == 2
+    services.resource_transition(resource=second, to="archived", by=curator)
+    assert selectors.search_facets(params("topic=youth"))[1] == 1

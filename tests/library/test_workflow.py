@@ -48,7 +48,9 @@ def test_a_draft_cannot_be_published_without_review(make_resource, curator):
 @pytest.mark.parametrize("who", ["anonymous", "member", "staff_user"])
 def test_only_curators_move_or_edit_resources(make_resource, member_of, city, who):
     resource = make_resource(status=S.IN_REVIEW)
-    user = {"anonymous": None, "member": member_of(city, "lead"), "staff_user": UserFactory(is_staff=True)}[who]
+    user = {"anonymous": None, "member": member_of(city, "lead"), "staff_user": UserFactory(is_staff=True)}[
+        who
+    ]
     with pytest.raises(PermissionDenied):
         services.resource_transition(resource=resource, to=S.PUBLISHED, by=user)
     with pytest.raises(PermissionDenied):
@@ -67,21 +69,29 @@ def test_non_curators_get_404_on_the_publish_url(make_resource, client_as, city)
 def test_curator_publishes_through_the_page(make_resource, client, curator):
     resource = make_resource(status=S.IN_REVIEW)
     client.force_login(curator)
-    response = client.post(reverse("library:curate_transition", args=[resource.pk]), {"to": "published", "note": "Checked."})
+    response = client.post(
+        reverse("library:curate_transition", args=[resource.pk]), {"to": "published", "note": "Checked."}
+    )
     assert response.status_code == 302
     resource.refresh_from_db()
     assert resource.status == S.PUBLISHED and resource.published_at is not None
     last = resource.revisions.first()
     assert last.note == "Checked." and last.by == curator and last.status == S.PUBLISHED
     # A forbidden move through the page gives a clear message and changes nothing.
-    response = client.post(reverse("library:curate_transition", args=[resource.pk]), {"to": "draft"}, follow=True)
+    response = client.post(
+        reverse("library:curate_transition", args=[resource.pk]), {"to": "draft"}, follow=True
+    )
     assert "cannot become draft" in response.content.decode()
 
 
 def test_every_change_is_a_revision_and_restorable(make_resource, curator):
     resource = make_resource(title="First title", body="First body", topics=["youth"])
     services.resource_update(
-        resource=resource, by=curator, title="Second title", body="Second body", topics=["trust"],
+        resource=resource,
+        by=curator,
+        title="Second title",
+        body="Second body",
+        topics=["trust"],
         outcomes=[{"metric": "Complaints", "before": "10", "after": "5", "period": "2024"}],
     )
     assert list(resource.revisions.values_list("number", flat=True)) == [2, 1]
@@ -145,14 +155,19 @@ def test_highlight_escapes_resource_text():
 def test_curators_are_reminded_when_review_by_passes(celery_worker, curator, make_resource, mailoutbox):
     other_curator = UserFactory(is_curator=True)
     UserFactory()  # not a curator: no mail
-    overdue = make_resource(title="Overdue practice", status=S.PUBLISHED, review_by=date.today() - timedelta(days=1))
+    overdue = make_resource(
+        title="Overdue practice", status=S.PUBLISHED, review_by=date.today() - timedelta(days=1)
+    )
     make_resource(title="Fresh practice", status=S.PUBLISHED, review_by=date.today() + timedelta(days=30))
     make_resource(title="Archived practice", status=S.ARCHIVED, review_by=date.today() - timedelta(days=3))
     resources_remind_review.delay()
     wait_for(lambda: len(mail.outbox) == 1)
     message = mail.outbox[0]
     assert set(message.to) == {curator.email, other_curator.email}
-    assert "Overdue practice" in message.body and reverse("library:curate_edit", args=[overdue.pk]) in message.body
+    assert (
+        "Overdue practice" in message.body
+        and reverse("library:curate_edit", args=[overdue.pk]) in message.body
+    )
     assert "Fresh practice" not in message.body and "Archived practice" not in message.body
     # Once per date: running again sends nothing new until the date is moved.
     result = resources_remind_review.delay()
