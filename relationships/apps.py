@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class RelationshipsConfig(AppConfig):
     name = "relationships"
+
+    def ready(self) -> None:
+        from cities import retention
+
+        from . import services
+
+        # The city's "keep participants' contact details for (days)" setting applies here.
+        retention.register("contacts", services.stakeholder_contacts_purge,
+                           label="relationships: stakeholders' email and phone")
+        retention.register("contacts", services.contact_imports_purge, label="relationships: uploaded contact files")

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import City, Membership, User
+from cities.audit import audit_record
+from cities.models import AuditAction, City, Membership, User
 
 from . import contacts_csv
 from .models import (
@@ -42,8 +43,18 @@ def stakeholder_create(*, city: City, created_by: User | None = None, **fields) 
         raise ValidationError({"organisation": "Choose an organisation of this city."})
     stakeholder = Stakeholder(city=city, created_by=created_by, **fields)
     stakeholder.full_clean()
-    stakeholder.save()
+    with transaction.atomic():
+        stakeholder.save()
+        _audit_stakeholder(stakeholder, by=created_by, action=AuditAction.CREATE, summary="added to the directory")
     return stakeholder
+
+
+def _audit_stakeholder(stakeholder: Stakeholder, *, by: User | None, action: str, summary: str) -> None:
+    """Stakeholders are personal data: every change to one is in the city's audit log."""
+    audit_record(
+        action=action, object_type="stakeholder", object_id=stakeholder.pk,
+        summary=f"{stakeholder.name}: {summary}", city=stakeholder.city, actor=by,
+    )
 
 
 def commitment_create(
@@ -123,12 +134,22 @@ def stakeholder_update(*, stakeholder: Stakeholder, by: User | None, **fields) -
         organisation.city_id != stakeholder.city_id or organisation.pk == stakeholder.pk
     ):
         raise ValidationError({"organisation": "Choose another organisation of this city."})
+    # A bound ModelForm has already set the new values on the instance: compare with the stored row.
+    stored = Stakeholder.objects.get(pk=stakeholder.pk)
+    changed = []
     for name, value in fields.items():
         if name not in STAKEHOLDER_EDITABLE:
             raise ValueError(f"{name} cannot be edited here")
+        if getattr(stored, name) != value:
+            changed.append(name)
         setattr(stakeholder, name, value)
     stakeholder.full_clean()
-    stakeholder.save()
+    with transaction.atomic():
+        stakeholder.save()
+        if changed:
+            # Names of the fields only: the log must not become a second copy of the contact details.
+            _audit_stakeholder(stakeholder, by=by, action=AuditAction.CHANGE,
+                               summary="changed " + ", ".join(n.replace("_", " ") for n in changed))
     return stakeholder
 
 
@@ -143,17 +164,23 @@ def stakeholder_consent_record(
     stakeholder.consent_how_to_withdraw = how_to_withdraw.strip()
     stakeholder.consent_given_at = given_at or timezone.now()
     stakeholder.consent_withdrawn_at = None
-    stakeholder.save(
-        update_fields=["consent_wording", "consent_how_to_withdraw", "consent_given_at", "consent_withdrawn_at"]
-    )
+    with transaction.atomic():
+        stakeholder.save(
+            update_fields=["consent_wording", "consent_how_to_withdraw", "consent_given_at", "consent_withdrawn_at"]
+        )
+        _audit_stakeholder(stakeholder, by=by, action=AuditAction.CHANGE,
+                           summary=f"consent recorded (given {stakeholder.consent_given_at:%Y-%m-%d})")
     return stakeholder
 
 
 def stakeholder_consent_withdraw(*, stakeholder: Stakeholder, by: User | None = None) -> Stakeholder:
     """From this moment their contact details are hidden on every page and in every email."""
-    Stakeholder.objects.filter(pk=stakeholder.pk, consent_withdrawn_at__isnull=True).update(
-        consent_withdrawn_at=timezone.now()
-    )
+    with transaction.atomic():
+        withdrawn = Stakeholder.objects.filter(pk=stakeholder.pk, consent_withdrawn_at__isnull=True).update(
+            consent_withdrawn_at=timezone.now()
+        )
+        if withdrawn:
+            _audit_stakeholder(stakeholder, by=by, action=AuditAction.CHANGE, summary="consent withdrawn")
     stakeholder.refresh_from_db(fields=["consent_withdrawn_at"])
     return stakeholder
 
@@ -184,9 +211,15 @@ def stakeholder_import_preview(*, city: City, filename: str, raw: bytes, by: Use
         raise ValidationError({"file": str(problem)}) from problem
     existing = list(Stakeholder.objects.for_city(city).values_list("pk", "name", "email"))
     contacts_csv.classify(rows, existing=existing, groups=_group_lookup())
-    return StakeholderImport.objects.create(
-        city=city, filename=filename[:255], header=header, rows=[r.as_json() for r in rows], created_by=by
-    )
+    with transaction.atomic():
+        batch = StakeholderImport.objects.create(
+            city=city, filename=filename[:255], header=header, rows=[r.as_json() for r in rows], created_by=by
+        )
+        audit_record(
+            action=AuditAction.CREATE, object_type="contacts import", object_id=batch.pk,
+            summary=f"uploaded {batch.filename} for checking: {len(rows)} line(s)", city=city, actor=by,
+        )
+    return batch
 
 
 def stakeholder_import_confirm(
@@ -260,6 +293,10 @@ def stakeholder_import_confirm(
         batch.created_count = created
         batch.status = ImportStatus.DONE
         batch.save(update_fields=["rows", "created_count", "status"])
+        audit_record(
+            action=AuditAction.CREATE, object_type="contacts import", object_id=batch.pk,
+            summary=f"imported {created} contact(s) from {batch.filename}", city=city, actor=by,
+        )
     return batch
 
 
@@ -457,3 +494,51 @@ def digests_send_weekly(*, today: date | None = None) -> int:
         if city_id in cities and user_id in users:
             sent += digest_send(city=cities[city_id], user=users[user_id], today=today)
     return sent
+
+
+# --- Retention (registered with cities.retention in apps.py) -------------------------------------------
+
+def stakeholder_contacts_purge(*, city: City, before: datetime) -> int:
+    """Erase the email and phone of stakeholders the city keeps no reason to contact.
+
+    A stakeholder's contact details go when their consent was withdrawn before `before`, or when
+    nothing links the city to them since `before`: added earlier, no consent given since, no
+    meeting held or attended since, and no relationship that is still kept or ended since. The rest
+    of the record (name, group, consent history, meetings) stays. Returns how many were erased.
+    """
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Exists, OuterRef, Q
+
+    since = timezone.localtime(before, ZoneInfo(city.timezone)).date()
+    active = Relationship.objects.filter(stakeholder=OuterRef("pk")).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=since)
+    )
+    met = Meeting.objects.filter(date__gte=since).filter(
+        Q(attendee_stakeholders=OuterRef("pk")) | Q(relationships__stakeholder=OuterRef("pk"))
+    )
+    withdrawn = Q(consent_withdrawn_at__lt=before)
+    untouched = (
+        Q(created_at__lt=before)
+        & (Q(consent_given_at__isnull=True) | Q(consent_given_at__lt=before))
+        & ~Exists(active)
+        & ~Exists(met)
+    )
+    ids = list(
+        Stakeholder.objects.for_city(city).exclude(email="", phone="").filter(withdrawn | untouched)
+        .values_list("pk", flat=True)
+    )
+    return Stakeholder.objects.for_city(city).filter(pk__in=ids).update(email="", phone="")
+
+
+def contact_imports_purge(*, city: City, before: datetime) -> int:
+    """Empty the lines kept from contact files uploaded before `before` (they hold the file's email
+    addresses and phone numbers, including lines never added). The file name and counts stay; a
+    file still waiting for confirmation is cancelled, since nothing is left to confirm."""
+    from django.db.models import Case, Value, When
+
+    return (
+        StakeholderImport.objects.for_city(city).filter(created_at__lt=before).exclude(rows=[])
+        .update(rows=[], header=[], status=Case(
+            When(status=ImportStatus.PREVIEW, then=Value(ImportStatus.CANCELLED)), default="status"))
+    )

@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cities.audit import audit_record
 from cities.decorators import city_view
-from cities.models import EDITOR_ROLES, City, Role
+from cities.models import EDITOR_ROLES, AuditAction, City, Role
 
 from . import contacts_csv, selectors, services
 from .forms import (
@@ -139,6 +140,10 @@ def stakeholder_detail(request: HttpRequest, stakeholder_id: int) -> HttpRespons
     city: City = request.city  # type: ignore[attr-defined]
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     data = selectors.stakeholder_detail(city=city, stakeholder=stakeholder)
+    if (selectors.can_see_contact(request.membership)  # type: ignore[attr-defined]
+            and stakeholder.contact_visible and (stakeholder.email or stakeholder.phone)):
+        audit_record(action=AuditAction.VIEW, object_type="stakeholder", object_id=stakeholder.pk,
+                     summary=f"{stakeholder.name}: contact details shown", request=request)
     return render(request, "relationships/stakeholder_detail.html", _ctx(
         request, s=stakeholder, consent_form=ConsentForm(), **data))
 
@@ -238,6 +243,8 @@ def import_report(request: HttpRequest, import_id: int) -> HttpResponse:
     """Every line not added (duplicates and bad lines), with the original values and the reason."""
     city: City = request.city  # type: ignore[attr-defined]
     batch = _found(selectors.import_in_city, city=city, import_id=import_id)
+    audit_record(action=AuditAction.EXPORT, object_type="contacts import", object_id=batch.pk,
+                 summary=f"downloaded the lines not added from {batch.filename}", request=request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="skipped-lines-{batch.pk}.csv"'
     response.write("\ufeff")

@@ -4,8 +4,8 @@ a visitor signs in, and ids of another city's records are refused in URLs and in
 import pytest
 from django.urls import reverse
 
-from relationships import services
 from relationships.models import Relationship
+from tests.relationships.routes import scene
 
 WRITE_PAGES = {
     "stakeholder_new", "stakeholder_edit", "stakeholder_consent", "stakeholder_withdraw", "stakeholder_import",
@@ -22,17 +22,10 @@ def _names():
 
 
 @pytest.fixture
-def records(city, member_of, make_relationship, today):
-    lead = member_of(city, "lead")
-    r = make_relationship(city, owner=lead, district="North")
-    event = services.crisis_event_create(city=city, title="Event", occurred_on=today, created_by=lead)
-    meeting = services.meeting_log(city=city, date=today, kind="standing", created_by=lead, relationships=[r],
-                                   commitments=[services.CommitmentDraft(what="Promise", owed_by="Office")])
-    batch = services.stakeholder_import_preview(city=city, filename="a.csv", raw=b"name\nZed\n", by=lead)
-    return {
-        "stakeholder_id": r.stakeholder.pk, "relationship_id": r.pk, "meeting_id": meeting.pk,
-        "commitment_id": meeting.commitments.get().pk, "event_id": event.pk, "import_id": batch.pk,
-    }
+def records(city):
+    records = scene(city)
+    records.pop("lead")
+    return records
 
 
 def _url(name, city, records):
