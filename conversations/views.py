@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cities.audit import audit_record
@@ -645,6 +646,7 @@ def _public_conversation(city_slug: str, public_id: str) -> Conversation:
     return conversation
 
 
+@never_cache  # the answer to a registration shows the person's name and email
 def public_register(request: HttpRequest, city_slug: str, public_id: str) -> HttpResponse:
     """Public registration (no account): a seat while there is one, the waitlist otherwise."""
     conversation = _public_conversation(city_slug, public_id)
@@ -679,6 +681,7 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
     )
 
 
+@never_cache  # shows the registrant's name: never kept by a browser or a proxy
 def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpResponse:
     registration = (
         Registration.objects.select_related("conversation__city")

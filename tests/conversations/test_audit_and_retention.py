@@ -137,3 +137,14 @@ def test_retention_erases_contact_details_of_old_conversations_only(city, other_
     assert "erased 2 record(s) older than 60 days" in event.summary
     # A second run erases nothing new.
     assert retention.retention_purge()["conversations: participants' contact details"] == 0
+
+
+def test_public_pages_with_a_registrants_details_are_never_stored(client, city):
+    conversation = make_conversation(city)
+    url = reverse("conversations:public_register", args=[city.slug, conversation.public_id])
+    response = client.post(url, {"name": "Ana Diaz", "email": "ana@example.org"})
+    assert response.status_code == 200 and "Ana Diaz" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    token = Registration.objects.get(conversation=conversation).cancel_token
+    response = client.get(reverse("conversations:public_cancel", args=[city.slug, token]))
+    assert "Ana Diaz" in response.content.decode() and "no-store" in response["Cache-Control"]
