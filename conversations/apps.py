@@ -12,3 +12,10 @@ class ConversationsConfig(AppConfig):
         from .selectors import trust_feedback_by_dimension
 
         register_trust_feedback_provider(trust_feedback_by_dimension)
+
+        # Participants' contact details go when the city's retention period is over.
+        from cities import retention
+
+        from .services import contacts_purge
+
+        retention.register("contacts", contacts_purge, label="conversations: participants' contact details")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -777,3 +777,44 @@ def pledge_set(*, campaign: Campaign, city: City, count: int, by: User) -> CityP
         campaign=campaign, city=city, defaults={"count": count, "pledged_by": by}
     )
     return pledge
+
+
+# -------------------------------------------------------------------------------------- retention
+
+ERASED_NAME = "Participant (details erased)"
+
+
+def contacts_purge(*, city: City, before: datetime) -> int:
+    """Erase the contact details of the people who registered for, or walked in to, conversations
+    of `city` whose last session ended before `before`; returns the registrations erased.
+
+    Registered with cities.retention for the kind "contacts" (the nightly purge, which logs what it
+    did). What is kept: the registration rows themselves (status, stakeholder group, access needs,
+    language, walk-in, the record of consent given), check-ins, reports, quotes and feedback, so
+    counts and attendance stay true. What goes: name, email, phone, the free-text access notes,
+    and the registrants' reminder rows (they hold an email address).
+    """
+    ended = (
+        Session.objects.for_city(city)
+        .values("conversation")
+        .annotate(last_end=Max("ends_at"))
+        .filter(last_end__lt=before)
+        .values("conversation")
+    )
+    with transaction.atomic():
+        erased = (
+            Registration.objects.for_city(city)
+            .filter(conversation__in=ended)
+            .filter(~Q(name=ERASED_NAME) | ~Q(email="") | ~Q(phone="") | ~Q(access_notes=""))
+            .update(
+                name=ERASED_NAME,
+                email="",
+                phone="",
+                access_notes="",
+            )
+        )
+        # Sessions this old get no more reminders (the latest is 30 days after; retention is 30+).
+        ReminderSent.objects.for_city(city).filter(
+            session__conversation__in=ended, kind=ReminderKind.DAY_BEFORE
+        ).delete()
+    return erased

@@ -7,10 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cities.audit import audit_record
 from cities.decorators import city_view, curator_required
-from cities.models import EDITOR_ROLES, City, Role
+from cities.models import EDITOR_ROLES, AuditAction, City, Role
 
 from . import ical, selectors, services
 from .forms import (
@@ -44,6 +46,7 @@ from .models import (
 from .planning import allowed_moves
 
 EDITORS = list(EDITOR_ROLES)
+REGISTRATIONS_PAGE_SIZE = 50
 WORKERS = [*EDITOR_ROLES, Role.FACILITATOR]
 
 
@@ -68,6 +71,18 @@ def _errors_to_form(form, error: ValidationError) -> None:
                 form.add_error(field if field in form.fields else None, e)
     else:
         form.add_error(None, error)
+
+
+def _audit(request: HttpRequest, *, action: str, object_type: str, object_id: object, summary: str, city=None) -> None:
+    """Log who viewed or changed participants' personal data (the city lead reads the log)."""
+    audit_record(
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        city=city or getattr(request, "city", None),
+        request=request,
+    )
 
 
 def _ctx(request: HttpRequest, **extra) -> dict:
@@ -363,13 +378,22 @@ def invitation_response(request: HttpRequest, pk: int, invitation_id: int) -> Ht
 @city_view(roles=EDITORS)
 def registrations(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
+    _audit(
+        request,
+        action=AuditAction.VIEW,
+        object_type="conversation registrations",
+        object_id=conversation.pk,
+        summary=f"Viewed the registrations of '{conversation.title}'",
+    )
     return render(
         request,
         "conversations/registrations.html",
         _ctx(
             request,
             conversation=conversation,
-            registrations=selectors.registrations(conversation=conversation),
+            page=Paginator(selectors.registrations(conversation=conversation), REGISTRATIONS_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
             rollup=selectors.registration_rollup(conversation=conversation),
         ),
     )
@@ -383,6 +407,14 @@ def registration_cancel(request: HttpRequest, pk: int, registration_id: int) -> 
         Registration.objects.for_city(request.city), conversation=conversation, pk=registration_id  # type: ignore[attr-defined]
     )
     promoted = services.registration_cancel(registration=registration)
+    _audit(
+        request,
+        action=AuditAction.CHANGE,
+        object_type="conversation registration",
+        object_id=registration.pk,
+        summary=f"Cancelled a registration of '{conversation.title}'"
+        + (f"; {len(promoted)} moved up from the waitlist" if promoted else ""),
+    )
     text = f"{registration.name}'s registration was cancelled."
     if promoted:
         text += f" {promoted[0].name} moved up from the waitlist."
@@ -415,6 +447,14 @@ def check_in_list(request: HttpRequest, pk: int, session_id: int) -> HttpRespons
 def _render_check_in(request, conversation, session, *, q: str = "", walk_in_form=None) -> HttpResponse:
     walk_in_form = walk_in_form or WalkInForm()
     people = selectors.check_in_list(session=session, q=q)
+    if request.method == "GET" and not request.htmx:
+        _audit(
+            request,
+            action=AuditAction.VIEW,
+            object_type="conversation check-in list",
+            object_id=session.pk,
+            summary=f"Viewed the check-in list of '{conversation.title}', {session.date:%Y-%m-%d}",
+        )
     context = _ctx(
         request,
         conversation=conversation,
@@ -530,8 +570,12 @@ def quote_review(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
         report__session__conversation=conversation,
         pk=quote_id,
     )
+    where = f"'{conversation.title}', {quote.report.session.date:%Y-%m-%d}"
     if request.POST.get("action") == "delete":
+        quote_pk = quote.pk
         services.quote_delete(quote=quote)
+        _audit(request, action=AuditAction.DELETE, object_type="conversation quote", object_id=quote_pk,
+               summary=f"Removed a quote from the report of {where}")
         messages.success(request, "Quote removed.")
     else:
         try:
@@ -539,6 +583,8 @@ def quote_review(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            _audit(request, action=AuditAction.CHANGE, object_type="conversation quote", object_id=quote.pk,
+                   summary=f"Reviewed a quote for sharing, from the report of {where}")
             messages.success(request, "Quote reviewed: it may now be shared.")
     return redirect(
         reverse("conversations:report", args=[conversation.city.slug, conversation.pk, quote.report.session_id])
@@ -600,6 +646,7 @@ def _public_conversation(city_slug: str, public_id: str) -> Conversation:
     return conversation
 
 
+@never_cache  # the answer to a registration shows the person's name and email
 def public_register(request: HttpRequest, city_slug: str, public_id: str) -> HttpResponse:
     """Public registration (no account): a seat while there is one, the waitlist otherwise."""
     conversation = _public_conversation(city_slug, public_id)
@@ -634,6 +681,7 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
     )
 
 
+@never_cache  # shows the registrant's name: never kept by a browser or a proxy
 def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpResponse:
     registration = (
         Registration.objects.select_related("conversation__city")
@@ -645,6 +693,14 @@ def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
     done = False
     if request.method == "POST":
         services.registration_cancel(registration=registration)
+        _audit(
+            request,
+            action=AuditAction.CHANGE,
+            object_type="conversation registration",
+            object_id=registration.pk,
+            summary=f"The registrant cancelled through the emailed link ('{registration.conversation.title}')",
+            city=registration.conversation.city,
+        )
         done = True
     return render(
         request,
@@ -721,7 +777,11 @@ def network(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "conversations/network.html",
-        {"campaigns": Campaign.objects.all(), "form": form, "section": "network"},
+        {
+            "page": Paginator(Campaign.objects.all(), selectors.PAGE_SIZE).get_page(request.GET.get("page")),
+            "form": form,
+            "section": "network",
+        },
         status=400 if form.errors else 200,
     )
 

@@ -184,3 +184,26 @@ def test_campaign_pages_are_accessible(page, live_server, city, member_of, sign_
     page.get_by_role("button", name="Pledge").click()
     expect(page.locator("main")).to_contain_text("pledged 5 conversations")
     check_a11y(page, context="city campaign")
+
+
+def test_curator_network_pages_pass_at_desktop_and_phone_width(browser, live_server, city, sign_in, check_a11y):
+    """The shared walk visits pages as city members; the curators' network pages are walked here,
+    with a city that pledged and holds conversations, at 1280 and 320 px."""
+    from tests.conversations.routes import full_conversation
+
+    ids = full_conversation(city)
+    curator = UserFactory(is_curator=True)
+    urls = [reverse("conversations:network"), reverse("conversations:network_campaign", args=[ids["campaign_id"]])]
+    for width in (1280, 320):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        errors = _no_csp_errors(page)
+        sign_in(page, curator)
+        for url in urls:
+            response = page.goto(live_server.url + url)
+            assert response.status < 400, (url, response.status)
+            check_a11y(page, context=f"curator at {width}px")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{url} scrolls sideways at {width}px"
+        assert errors == [], errors
+        context.close()

@@ -1,0 +1,150 @@
+"""Personal data of participants: who looked at it or changed it is in the audit log, and the
+city's retention period erases contact details while the counts, attendance and reports stay."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cities import retention
+from cities.models import AuditEvent, CitySettings
+from conversations import selectors, services
+from conversations.models import CheckIn, Registration, ReminderKind, ReminderSent
+from tests.conversations.conftest import make_conversation
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(city, **filters):
+    return list(AuditEvent.objects.filter(city_id=city.id, **filters).order_by("id"))
+
+
+def test_viewing_participant_lists_is_audited(client_as, city, member_of):
+    facilitator = member_of(city, "facilitator")
+    conversation = make_conversation(city, facilitators=[facilitator])
+    services.registration_create(conversation=conversation, name="Ana Diaz", email="ana@example.org")
+    session = conversation.sessions.first()
+    client = client_as(city, "staff")
+    assert client.get(reverse("conversations:registrations", args=[city.slug, conversation.pk])).status_code == 200
+    [event] = _events(city, action="view")
+    assert event.actor_id == client.user.id and event.object_type == "conversation registrations"
+    assert event.object_id == str(conversation.pk) and "Youth and police" in event.summary
+    assert "Ana" not in event.summary  # the log names no participant: it cannot be purged
+    client.force_login(facilitator)
+    check_in = reverse("conversations:check_in", args=[city.slug, conversation.pk, session.pk])
+    assert client.get(check_in).status_code == 200
+    assert _events(city, action="view")[-1].object_type == "conversation check-in list"
+    assert _events(city, action="view")[-1].actor_id == facilitator.id
+    # The search fragments of the same page are not logged one keystroke at a time.
+    client.get(check_in + "?q=an", HTTP_HX_REQUEST="true")
+    assert len(_events(city, action="view")) == 2
+
+
+def test_refused_requests_leave_no_audit_event(client_as, city, other_city):
+    conversation = make_conversation(other_city)
+    client = client_as(city, "lead")
+    assert client.get(reverse("conversations:registrations", args=[other_city.slug, conversation.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(object_type__startswith="conversation").exists()
+
+
+def test_cancelling_a_registration_is_audited_by_staff_and_by_the_registrant(client_as, client, city):
+    conversation = make_conversation(city, capacity=1)
+    ana = services.registration_create(conversation=conversation, name="Ana", email="ana@example.org")
+    ben = services.registration_create(conversation=conversation, name="Ben", email="ben@example.org")
+    staff = client_as(city, "staff")
+    url = reverse("conversations:registration_cancel", args=[city.slug, conversation.pk, ana.pk])
+    assert staff.post(url).status_code == 302
+    [event] = _events(city, action="change")
+    assert event.object_id == str(ana.pk) and event.actor_id == staff.user.id
+    assert "1 moved up from the waitlist" in event.summary
+    staff.logout()
+    ben.refresh_from_db()
+    assert client.post(reverse("conversations:public_cancel", args=[city.slug, ben.cancel_token])).status_code == 200
+    last = _events(city, action="change")[-1]
+    assert last.object_id == str(ben.pk) and last.actor_id is None and "emailed link" in last.summary
+
+
+def test_reviewing_and_removing_quotes_is_audited(client_as, city):
+    conversation = make_conversation(city, days_ahead=-1)
+    session = conversation.sessions.first()
+    report = services.report_save(session=session, author=None, attendance={"youth": 3})
+    kept = services.quote_add(report=report, text="We want to be heard.", consent=True)
+    no_consent = services.quote_add(report=report, text="Off the record.", consent=False)
+    client = client_as(city, "lead")
+
+    def review(quote, **data):
+        return client.post(reverse("conversations:quote_review", args=[city.slug, conversation.pk, quote.pk]), data)
+
+    review(kept)
+    review(no_consent)  # refused: nothing was reviewed, nothing logged
+    review(no_consent, action="delete")
+    events = _events(city, object_type="conversation quote")
+    assert [(e.action, e.object_id) for e in events] == [("change", str(kept.pk)), ("delete", str(no_consent.pk))]
+    assert "We want" not in events[0].summary
+
+
+def _ended(city, *, days_ago, title):
+    conversation = make_conversation(city, days_ahead=-days_ago, title=title)
+    session = conversation.sessions.first()
+    registered = Registration.objects.create(
+        city=city, conversation=conversation, name=f"{title} person", email=f"{days_ago}-{city.slug}@example.org",
+        phone="555-0100", group="youth", access_needs=["asl"], access_notes="Needs a ramp",
+        status="confirmed", consent_to_contact=True, consent_wording=services.CONSENT_WORDING,
+        consent_at=timezone.now(),
+    )
+    CheckIn.objects.create(city=city, session=session, registration=registered)
+    walk_in = services.walk_in_create(session=session, name=f"{title} walk-in", group="faith", by=None)
+    ReminderSent.objects.create(city=city, kind=ReminderKind.DAY_BEFORE, session=session, recipient=registered.email)
+    services.report_save(session=session, author=None, attendance={"youth": 5}, what_was_heard="Heard.", submit=True)
+    return conversation, registered, walk_in
+
+
+def test_retention_erases_contact_details_of_old_conversations_only(city, other_city):
+    old, old_person, old_walk_in = _ended(city, days_ago=100, title="Old")
+    recent, recent_person, _ = _ended(city, days_ago=10, title="Recent")
+    elsewhere, elsewhere_person, _ = _ended(other_city, days_ago=100, title="Elsewhere")
+    # A series whose last circle is recent is kept whole, even though its first one is old.
+    series = make_conversation(city, days_ahead=-100, title="Series")
+    services.session_save(conversation=series, date=timezone.localdate() - timedelta(days=5),
+                          start_time=old.sessions.first().start_time, end_time=old.sessions.first().end_time,
+                          venue="Hall")
+    series_person = Registration.objects.create(city=city, conversation=series, name="Series person",
+                                                email="series@example.org", status="confirmed")
+    rollup_before = selectors.registration_rollup(conversation=old)
+    CitySettings.objects.create(city=city, retain_contacts_days=60)
+    CitySettings.objects.create(city=other_city)  # keeps everything
+
+    totals = retention.retention_purge()
+
+    assert totals["conversations: participants' contact details"] == 2
+    for person in (old_person, old_walk_in):
+        person.refresh_from_db()
+        assert person.name == services.ERASED_NAME and person.email == "" and person.phone == ""
+        assert person.access_notes == ""
+    # What counts is kept: status, group, access needs, attendance, the report.
+    assert old_person.status == "confirmed" and old_person.group == "youth" and old_person.access_needs == ["asl"]
+    assert old_person.consent_at is not None  # the record that consent was given stays
+    assert CheckIn.objects.filter(session__conversation=old).count() == 2
+    assert old.sessions.first().report.attendance == {"youth": 5}
+    assert selectors.registration_rollup(conversation=old) == rollup_before
+    assert not ReminderSent.objects.filter(session__conversation=old).exists()
+    for person in (recent_person, elsewhere_person, series_person):
+        person.refresh_from_db()
+        assert person.email and person.name != services.ERASED_NAME
+    assert ReminderSent.objects.filter(session__conversation__in=[recent, elsewhere]).count() == 2
+    event = AuditEvent.objects.get(city_id=city.id, action="purge", summary__startswith="conversations:")
+    assert "erased 2 record(s) older than 60 days" in event.summary
+    # A second run erases nothing new.
+    assert retention.retention_purge()["conversations: participants' contact details"] == 0
+
+
+def test_public_pages_with_a_registrants_details_are_never_stored(client, city):
+    conversation = make_conversation(city)
+    url = reverse("conversations:public_register", args=[city.slug, conversation.public_id])
+    response = client.post(url, {"name": "Ana Diaz", "email": "ana@example.org"})
+    assert response.status_code == 200 and "Ana Diaz" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    token = Registration.objects.get(conversation=conversation).cancel_token
+    response = client.get(reverse("conversations:public_cancel", args=[city.slug, token]))
+    assert "Ana Diaz" in response.content.decode() and "no-store" in response["Cache-Control"]
