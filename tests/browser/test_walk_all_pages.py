@@ -57,3 +57,19 @@ def test_walk_public_pages_anonymously(page, live_server, city, check_a11y):
         response = page.goto(live_server.url + url)
         assert response.status < 400
         check_a11y(page, context="anonymous")
+
+
+def test_walk_curator_pages_as_a_curator(browser, live_server, city, sign_in, check_a11y, django_user_model):
+    curator = django_user_model.objects.create_user("walking-curator@example.org", "x-long-pass-1", is_curator=True)
+    urls = [reverse(r.name, kwargs=r.build(city)) for r in ROUTES if r.kind == "curator" and r.walk]
+    for width in (1280, 320):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        sign_in(page, curator)
+        for url in urls:
+            response = page.goto(live_server.url + url)
+            assert response.status < 400, (url, response.status)
+            check_a11y(page, context=f"as curator at {width}px")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{url} scrolls sideways at {width}px as curator"
+        context.close()
