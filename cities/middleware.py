@@ -16,6 +16,15 @@ LAST_SEEN = "_session_last_seen_at"
 TOUCH_EVERY = 60
 
 
+def stamp_session_on_login(sender, request, user, **kwargs) -> None:
+    """Start the session's clocks when a person signs in (receiver of `user_logged_in`)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        now = int(time.time())
+        session[STARTED] = now
+        session[LAST_SEEN] = now
+
+
 class SessionLimitsMiddleware:
     """Signs a person out after SESSION_IDLE_TIMEOUT seconds without a request, and in any case
     SESSION_ABSOLUTE_TIMEOUT seconds after signing in; pages seen while signed in are never stored
