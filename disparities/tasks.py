@@ -1,0 +1,16 @@
+"""Thin Celery tasks: load by id, call a service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dataset_import_task(dataset_id: int) -> str:
+    outcome = services.dataset_import(dataset_id=dataset_id)
+    return f"{outcome.dataset.status}{'' if outcome.did_work else ' (nothing to do)'}"
+
+
+@shared_task
+def datasets_reap_stale_task() -> int:
+    return services.datasets_reap_stale()
