@@ -163,8 +163,11 @@ def dataset_set_mapping(*, dataset: Dataset, mapping: dict) -> Dataset:
     return dataset
 
 
-def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None) -> Dataset:
-    """Confirm the mapping, remember it for the next file with this header, and queue the import."""
+def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: bool = True) -> Dataset:
+    """Confirm the mapping, remember it for the next file with this header, and queue the import.
+
+    `enqueue=False` leaves the queued dataset for the caller to import synchronously (the command
+    line and the demo seed do)."""
     mapping = mapping if mapping is not None else dataset.mapping
     header = dataset.file_format.get("header", [])
     problems = mapping_rules.problems(mapping, header)
@@ -184,7 +187,8 @@ def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None) -> Dataset
             header_key=mapping_rules.header_key(header),
             defaults={"header": header, "mapping": mapping, "name": dataset.source_agency or dataset.name},
         )
-        _enqueue(dataset)
+        if enqueue:
+            _enqueue(dataset)
     cache.delete(cancel_key(dataset.pk))
     return dataset
 
