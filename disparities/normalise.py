@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import struct
 from collections.abc import Callable
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
@@ -65,6 +66,7 @@ MAX_LENGTHS = {
 }  # fmt: skip
 MISSING_TOKENS = m._MISSING_TOKENS
 AGE_MIN, AGE_MAX = 5, 110
+CACHE_LIMIT = 200_000
 _RANGE = re.compile(r"^(\d{1,3})\s*(?:-|to)\s*(\d{1,3})$|^(\d{1,3})\s*\+$|^(?:under|<)\s*(\d{1,3})$", re.I)
 
 
@@ -96,6 +98,34 @@ def _cut(name: str, value: str) -> str:
     return value[:limit] if limit and len(value) > limit else value
 
 
+_MISS = object()
+
+
+def encode_text_array(parts: list[str]) -> bytes:
+    """PostgreSQL's binary form of a one-dimensional text[] (what COPY BINARY expects)."""
+    if not parts:
+        return EMPTY_TEXT_ARRAY
+    encoded = [part.encode() for part in parts]
+    head = struct.pack("!iiiii", 1, 0, TEXT_OID, len(encoded), 1)
+    return head + b"".join(struct.pack("!i", len(e)) + e for e in encoded)
+
+
+TEXT_OID = 25
+EMPTY_TEXT_ARRAY = struct.pack("!iii", 0, 0, TEXT_OID)
+
+
+def copy_types(kind: str) -> list[str]:
+    """COPY types, dataset_id first; arrays travel as bytes already in PostgreSQL's binary form."""
+    return ["int8"] + ["bytea" if kind_ == "text[]" else kind_ for _, kind_ in columns_for(kind)]
+
+
+def copy_row(kind: str, dataset_id: int, values: tuple) -> tuple:
+    """A `record()` tuple as COPY takes it: dataset_id first, arrays encoded."""
+    return (dataset_id, *(
+        encode_text_array(v) if isinstance(v, list) else v for v in values
+    ))  # fmt: skip
+
+
 class Problem(Exception):
     """A value that cannot be read: stored as missing, reported with this reason."""
 
@@ -119,22 +149,29 @@ class Normaliser:
 
     # -- value readers (each cached per distinct text) -------------------------------------
     def _cached(self, name: str, reader: Callable[[str], object]) -> Callable[[str], object]:
-        cache: dict[str, object] = self._caches.setdefault(name, {})
+        """`reader`, remembered per distinct text (values that cannot be read are remembered too)."""
+        ok: dict[str, object] = self._caches.setdefault(name, {})
+        bad: dict[str, Problem] = self._caches.setdefault(name + ":bad", {})  # type: ignore[assignment]
 
         def read(text: str):
             try:
-                hit = cache[text]
+                return ok[text]
             except KeyError:
-                try:
-                    hit = reader(text)
-                except Problem as problem:
-                    hit = problem
-                if len(cache) < 200_000:
-                    cache[text] = hit
-            if isinstance(hit, Problem):
-                raise hit
-            return hit
+                pass
+            problem = bad.get(text)
+            if problem is not None:
+                raise problem
+            try:
+                value = reader(text)
+            except Problem as error:
+                if len(bad) < CACHE_LIMIT:
+                    bad[text] = error
+                raise
+            if len(ok) < CACHE_LIMIT:
+                ok[text] = value
+            return value
 
+        read.ok = ok  # type: ignore[attr-defined]
         return read
 
     def _category(self, field: str) -> Callable[[str], str]:
@@ -391,3 +428,146 @@ class Normaliser:
             _cut("disposition_raw", raw),
             sustained,
         )
+
+    # -- the fast path: one generated function per mapping ----------------------------------
+    def fast(self, dataset_id: int) -> Callable[[int, list[str]], tuple]:
+        """A function `(line, fields) -> tuple for COPY, dataset_id first`, generated for this mapping.
+
+        It gives the same values as `record` but raises `Problem` at the first value that cannot be
+        read: the caller then uses `record` for that row, which stores it as missing and reports it.
+        """
+        env: dict[str, object] = {"NAP": m.NOT_A_PERSON, "DATASET": dataset_id, "MISS": _MISS}
+        idx = self.index
+        counter = iter(range(1000))
+        lines = ["def fast(line, f):"]
+        add = lines.append
+
+        def reader(fn, index: int) -> str:
+            """Emit the lookup of a cached reader's value (a dict hit costs no call) and name it."""
+            n = next(counter)
+            env[f"r{n}"] = fn
+            env[f"c{n}"] = fn.ok
+            add(f"    v{n} = c{n}.get(f[{index}], MISS)")
+            add(f"    if v{n} is MISS: v{n} = r{n}(f[{index}])")
+            return f"v{n}"
+
+        def text(field: str, limit: int, source: str | None = None) -> str:
+            i = idx.get(source or field)
+            if i is None:
+                return "''"
+
+            def read(value: str, limit: int = limit) -> str:
+                value = " ".join(value.split())
+                if len(value) <= 20 and value.lower() in MISSING_TOKENS:
+                    return ""
+                return value[:limit]
+
+            return reader(self._cached(f"text:{field}", read), i)
+
+        def bool_of(field: str) -> str:
+            if field not in idx:
+                return "None"
+            category = self._category(field)
+
+            def read(value: str) -> bool | None:
+                canonical = category(value)
+                return True if canonical == "true" else False if canonical == "false" else None
+
+            return reader(self._cached(f"bool:{field}", read), idx[field])
+
+        def category(field: str) -> str:
+            return f"({reader(self._category(field), idx[field])} or '')" if field in idx else "''"
+
+        def multi(field: str, limit: int) -> tuple[str, str]:
+            if field not in idx:
+                return "''", repr(EMPTY_TEXT_ARRAY)
+            split = self._multi(field)
+
+            def read(value: str, limit: int = limit) -> tuple[str, bytes]:
+                parts = split(value)
+                return "; ".join(parts)[:limit], encode_text_array(parts)
+
+            name = reader(self._cached(f"multi:{field}", read), idx[field])
+            return f"{name}[0]", f"{name}[1]"
+
+        def cached(field: str, key: str, fn) -> str:
+            return reader(self._cached(key, fn), idx[field]) if field in idx else "None"
+
+        add(f"    race = {category('subject_race')} or 'unknown'")
+        add(f"    sex = {category('subject_sex')} or 'unknown'")
+        add(f"    age, group = {cached('subject_age', 'age', self._age) if 'subject_age' in idx else '(None, ' + repr('') + ')'}")
+        ethnicity = category("subject_ethnicity") if "subject_ethnicity" in idx else "''"
+        add("    if race == NAP or sex == NAP:")
+        add("        person = False; race = sex = 'unknown'; age = None; group = ''")
+        add("    else:")
+        add("        person = True")
+        add(f"        if {ethnicity} == 'hispanic': race = 'hispanic'")
+        if "time" in idx:
+            time_expr = cached("time", "time", self._time)
+        elif self.time_in_date and "date" in idx:
+            time_expr = reader(self._cached('time', self._time), idx['date'])
+        else:
+            time_expr = "None"
+        raw_race = f"f[{idx['subject_race']}].strip()[:100]" if "subject_race" in idx else "''"
+        officer_race = f"({category('officer_race')} or 'unknown')" if "officer_race" in idx else "''"
+        officer_sex = f"({category('officer_sex')} or 'unknown')" if "officer_sex" in idx else "''"
+        common = [
+            "DATASET", "line", text("incident_id", 100), cached("date", "date", self._date), time_expr,
+            text("location", 300), text("district", 100), cached("lat", "float:lat", self._float),
+            cached("lng", "float:lng", self._float), "race", raw_race, "sex", "age", "group[:20]", "person",
+            cached("officer_id", "officer", self._officer) if "officer_id" in idx else "''",
+            officer_race, officer_sex,
+        ]  # fmt: skip
+        kind = self.kind
+        if kind == "stop":
+            add(f"    outcome = {category('outcome')}")
+            add(f"    basis = {category('search_basis')}")
+            has_outcome = "outcome" in idx
+            arrest = bool_of("arrest_made") if "arrest_made" in idx else (
+                "((outcome == 'arrest') if outcome else None)" if has_outcome else "None"
+            )  # fmt: skip
+            citation = bool_of("citation_issued") if "citation_issued" in idx else (
+                "((outcome in ('citation', 'summons')) if outcome else None)" if has_outcome else "None"
+            )  # fmt: skip
+            warning = bool_of("warning_issued") if "warning_issued" in idx else (
+                "((outcome == 'warning') if outcome else None)" if has_outcome else "None"
+            )  # fmt: skip
+            if "search_conducted" in idx:
+                search = bool_of("search_conducted")
+            elif "search_basis" in idx:
+                search = "(bool(basis) and basis != 'unknown')"
+            else:
+                search = "None"
+            add(f"    stop_type = {category('type')}")
+            _, violations = multi("violation", 300)
+            rest = [
+                "('' if stop_type == 'unknown' else stop_type[:30])", text("reason", 300), violations, search,
+                "basis[:30]", bool_of("search_person"), bool_of("search_vehicle"), bool_of("contraband_found"),
+                bool_of("frisk_performed"), arrest, citation, warning, "outcome[:20]",
+                text("vehicle_registration_state", 20),
+            ]  # fmt: skip
+        elif kind == "arrest":
+            joined, parts = multi("charge", 300)
+            rest = [joined, parts, text("offense_level", 50)]
+        elif kind == "citation":
+            joined, parts = multi("violation", 300)
+            rest = [joined, parts, cached("fine_amount", "fine", self._money)]
+        elif kind == "use_of_force":
+            rest = [
+                text("force_type", 200), bool_of("subject_injury"), text("subject_injury_text", 200, "subject_injury"),
+                bool_of("officer_injury"),
+            ]  # fmt: skip
+        else:
+            joined, parts = multi("allegation", 300)
+            add(f"    disposition = {category('disposition')}")
+            rest = [
+                joined, parts, "disposition[:20]", text("disposition_raw", 100, "disposition"),
+                "(None if not disposition or disposition == 'unknown' else disposition == 'sustained')",
+            ]  # fmt: skip
+        add("    return (" + ", ".join(common + rest) + ",)")
+        exec("\n".join(lines), env)  # noqa: S102 - code built above from the module's own templates
+        return env["fast"]  # type: ignore[return-value]
+
+    def _officer(self, text: str) -> str:
+        text = text.strip()
+        return "" if not text or _is_missing(text) else officer_pseudonym(self.officer_key, text)
