@@ -46,6 +46,7 @@ run: setup
 test: $(VENV)/.installed
 	@scripts/ensure_services.sh
 	@scripts/ensure_chromium.sh
+	@$(PY) scripts/create_db.py
 	REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_RESULT_BACKEND=$(TEST_RESULT_URL) \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .

@@ -11,10 +11,10 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from .models import ALL_ROLES, City, Membership, Role
+from .models import ALL_ROLES, City, CitySettings, Membership, Role
 
 SESSION_CITY_KEY = "current_city"
 
@@ -29,13 +29,15 @@ def city_view(
         def wrapper(request: HttpRequest, city_slug: str, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            city = get_object_or_404(City, slug=city_slug)
+            city = get_object_or_404(City.objects.select_related("settings"), slug=city_slug)
             membership = (
                 Membership.objects.for_city(city).filter(user=request.user).select_related("user").first()
             )
             curator_access = allow_curator and getattr(request.user, "is_curator", False)
             if (membership is None or membership.role not in allowed) and not curator_access:
                 raise Http404("No such page.")
+            if _two_factor_required(city) and not _has_two_factor(request.user):
+                return render(request, "cities/two_factor_required.html", {"city": city}, status=403)
             request.city = city  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
             if membership is not None and request.session.get(SESSION_CITY_KEY) != city.slug:
@@ -47,6 +49,19 @@ def city_view(
         return wrapper
 
     return decorator
+
+
+def _two_factor_required(city: City) -> bool:
+    try:
+        return city.settings.require_two_factor
+    except CitySettings.DoesNotExist:
+        return False
+
+
+def _has_two_factor(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def member_has_role(request: HttpRequest, *roles: Role | str) -> bool:

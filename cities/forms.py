@@ -35,3 +35,24 @@ class AcceptInvitationForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return cleaned
+
+
+class CitySettingsForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label="Require two-factor sign-in for every member",
+        required=False,
+        help_text="Members without an authenticator app are asked to set one up before they can open "
+        "this city's pages.",
+    )
+    retain_contacts_days = forms.IntegerField(
+        label="Keep participants' contact details for (days)",
+        required=False,
+        min_value=30,
+        help_text="Leave empty to keep them. A nightly purge erases older contact details.",
+    )
+    retain_police_days = forms.IntegerField(
+        label="Keep police datasets for (days)",
+        required=False,
+        min_value=30,
+        help_text="Leave empty to keep them. A nightly purge deletes datasets uploaded longer ago.",
+    )

@@ -186,3 +186,65 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class CitySettings(models.Model):
+    """What a city's lead decides about security and data keeping."""
+
+    city = models.OneToOneField(City, on_delete=models.CASCADE, related_name="settings", primary_key=True)
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in",
+        default=False,
+        help_text="Members must set up an authenticator app before they can open this city's pages.",
+    )
+    retain_contacts_days = models.PositiveIntegerField(
+        "keep participants' contact details for (days)",
+        null=True,
+        blank=True,
+        help_text="Contact details older than this are erased by a nightly purge. Empty: keep.",
+    )
+    retain_police_days = models.PositiveIntegerField(
+        "keep police records for (days)",
+        null=True,
+        blank=True,
+        help_text="Police datasets uploaded longer ago than this are deleted by a nightly purge. Empty: keep.",
+    )
+
+    def __str__(self) -> str:
+        return f"Settings of {self.city}"
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    EXPORT = "export", "Exported"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    DELETE = "delete", "Deleted"
+    PURGE = "purge", "Purged (retention)"
+    SETTINGS = "settings", "Changed settings"
+
+
+class AuditEvent(models.Model):
+    """Who viewed, exported, changed or deleted personal data and police datasets.
+
+    Append-only: a database trigger refuses UPDATE and DELETE on this table for every role (see
+    the migration). It holds plain ids and names rather than foreign keys, so that deleting a
+    person or a city never needs to touch it.
+    """
+
+    at = models.DateTimeField(db_default=Now(), db_index=True)
+    city_id = models.BigIntegerField(null=True, db_index=True)
+    actor_id = models.BigIntegerField(null=True)
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=80, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["city_id", "-at"], name="audit_city_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_type} {self.object_id}"

@@ -30,3 +30,18 @@ def membership_in_city(*, city: City, membership_id: int) -> Membership:
 
 def invitation_in_city(*, city: City, invitation_id: int) -> Invitation:
     return Invitation.objects.for_city(city).select_related("city").get(pk=invitation_id)
+
+
+def city_settings(*, city: City):
+    from .models import CitySettings
+
+    return CitySettings.objects.filter(city=city).first() or CitySettings(city=city)
+
+
+def audit_events(*, city: City, action: str = ""):
+    from .models import AuditEvent
+
+    events = AuditEvent.objects.filter(city_id=city.id)
+    if action:
+        events = events.filter(action=action)
+    return events.order_by("-at", "-id")

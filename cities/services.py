@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import City, Invitation, Membership, Role, User
+from .audit import audit_record
+from .models import AuditAction, City, CitySettings, Invitation, Membership, Role, User
 
 
 def _hash_token(token: str) -> str:
@@ -179,8 +180,10 @@ def membership_set_role(*, membership: Membership, role: str, by: User) -> Membe
             raise ValidationError(
                 "A city needs at least one program lead: make someone else lead first."
             )
+        previous = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
+        _audit_membership(membership, by, f"role {previous} -> {role} for {membership.user.email}")
     return membership
 
 
@@ -192,7 +195,19 @@ def membership_remove(*, membership: Membership, by: User) -> None:
             raise ValidationError(
                 "A city needs at least one program lead: make someone else lead first."
             )
+        _audit_membership(membership, by, f"removed {membership.user.email} ({membership.role})", delete=True)
         membership.delete()
+
+
+def _audit_membership(membership: Membership, by: User, summary: str, *, delete: bool = False) -> None:
+    audit_record(
+        action=AuditAction.DELETE if delete else AuditAction.CHANGE,
+        object_type="membership",
+        object_id=membership.pk,
+        summary=summary,
+        city=membership.city,
+        actor=by,
+    )
 
 
 def invitations_purge_expired(*, older_than_days: int = 30) -> int:
@@ -200,3 +215,44 @@ def invitations_purge_expired(*, older_than_days: int = 30) -> int:
     cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
     deleted, _ = Invitation.objects.filter(expires_at__lt=cutoff).delete()
     return deleted
+
+
+def city_settings_update(
+    *,
+    city: City,
+    by: User,
+    require_two_factor: bool,
+    retain_contacts_days: int | None,
+    retain_police_days: int | None,
+) -> CitySettings:
+    """The lead's security and retention choices; every change is audited."""
+    from allauth.mfa.models import Authenticator
+
+    _require_lead(city=city, user=by)
+    if require_two_factor and not Authenticator.objects.filter(user=by, type=Authenticator.Type.TOTP).exists():
+        raise ValidationError(
+            {"require_two_factor": "Set up two-factor sign-in for your own account first, so that "
+             "requiring it does not lock you out."}
+        )
+    for name, days in (("retain_contacts_days", retain_contacts_days), ("retain_police_days", retain_police_days)):
+        if days is not None and days < 30:
+            raise ValidationError({name: "Keep records for at least 30 days, or leave it empty to keep them."})
+    with transaction.atomic():
+        settings_row, _ = CitySettings.objects.select_for_update().get_or_create(city=city)
+        before = (settings_row.require_two_factor, settings_row.retain_contacts_days, settings_row.retain_police_days)
+        settings_row.require_two_factor = require_two_factor
+        settings_row.retain_contacts_days = retain_contacts_days
+        settings_row.retain_police_days = retain_police_days
+        settings_row.save()
+        after = (require_two_factor, retain_contacts_days, retain_police_days)
+        if before != after:
+            audit_record(
+                action=AuditAction.SETTINGS,
+                object_type="city settings",
+                object_id=city.id,
+                summary=f"two-factor required: {after[0]}; keep contacts: {after[1] or 'always'} days; "
+                f"keep police records: {after[2] or 'always'} days",
+                city=city,
+                actor=by,
+            )
+    return settings_row

@@ -16,3 +16,10 @@ def invitation_send_email(invitation_id: int) -> None:
 @shared_task
 def invitations_purge_expired() -> int:
     return services.invitations_purge_expired()
+
+
+@shared_task
+def retention_purge() -> dict:
+    from .retention import retention_purge as purge
+
+    return purge()

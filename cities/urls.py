@@ -15,5 +15,7 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path("c/<slug:city_slug>/settings/", views.city_settings, name="settings"),
+    path("c/<slug:city_slug>/audit/", views.audit_log, name="audit"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -234,3 +234,53 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=400 if (problem or (form is not None and form.errors)) else 200,
     )
+
+
+@city_view(roles=[Role.LEAD])
+def city_settings(request: HttpRequest) -> HttpResponse:
+    from .forms import CitySettingsForm
+
+    city = request.city  # type: ignore[attr-defined]
+    current = selectors.city_settings(city=city)
+    if request.method == "POST":
+        form = CitySettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.city_settings_update(city=city, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("cities:settings", city_slug=city.slug)
+    else:
+        form = CitySettingsForm(
+            initial={
+                "require_two_factor": current.require_two_factor,
+                "retain_contacts_days": current.retain_contacts_days,
+                "retain_police_days": current.retain_police_days,
+            }
+        )
+    return render(
+        request,
+        "cities/settings.html",
+        {"city": city, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@city_view(roles=[Role.LEAD])
+def audit_log(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    from .models import AuditAction
+
+    city = request.city  # type: ignore[attr-defined]
+    action = request.GET.get("action", "")
+    if action not in AuditAction.values:
+        action = ""
+    page = Paginator(selectors.audit_events(city=city, action=action), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cities/audit.html",
+        {"city": city, "page": page, "action": action, "actions": AuditAction.choices},
+    )

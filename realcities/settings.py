@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "cities.middleware.SessionLimitsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -211,7 +212,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(60 * 60 * 12)))
+# A session ends after 2 hours without activity and in any case 12 hours after signing in.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE_TIMEOUT", str(60 * 60 * 2)))
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_ABSOLUTE_TIMEOUT", str(60 * 60 * 12)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
@@ -244,6 +248,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "disparities-reap-stale-imports": {
         "task": "disparities.tasks.datasets_reap_stale_task",
         "schedule": timedelta(minutes=1),
+    },
+    "cities-retention-purge": {
+        "task": "cities.tasks.retention_purge",
+        "schedule": crontab(minute=37, hour=2),
     },
 }
 

@@ -11,6 +11,8 @@ from tests.factories import CityFactory, MembershipFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+pytest_plugins = ["tests.plugins.url_coverage"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache(settings):

@@ -1,0 +1,45 @@
+"""Session limits and caching rules for signed-in pages."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+STARTED = "_session_started_at"
+LAST_SEEN = "_session_last_seen_at"
+# Writing the session on every request is wasteful: the idle clock moves in steps of this many seconds.
+TOUCH_EVERY = 60
+
+
+class SessionLimitsMiddleware:
+    """Signs a person out after SESSION_IDLE_TIMEOUT seconds without a request, and in any case
+    SESSION_ABSOLUTE_TIMEOUT seconds after signing in; pages seen while signed in are never stored
+    by the browser or a proxy (they may hold personal data)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(STARTED)
+            last_seen = request.session.get(LAST_SEEN, now)
+            if started is None:
+                request.session[STARTED] = now
+                request.session[LAST_SEEN] = now
+            elif now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.info(request, "You were signed out after a period without activity. Sign in again.")
+                return redirect_to_login(request.get_full_path())
+            elif now - last_seen >= TOUCH_EVERY:
+                request.session[LAST_SEEN] = now
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
