@@ -404,3 +404,140 @@ class CityDataKey(models.Model):
 
     def __str__(self) -> str:
         return f"Officer pseudonym key of {self.city_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards: population benchmarks, veil of darkness runs, published snapshots
+
+BENCHMARK_RACES = ("white", "black", "hispanic", "asian_pacific_islander", "native_american", "other")
+
+
+class BenchmarkSource(models.TextChoices):
+    COUNTY_TABLE = "county_table", "County table shipped with the app (ACS 2013-2017)"
+    UPLOAD = "upload", "Census table uploaded by the city"
+    TYPED = "typed", "Figures typed in"
+
+
+class Benchmark(models.Model):
+    """Residents by race (ACS B03002 categories): the denominator of every rate per resident."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="population_benchmarks")
+    name = models.CharField(max_length=200, help_text='For example "Ingham County, Michigan".')
+    geo_id = models.CharField(max_length=20, blank=True, help_text="FIPS code; empty when typed in.")
+    source_kind = models.CharField(max_length=20, choices=BenchmarkSource.choices)
+    source = models.CharField(max_length=300)
+    vintage = models.CharField(max_length=40, help_text='Years of the estimate, for example "2013-2017".')
+    uploaded_filename = models.CharField(max_length=255, blank=True)
+    total = models.PositiveBigIntegerField(default=0)
+    white = models.PositiveBigIntegerField(default=0)
+    black = models.PositiveBigIntegerField(default=0)
+    hispanic = models.PositiveBigIntegerField(default=0)
+    asian_pacific_islander = models.PositiveBigIntegerField(default=0)
+    native_american = models.PositiveBigIntegerField(default=0)
+    other = models.PositiveBigIntegerField(default=0)
+    # 90% margins of error as published (0 = controlled, no sampling error; null = not published / typed in).
+    total_moe = models.FloatField(null=True, blank=True)
+    white_moe = models.FloatField(null=True, blank=True)
+    black_moe = models.FloatField(null=True, blank=True)
+    hispanic_moe = models.FloatField(null=True, blank=True)
+    asian_pacific_islander_moe = models.FloatField(null=True, blank=True)
+    native_american_moe = models.FloatField(null=True, blank=True)
+    other_moe = models.FloatField(null=True, blank=True)
+    is_default = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_default", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city"], condition=models.Q(is_default=True), name="benchmark_one_default_per_city"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.vintage})"
+
+    def population(self) -> dict[str, int]:
+        """Residents by canonical race, as `stats.rates_by_race` takes them."""
+        return {race: getattr(self, race) for race in BENCHMARK_RACES}
+
+    def margins(self) -> dict[str, float | None]:
+        return {race: getattr(self, f"{race}_moe") for race in BENCHMARK_RACES}
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class VeilRun(models.Model):
+    """One run of the veil of darkness test on a stops dataset (a Celery job)."""
+
+    city = models.ForeignKey(City, on_delete=models.DO_NOTHING, related_name="+")
+    dataset = models.ForeignKey(Dataset, on_delete=models.DB_CASCADE, related_name="veil_runs")
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    stage = models.CharField(max_length=200, blank=True)
+    # disparities.veil.VeilResult.as_dict(), plus what was read.
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DB_SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Veil of darkness on dataset {self.dataset_id} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+
+class PublishedSnapshot(models.Model):
+    """A dashboard as published to the public: suppressed figures frozen at publication.
+
+    `content` is the JSON report with public=True (small cells hidden, no recoverable count). It
+    does not change when the dataset changes; withdrawing it takes the public page down.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.DO_NOTHING, related_name="+")
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.DB_SET_NULL, null=True, blank=True, related_name="snapshots"
+    )
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True)
+    filters = models.JSONField(default=dict, blank=True)
+    content = models.JSONField(default=dict)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DB_SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(db_default=Now())
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DB_SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_live(self) -> bool:
+        return self.withdrawn_at is None

@@ -14,3 +14,10 @@ def dataset_import_task(dataset_id: int) -> str:
 @shared_task
 def datasets_reap_stale_task() -> int:
     return services.datasets_reap_stale()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def veil_run_task(run_id: int) -> str:
+    from .services_dashboard import veil_run_execute
+
+    return veil_run_execute(run_id=run_id).status
