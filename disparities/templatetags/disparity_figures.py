@@ -1,7 +1,7 @@
 """Showing a figure of the JSON report in a table cell: value, 95% interval, and its marks."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -55,10 +55,10 @@ def figure(fig, fmt: str = "count", show_interval: bool = True):
     if not fig.get("reliable", True) and fig.get("note") and fig.get("value") is not None:
         return format_html(
             '<span class="fig fig--unreliable">{} <span class="fig__note">{}</span></span>',
-            mark_safe("".join(parts)),
+            format_html_join("", "{}", ((p,) for p in parts)),
             fig["note"],
         )
-    return format_html('<span class="fig">{}</span>', mark_safe("".join(parts)))
+    return format_html('<span class="fig">{}</span>', format_html_join("", "{}", ((p,) for p in parts)))
 
 
 @register.filter
