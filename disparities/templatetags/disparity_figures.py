@@ -52,7 +52,7 @@ def figure(fig, fmt: str = "count", show_interval: bool = True):
                 _number(interval[1], fmt),
             )
         )
-    if not fig.get("reliable", True) and fig.get("note") and fig.get("value") is not None:
+    if fmt != "count" and not fig.get("reliable", True) and fig.get("note") and fig.get("value") is not None:
         return format_html(
             '<span class="fig fig--unreliable">{} <span class="fig__note">{}</span></span>',
             format_html_join("", "{}", ((p,) for p in parts)),
