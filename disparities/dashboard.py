@@ -217,7 +217,12 @@ class Filters:
                 f"{self.start.strftime('%B %Y') if self.start else 'the first month'} to "
                 f"{self.end.strftime('%B %Y') if self.end else 'the last month'}"
             )
-        for name, label in (("district", "district"), ("type", "type"), ("sex", "sex"), ("age_group", "age group")):
+        for name, label in (
+            ("district", "district"),
+            ("type", "type"),
+            ("sex", "sex"),
+            ("age_group", "age group"),
+        ):
             if getattr(self, name):
                 parts.append(f"{label} {getattr(self, name)}")
         return ", ".join(parts) if parts else "all records"
@@ -291,7 +296,9 @@ class Table:
             "title": self.title,
             "row_header": self.row_header,
             "note": self.note,
-            "columns": [{"key": c.key, "label": c.label, "format": c.format, "drill": c.drill} for c in self.columns],
+            "columns": [
+                {"key": c.key, "label": c.label, "format": c.format, "drill": c.drill} for c in self.columns
+            ],
             "rows": [
                 {
                     "key": r.key,
@@ -498,7 +505,9 @@ def _proportion_table(
             cells[f"{spec_key}_n"] = stats.count(k, unit=num.replace("_", " "))
             cells[spec_key] = stats.proportion(k, n, unit=f"{num.replace('_', ' ')} per {den.rstrip('s')}")
             cells[f"{spec_key}_ratio"] = (
-                stats.proportion_ratio(k, n, white.get(num, 0), white.get(den, 0)) if race != "white" else None
+                stats.proportion_ratio(k, n, white.get(num, 0), white.get(den, 0))
+                if race != "white"
+                else None
             )
         rows.append(Row(race, _label(race), cells, drill={"race": race}))
     total_cells: dict[str, stats.Figure | None] = {}
@@ -520,7 +529,9 @@ def _proportion_table(
     )
 
 
-def _rate_table(key: str, title: str, events: dict[str, int], benchmark: Benchmark, unit: str, note: str = "") -> Table:
+def _rate_table(
+    key: str, title: str, events: dict[str, int], benchmark: Benchmark, unit: str, note: str = ""
+) -> Table:
     population = benchmark.population()
     rates = stats.rates_by_race(events, population, unit=f"{unit} per 1,000 residents")
     rows = []
@@ -554,7 +565,9 @@ def _rate_table(key: str, title: str, events: dict[str, int], benchmark: Benchma
     )
 
 
-def _type_table(dataset: Dataset, filters: Filters, unit: str, measure: str, benchmark: Benchmark | None) -> Table:
+def _type_table(
+    dataset: Dataset, filters: Filters, unit: str, measure: str, benchmark: Benchmark | None
+) -> Table:
     """Counts by type (charge, violation, force type, allegation) and race, the largest types first."""
     rows_qs = _sum_by(
         Rollup.objects.filter(dataset=dataset).filter(filters.q()), "type", "race", measures=(measure,)
@@ -589,7 +602,9 @@ def _type_table(dataset: Dataset, filters: Filters, unit: str, measure: str, ben
     columns = [Column(r, _label(r), drill="rows") for r in races]
     if population:
         columns += [
-            Column(f"{r}_rate", f"{_label(r)} per 1,000 residents", "rate") for r in races if r in population and r != "unknown"
+            Column(f"{r}_rate", f"{_label(r)} per 1,000 residents", "rate")
+            for r in races
+            if r in population and r != "unknown"
         ]
     label = TYPE_LABEL.get(dataset.kind, "Type")
     return Table(
@@ -765,7 +780,9 @@ def _per_arrest_table(dataset: Dataset, filters: Filters, by_race: dict, arrests
                     "events": stats.count(f, unit=unit),
                     "arrests": stats.count(a, unit="arrests"),
                     "rate": stats.rate_per_resident(f, a, unit=f"{unit} per 1,000 arrests"),
-                    "ratio": stats.rate_ratio(f, a, white_f, white_a, unit="ratio to the white rate per arrest")
+                    "ratio": stats.rate_ratio(
+                        f, a, white_f, white_a, unit="ratio to the white rate per arrest"
+                    )
                     if race != "white"
                     else None,
                 },
@@ -804,7 +821,9 @@ def _officer_table(dataset: Dataset, filters: Filters) -> Table | None:
             {
                 "rows": stats.count(r["rows"] or 0, unit="allegations"),
                 "sustained_n": stats.count(r["sustained"] or 0, unit="sustained allegations"),
-                "sustained": stats.proportion(r["sustained"] or 0, r["rows"] or 0, unit="sustained allegations per allegation"),
+                "sustained": stats.proportion(
+                    r["sustained"] or 0, r["rows"] or 0, unit="sustained allegations per allegation"
+                ),
             },
         )
         for r in rows_qs
@@ -863,9 +882,24 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                     "Discretionary searches and searches incident to arrest",
                     by_race,
                     [
-                        ("discretionary_rate", "Discretionary searches per stop", "searches_discretionary", "persons"),
-                        ("discretionary_hit_rate", "Hit rate of discretionary searches", "hits_discretionary", "searches_discretionary"),
-                        ("incident_rate", "Searches incident to arrest per stop", "searches_incident_to_arrest", "persons"),
+                        (
+                            "discretionary_rate",
+                            "Discretionary searches per stop",
+                            "searches_discretionary",
+                            "persons",
+                        ),
+                        (
+                            "discretionary_hit_rate",
+                            "Hit rate of discretionary searches",
+                            "hits_discretionary",
+                            "searches_discretionary",
+                        ),
+                        (
+                            "incident_rate",
+                            "Searches incident to arrest per stop",
+                            "searches_incident_to_arrest",
+                            "persons",
+                        ),
                     ],
                     note="Discretionary: consent, probable cause, plain view, drug dog, other. Incident to "
                     "arrest, inventory and warrant searches are not the officer's choice.",
@@ -884,7 +918,11 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                 note="Share of stops ending in each outcome, Wilson intervals.",
             )
         )
-    if dataset.kind in (Kind.ARREST, Kind.CITATION) or dataset.kind == Kind.USE_OF_FORCE or dataset.kind == Kind.COMPLAINT:
+    if (
+        dataset.kind in (Kind.ARREST, Kind.CITATION)
+        or dataset.kind == Kind.USE_OF_FORCE
+        or dataset.kind == Kind.COMPLAINT
+    ):
         tables.append(_type_table(dataset, filters, unit, "rows", benchmark))
     if dataset.kind == Kind.CITATION:
         fines = _fine_table(dataset, filters)
@@ -947,13 +985,28 @@ def headline(*, dataset: Dataset, benchmark: Benchmark | None) -> list[dict[str,
     population = board.table("population")
     if population is not None:
         for row in population.rows:
-            if row.key in ("black", "hispanic") and row.cells["ratio"] is not None and row.cells["ratio"].value is not None:
-                out.append({"label": f"{row.label}: {board.event_unit} per resident, ratio to white", "figure": row.cells["ratio"]})
+            if (
+                row.key in ("black", "hispanic")
+                and row.cells["ratio"] is not None
+                and row.cells["ratio"].value is not None
+            ):
+                out.append(
+                    {
+                        "label": f"{row.label}: {board.event_unit} per resident, ratio to white",
+                        "figure": row.cells["ratio"],
+                    }
+                )
     searches = board.table("searches")
     if searches is not None:
         for row in searches.rows:
-            if row.key == "black" and row.cells.get("search_rate_ratio") is not None and row.cells["search_rate_ratio"].value is not None:
-                out.append({"label": "Black: search rate, ratio to white", "figure": row.cells["search_rate_ratio"]})
+            if (
+                row.key == "black"
+                and row.cells.get("search_rate_ratio") is not None
+                and row.cells["search_rate_ratio"].value is not None
+            ):
+                out.append(
+                    {"label": "Black: search rate, ratio to white", "figure": row.cells["search_rate_ratio"]}
+                )
     if not out:
         counts = board.table("counts")
         total = next((r for r in counts.rows if r.total), None) if counts else None
@@ -965,7 +1018,16 @@ def headline(*, dataset: Dataset, benchmark: Benchmark | None) -> list[dict[str,
 DRILL_PAGE = 50
 DRILL_FIELDS = {
     "common": ["line", "date", "district", "subject_race", "subject_sex", "subject_age_group"],
-    Kind.STOP: ["type", "search_conducted", "search_basis", "contraband_found", "arrest_made", "citation_issued", "warning_issued", "outcome"],
+    Kind.STOP: [
+        "type",
+        "search_conducted",
+        "search_basis",
+        "contraband_found",
+        "arrest_made",
+        "citation_issued",
+        "warning_issued",
+        "outcome",
+    ],
     Kind.ARREST: ["charge", "offense_level"],
     Kind.CITATION: ["violation", "fine_amount"],
     Kind.USE_OF_FORCE: ["incident_id", "force_type", "subject_injured", "officer_injured"],
@@ -977,9 +1039,15 @@ DRILL_MEASURES = {
     "persons": Q(is_person=True),
     "searches": Q(search_conducted=True),
     "hits": Q(search_conducted=True, contraband_found=True),
-    "searches_discretionary": Q(search_conducted=True, search_basis__in=["consent", "probable_cause", "plain_view", "k9", "other"]),
-    "hits_discretionary": Q(contraband_found=True, search_basis__in=["consent", "probable_cause", "plain_view", "k9", "other"]),
-    "searches_incident_to_arrest": Q(search_conducted=True, search_basis__in=["incident_to_arrest", "inventory", "warrant"]),
+    "searches_discretionary": Q(
+        search_conducted=True, search_basis__in=["consent", "probable_cause", "plain_view", "k9", "other"]
+    ),
+    "hits_discretionary": Q(
+        contraband_found=True, search_basis__in=["consent", "probable_cause", "plain_view", "k9", "other"]
+    ),
+    "searches_incident_to_arrest": Q(
+        search_conducted=True, search_basis__in=["incident_to_arrest", "inventory", "warrant"]
+    ),
     "arrests": Q(arrest_made=True),
     "citations": Q(citation_issued=True),
     "warnings": Q(warning_issued=True),
@@ -1010,14 +1078,23 @@ class DrillPage:
 
 
 def drilldown(
-    *, dataset: Dataset, filters: Filters, race: str = "", measure: str = "rows", type: str = "", period: str = "", after: int | None = None
+    *,
+    dataset: Dataset,
+    filters: Filters,
+    race: str = "",
+    measure: str = "rows",
+    type: str = "",
+    period: str = "",
+    after: int | None = None,
 ) -> DrillPage:
     """One page (50) of the records behind a figure, in file order, keyset-paginated by id.
 
     No personal data: no location, coordinates, time of day, officer pseudonym or raw race text.
     """
     model = RECORD_MODELS[dataset.kind]
-    fields = DRILL_FIELDS["common"] + [f for f in DRILL_FIELDS.get(dataset.kind, []) if f in {x.name for x in model._meta.fields}]
+    fields = DRILL_FIELDS["common"] + [
+        f for f in DRILL_FIELDS.get(dataset.kind, []) if f in {x.name for x in model._meta.fields}
+    ]
     q = Q(dataset=dataset) & filters.record_q()
     if measure not in DRILL_MEASURES:
         measure = "rows"
@@ -1032,7 +1109,9 @@ def drilldown(
         value = type or filters.type
         q &= Q(**{type_field: "" if value == "__none__" else value})
     if period:
-        start = _month(period) if len(period) == 7 else (dt.date(int(period), 1, 1) if period.isdigit() else None)
+        start = (
+            _month(period) if len(period) == 7 else (dt.date(int(period), 1, 1) if period.isdigit() else None)
+        )
         if start is not None:
             end = _next_month(start) if len(period) == 7 else dt.date(start.year + 1, 1, 1)
             q &= Q(date__gte=start, date__lt=end)

@@ -23,6 +23,22 @@ SCHEMA_ID = "https://realcities.example/schemas/disparity-report/1"
 NOT_FOR_PUBLICATION = "Not for publication: exact counts, including small ones, for the city's members only."
 
 
+PUBLIC_VEIL_KEYS = (
+    "eligible",
+    "reason",
+    "coefficient",
+    "std_error",
+    "interval",
+    "p_value",
+    "odds_ratio",
+    "n",
+    "significant",
+    "reading",
+    "caveats",
+    "window",
+)
+
+
 def benchmark_dict(board: Dashboard) -> dict[str, Any] | None:
     b = board.benchmark
     if b is None:
@@ -42,13 +58,18 @@ def benchmark_dict(board: Dashboard) -> dict[str, Any] | None:
 def document(board: Dashboard, *, public: bool = False, veil: dict | None = None) -> dict[str, Any]:
     """The whole report as plain JSON data."""
     tables = publicize(board.tables) if public else board.tables
+    if public and veil:
+        # The counts of stops kept and dropped at each step can be small: the public sees the result only.
+        veil = {k: veil.get(k) for k in PUBLIC_VEIL_KEYS}
     d = board.dataset
     return {
         "$schema": SCHEMA_ID,
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "public": public,
         "notice": "Counts from 1 to 10 are shown as <11, and further counts are hidden where they could be "
-        "worked out from a total." if public else NOT_FOR_PUBLICATION,
+        "worked out from a total."
+        if public
+        else NOT_FOR_PUBLICATION,
         "dataset": {
             "id": d.pk,
             "name": d.name,
@@ -90,9 +111,13 @@ def _label_of(cell: suppression.Cell) -> str:
 
 
 def _is_count(fig: stats.Figure | None) -> bool:
-    return fig is not None and fig.denominator is None and fig.method.startswith("exact Poisson") and fig.counts == (
-        int(fig.value or 0),
-    ) and fig.numerator == fig.value
+    return (
+        fig is not None
+        and fig.denominator is None
+        and fig.method.startswith("exact Poisson")
+        and fig.counts == (int(fig.value or 0),)
+        and fig.numerator == fig.value
+    )
 
 
 def publicize(tables: list[Table]) -> list[Table]:
@@ -125,7 +150,10 @@ def publicize(tables: list[Table]) -> list[Table]:
                         continue
                     if any(c in hidden_values or suppression.is_small(c) for c in fig.counts):
                         row.cells[key] = _hidden_count(
-                            fig, suppression.SMALL_LABEL if any(suppression.is_small(c) for c in fig.counts) and _is_count(fig) else suppression.COMPLEMENTARY_LABEL
+                            fig,
+                            suppression.SMALL_LABEL
+                            if any(suppression.is_small(c) for c in fig.counts) and _is_count(fig)
+                            else suppression.COMPLEMENTARY_LABEL,
                         )
                         if _is_count(fig):
                             hidden_values.add(int(fig.value or 0))
@@ -135,7 +163,12 @@ def publicize(tables: list[Table]) -> list[Table]:
 
 def _public_figures(table: Table) -> Table:
     rows = [
-        replace(r, cells={k: (suppression.suppress_figure(v) if v is not None else None) for k, v in r.cells.items()})
+        replace(
+            r,
+            cells={
+                k: (suppression.suppress_figure(v) if v is not None else None) for k, v in r.cells.items()
+            },
+        )
         for r in table.rows
     ]
     return replace(table, rows=rows)
@@ -147,7 +180,8 @@ def _public_by_race(table: Table, hidden_values: set[int]) -> Table:
     count_columns = [
         c.key
         for c in table.columns
-        if c.format == "count" and all(r.cells.get(c.key) is None or _is_count(r.cells.get(c.key)) for r in table.rows)
+        if c.format == "count"
+        and all(r.cells.get(c.key) is None or _is_count(r.cells.get(c.key)) for r in table.rows)
     ]
     # In the table of counts only the count rates are built on is published: rows and persons
     # beside incidents would let a reader subtract one from the other.
@@ -157,7 +191,9 @@ def _public_by_race(table: Table, hidden_values: set[int]) -> Table:
     body = [r for r in table.rows if not r.total]
     total_row = next((r for r in table.rows if r.total), None)
     figures = {
-        r.key: {k: v for k, v in r.cells.items() if k not in count_columns and k not in drop and v is not None}
+        r.key: {
+            k: v for k, v in r.cells.items() if k not in count_columns and k not in drop and v is not None
+        }
         for r in body
     }
     hidden_cells: dict[tuple[str, str], str] = {}  # (row, column) -> label
@@ -184,9 +220,15 @@ def _public_by_race(table: Table, hidden_values: set[int]) -> Table:
                 hidden_values.add(total_cell.value)
         else:
             # A distinct total (incidents) is not the sum: shown only when nothing beside it is hidden.
-            any_hidden = any(c.hidden for c in cells.values()) or suppression.is_small(int(total_fig.value or 0))
+            any_hidden = any(c.hidden for c in cells.values()) or suppression.is_small(
+                int(total_fig.value or 0)
+            )
             total_labels[key] = (
-                (suppression.SMALL_LABEL if suppression.is_small(int(total_fig.value or 0)) else suppression.COMPLEMENTARY_LABEL)
+                (
+                    suppression.SMALL_LABEL
+                    if suppression.is_small(int(total_fig.value or 0))
+                    else suppression.COMPLEMENTARY_LABEL
+                )
                 if any_hidden
                 else None
             )
@@ -219,7 +261,9 @@ def _public_by_race(table: Table, hidden_values: set[int]) -> Table:
                 label = total_labels.get(c.key)
                 new_cells[c.key] = _hidden_count(fig, label) if label else fig
             else:
-                new_cells[c.key] = suppression.suppress_figure(fig, hide=any(v in hidden_values for v in fig.counts))
+                new_cells[c.key] = suppression.suppress_figure(
+                    fig, hide=any(v in hidden_values for v in fig.counts)
+                )
         rows.append(replace(total_row, cells=new_cells))
     return replace(table, columns=columns, rows=rows)
 
@@ -230,7 +274,10 @@ def _public_grid(table: Table, hidden_values: set[int]) -> Table:
     body = [r for r in table.rows if not r.total]
     if not body or not count_columns:
         return replace(table, columns=count_columns, rows=[])
-    grid = [[int((r.cells.get(c.key).value or 0) if r.cells.get(c.key) else 0) for c in count_columns] for r in body]
+    grid = [
+        [int((r.cells.get(c.key).value or 0) if r.cells.get(c.key) else 0) for c in count_columns]
+        for r in body
+    ]
     result = suppression.suppress_table(grid, row_totals=True, column_totals=True)
     for cell in result.entries():
         if cell.hidden:
@@ -258,9 +305,7 @@ def _public_grid(table: Table, hidden_values: set[int]) -> Table:
     from .dashboard import Column
 
     del other_columns  # rates by type are not published: each would need its own protection
-    return replace(
-        table, columns=[*count_columns, Column("row_total", "All")], rows=rows, note=table.note
-    )
+    return replace(table, columns=[*count_columns, Column("row_total", "All")], rows=rows, note=table.note)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -296,3 +341,73 @@ def csv_rows(table: dict[str, Any], *, title: str = "") -> Iterator[list[Any]]:
 
 def today() -> str:
     return dt.date.today().isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# The document's schema (docs/disparities-report.md explains it in words)
+
+PUBLIC_FIGURE_SCHEMA: dict[str, Any] = {
+    **stats.FIGURE_SCHEMA,
+    "$id": "public-figure.schema.json",
+    "properties": {
+        **stats.FIGURE_SCHEMA["properties"],
+        "public_label": {
+            "type": "string",
+            "description": "'<11' or 'suppressed': what a hidden figure shows",
+        },
+    },
+}
+
+REPORT_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_ID,
+    "title": "Disparity report",
+    "type": "object",
+    "required": [
+        "$schema",
+        "generated_at",
+        "public",
+        "notice",
+        "dataset",
+        "city",
+        "filters",
+        "event_unit",
+        "benchmark",
+        "tables",
+        "notes",
+        "veil_of_darkness",
+        "methods",
+        "caveats",
+    ],
+    "properties": {
+        "tables": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "title", "row_header", "note", "columns", "rows"],
+                "properties": {
+                    "columns": {
+                        "type": "array",
+                        "items": {"type": "object", "required": ["key", "label", "format"]},
+                    },
+                    "rows": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["key", "label", "total", "cells"],
+                            "properties": {
+                                "cells": {
+                                    "type": "object",
+                                    "additionalProperties": {
+                                        "oneOf": [{"$ref": "public-figure.schema.json"}, {"type": "null"}]
+                                    },
+                                }
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "$defs": {"figure": PUBLIC_FIGURE_SCHEMA},
+}

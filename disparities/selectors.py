@@ -25,11 +25,16 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
             "title": dataset.name,
             "url": reverse("disparities:detail", args=[city.slug, dataset.pk]),
             "meta": f"{dataset.get_kind_display()}, "
-            + (f"{dataset.rows_imported:,} rows" if dataset.status == Status.IMPORTED else dataset.get_status_display().lower()),
+            + (
+                f"{dataset.rows_imported:,} rows"
+                if dataset.status == Status.IMPORTED
+                else dataset.get_status_display().lower()
+            ),
         }
         for dataset in datasets
     ]
     can_upload = membership is not None and membership.role in {"lead", "staff"}
+    items = _headline_items(city=city) + items
     return {
         "key": "disparities",
         "title": "Latest police data",
@@ -43,8 +48,38 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
     }
 
 
+def _headline_items(*, city: City) -> list[dict]:
+    """The latest imported dataset's headline disparities (ratios to the white rate), for the city home."""
+    from . import dashboard
+
+    latest = (
+        Dataset.objects.for_city(city)
+        .visible()
+        .filter(status=Status.IMPORTED)
+        .order_by("-imported_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return []
+    url = reverse("disparities:dashboard", args=[city.slug, latest.pk])
+    items = []
+    for line in dashboard.headline(dataset=latest, benchmark=dashboard.default_benchmark(city=city)):
+        fig = line["figure"]
+        text = f"{fig.value:.2f}" if fig.value is not None else "—"
+        if fig.interval:
+            text += f" (95% interval {fig.interval[0]:.2f} to {fig.interval[1]:.2f})"
+        if not fig.reliable and fig.unit.startswith("ratio"):
+            text += f", {fig.note}"
+        items.append(
+            {"title": f"{line['label']}: {text}", "url": url, "meta": f"{latest.name}, not for publication"}
+        )
+    return items
+
+
 def dataset_list(*, city: City, page: int | str | None = 1) -> Page:
-    queryset = Dataset.objects.for_city(city).visible().select_related("uploaded_by").order_by("-uploaded_at", "-id")
+    queryset = (
+        Dataset.objects.for_city(city).visible().select_related("uploaded_by").order_by("-uploaded_at", "-id")
+    )
     return Paginator(queryset, PAGE_SIZE).get_page(page)
 
 
@@ -110,6 +145,9 @@ def problem_list(*, dataset: Dataset, limit: int = 50) -> list[ImportProblem]:
 
 def problem_rows(*, dataset: Dataset):
     """Every kept problem, in line order, streamed (for the CSV report)."""
-    return ImportProblem.objects.filter(dataset=dataset).order_by("line", "id").values_list(
-        "line", "kind", "column", "value", "reason"
-    ).iterator(chunk_size=2000)
+    return (
+        ImportProblem.objects.filter(dataset=dataset)
+        .order_by("line", "id")
+        .values_list("line", "kind", "column", "value", "reason")
+        .iterator(chunk_size=2000)
+    )

@@ -49,7 +49,9 @@ def benchmark_create_from_county(*, city: City, fips: str, created_by: User | No
     parsed = census.county(fips)
     if parsed is None:
         raise census.CensusFileError("That county is not in the Census table. Choose it from the list.")
-    return _benchmark_from(city=city, parsed=parsed, source_kind=BenchmarkSource.COUNTY_TABLE, created_by=created_by)
+    return _benchmark_from(
+        city=city, parsed=parsed, source_kind=BenchmarkSource.COUNTY_TABLE, created_by=created_by
+    )
 
 
 def benchmark_create_from_upload(
@@ -66,7 +68,9 @@ def benchmark_create_from_upload(
             f"The file has {len(parsed)} places; download the table for your city only, or give its code."
         )
     return [
-        _benchmark_from(city=city, parsed=b, source_kind=BenchmarkSource.UPLOAD, created_by=created_by, filename=filename)
+        _benchmark_from(
+            city=city, parsed=b, source_kind=BenchmarkSource.UPLOAD, created_by=created_by, filename=filename
+        )
         for b in parsed.values()
     ]
 
@@ -81,7 +85,9 @@ def benchmark_create_typed(
     vintage: str,
     created_by: User | None,
 ) -> Benchmark:
-    parsed = census.typed_benchmark(name=name, residents=residents, total=total, source=source, vintage=vintage)
+    parsed = census.typed_benchmark(
+        name=name, residents=residents, total=total, source=source, vintage=vintage
+    )
     return _benchmark_from(city=city, parsed=parsed, source_kind=BenchmarkSource.TYPED, created_by=created_by)
 
 
@@ -119,10 +125,14 @@ def veil_run_start(*, dataset: Dataset, started_by: User | None) -> VeilRun:
 
     if dataset.kind != Kind.STOP:
         raise NotEligible("The veil of darkness test is for vehicle stops only.")
-    running = VeilRun.objects.filter(dataset=dataset, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+    running = VeilRun.objects.filter(
+        dataset=dataset, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).first()
     if running is not None:
         return running
-    run = VeilRun.objects.create(city=dataset.city, dataset=dataset, started_by=started_by, stage="Waiting for the worker")
+    run = VeilRun.objects.create(
+        city=dataset.city, dataset=dataset, started_by=started_by, stage="Waiting for the worker"
+    )
     veil_run_task.delay_on_commit(run.pk)
     return run
 
@@ -145,7 +155,11 @@ def veil_run_execute(*, run_id: int) -> VeilRun:
         rows = Stop.objects.filter(dataset=dataset, is_person=True).values_list(
             "date", "time", "subject_race", "district", "type"
         )
-        stops = [(d, t, race, district) for d, t, race, district, kind in rows.iterator(chunk_size=20000) if d and _is_vehicle(kind)]
+        stops = [
+            (d, t, race, district)
+            for d, t, race, district, kind in rows.iterator(chunk_size=20000)
+            if d and _is_vehicle(kind)
+        ]
         if not dataset.has_time:
             stops = [(d, None, race, district) for d, _t, race, district in stops]
         run.stage = f"Computing sun times and fitting the model on {len(stops):,} vehicle stops"

@@ -78,13 +78,15 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not _can_edit(request):
             raise Http404("No such page.")
-        which = request.POST.get("source")
+        which = request.POST.get("add")
         try:
             if which == "county":
                 forms["county"] = form = CountyBenchmarkForm(request.POST)
                 if form.is_valid():
                     services_dashboard.benchmark_create_from_county(
-                        city=city, fips=form.cleaned_data["fips"], created_by=request.user  # type: ignore[arg-type]
+                        city=city,
+                        fips=form.cleaned_data["fips"],
+                        created_by=request.user,  # type: ignore[arg-type]
                     )
                     messages.success(request, "Population benchmark added.")
                     return redirect("disparities:benchmarks", city.slug)
@@ -93,7 +95,9 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
                 if form.is_valid():
                     upload = form.cleaned_data["file"]
                     if upload.size > MAX_CENSUS_UPLOAD:
-                        raise census.CensusFileError("The file is larger than 5 MB: download the table for your city only.")
+                        raise census.CensusFileError(
+                            "The file is larger than 5 MB: download the table for your city only."
+                        )
                     created = services_dashboard.benchmark_create_from_upload(
                         city=city,
                         data=upload.read(),
@@ -101,7 +105,9 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
                         geo_id=form.cleaned_data["geo_id"].strip(),
                         created_by=request.user,  # type: ignore[arg-type]
                     )
-                    messages.success(request, f"{len(created)} population benchmark(s) added from {upload.name}.")
+                    messages.success(
+                        request, f"{len(created)} population benchmark(s) added from {upload.name}."
+                    )
                     return redirect("disparities:benchmarks", city.slug)
             elif which == "typed":
                 forms["typed"] = form = TypedBenchmarkForm(request.POST)
@@ -135,7 +141,10 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
             "error": error,
             "can_edit": _can_edit(request),
             "suggested": suggested,
-            "races": [(r, dashboard.RACE_LABELS[r]) for r in ("white", "black", "hispanic", "asian_pacific_islander", "native_american", "other")],
+            "races": [
+                (r, dashboard.RACE_LABELS[r])
+                for r in ("white", "black", "hispanic", "asian_pacific_islander", "native_american", "other")
+            ],
         },
         status=status,
     )
@@ -215,7 +224,9 @@ def _bases(request: HttpRequest, dataset: Dataset) -> dict[str, str]:
     slug = request.city.slug  # type: ignore[attr-defined]
     return {
         "drill_base": reverse("disparities:drilldown", args=[slug, dataset.pk]),
-        "csv_base": reverse("disparities:table_csv", args=[slug, dataset.pk, "counts"]).removesuffix("counts.csv"),
+        "csv_base": reverse("disparities:table_csv", args=[slug, dataset.pk, "counts"]).removesuffix(
+            "counts.csv"
+        ),
     }
 
 
@@ -227,11 +238,23 @@ def _chart_data(doc: dict) -> list[dict]:
         body = [r for r in table["rows"] if not r["total"]]
         if table["key"].startswith("trend_"):
             series = [
-                {"label": columns[key]["label"], "values": [(r["cells"].get(key) or {}).get("value") for r in body]}
+                {
+                    "label": columns[key]["label"],
+                    "values": [(r["cells"].get(key) or {}).get("value") for r in body],
+                }
                 for key in columns
             ]
-            charts.append({"id": f"chart-{table['key']}", "table": table["key"], "type": "line", "title": table["title"],
-                           "labels": [r["label"] for r in body], "series": series, "format": "count"})
+            charts.append(
+                {
+                    "id": f"chart-{table['key']}",
+                    "table": table["key"],
+                    "type": "line",
+                    "title": table["title"],
+                    "labels": [r["label"] for r in body],
+                    "series": series,
+                    "format": "count",
+                }
+            )
             continue
         key = _chart_column(table)
         if key is None:
@@ -239,23 +262,33 @@ def _chart_data(doc: dict) -> list[dict]:
         values = [(r["cells"].get(key) or {}).get("value") for r in body]
         if not any(v is not None for v in values):
             continue
-        charts.append({
-            "id": f"chart-{table['key']}",
-            "table": table["key"],
-            "type": "bar",
-            "title": f"{table['title']}: {columns[key]['label']}",
-            "labels": [r["label"] for r in body],
-            "series": [{"label": columns[key]["label"], "values": values}],
-            "intervals": [(r["cells"].get(key) or {}).get("interval") for r in body],
-            "format": columns[key]["format"],
-        })
+        charts.append(
+            {
+                "id": f"chart-{table['key']}",
+                "table": table["key"],
+                "type": "bar",
+                "title": f"{table['title']}: {columns[key]['label']}",
+                "labels": [r["label"] for r in body],
+                "series": [{"label": columns[key]["label"], "values": values}],
+                "intervals": [(r["cells"].get(key) or {}).get("interval") for r in body],
+                "format": columns[key]["format"],
+            }
+        )
     return charts
 
 
 def _chart_column(table: dict) -> str | None:
-    preferred = {"population": "rate", "searches": "search_rate", "outcomes": "arrest_rate", "fines": "median",
-                 "per_arrest": "rate", "sustained": "sustained_rate", "officer_race": "sustained", "injuries": "injury_rate",
-                 "discretionary": "discretionary_hit_rate"}
+    preferred = {
+        "population": "rate",
+        "searches": "search_rate",
+        "outcomes": "arrest_rate",
+        "fines": "median",
+        "per_arrest": "rate",
+        "sustained": "sustained_rate",
+        "officer_race": "sustained",
+        "injuries": "injury_rate",
+        "discretionary": "discretionary_hit_rate",
+    }
     keys = [c["key"] for c in table["columns"]]
     want = preferred.get(table["key"])
     if want in keys:
@@ -279,7 +312,13 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
         period=request.GET.get("period", "")[:7],
         after=int(after) if after and after.isdigit() else None,
     )
-    base = {**filters.as_query(), "race": page.race, "measure": page.measure, "drill_type": page.type, "period": page.period}
+    base = {
+        **filters.as_query(),
+        "race": page.race,
+        "measure": page.measure,
+        "drill_type": page.type,
+        "period": page.period,
+    }
     base = {k: v for k, v in base.items() if v}
     return render(
         request,
@@ -318,8 +357,16 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "disparities/report.html",
-        {"city": request.city, "section": "disparities", "dataset": dataset, "doc": doc, "public": False,  # type: ignore[attr-defined]
-         "query": _query(board.filters, benchmark, request), "charts": _chart_data(doc), **_bases(request, dataset)},
+        {
+            "city": request.city,
+            "section": "disparities",
+            "dataset": dataset,
+            "doc": doc,
+            "public": False,  # type: ignore[attr-defined]
+            "query": _query(board.filters, benchmark, request),
+            "charts": _chart_data(doc),
+            **_bases(request, dataset),
+        },
     )
 
 
@@ -356,7 +403,13 @@ def veil_status(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
     run = VeilRun.objects.for_city(request.city).filter(pk=run_id, dataset=dataset).first()  # type: ignore[attr-defined]
     if run is None:
         raise Http404("No such run.")
-    context = {"city": request.city, "dataset": dataset, "veil": run, "can_edit": _can_edit(request), "section": "disparities"}  # type: ignore[attr-defined]
+    context = {
+        "city": request.city,
+        "dataset": dataset,
+        "veil": run,
+        "can_edit": _can_edit(request),
+        "section": "disparities",
+    }  # type: ignore[attr-defined]
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "disparities/veil.html#veil", context)
     return render(request, "disparities/veil.html", context)
@@ -391,8 +444,15 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "disparities/publish.html",
-        {"city": request.city, "section": "disparities", "dataset": dataset, "form": form, "filters": filters,  # type: ignore[attr-defined]
-         "hidden": {**filters.as_query(), **({"benchmark": benchmark.pk} if benchmark else {})}, "benchmark": benchmark},
+        {
+            "city": request.city,
+            "section": "disparities",
+            "dataset": dataset,
+            "form": form,
+            "filters": filters,  # type: ignore[attr-defined]
+            "hidden": {**filters.as_query(), **({"benchmark": benchmark.pk} if benchmark else {})},
+            "benchmark": benchmark,
+        },
         status=status,
     )
 
@@ -400,7 +460,9 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @city_view()
 def snapshots(request: HttpRequest) -> HttpResponse:
     items = list(
-        PublishedSnapshot.objects.for_city(request.city).select_related("dataset", "published_by").order_by("-published_at", "-id")[:100]  # type: ignore[attr-defined]
+        PublishedSnapshot.objects.for_city(request.city)
+        .select_related("dataset", "published_by")
+        .order_by("-published_at", "-id")[:100]  # type: ignore[attr-defined]
     )
     return render(
         request,
@@ -439,7 +501,11 @@ def _live(city: City, snapshot_id: int) -> PublishedSnapshot:
 
 def public_index(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = _public_city(city_slug)
-    items = list(PublishedSnapshot.objects.for_city(city).filter(withdrawn_at=None).order_by("-published_at", "-id")[:100])
+    items = list(
+        PublishedSnapshot.objects.for_city(city)
+        .filter(withdrawn_at=None)
+        .order_by("-published_at", "-id")[:100]
+    )
     if not items:
         raise Http404("This city has published nothing.")
     return render(request, "disparities/public_index.html", {"public_city": city, "snapshots": items})
@@ -458,7 +524,9 @@ def public_snapshot(request: HttpRequest, city_slug: str, snapshot_id: int) -> H
             "doc": doc,
             "public": True,
             "charts": _chart_data(doc),
-            "csv_base": reverse("disparities:public_csv", args=[city.slug, snapshot.pk, "counts"]).removesuffix("counts.csv"),
+            "csv_base": reverse(
+                "disparities:public_csv", args=[city.slug, snapshot.pk, "counts"]
+            ).removesuffix("counts.csv"),
         },
     )
 
@@ -469,7 +537,10 @@ def public_csv(request: HttpRequest, city_slug: str, snapshot_id: int, table: st
     found = next((t for t in snapshot.content.get("tables", []) if t["key"] == table), None)
     if found is None:
         raise Http404("No such table.")
-    return csv_response(report.csv_rows(found, title=f"{found['title']} — {snapshot.title}"), filename=f"{city.slug}-{table}.csv")
+    return csv_response(
+        report.csv_rows(found, title=f"{found['title']} — {snapshot.title}"),
+        filename=f"{city.slug}-{table}.csv",
+    )
 
 
 def public_json(request: HttpRequest, city_slug: str, snapshot_id: int) -> HttpResponse:
