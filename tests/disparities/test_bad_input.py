@@ -179,3 +179,12 @@ def test_cancel_rolls_back(city):
     dataset = services.dataset_cancel(dataset=dataset)
     assert dataset.status == "failed" and "cancelled" in dataset.status_message
     assert not Stop.objects.exists()
+
+
+def test_a_dataset_deleted_before_its_import_is_skipped(city):
+    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    services.dataset_confirm(dataset=dataset, enqueue=False)
+    pk = dataset.pk
+    services.dataset_delete(dataset=dataset)
+    outcome = services.dataset_import(dataset_id=pk)
+    assert outcome.dataset is None and not outcome.did_work
