@@ -10,7 +10,7 @@ from django.urls import reverse
 from cities.models import City, Membership
 
 from . import mapping as m
-from .models import Dataset, ImportProblem, Rollup, Status
+from .models import Dataset, ImportProblem, Race, Rollup, Status
 from .reader import FileProblem, open_table, preview
 from .services import PREVIEW_ROWS, progress_key
 
@@ -101,7 +101,9 @@ def dataset_summary(*, dataset: Dataset) -> dict:
     totals = Rollup.objects.filter(dataset=dataset).aggregate(
         rows=Sum("rows"), persons=Sum("persons"), incidents=Sum("incidents_all")
     )
-    return {"by_race": list(rows), "totals": totals}
+    labels = dict(Race.choices)
+    by_race = [{**row, "label": labels.get(row["race"], row["race"])} for row in rows]
+    return {"by_race": by_race, "totals": totals}
 
 
 def problem_list(*, dataset: Dataset, limit: int = 50) -> list[ImportProblem]:
