@@ -77,10 +77,16 @@ def dataset_mapping_preview(*, dataset: Dataset, mapping: dict) -> dict:
     for field, column in mapping.get("columns", {}).items():
         if field in m.CATEGORICAL_FIELDS and column in table.header:
             counts[field] = m.distinct_values(rows, table.header, column)
+    # Columns that identify people are not shown unless the analyst maps them.
+    hidden = [
+        i for i, column in enumerate(table.header)
+        if column in mapping.get("personal_columns", []) and column not in mapping.get("columns", {}).values()
+    ]  # fmt: skip
+    shown = [[("(personal data hidden)" if i in hidden and cell else cell) for i, cell in enumerate(row)] for row in rows[:10]]
     return {
         "error": "",
         "header": table.header,
-        "rows": rows[:10],
+        "rows": shown,
         "rows_read": len(rows),
         "complete": len(rows) < PREVIEW_ROWS,
         "unreadable": unreadable,
