@@ -53,6 +53,11 @@ def dataset_get(*, city: City, pk: int) -> Dataset:
     return Dataset.objects.for_city(city).select_related("uploaded_by", "replaces").get(pk=pk)
 
 
+def dataset_new_versions(*, dataset: Dataset) -> list[Dataset]:
+    """New versions of this dataset still being prepared (they replace it when imported)."""
+    return list(Dataset.objects.filter(city_id=dataset.city_id, replaces=dataset).order_by("-uploaded_at")[:5])
+
+
 def dataset_progress(*, dataset: Dataset) -> dict:
     state = cache.get(progress_key(dataset.pk)) or {}
     fraction = state.get("fraction", 0.0)

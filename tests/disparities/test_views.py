@@ -212,8 +212,9 @@ def test_replace_a_dataset_through_the_pages(client_as, city, import_sample):
     response = client.post(url("upload", city) + f"?replaces={old.pk}", {"kind": "arrest", "file": upload_file("v2.csv", data)})
     new = Dataset.objects.exclude(pk=old.pk).get(city=city)
     assert response.url == url("mapping", city, new.pk) and new.replaces == old and new.name == old.name
-    # Until the new version is imported, the list shows the old one only.
+    # Until the new version is imported, the list shows the old one only, and the old one says so.
     assert new.name in client.get(url("index", city)).content.decode()
+    assert "A new version of this dataset is being prepared" in client.get(url("detail", city, old.pk)).content.decode()
     assert list(Dataset.objects.for_city(city).visible()) == [old]
     form = client.get(response.url).context["form"]
     client.post(url("mapping", city, new.pk), {**{f: form[f].value() or "" for f in form.fields}, "action": "import"})
