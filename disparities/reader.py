@@ -338,26 +338,38 @@ def detect_encoding(sample: bytes, stream=None) -> str:
             return "utf-16-le"
         if even_nuls > half * 0.3 and odd_nuls < half * 0.05:
             return "utf-16-be"
-    if _is_utf8(sample, stream):
+    utf8, cp1252 = _scan(sample, stream)
+    if utf8:
         return "utf-8"
-    try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+    return "cp1252" if cp1252 else "latin-1"
 
 
-def _is_utf8(sample: bytes, stream) -> bool:
+_CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
+
+
+def _scan(sample: bytes, stream) -> tuple[bool, bool]:
+    """(valid UTF-8, valid cp1252) for the sample and, when given, the rest of the stream."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(sample, final=stream is None)
-        if stream is not None:
-            while chunk := stream.read(1024 * 1024):
+    utf8 = True
+    cp1252 = True
+    chunk = sample
+    while chunk:
+        if utf8:
+            try:
                 decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+        if cp1252 and any(b in chunk for b in _CP1252_UNDEFINED):
+            cp1252 = False
+        if not utf8 and not cp1252:
+            break
+        chunk = stream.read(1024 * 1024) if stream is not None else b""
+    if utf8:
+        try:
             decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+        except UnicodeDecodeError:
+            utf8 = False
+    return utf8, cp1252
 
 
 def detect_delimiter(lines: list[str]) -> str:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from cities.models import City, Membership
 
 from . import mapping as m
-from .models import Dataset, ImportProblem, Rollup, Status
+from .models import Dataset, ImportProblem, Race, Rollup, Status
 from .reader import FileProblem, open_table, preview
 from .services import PREVIEW_ROWS, progress_key
 
@@ -88,6 +88,11 @@ def dataset_get(*, city: City, pk: int) -> Dataset:
     return Dataset.objects.for_city(city).select_related("uploaded_by", "replaces").get(pk=pk)
 
 
+def dataset_new_versions(*, dataset: Dataset) -> list[Dataset]:
+    """New versions of this dataset still being prepared (they replace it when imported)."""
+    return list(Dataset.objects.filter(city_id=dataset.city_id, replaces=dataset).order_by("-uploaded_at")[:5])
+
+
 def dataset_progress(*, dataset: Dataset) -> dict:
     state = cache.get(progress_key(dataset.pk)) or {}
     fraction = state.get("fraction", 0.0)
@@ -112,10 +117,16 @@ def dataset_mapping_preview(*, dataset: Dataset, mapping: dict) -> dict:
     for field, column in mapping.get("columns", {}).items():
         if field in m.CATEGORICAL_FIELDS and column in table.header:
             counts[field] = m.distinct_values(rows, table.header, column)
+    # Columns that identify people are not shown unless the analyst maps them.
+    hidden = [
+        i for i, column in enumerate(table.header)
+        if column in mapping.get("personal_columns", []) and column not in mapping.get("columns", {}).values()
+    ]  # fmt: skip
+    shown = [[("(personal data hidden)" if i in hidden and cell else cell) for i, cell in enumerate(row)] for row in rows[:10]]
     return {
         "error": "",
         "header": table.header,
-        "rows": rows[:10],
+        "rows": shown,
         "rows_read": len(rows),
         "complete": len(rows) < PREVIEW_ROWS,
         "unreadable": unreadable,
@@ -136,7 +147,9 @@ def dataset_summary(*, dataset: Dataset) -> dict:
     totals = Rollup.objects.filter(dataset=dataset).aggregate(
         rows=Sum("rows"), persons=Sum("persons"), incidents=Sum("incidents_all")
     )
-    return {"by_race": list(rows), "totals": totals}
+    labels = dict(Race.choices)
+    by_race = [{**row, "label": labels.get(row["race"], row["race"])} for row in rows]
+    return {"by_race": by_race, "totals": totals}
 
 
 def problem_list(*, dataset: Dataset, limit: int = 50) -> list[ImportProblem]:

@@ -64,7 +64,7 @@ class ImportCancelled(Exception):
 
 @dataclass
 class ImportOutcome:
-    dataset: Dataset
+    dataset: Dataset | None  # None when the dataset was deleted before its import ran
     did_work: bool
 
 
@@ -250,10 +250,10 @@ def dataset_import(
 ) -> ImportOutcome:
     """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand)."""
     if not _try_lock(dataset_id):
-        return ImportOutcome(Dataset.objects.get(pk=dataset_id), did_work=False)
+        return ImportOutcome(Dataset.objects.filter(pk=dataset_id).first(), did_work=False)
     try:
-        dataset = Dataset.objects.select_related("city").get(pk=dataset_id)
-        if dataset.status not in {Status.QUEUED, Status.IMPORTING}:
+        dataset = Dataset.objects.select_related("city").filter(pk=dataset_id).first()
+        if dataset is None or dataset.status not in {Status.QUEUED, Status.IMPORTING}:
             return ImportOutcome(dataset, did_work=False)
         if dataset.cancel_requested or cache.get(cancel_key(dataset_id)):
             _fail(dataset, "The import was cancelled. Nothing was imported.")

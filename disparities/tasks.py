@@ -8,6 +8,8 @@ from . import services
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def dataset_import_task(dataset_id: int) -> str:
     outcome = services.dataset_import(dataset_id=dataset_id)
+    if outcome.dataset is None:
+        return "deleted (nothing to do)"
     return f"{outcome.dataset.status}{'' if outcome.did_work else ' (nothing to do)'}"
 
 

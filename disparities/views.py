@@ -154,6 +154,7 @@ def _detail_context(request: HttpRequest, dataset: Dataset) -> dict:
         "dataset": dataset,
         "can_edit": _can_edit(request),
         "progress": selectors.dataset_progress(dataset=dataset),
+        "new_versions": selectors.dataset_new_versions(dataset=dataset),
     }
     if dataset.status == Status.IMPORTED:
         context["summary"] = selectors.dataset_summary(dataset=dataset)

@@ -74,3 +74,19 @@ def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign
               e.style.display = old; } return out.slice(0, 8); }"""
         )
         assert overflow <= 1, f"{url} scrolls sideways: {culprits}"
+
+
+def test_choosing_another_column_shows_its_values_at_once(page, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings):
+    from disparities import services
+    from tests.disparities.conftest import BREMERTON_ARRESTS, upload_file
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    dataset = services.dataset_upload(city=city, kind="arrest", file=upload_file(BREMERTON_ARRESTS))
+    sign_in(page, member_of(city, "staff"))
+    page.goto(live_server.url + reverse("disparities:mapping", args=[city.slug, dataset.pk]))
+    expect(page.locator("caption#values-officer_sex")).to_have_count(0)
+    page.locator("#id_col__officer_sex").focus()
+    page.locator("#id_col__officer_sex").select_option("SEX")
+    expect(page.locator("caption#values-officer_sex")).to_be_visible()
+    expect(page.locator("#id_col__officer_sex")).to_be_focused()
+    check_a11y(page, context="after choosing a column")

@@ -51,7 +51,7 @@ def test_a_mapped_column_missing_from_the_file_fails_the_import_with_the_column_
     dataset.save()
     dataset = services.dataset_import(dataset_id=dataset.pk).dataset
     assert dataset.status == "failed" and "DRIVER_RACE" in dataset.status_message
-    assert not Stop.objects.exists() and not Rollup.objects.exists()
+    assert not Stop.objects.filter(dataset=dataset).exists() and not Rollup.objects.filter(dataset=dataset).exists()
 
 
 def test_ragged_rows_are_rejected_with_their_line_numbers(city):
@@ -91,7 +91,7 @@ def test_rejected_rows_report_downloads_as_csv(city, client_as):
 def test_empty_file(city):
     with pytest.raises(ValidationError, match="empty"):
         services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", b""))
-    assert not Dataset.objects.exists()
+    assert not Dataset.objects.filter(city=city).exists()
 
 
 def test_header_without_rows_fails_the_import(city):
@@ -106,7 +106,7 @@ def test_zip_with_two_files_is_refused(city):
         archive.writestr("b.csv", GOOD)
     with pytest.raises(ValidationError, match="exactly one CSV"):
         services.dataset_upload(city=city, kind="stop", file=upload_file("s.zip", buffer.getvalue()))
-    assert not Dataset.objects.exists()
+    assert not Dataset.objects.filter(city=city).exists()
 
 
 def test_zipped_csv_and_xlsx_import(city, tmp_path):
@@ -178,4 +178,13 @@ def test_cancel_rolls_back(city):
     services.dataset_confirm(dataset=dataset, enqueue=False)
     dataset = services.dataset_cancel(dataset=dataset)
     assert dataset.status == "failed" and "cancelled" in dataset.status_message
-    assert not Stop.objects.exists()
+    assert not Stop.objects.filter(dataset=dataset).exists()
+
+
+def test_a_dataset_deleted_before_its_import_is_skipped(city):
+    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    services.dataset_confirm(dataset=dataset, enqueue=False)
+    pk = dataset.pk
+    services.dataset_delete(dataset=dataset)
+    outcome = services.dataset_import(dataset_id=pk)
+    assert outcome.dataset is None and not outcome.did_work

@@ -14,7 +14,9 @@ def test_deleting_a_dataset_cascades_in_the_database(city):
     ImportProblem.objects.create(dataset=dataset, kind="row", line=3, reason="Wrong number of fields")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM disparities_dataset WHERE id = %s", [dataset.id])
-    assert not Stop.objects.exists() and not Rollup.objects.exists() and not ImportProblem.objects.exists()
+    assert not Stop.objects.filter(dataset_id=dataset.id).exists()
+    assert not Rollup.objects.filter(dataset_id=dataset.id).exists()
+    assert not ImportProblem.objects.filter(dataset_id=dataset.id).exists()
 
 
 @pytest.mark.django_db

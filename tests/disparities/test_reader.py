@@ -146,3 +146,10 @@ def test_old_excel_is_refused_with_advice(tmp_path):
 def test_duplicate_and_blank_column_names_are_made_unique(tmp_path):
     table = open_table(write(tmp_path, "f.csv", b"race, ,race\nW,1,2\n"))
     assert table.header == ["race", "Column 2", "race (2)"]
+
+
+def test_latin1_bytes_that_cp1252_lacks_fall_back_to_latin1(tmp_path):
+    body = "date,race,sex\n" + "2017-04-01,W,M\n" * 40000 + "2017-04-02,B\u0081x,F\n"
+    table = open_table(write(tmp_path, "f.csv", body.encode("latin-1")))
+    assert table.encoding == "latin-1"
+    assert _rows(table)[-1][1][1] == "B\u0081x"

@@ -64,7 +64,7 @@ def test_file_too_large_is_refused_before_reading_it(client_as, city, settings):
     client = client_as(city, "staff")
     response = post_upload(client, city, data=b"DATE,RACE\n" + b"4/1/17,W\n" * 20_000)
     assert response.status_code == 413 and "larger than" in response.content.decode()
-    assert not Dataset.objects.exists()
+    assert not Dataset.objects.filter(city=city).exists()
 
 
 def test_the_size_limit_holds_while_reading_the_upload(client_as, city, settings):
@@ -73,7 +73,7 @@ def test_the_size_limit_holds_while_reading_the_upload(client_as, city, settings
     client = client_as(city, "staff")
     response = post_upload(client, city, data=b"DATE,RACE\n" + b"4/1/17,W\n" * 600)
     assert response.status_code == 413 and "larger than" in response.content.decode()
-    assert not Dataset.objects.exists()
+    assert not Dataset.objects.filter(city=city).exists()
 
 
 def test_unreadable_file_gets_its_message_on_the_form(client_as, city):
@@ -163,3 +163,63 @@ def test_home_panel_lists_latest_datasets(client_as, city, import_sample):
     client = client_as(city, "staff")
     body = client.get(reverse("cities:home", args=[city.slug])).content.decode()
     assert BREMERTON_ARRESTS in body and "159 rows" in body
+
+
+def test_personal_columns_are_hidden_in_the_preview(client_as, city):
+    client = client_as(city, "staff")
+    post_upload(client, city, data=b"DATE,RACE,SUBJECT_NAME\n4/1/17,W,Jane Roe\n4/2/17,B,John Doe\n")
+    dataset = Dataset.objects.get(city=city)
+    body = client.get(url("mapping", city, dataset.pk)).content.decode()
+    assert "Jane Roe" not in body and "personal data hidden" in body and "SUBJECT_NAME" in body
+
+
+README_FIGURES = {
+    "ky_owensboro_2020_04_01.csv": ("stop", {"White": "6,017", "Black": "830", "Asian / Pacific Islander": "53"}),
+    "Michigan_Lansing_COMPLAINTS.csv": ("complaint", {"Black": "45", "White": "52", "Hispanic": "11"}),
+    "Missouri_St._Louis_County_USE_OF_FORCE_MULTIPLE.csv": ("use_of_force", {"Black": "550", "White": "274"}),
+    "Washington_Bremerton_ARRESTS_April_2017.csv": ("arrest", {"White": "131", "Black": "19"}),
+    "Washington_Bremerton_CITATIONS_April_2017.csv": ("citation", {"White": "163", "Black": "30"}),
+}
+
+
+@pytest.mark.parametrize("name", list(README_FIGURES))
+def test_every_real_file_through_the_pages(client_as, city, name):
+    """Upload, accept the proposed mapping, import (the worker's task, run here), read the result page."""
+    import re
+
+    from disparities.tasks import dataset_import_task
+
+    kind, figures = README_FIGURES[name]
+    client = client_as(city, "staff")
+    response = client.post(url("upload", city), {"kind": kind, "file": upload_file(name)})
+    dataset = Dataset.objects.get(city=city)
+    form = client.get(response.url).context["form"]
+    data = {field: form[field].value() or "" for field in form.fields}
+    assert client.post(url("mapping", city, dataset.pk), {**data, "action": "import"}).status_code == 302
+    assert dataset_import_task.run(dataset.pk) == "imported"
+    body = client.get(url("detail", city, dataset.pk)).content.decode()
+    for race, figure in figures.items():
+        # Incidents are the last column of the race table when the file has incident ids; rows otherwise.
+        row = re.search(rf"<th scope=\"row\">{re.escape(race)}</th>(.*?)</tr>", body, re.S).group(1)
+        assert f"<td>{figure}</td>" in row, (race, row)
+
+
+def test_replace_a_dataset_through_the_pages(client_as, city, import_sample):
+    old = import_sample(BREMERTON_ARRESTS)
+    client = client_as(city, "staff")
+    assert f"?replaces={old.pk}" in client.get(url("detail", city, old.pk)).content.decode()
+    data = (SAMPLES / BREMERTON_ARRESTS).read_bytes() + b"4/30/17,1200,THEFT 3,B,M,6TH ST\n"
+    response = client.post(url("upload", city) + f"?replaces={old.pk}", {"kind": "arrest", "file": upload_file("v2.csv", data)})
+    new = Dataset.objects.exclude(pk=old.pk).get(city=city)
+    assert response.url == url("mapping", city, new.pk) and new.replaces == old and new.name == old.name
+    # Until the new version is imported, the list shows the old one only, and the old one says so.
+    assert new.name in client.get(url("index", city)).content.decode()
+    assert "A new version of this dataset is being prepared" in client.get(url("detail", city, old.pk)).content.decode()
+    assert list(Dataset.objects.for_city(city).visible()) == [old]
+    form = client.get(response.url).context["form"]
+    client.post(url("mapping", city, new.pk), {**{f: form[f].value() or "" for f in form.fields}, "action": "import"})
+    from disparities.tasks import dataset_import_task
+
+    dataset_import_task.run(new.pk)
+    assert list(Dataset.objects.for_city(city).visible()) == [Dataset.objects.get(pk=new.pk)]
+    assert Dataset.objects.get(pk=new.pk).rows_imported == 160

@@ -79,6 +79,8 @@ class Command(BaseCommand):
 
         outcome = services.dataset_import(dataset_id=dataset.pk, on_progress=progress)
         dataset = outcome.dataset
+        if dataset is None:
+            raise CommandError("The dataset was deleted while it was being imported.")
         if interactive:
             self.stdout.write("")
         if dataset.status != Status.IMPORTED:
