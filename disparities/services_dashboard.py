@@ -137,8 +137,7 @@ def veil_run_start(*, dataset: Dataset, started_by: User | None) -> VeilRun:
     return run
 
 
-def _is_vehicle(stop_type: str) -> bool:
-    return stop_type.lower() in {"", "vehicular", "vehicle", "traffic"}
+VEHICLE_TYPES = {"vehicular", "vehicle", "traffic"}
 
 
 def veil_run_execute(*, run_id: int) -> VeilRun:
@@ -155,11 +154,15 @@ def veil_run_execute(*, run_id: int) -> VeilRun:
         rows = Stop.objects.filter(dataset=dataset, is_person=True).values_list(
             "date", "time", "subject_race", "district", "type"
         )
+        read = [row for row in rows.iterator(chunk_size=20000) if row[0]]
+        # Vehicle stops only; a file that gives no stop type at all is taken as all vehicle stops.
+        typed = any(row[4] for row in read)
         stops = [
             (d, t, race, district)
-            for d, t, race, district, kind in rows.iterator(chunk_size=20000)
-            if d and _is_vehicle(kind)
+            for d, t, race, district, kind in read
+            if not typed or kind.lower() in VEHICLE_TYPES
         ]
+        del read
         if not dataset.has_time:
             stops = [(d, None, race, district) for d, _t, race, district in stops]
         run.stage = f"Computing sun times and fitting the model on {len(stops):,} vehicle stops"

@@ -83,9 +83,9 @@ def count_lines(public_table, exact_table):
     if total is not None:
         for c in columns:
             members = [(rk, c) for rk in body if (rk, c) in entries]
-            if (total, c) in entries and all(entries[m][0] is not None for m in members):
-                if sum(entries[m][0] for m in members) == entries[(total, c)][0]:
-                    lines.append((members, (total, c)))
+            known = (total, c) in entries and all(entries[m][0] is not None for m in members)
+            if known and sum(entries[m][0] for m in members) == entries[(total, c)][0]:
+                lines.append((members, (total, c)))
     return entries, lines
 
 
