@@ -618,7 +618,8 @@ def _type_table(
     )
 
 
-def _trend_table(dataset: Dataset, filters: Filters, unit: str, *, by: str) -> Table:
+def _trend_tables(dataset: Dataset, filters: Filters, unit: str) -> list[Table]:
+    """Counts by year and race, and by month and race (one query for both)."""
     measure = _primary(dataset)
     rows_qs = _sum_by(
         Rollup.objects.filter(dataset=dataset).filter(filters.q()).exclude(month=None),
@@ -626,6 +627,10 @@ def _trend_table(dataset: Dataset, filters: Filters, unit: str, *, by: str) -> T
         "race",
         measures=(measure,),
     )
+    return [_trend_table(rows_qs, measure, unit, by="year"), _trend_table(rows_qs, measure, unit, by="month")]
+
+
+def _trend_table(rows_qs: list[dict[str, Any]], measure: str, unit: str, *, by: str) -> Table:
     periods: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows_qs:
         key = r["month"].strftime("%Y-%m") if by == "month" else str(r["month"].year)
@@ -961,8 +966,7 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
         officer = _officer_table(dataset, filters)
         if officer is not None:
             tables.append(officer)
-    tables.append(_trend_table(dataset, filters, unit, by="year"))
-    tables.append(_trend_table(dataset, filters, unit, by="month"))
+    tables.extend(_trend_tables(dataset, filters, unit))
     return Dashboard(
         dataset=dataset,
         filters=filters,

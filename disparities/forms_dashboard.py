@@ -24,7 +24,10 @@ class UploadBenchmarkForm(forms.Form):
         help_text="Download table B03002 for your place from data.census.gov (or American FactFinder) and upload it as it is.",
     )
     geo_id = forms.CharField(
-        label="Place code (optional)", required=False, max_length=20, help_text="Only when the file has several places."
+        label="Place code (optional)",
+        required=False,
+        max_length=20,
+        help_text="Only when the file has several places.",
     )
 
 

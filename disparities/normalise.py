@@ -138,7 +138,9 @@ class Normaliser:
         self.officer_key = officer_key
         self.columns = mapping.get("columns", {})
         self.values = mapping.get("values", {})
-        self.index = {field: header.index(column) for field, column in self.columns.items() if column in header}
+        self.index = {
+            field: header.index(column) for field, column in self.columns.items() if column in header
+        }
         self.date_format = mapping.get("date_format") or "iso"
         self.time_format = mapping.get("time_format") or ""
         self.time_in_date = bool(mapping.get("time_in_date")) and "time" not in self.index
@@ -495,7 +497,9 @@ class Normaliser:
 
         add(f"    race = {category('subject_race')} or 'unknown'")
         add(f"    sex = {category('subject_sex')} or 'unknown'")
-        add(f"    age, group = {cached('subject_age', 'age', self._age) if 'subject_age' in idx else '(None, ' + repr('') + ')'}")
+        add(
+            f"    age, group = {cached('subject_age', 'age', self._age) if 'subject_age' in idx else '(None, ' + repr('') + ')'}"
+        )
         ethnicity = category("subject_ethnicity") if "subject_ethnicity" in idx else "''"
         add("    if race == NAP or sex == NAP:")
         add("        person = False; race = sex = 'unknown'; age = None; group = ''")
@@ -505,7 +509,7 @@ class Normaliser:
         if "time" in idx:
             time_expr = cached("time", "time", self._time)
         elif self.time_in_date and "date" in idx:
-            time_expr = reader(self._cached('time', self._time), idx['date'])
+            time_expr = reader(self._cached("time", self._time), idx["date"])
         else:
             time_expr = "None"
         raw_race = f"f[{idx['subject_race']}].strip()[:100]" if "subject_race" in idx else "''"

@@ -90,7 +90,9 @@ def dataset_get(*, city: City, pk: int) -> Dataset:
 
 def dataset_new_versions(*, dataset: Dataset) -> list[Dataset]:
     """New versions of this dataset still being prepared (they replace it when imported)."""
-    return list(Dataset.objects.filter(city_id=dataset.city_id, replaces=dataset).order_by("-uploaded_at")[:5])
+    return list(
+        Dataset.objects.filter(city_id=dataset.city_id, replaces=dataset).order_by("-uploaded_at")[:5]
+    )
 
 
 def dataset_progress(*, dataset: Dataset) -> dict:
@@ -122,7 +124,10 @@ def dataset_mapping_preview(*, dataset: Dataset, mapping: dict) -> dict:
         i for i, column in enumerate(table.header)
         if column in mapping.get("personal_columns", []) and column not in mapping.get("columns", {}).values()
     ]  # fmt: skip
-    shown = [[("(personal data hidden)" if i in hidden and cell else cell) for i, cell in enumerate(row)] for row in rows[:10]]
+    shown = [
+        [("(personal data hidden)" if i in hidden and cell else cell) for i, cell in enumerate(row)]
+        for row in rows[:10]
+    ]
     return {
         "error": "",
         "header": table.header,

@@ -19,8 +19,14 @@ urlpatterns = [
     path("c/<slug:city_slug>/data/<int:pk>/problems.csv", views.problems_csv, name="problems_csv"),
     # Dashboards (views_dashboard.py)
     path("c/<slug:city_slug>/data/benchmarks/", dash.benchmarks, name="benchmarks"),
-    path("c/<slug:city_slug>/data/benchmarks/<int:pk>/default/", dash.benchmark_default, name="benchmark_default"),
-    path("c/<slug:city_slug>/data/benchmarks/<int:pk>/delete/", dash.benchmark_delete, name="benchmark_delete"),
+    path(
+        "c/<slug:city_slug>/data/benchmarks/<int:pk>/default/",
+        dash.benchmark_default,
+        name="benchmark_default",
+    ),
+    path(
+        "c/<slug:city_slug>/data/benchmarks/<int:pk>/delete/", dash.benchmark_delete, name="benchmark_delete"
+    ),
     path("c/<slug:city_slug>/data/<int:pk>/dashboard/", dash.dashboard_page, name="dashboard"),
     path("c/<slug:city_slug>/data/<int:pk>/records/", dash.drilldown, name="drilldown"),
     path("c/<slug:city_slug>/data/<int:pk>/report/", dash.report_page, name="report"),
@@ -30,7 +36,11 @@ urlpatterns = [
     path("c/<slug:city_slug>/data/<int:pk>/veil/<int:run_id>/", dash.veil_status, name="veil_status"),
     path("c/<slug:city_slug>/data/<int:pk>/publish/", dash.publish, name="publish"),
     path("c/<slug:city_slug>/data/published/", dash.snapshots, name="snapshots"),
-    path("c/<slug:city_slug>/data/published/<int:snapshot_id>/withdraw/", dash.snapshot_withdraw, name="snapshot_withdraw"),
+    path(
+        "c/<slug:city_slug>/data/published/<int:snapshot_id>/withdraw/",
+        dash.snapshot_withdraw,
+        name="snapshot_withdraw",
+    ),
     path("p/<slug:city_slug>/data/", dash.public_index, name="public_index"),
     path("p/<slug:city_slug>/data/<int:snapshot_id>/", dash.public_snapshot, name="public_snapshot"),
     path("p/<slug:city_slug>/data/<int:snapshot_id>/report.json", dash.public_json, name="public_json"),

@@ -343,7 +343,7 @@ def report_json(request: HttpRequest, pk: int) -> HttpResponse:
     board, _ = _board(request, dataset)
     run = VeilRun.objects.filter(dataset=dataset, status="done").order_by("-id").first()
     doc = report.document(board, veil=run.result if run else None)
-    response = JsonResponse(doc, json_dumps_params={"indent": 1})
+    response = JsonResponse(doc)
     response["Content-Disposition"] = f'inline; filename="disparity-report-{dataset.pk}.json"'
     return response
 

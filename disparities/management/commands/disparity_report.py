@@ -14,8 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("dataset_id", type=int)
         parser.add_argument("--json", action="store_true", help="Write the whole report as JSON.")
-        parser.add_argument("--public", action="store_true", help="The public version: small counts suppressed.")
-        parser.add_argument("--benchmark", type=int, default=None, help="Benchmark id (default: the city's default).")
+        parser.add_argument(
+            "--public", action="store_true", help="The public version: small counts suppressed."
+        )
+        parser.add_argument(
+            "--benchmark", type=int, default=None, help="Benchmark id (default: the city's default)."
+        )
         parser.add_argument("--start", default="", help="First month, YYYY-MM.")
         parser.add_argument("--end", default="", help="Last month, YYYY-MM.")
         parser.add_argument("--district", default="")
@@ -29,7 +33,9 @@ class Command(BaseCommand):
         if dataset is None:
             raise CommandError(f"No dataset {options['dataset_id']}.")
         if dataset.status != Status.IMPORTED:
-            raise CommandError(f"Dataset {dataset.pk} is not imported ({dataset.get_status_display().lower()}).")
+            raise CommandError(
+                f"Dataset {dataset.pk} is not imported ({dataset.get_status_display().lower()})."
+            )
         if options["benchmark"]:
             benchmark = Benchmark.objects.for_city(dataset.city).filter(pk=options["benchmark"]).first()
             if benchmark is None:
