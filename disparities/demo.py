@@ -68,3 +68,14 @@ def seed(ctx: dict) -> None:
         dataset = _import(cities[slug], kind, SAMPLES / filename, name, agency, users[(slug, "staff")])
         if out:
             out.write(f"  {dataset.name} ({cities[slug].name}): {dataset.rows_imported:,} rows")
+    _seed_dashboards(ctx)
+
+
+def _seed_dashboards(ctx: dict) -> None:
+    """Each demo city's county as its default population benchmark, so its dashboards show rates."""
+    from .models import Benchmark
+    from .services_dashboard import benchmark_create_from_county
+
+    for city in ctx["cities"].values():
+        if city.county_fips and not Benchmark.objects.for_city(city).exists():
+            benchmark_create_from_county(city=city, fips=city.county_fips, created_by=None)
