@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from . import stats, suppression
-from .dashboard import Dashboard, Row, Table
+from .dashboard import RACE_LABELS, Dashboard, Row, Table
 from .methods import CAVEATS, METHODS
 
 SCHEMA_ID = "https://realcities.example/schemas/disparity-report/1"
@@ -52,6 +52,10 @@ def benchmark_dict(board: Dashboard) -> dict[str, Any] | None:
         "total": b.total,
         "residents": b.population(),
         "margins_of_error": b.margins(),
+        "rows": [
+            {"race": race, "label": RACE_LABELS[race], "residents": n, "moe": b.margins()[race]}
+            for race, n in b.population().items()
+        ],
     }
 
 

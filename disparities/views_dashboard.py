@@ -271,6 +271,7 @@ def _chart_data(doc: dict) -> list[dict]:
                 "labels": [r["label"] for r in body],
                 "series": [{"label": columns[key]["label"], "values": values}],
                 "intervals": [(r["cells"].get(key) or {}).get("interval") for r in body],
+                "hidden": [(r["cells"].get(key) or {}).get("public_label") for r in body],
                 "format": columns[key]["format"],
             }
         )

@@ -28,10 +28,13 @@
       ctx.fillStyle = "#111";
       ctx.font = "12px sans-serif";
       ctx.textBaseline = "middle";
+      var hidden = chart.options.plugins.directLabels.hidden || [];
       chart.data.datasets.forEach(function (dataset, i) {
         chart.getDatasetMeta(i).data.forEach(function (bar, j) {
-          var text = format(dataset.data[j], kind);
-          if (text) ctx.fillText(text, bar.x + 4, bar.y);
+          // A suppressed figure has no bar: its label ("<11", "suppressed") is written instead.
+          var text = dataset.data[j] === null ? (hidden[j] || "") : format(dataset.data[j], kind);
+          var x = isFinite(bar.x) && dataset.data[j] !== null ? bar.x : chart.scales.x.left;
+          if (text) ctx.fillText(text, x + 4, bar.y);
         });
       });
       ctx.restore();
@@ -73,7 +76,7 @@
           layout: { padding: { right: 60 } },
           plugins: {
             legend: { display: line, labels: { usePointStyle: true } },
-            directLabels: { format: spec.format },
+            directLabels: { format: spec.format, hidden: spec.hidden || [] },
             tooltip: { callbacks: { label: function (item) { return item.dataset.label + ": " + format(item.raw, spec.format); } } }
           },
           scales: { x: { beginAtZero: true }, y: { beginAtZero: true } }
