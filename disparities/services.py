@@ -176,6 +176,8 @@ def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: b
         raise ValidationError(problems)
     if dataset.status not in {Status.MAPPING, Status.UPLOADED, Status.FAILED}:
         raise ValidationError("This dataset is already being imported.")
+    # Before the task is queued: a worker must not find an old cancel request.
+    cache.delete(cancel_key(dataset.pk))
     with transaction.atomic():
         dataset.mapping = mapping
         dataset.status = Status.QUEUED
@@ -190,7 +192,6 @@ def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: b
         )
         if enqueue:
             _enqueue(dataset)
-    cache.delete(cancel_key(dataset.pk))
     return dataset
 
 
@@ -430,7 +431,11 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
     if old is not None:
         # The new version replaces the old one in the same transaction: readers see one or the other.
         Dataset.objects.filter(replaces_id=old).exclude(pk=dataset_id).update(replaces=None)
+        old_file = Dataset.objects.filter(pk=old).values_list("file", flat=True).first()
         Dataset.objects.filter(pk=old).delete()
+        if old_file and old_file != dataset.file.name:
+            storage = dataset.file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
     if cache.get(cancel_key(dataset_id)):
         raise ImportCancelled
 
