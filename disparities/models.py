@@ -344,6 +344,7 @@ class FineRollup(models.Model):
 class ProblemKind(models.TextChoices):
     ROW_REJECTED = "row", "Row rejected"
     VALUE_MISSING = "value", "Value stored as missing"
+    VALUE_UNMAPPED = "unmapped", "Value not in the mapping"
 
 
 class ImportProblem(models.Model):

@@ -144,6 +144,8 @@ class Normaliser:
         self.time_in_date = bool(mapping.get("time_in_date")) and "time" not in self.index
         self.separators = mapping.get("separators", {})
         self._caches: dict[str, dict] = {}
+        # Values met during the import that the mapping did not list: field -> {value: counted as}.
+        self.unmapped: dict[str, dict[str, str]] = {}
         self.output = [name for name, _ in columns_for(kind)]
         self._builders = self._compile()
 
@@ -177,11 +179,15 @@ class Normaliser:
     def _category(self, field: str) -> Callable[[str], str]:
         table = dict(self.values.get(field, {}).items())
 
+        unmapped = self.unmapped.setdefault(field, {})
+
         def read(text: str) -> str:
             key = text.strip()
             value = table.get(key)
             if value is None:
                 value = m.propose_value(field, key).value
+                if len(unmapped) < 1000:
+                    unmapped[key] = value
             return value
 
         return self._cached(field, read)  # type: ignore[return-value]

@@ -392,6 +392,14 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                     f"{problems[0][1]}: {problems[0][4]}). Check that the file is a complete CSV export."
                 )
             raise FileProblem("The file has column names but no rows. Export the data again with its rows.")
+        for field, values in normaliser.unmapped.items():
+            for value, canonical in values.items():
+                if len(problems) < max_problems:
+                    problems.append((
+                        ProblemKind.VALUE_UNMAPPED, None, mapping["columns"].get(field, field), value[:300],
+                        f"{value!r} was not in the mapping; it was counted as {canonical or 'missing'}. "
+                        "Correct the mapping and import again if that is wrong.",
+                    ))  # fmt: skip
         if problems:
             ImportProblem.objects.bulk_create(
                 ImportProblem(dataset_id=dataset_id, kind=k, line=line, column=c[:200], value=v, reason=r)

@@ -18,7 +18,7 @@ from cities.models import EDITOR_ROLES
 from . import mapping as m
 from . import selectors, services
 from .forms import MappingForm, MappingImportForm, UploadForm, canonical_label
-from .models import Dataset, Status
+from .models import Dataset, ProblemKind, Status
 from .reports import safe_cell
 
 
@@ -312,12 +312,12 @@ class _Echo:
 def problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     writer = csv.writer(_Echo())
-    labels = {"row": "Row rejected", "value": "Value stored as missing"}
+    labels = dict(ProblemKind.choices)
 
     def lines():
         yield writer.writerow(["line", "problem", "column", "value", "reason"])
         for line, kind, column, value, reason in selectors.problem_rows(dataset=dataset):
-            yield writer.writerow([line, labels.get(kind, kind), safe_cell(column), safe_cell(value), safe_cell(reason)])
+            yield writer.writerow(["" if line is None else line, labels.get(kind, kind), safe_cell(column), safe_cell(value), safe_cell(reason)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="problems-dataset-{dataset.pk}.csv"'

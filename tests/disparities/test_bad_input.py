@@ -193,3 +193,13 @@ def test_a_dataset_deleted_before_its_import_is_skipped(city):
     services.dataset_delete(dataset=dataset)
     outcome = services.dataset_import(dataset_id=pk)
     assert outcome.dataset is None and not outcome.did_work
+
+
+def test_values_the_mapping_did_not_list_are_reported(city):
+    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    del dataset.mapping["values"]["subject_race"]["H"]
+    services.dataset_confirm(dataset=dataset, mapping=dataset.mapping, enqueue=False)
+    dataset = services.dataset_import(dataset_id=dataset.pk).dataset
+    problem = ImportProblem.objects.get(dataset=dataset, kind="unmapped")
+    assert problem.column == "race" and problem.value == "H" and "counted as hispanic" in problem.reason
+    assert dataset.values_missing == 0
