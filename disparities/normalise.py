@@ -204,8 +204,9 @@ class Normaliser:
         return value
 
     def _time(self, text: str) -> time | None:
-        if self.time_in_date:
-            text = m.split_date_time(text)[1]
+        # The date column's time part, or a time column that holds the date too (`2018-01-27 13:52:00`).
+        time_part = m.split_date_time(text)[1]
+        text = time_part if self.time_in_date else (time_part or text)
         if self.time_format in ("", "none") or not text.strip() or _is_missing(text):
             return None
         value = m.parse_time(text, self.time_format)
