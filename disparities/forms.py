@@ -12,8 +12,7 @@ ACCEPT = ".csv,.tsv,.txt,.zip,.xlsx,text/csv,text/tab-separated-values,applicati
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="What is one row of the file?",
-        choices=[("", "Choose…")]
-        + [
+        choices=[("", "Choose…")] + [
             (Kind.STOP, "A stop (traffic or pedestrian)"),
             (Kind.ARREST, "An arrest or an arrest charge"),
             (Kind.CITATION, "A citation (ticket)"),
@@ -21,18 +20,10 @@ class UploadForm(forms.Form):
             (Kind.COMPLAINT, "A citizen complaint or allegation"),
         ],
     )
-    name = forms.CharField(
-        label="Name",
-        max_length=200,
-        required=False,
-        help_text="For example “Traffic stops 2019–2023”. The file name is used if you leave it empty.",
-    )
-    source_agency = forms.CharField(
-        label="Source agency",
-        max_length=200,
-        required=False,
-        help_text="The department that gave you the file.",
-    )
+    name = forms.CharField(label="Name", max_length=200, required=False,
+                           help_text="For example “Traffic stops 2019–2023”. The file name is used if you leave it empty.")
+    source_agency = forms.CharField(label="Source agency", max_length=200, required=False,
+                                    help_text="The department that gave you the file.")
     file = forms.FileField(
         label="File",
         help_text="CSV, TSV, a zipped CSV, or Excel (.xlsx).",
@@ -51,9 +42,7 @@ class UploadForm(forms.Form):
 
 
 class MappingImportForm(forms.Form):
-    mapping_file = forms.FileField(
-        label="Mapping file (JSON)", help_text="A mapping exported from REAL Cities."
-    )
+    mapping_file = forms.FileField(label="Mapping file (JSON)", help_text="A mapping exported from REAL Cities.")
 
 
 TIME_FORMAT_CHOICES = [
@@ -81,11 +70,7 @@ DATE_FORMAT_CHOICES = [
     ("%b %d, %Y", "Apr 1, 2017"),
     ("%B %d, %Y", "April 1, 2017"),
 ]
-SEPARATOR_CHOICES = [
-    ("", "One value per cell"),
-    (";", "Several values separated by ;"),
-    ("|", "Several values separated by |"),
-]
+SEPARATOR_CHOICES = [("", "One value per cell"), (";", "Several values separated by ;"), ("|", "Several values separated by |")]
 CANONICAL_LABELS = {
     m.NOT_A_PERSON: "Not a person (e.g. a police dog): leave out of person counts",
     "asian_pacific_islander": "Asian / Pacific Islander",
@@ -142,9 +127,7 @@ class MappingForm(forms.Form):
                 continue
             choices = [(c, canonical_label(c)) for c in m.CHOICES[field]]
             names = []
-            for index, (raw, canonical) in enumerate(
-                sorted(mapping.get("values", {}).get(field, {}).items())
-            ):
+            for index, (raw, canonical) in enumerate(sorted(mapping.get("values", {}).get(field, {}).items())):
                 name = f"val__{field}__{index}"
                 self.fields[name] = forms.ChoiceField(
                     label=f"{raw or '(blank)'}", choices=choices, initial=canonical, required=False

@@ -15,25 +15,12 @@ HEADER = [
     "subject_sex", "officer_id_hash", "type", "violation", "arrest_made", "citation_issued", "warning_issued",
     "outcome", "search_conducted", "search_basis", "contraband_found", "frisk_performed",
 ]  # fmt: skip
-RACES = [
-    ("white", 0.55),
-    ("black", 0.28),
-    ("hispanic", 0.11),
-    ("asian/pacific islander", 0.04),
-    ("other", 0.01),
-    ("NA", 0.01),
-]
+RACES = [("white", 0.55), ("black", 0.28), ("hispanic", 0.11), ("asian/pacific islander", 0.04), ("other", 0.01), ("NA", 0.01)]
 SEARCH_RATE = {"white": 0.03, "black": 0.065, "hispanic": 0.05}
 HIT_RATE = {"white": 0.32, "black": 0.22, "hispanic": 0.24}
 VIOLATIONS = ["SPEEDING", "EXPIRED REGISTRATION", "NO INSURANCE", "FAILURE TO SIGNAL", "DEFECTIVE EQUIPMENT",
               "CELL PHONE USE", "RECKLESS DRIVING", "SEAT BELT"]  # fmt: skip
-BASES = [
-    ("probable_cause", 0.45),
-    ("consent", 0.25),
-    ("incident_to_arrest", 0.2),
-    ("plain_view", 0.05),
-    ("k9", 0.05),
-]
+BASES = [("probable_cause", 0.45), ("consent", 0.25), ("incident_to_arrest", 0.2), ("plain_view", 0.05), ("k9", 0.05)]
 
 
 def _pick(rng: random.Random, table):
@@ -45,9 +32,7 @@ def _pick(rng: random.Random, table):
     return table[-1][0]
 
 
-def write_stops(
-    path: str | Path, rows: int, *, seed: int = 7, start: date = date(2019, 1, 1), years: int = 3
-) -> Path:
+def write_stops(path: str | Path, rows: int, *, seed: int = 7, start: date = date(2019, 1, 1), years: int = 3) -> Path:
     rng = random.Random(seed)
     path = Path(path)
     days = 365 * years

@@ -120,126 +120,38 @@ for _name in BOOLEAN_FIELDS:
 # Known column names, compared after lower-casing and removing everything but letters and digits.
 SYNONYMS: dict[str, list[str]] = {
     "incident_id": [
-        "incidentid",
-        "incident",
-        "incidentnumber",
-        "incidentno",
-        "bpsno",
-        "complaintid",
-        "complaintnumber",
-        "complaintno",
-        "caseid",
-        "casenumber",
-        "caseno",
-        "reportnumber",
-        "stopid",
-        "eventid",
-        "cadnumber",
-        "iapronumber",
-        "filenumber",
-        "uofnumber",
-        "forceid",
+        "incidentid", "incident", "incidentnumber", "incidentno", "bpsno", "complaintid", "complaintnumber",
+        "complaintno", "caseid", "casenumber", "caseno", "reportnumber", "stopid", "eventid", "cadnumber",
+        "iapronumber", "filenumber", "uofnumber", "forceid",
     ],
     "date": [
-        "date",
-        "stopdate",
-        "incidentdate",
-        "incidentoccurreddate",
-        "occurreddate",
-        "occurredon",
-        "eventdate",
-        "arrestdate",
-        "citationdate",
-        "violationdate",
-        "dateoccurred",
-        "complaintdate",
-        "datetime",
-        "incidentdatetime",
-        "reporteddate",
+        "date", "stopdate", "incidentdate", "incidentoccurreddate", "occurreddate", "occurredon", "eventdate",
+        "arrestdate", "citationdate", "violationdate", "dateoccurred", "complaintdate", "datetime",
+        "incidentdatetime", "reporteddate",
     ],
     "time": ["time", "stoptime", "incidenttime", "arresttime", "citationtime", "eventtime", "timeoccurred"],
-    "location": [
-        "location",
-        "address",
-        "incidentlocation",
-        "street",
-        "streetaddress",
-        "block",
-        "blockaddress",
-    ],
+    "location": ["location", "address", "incidentlocation", "street", "streetaddress", "block", "blockaddress"],
     "district": [
-        "district",
-        "sector",
-        "precinct",
-        "beat",
-        "zone",
-        "division",
-        "area",
-        "policedistrict",
-        "ward",
+        "district", "sector", "precinct", "beat", "zone", "division", "area", "policedistrict", "ward",
         "officerassignment",
     ],
     "lat": ["lat", "latitude", "y"],
     "lng": ["lng", "lon", "long", "longitude", "x"],
     "subject_race": [
-        "subjectrace",
-        "race",
-        "driverrace",
-        "citizenrace",
-        "civilianrace",
-        "suspectrace",
-        "personrace",
-        "complainantrace",
-        "arresteerace",
-        "defendantrace",
-        "victimrace",
-        "subjectracecode",
-        "racecode",
-        "citizen_race",
-        "subjrace",
+        "subjectrace", "race", "driverrace", "citizenrace", "civilianrace", "suspectrace", "personrace",
+        "complainantrace", "arresteerace", "defendantrace", "victimrace", "subjectracecode", "racecode",
+        "citizen_race", "subjrace",
     ],
     "subject_ethnicity": [
-        "subjectethnicity",
-        "ethnicity",
-        "driverethnicity",
-        "citizenethnicity",
-        "hispanic",
-        "ethnic",
-        "complainantethnicity",
-        "arresteeethnicity",
+        "subjectethnicity", "ethnicity", "driverethnicity", "citizenethnicity", "hispanic", "ethnic",
+        "complainantethnicity", "arresteeethnicity",
     ],
     "subject_sex": [
-        "subjectsex",
-        "sex",
-        "gender",
-        "driversex",
-        "drivergender",
-        "citizensex",
-        "citizengender",
-        "subjectgender",
-        "complainantsex",
-        "complainantgender",
-        "arresteesex",
-        "suspectsex",
+        "subjectsex", "sex", "gender", "driversex", "drivergender", "citizensex", "citizengender",
+        "subjectgender", "complainantsex", "complainantgender", "arresteesex", "suspectsex",
     ],
-    "subject_age": [
-        "subjectage",
-        "age",
-        "driverage",
-        "citizenage",
-        "ageatarrest",
-        "arresteeage",
-        "suspectage",
-    ],
-    "officer_id": [
-        "officeridhash",
-        "officerid",
-        "officerbadge",
-        "badge",
-        "badgenumber",
-        "officer",
-        "employeeid",
-    ],
+    "subject_age": ["subjectage", "age", "driverage", "citizenage", "ageatarrest", "arresteeage", "suspectage"],
+    "officer_id": ["officeridhash", "officerid", "officerbadge", "badge", "badgenumber", "officer", "employeeid"],
     "officer_race": ["officerrace", "offrace", "employeerace"],
     "officer_sex": ["officersex", "officergender", "offsex", "employeesex", "employeegender"],
     "type": ["type", "stoptype", "subjecttype"],
@@ -264,14 +176,8 @@ SYNONYMS: dict[str, list[str]] = {
     "officer_injury": ["officerinjury", "officerinjured"],
     "allegation": ["allegation", "allegations", "complainttype", "allegationtype", "charge"],
     "disposition": [
-        "disposition",
-        "incidentdisposition",
-        "finding",
-        "findings",
-        "allegationdisposition",
-        "outcome",
-        "result",
-        "allegationfinding",
+        "disposition", "incidentdisposition", "finding", "findings", "allegationdisposition", "outcome",
+        "result", "allegationfinding",
     ],
 }
 # Columns whose names say they identify a person: never proposed for import.
@@ -299,11 +205,7 @@ def personal_columns(header: list[str]) -> list[str]:
     found = []
     for column in header:
         name = normalise_name(column)
-        if (
-            name in {"officername", "officerlastname"}
-            or PERSONAL_PATTERNS.search(name)
-            and name not in {"streetname"}
-        ):
+        if name in {"officername", "officerlastname"} or PERSONAL_PATTERNS.search(name) and name not in {"streetname"}:
             found.append(column)
     return found
 
@@ -382,10 +284,7 @@ _DISPOSITION = [
     ("unfounded", ("unfounded",)),
     ("informational", ("informational", "information only", "info only")),
     ("pending", ("pending", "open", "under investigation", "active")),
-    (
-        "other",
-        ("withdrawn", "closed", "mediated", "other", "policy", "training", "no finding", "administratively"),
-    ),
+    ("other", ("withdrawn", "closed", "mediated", "other", "policy", "training", "no finding", "administratively")),
 ]
 
 
@@ -419,17 +318,7 @@ def propose_value(field: str, raw: str) -> Proposal:
                 return Proposal(canonical, False)
         return Proposal("other", False)
     if field == "subject_ethnicity":
-        if text in {
-            "h",
-            "hispanic",
-            "latino",
-            "hispanic or latino",
-            "y",
-            "yes",
-            "hispanic/latino",
-            "1",
-            "true",
-        }:
+        if text in {"h", "hispanic", "latino", "hispanic or latino", "y", "yes", "hispanic/latino", "1", "true"}:
             return Proposal("hispanic", True)
         if text in {"n", "nh", "non-hispanic", "not hispanic", "no", "non hispanic", "0", "false",
                     "not hispanic or latino"}:  # fmt: skip
@@ -653,9 +542,7 @@ def problems(mapping: dict, header: list[str]) -> list[str]:
     columns = mapping.get("columns", {})
     for field in REQUIRED:
         if field not in columns:
-            out.append(
-                f"Choose the column that holds the {LABELS[field].split(' (')[0].lower()}: it is required."
-            )
+            out.append(f"Choose the column that holds the {LABELS[field].split(' (')[0].lower()}: it is required.")
     for field, column in columns.items():
         if column not in header:
             out.append(f"The column “{column}” chosen for {LABELS.get(field, field)} is not in this file.")
@@ -680,18 +567,14 @@ def validate_import(data: object, kind: str) -> dict:
         "values": {},
         "date_format": str(data.get("date_format", "")),
         "time_format": str(data.get("time_format", "")),
-        "separators": {
-            str(k): str(v) for k, v in (data.get("separators") or {}).items() if k in MULTI_VALUED
-        },
+        "separators": {str(k): str(v) for k, v in (data.get("separators") or {}).items() if k in MULTI_VALUED},
     }
     if data.get("time_in_date"):
         mapping["time_in_date"] = True
     for field, table in (data.get("values") or {}).items():
         if field in CATEGORICAL_FIELDS and isinstance(table, dict):
             allowed = set(CHOICES.get(field, []))
-            mapping["values"][field] = {
-                str(k): str(v) for k, v in table.items() if not allowed or v in allowed
-            }
+            mapping["values"][field] = {str(k): str(v) for k, v in table.items() if not allowed or v in allowed}
     if mapping["date_format"] and mapping["date_format"] not in DATE_FORMATS:
         raise ValueError(f"Unknown date format “{mapping['date_format']}”.")
     if mapping["time_format"] and mapping["time_format"] not in TIME_FORMATS + ["none"]:

@@ -116,13 +116,9 @@ class Dataset(models.Model):
     rows_read = models.BigIntegerField(default=0)
     rows_imported = models.BigIntegerField(default=0)
     rows_rejected = models.BigIntegerField(default=0)
-    values_missing = models.BigIntegerField(
-        default=0, help_text="Values that could not be read, stored as missing."
-    )
+    values_missing = models.BigIntegerField(default=0, help_text="Values that could not be read, stored as missing.")
     has_incident_id = models.BooleanField(default=False)
-    has_time = models.BooleanField(
-        default=False, help_text="Rows carry a real time of day (not a placeholder)."
-    )
+    has_time = models.BooleanField(default=False, help_text="Rows carry a real time of day (not a placeholder).")
     # Progress of a running import, written by the worker about every half second.
     progress_rows = models.BigIntegerField(default=0)
     progress_bytes = models.BigIntegerField(default=0)
@@ -348,6 +344,7 @@ class FineRollup(models.Model):
 class ProblemKind(models.TextChoices):
     ROW_REJECTED = "row", "Row rejected"
     VALUE_MISSING = "value", "Value stored as missing"
+    VALUE_UNMAPPED = "unmapped", "Value not in the mapping"
 
 
 class ImportProblem(models.Model):
@@ -387,9 +384,7 @@ class SavedMapping(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["city", "kind", "header_key"], name="savedmapping_one_per_header"
-            ),
+            models.UniqueConstraint(fields=["city", "kind", "header_key"], name="savedmapping_one_per_header"),
         ]
 
     def __str__(self) -> str:

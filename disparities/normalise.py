@@ -138,14 +138,14 @@ class Normaliser:
         self.officer_key = officer_key
         self.columns = mapping.get("columns", {})
         self.values = mapping.get("values", {})
-        self.index = {
-            field: header.index(column) for field, column in self.columns.items() if column in header
-        }
+        self.index = {field: header.index(column) for field, column in self.columns.items() if column in header}
         self.date_format = mapping.get("date_format") or "iso"
         self.time_format = mapping.get("time_format") or ""
         self.time_in_date = bool(mapping.get("time_in_date")) and "time" not in self.index
         self.separators = mapping.get("separators", {})
         self._caches: dict[str, dict] = {}
+        # Values met during the import that the mapping did not list: field -> {value: counted as}.
+        self.unmapped: dict[str, dict[str, str]] = {}
         self.output = [name for name, _ in columns_for(kind)]
         self._builders = self._compile()
 
@@ -179,11 +179,15 @@ class Normaliser:
     def _category(self, field: str) -> Callable[[str], str]:
         table = dict(self.values.get(field, {}).items())
 
+        unmapped = self.unmapped.setdefault(field, {})
+
         def read(text: str) -> str:
             key = text.strip()
             value = table.get(key)
             if value is None:
                 value = m.propose_value(field, key).value
+                if len(unmapped) < 1000:
+                    unmapped[key] = value
             return value
 
         return self._cached(field, read)  # type: ignore[return-value]
@@ -200,8 +204,9 @@ class Normaliser:
         return value
 
     def _time(self, text: str) -> time | None:
-        if self.time_in_date:
-            text = m.split_date_time(text)[1]
+        # The date column's time part, or a time column that holds the date too (`2018-01-27 13:52:00`).
+        time_part = m.split_date_time(text)[1]
+        text = time_part if self.time_in_date else (time_part or text)
         if self.time_format in ("", "none") or not text.strip() or _is_missing(text):
             return None
         value = m.parse_time(text, self.time_format)
@@ -497,9 +502,7 @@ class Normaliser:
 
         add(f"    race = {category('subject_race')} or 'unknown'")
         add(f"    sex = {category('subject_sex')} or 'unknown'")
-        add(
-            f"    age, group = {cached('subject_age', 'age', self._age) if 'subject_age' in idx else '(None, ' + repr('') + ')'}"
-        )
+        add(f"    age, group = {cached('subject_age', 'age', self._age) if 'subject_age' in idx else '(None, ' + repr('') + ')'}")
         ethnicity = category("subject_ethnicity") if "subject_ethnicity" in idx else "''"
         add("    if race == NAP or sex == NAP:")
         add("        person = False; race = sex = 'unknown'; age = None; group = ''")
@@ -509,7 +512,7 @@ class Normaliser:
         if "time" in idx:
             time_expr = cached("time", "time", self._time)
         elif self.time_in_date and "date" in idx:
-            time_expr = reader(self._cached("time", self._time), idx["date"])
+            time_expr = reader(self._cached('time', self._time), idx['date'])
         else:
             time_expr = "None"
         raw_race = f"f[{idx['subject_race']}].strip()[:100]" if "subject_race" in idx else "''"

@@ -275,9 +275,7 @@ def _open_zipped_csv(path: Path, max_uncompressed: int) -> Table:
         info = members[0]
         name = PurePosixPath(info.filename)
         if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
-            raise FileProblem(
-                "The file inside the zip has a path that is not allowed. Zip the CSV file alone."
-            )
+            raise FileProblem("The file inside the zip has a path that is not allowed. Zip the CSV file alone.")
         if name.suffix.lower() not in TEXT_SUFFIXES:
             raise FileProblem(
                 f"The zip holds “{name.name}”, which is not a CSV file. Zip the CSV (or upload the Excel file itself)."
@@ -290,10 +288,7 @@ def _open_zipped_csv(path: Path, max_uncompressed: int) -> Table:
                 "Split it, or upload the CSV without zipping it."
             )
         table = Table(
-            path=path,
-            format="zip",
-            member=info.filename,
-            total_bytes=info.file_size,
+            path=path, format="zip", member=info.filename, total_bytes=info.file_size,
             max_uncompressed=max_uncompressed,
         )
     raw, closer = table._open_binary()
@@ -315,9 +310,7 @@ def _open_xlsx(path: Path) -> Table:
     finally:
         workbook.close()
     if not header_values or all(v is None or str(v).strip() == "" for v in header_values):
-        raise FileProblem(
-            "The first sheet of this Excel file is empty, or its first row has no column names."
-        )
+        raise FileProblem("The first sheet of this Excel file is empty, or its first row has no column names.")
     cells = [_cell_text(v) for v in header_values]
     while cells and cells[-1] == "":
         cells.pop()

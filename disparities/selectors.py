@@ -25,11 +25,7 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
             "title": dataset.name,
             "url": reverse("disparities:detail", args=[city.slug, dataset.pk]),
             "meta": f"{dataset.get_kind_display()}, "
-            + (
-                f"{dataset.rows_imported:,} rows"
-                if dataset.status == Status.IMPORTED
-                else dataset.get_status_display().lower()
-            ),
+            + (f"{dataset.rows_imported:,} rows" if dataset.status == Status.IMPORTED else dataset.get_status_display().lower()),
         }
         for dataset in datasets
     ]
@@ -77,9 +73,7 @@ def _headline_items(*, city: City) -> list[dict]:
 
 
 def dataset_list(*, city: City, page: int | str | None = 1) -> Page:
-    queryset = (
-        Dataset.objects.for_city(city).visible().select_related("uploaded_by").order_by("-uploaded_at", "-id")
-    )
+    queryset = Dataset.objects.for_city(city).visible().select_related("uploaded_by").order_by("-uploaded_at", "-id")
     return Paginator(queryset, PAGE_SIZE).get_page(page)
 
 
@@ -90,9 +84,7 @@ def dataset_get(*, city: City, pk: int) -> Dataset:
 
 def dataset_new_versions(*, dataset: Dataset) -> list[Dataset]:
     """New versions of this dataset still being prepared (they replace it when imported)."""
-    return list(
-        Dataset.objects.filter(city_id=dataset.city_id, replaces=dataset).order_by("-uploaded_at")[:5]
-    )
+    return list(Dataset.objects.filter(city_id=dataset.city_id, replaces=dataset).order_by("-uploaded_at")[:5])
 
 
 def dataset_progress(*, dataset: Dataset) -> dict:
@@ -124,10 +116,7 @@ def dataset_mapping_preview(*, dataset: Dataset, mapping: dict) -> dict:
         i for i, column in enumerate(table.header)
         if column in mapping.get("personal_columns", []) and column not in mapping.get("columns", {}).values()
     ]  # fmt: skip
-    shown = [
-        [("(personal data hidden)" if i in hidden and cell else cell) for i, cell in enumerate(row)]
-        for row in rows[:10]
-    ]
+    shown = [[("(personal data hidden)" if i in hidden and cell else cell) for i, cell in enumerate(row)] for row in rows[:10]]
     return {
         "error": "",
         "header": table.header,
@@ -163,9 +152,6 @@ def problem_list(*, dataset: Dataset, limit: int = 50) -> list[ImportProblem]:
 
 def problem_rows(*, dataset: Dataset):
     """Every kept problem, in line order, streamed (for the CSV report)."""
-    return (
-        ImportProblem.objects.filter(dataset=dataset)
-        .order_by("line", "id")
-        .values_list("line", "kind", "column", "value", "reason")
-        .iterator(chunk_size=2000)
-    )
+    return ImportProblem.objects.filter(dataset=dataset).order_by("line", "id").values_list(
+        "line", "kind", "column", "value", "reason"
+    ).iterator(chunk_size=2000)

@@ -137,26 +137,20 @@ def dataset_upload(
     )
     dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
     try:
-        table = open_table(
-            dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3)
-        )
+        table = open_table(dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3))
         rows, _ = preview(table, limit=PREVIEW_ROWS)
     except FileProblem as problem:
         dataset.file.delete(save=False)
         raise ValidationError(str(problem)) from problem
     dataset.file_format = table.describe()
-    dataset.mapping = mapping_rules.propose(
-        table.header, rows, kind, saved=_saved_mapping(city, kind, table.header)
-    )
+    dataset.mapping = mapping_rules.propose(table.header, rows, kind, saved=_saved_mapping(city, kind, table.header))
     dataset.save()
     return dataset
 
 
 def _saved_mapping(city: City, kind: str, header: list[str]) -> dict | None:
     saved = (
-        SavedMapping.objects.for_city(city)
-        .filter(kind=kind, header_key=mapping_rules.header_key(header))
-        .first()
+        SavedMapping.objects.for_city(city).filter(kind=kind, header_key=mapping_rules.header_key(header)).first()
     )
     return saved.mapping if saved else None
 
@@ -182,6 +176,8 @@ def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: b
         raise ValidationError(problems)
     if dataset.status not in {Status.MAPPING, Status.UPLOADED, Status.FAILED}:
         raise ValidationError("This dataset is already being imported.")
+    # Before the task is queued: a worker must not find an old cancel request.
+    cache.delete(cancel_key(dataset.pk))
     with transaction.atomic():
         dataset.mapping = mapping
         dataset.status = Status.QUEUED
@@ -196,7 +192,6 @@ def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: b
         )
         if enqueue:
             _enqueue(dataset)
-    cache.delete(cancel_key(dataset.pk))
     return dataset
 
 
@@ -217,8 +212,7 @@ def dataset_cancel(*, dataset: Dataset) -> Dataset:
     cache.set(cancel_key(dataset.pk), True, timeout=24 * 3600)
     Dataset.objects.filter(pk=dataset.pk).update(cancel_requested=True)
     updated = Dataset.objects.filter(pk=dataset.pk, status=Status.QUEUED).update(
-        status=Status.FAILED,
-        status_message="The import was cancelled before it started. Nothing was imported.",
+        status=Status.FAILED, status_message="The import was cancelled before it started. Nothing was imported."
     )
     dataset.refresh_from_db()
     if updated:
@@ -252,7 +246,9 @@ def _unlock(dataset_id: int) -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, dataset_id])
 
 
-def dataset_import(*, dataset_id: int, on_progress: Callable[[dict], None] | None = None) -> ImportOutcome:
+def dataset_import(
+    *, dataset_id: int, on_progress: Callable[[dict], None] | None = None
+) -> ImportOutcome:
     """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand)."""
     if not _try_lock(dataset_id):
         return ImportOutcome(Dataset.objects.filter(pk=dataset_id).first(), did_work=False)
@@ -335,9 +331,7 @@ class _Progress:
 def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
     """Inside the caller's transaction: COPY the records, the problems, the rollups, the status."""
     mapping = dataset.mapping
-    table = open_table(
-        dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3)
-    )
+    table = open_table(dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3))
     missing = [c for c in mapping.get("columns", {}).values() if c not in table.header]
     if missing:
         raise FileProblem(
@@ -386,9 +380,7 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                         values_missing += len(value_problems)
                         for column, value, reason in value_problems:
                             if len(problems) < max_problems:
-                                problems.append(
-                                    (ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300])
-                                )
+                                problems.append((ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300]))
                     imported += 1
                 if not read & 1023:
                     progress.tick(imported, rejected)
@@ -400,6 +392,14 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                     f"{problems[0][1]}: {problems[0][4]}). Check that the file is a complete CSV export."
                 )
             raise FileProblem("The file has column names but no rows. Export the data again with its rows.")
+        for field, values in normaliser.unmapped.items():
+            for value, canonical in values.items():
+                if len(problems) < max_problems:
+                    problems.append((
+                        ProblemKind.VALUE_UNMAPPED, None, mapping["columns"].get(field, field), value[:300],
+                        f"{value!r} was not in the mapping; it was counted as {canonical or 'missing'}. "
+                        "Correct the mapping and import again if that is wrong.",
+                    ))  # fmt: skip
         if problems:
             ImportProblem.objects.bulk_create(
                 ImportProblem(dataset_id=dataset_id, kind=k, line=line, column=c[:200], value=v, reason=r)
@@ -413,9 +413,7 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
             [dataset_id],
         )
         first, last = cursor.fetchone()
-        cursor.execute(
-            "SELECT coalesce(sum(with_time), 0) FROM disparities_rollup WHERE dataset_id = %s", [dataset_id]
-        )
+        cursor.execute("SELECT coalesce(sum(with_time), 0) FROM disparities_rollup WHERE dataset_id = %s", [dataset_id])
         with_time = cursor.fetchone()[0]
     now = timezone.now()
     old = dataset.replaces_id
@@ -441,7 +439,11 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
     if old is not None:
         # The new version replaces the old one in the same transaction: readers see one or the other.
         Dataset.objects.filter(replaces_id=old).exclude(pk=dataset_id).update(replaces=None)
+        old_file = Dataset.objects.filter(pk=old).values_list("file", flat=True).first()
         Dataset.objects.filter(pk=old).delete()
+        if old_file and old_file != dataset.file.name:
+            storage = dataset.file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
     if cache.get(cancel_key(dataset_id)):
         raise ImportCancelled
 
@@ -512,9 +514,7 @@ def _measures(kind: str, has_incident_id: bool) -> dict[str, str]:
         exprs.update(
             sustained="count(*) FILTER (WHERE sustained)",
             sustained_incidents=(
-                "sum(first_pair * pair_sustained)"
-                if has_incident_id
-                else "count(*) FILTER (WHERE sustained AND is_person)"
+                "sum(first_pair * pair_sustained)" if has_incident_id else "count(*) FILTER (WHERE sustained AND is_person)"
             ),
         )
     return exprs
@@ -529,9 +529,7 @@ def build_rollups(dataset: Dataset, *, has_incident_id: bool) -> None:
     exprs = _measures(kind, has_incident_id)
     if has_incident_id:
         sustained_window = (
-            ", (bool_or(coalesce(sustained, false)) OVER pair)::int AS pair_sustained"
-            if kind == Kind.COMPLAINT
-            else ""
+            ", (bool_or(coalesce(sustained, false)) OVER pair)::int AS pair_sustained" if kind == Kind.COMPLAINT else ""
         )
         source = f"""(
             SELECT s.*,

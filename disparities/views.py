@@ -18,7 +18,7 @@ from cities.models import EDITOR_ROLES
 from . import mapping as m
 from . import selectors, services
 from .forms import MappingForm, MappingImportForm, UploadForm, canonical_label
-from .models import Dataset, Status
+from .models import Dataset, ProblemKind, Status
 from .reports import safe_cell
 
 
@@ -98,13 +98,7 @@ def _replacing(request: HttpRequest) -> Dataset | None:
 def _render_upload(
     request: HttpRequest, form: UploadForm, *, replacing=None, error: str = "", status: int = 200
 ) -> HttpResponse:
-    context = {
-        "city": request.city,
-        "section": "disparities",
-        "form": form,
-        "replacing": replacing,
-        "error": error,
-    }  # type: ignore[attr-defined]
+    context = {"city": request.city, "section": "disparities", "form": form, "replacing": replacing, "error": error}  # type: ignore[attr-defined]
     return render(request, "disparities/upload.html", context, status=status)
 
 
@@ -117,11 +111,7 @@ def _upload(request: HttpRequest, handler: SizeLimitUploadHandler | None) -> Htt
     form = UploadForm(request.POST, request.FILES, replacing=replacing)
     if handler is not None and handler.too_large:
         return _render_upload(
-            request,
-            UploadForm(replacing=replacing),
-            replacing=replacing,
-            error=_too_large_message(),
-            status=413,
+            request, UploadForm(replacing=replacing), replacing=replacing, error=_too_large_message(), status=413
         )
     if not form.is_valid():
         return _render_upload(request, form, replacing=replacing, status=400)
@@ -197,9 +187,7 @@ def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             new = form.to_mapping()
-            changed = new["columns"] != mapping.get("columns") or new["date_format"] != mapping.get(
-                "date_format"
-            )
+            changed = new["columns"] != mapping.get("columns") or new["date_format"] != mapping.get("date_format")
             new = m.complete(new, preview["header"], preview["sample"])
             if request.POST.get("action") == "import" and not changed:
                 try:
@@ -210,17 +198,12 @@ def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
                         form.add_error(None, message)
                     status = 400
                 else:
-                    messages.success(
-                        request,
-                        "The mapping is saved for the next file of this kind; the import has started.",
-                    )
+                    messages.success(request, "The mapping is saved for the next file of this kind; the import has started.")
                     return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
             else:
                 services.dataset_set_mapping(dataset=dataset, mapping=new)
                 if changed and request.POST.get("action") == "import":
-                    messages.warning(
-                        request, "You changed the columns: check the values proposed for them, then import."
-                    )
+                    messages.warning(request, "You changed the columns: check the values proposed for them, then import.")
                 else:
                     messages.success(request, "Mapping saved.")
                 return redirect("disparities:mapping", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
@@ -231,11 +214,7 @@ def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
         if rows:
             counts = preview["counts"].get(field, {})
             value_sections.append(
-                {
-                    "field": field,
-                    "label": m.LABELS[field],
-                    "rows": [(bf, raw, counts.get(raw, 0)) for bf, raw in rows],
-                }
+                {"field": field, "label": m.LABELS[field], "rows": [(bf, raw, counts.get(raw, 0)) for bf, raw in rows]}
             )
     return render(
         request,
@@ -320,9 +299,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"“{dataset.name}” and all its figures are deleted.")
         return redirect("disparities:index", request.city.slug)  # type: ignore[attr-defined]
     return render(
-        request,
-        "disparities/delete.html",
-        {"city": request.city, "section": "disparities", "dataset": dataset},  # type: ignore[attr-defined]
+        request, "disparities/delete.html", {"city": request.city, "section": "disparities", "dataset": dataset}  # type: ignore[attr-defined]
     )
 
 
@@ -335,14 +312,12 @@ class _Echo:
 def problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     writer = csv.writer(_Echo())
-    labels = {"row": "Row rejected", "value": "Value stored as missing"}
+    labels = dict(ProblemKind.choices)
 
     def lines():
         yield writer.writerow(["line", "problem", "column", "value", "reason"])
         for line, kind, column, value, reason in selectors.problem_rows(dataset=dataset):
-            yield writer.writerow(
-                [line, labels.get(kind, kind), safe_cell(column), safe_cell(value), safe_cell(reason)]
-            )
+            yield writer.writerow(["" if line is None else line, labels.get(kind, kind), safe_cell(column), safe_cell(value), safe_cell(reason)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="problems-dataset-{dataset.pk}.csv"'

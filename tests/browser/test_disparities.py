@@ -56,6 +56,9 @@ def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign
     )
     services.dataset_confirm(dataset=imported, enqueue=False)
     services.dataset_import(dataset_id=imported.pk)
+    failed = services.dataset_upload(city=city, kind="arrest", file=upload_file("empty.csv", b"DATE,RACE\n"))
+    services.dataset_confirm(dataset=failed, enqueue=False)
+    assert services.dataset_import(dataset_id=failed.pk).dataset.status == "failed"
     sign_in(phone, user)
     for url in (
         reverse("disparities:index", args=[city.slug]),
@@ -63,6 +66,7 @@ def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign
         reverse("disparities:mapping", args=[city.slug, dataset.pk]),
         reverse("disparities:detail", args=[city.slug, imported.pk]),
         reverse("disparities:delete", args=[city.slug, imported.pk]),
+        reverse("disparities:detail", args=[city.slug, failed.pk]),
     ):
         phone.goto(live_server.url + url)
         check_a11y(phone, context="at 320px")

@@ -140,7 +140,9 @@ def test_duplicate_upload_points_to_the_earlier_dataset(city, other_city):
     services.dataset_upload(city=city, kind="arrest", file=upload_file("s.csv", GOOD.encode()))
 
 
-def test_replacing_keeps_the_old_figures_until_the_new_version_commits(city):
+def test_replacing_keeps_the_old_figures_until_the_new_version_commits(city, django_capture_on_commit_callbacks):
+    import os
+
     old = run(city, GOOD.encode())
     new = services.dataset_upload(
         city=city, kind="stop", file=upload_file("v2.csv", (GOOD + "2017-05-01,08:00,B,M,30\n").encode()), replaces=old
@@ -148,8 +150,11 @@ def test_replacing_keeps_the_old_figures_until_the_new_version_commits(city):
     assert list(Dataset.objects.for_city(city).visible()) == [old]
     services.dataset_confirm(dataset=new, enqueue=False)
     assert Rollup.objects.filter(dataset=old).exists()
-    new = services.dataset_import(dataset_id=new.pk).dataset
+    old_file = old.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.dataset_import(dataset_id=new.pk).dataset
     assert new.status == "imported" and new.name == old.name and new.replaces is None
+    assert not os.path.exists(old_file) and os.path.exists(new.file.path)
     assert not Dataset.objects.filter(pk=old.pk).exists() and not Rollup.objects.filter(dataset_id=old.pk).exists()
     assert list(Dataset.objects.for_city(city).visible()) == [new]
 
@@ -188,3 +193,13 @@ def test_a_dataset_deleted_before_its_import_is_skipped(city):
     services.dataset_delete(dataset=dataset)
     outcome = services.dataset_import(dataset_id=pk)
     assert outcome.dataset is None and not outcome.did_work
+
+
+def test_values_the_mapping_did_not_list_are_reported(city):
+    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    del dataset.mapping["values"]["subject_race"]["H"]
+    services.dataset_confirm(dataset=dataset, mapping=dataset.mapping, enqueue=False)
+    dataset = services.dataset_import(dataset_id=dataset.pk).dataset
+    problem = ImportProblem.objects.get(dataset=dataset, kind="unmapped")
+    assert problem.column == "race" and problem.value == "H" and "counted as hispanic" in problem.reason
+    assert dataset.values_missing == 0

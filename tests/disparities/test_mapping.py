@@ -169,3 +169,9 @@ def test_the_fast_path_gives_exactly_what_the_careful_path_gives(name, kind, tmp
             bad += 1
             assert problems
     assert bad == 0 or name == "generated"
+
+
+def test_a_time_column_that_carries_the_date_too():
+    header = ["date", "race", "time"]
+    record, problems = _normalise("stop", header, ["2017-01-01", "W", "2017-01-01 13:52:00"], time_format="%H:%M:%S")
+    assert record[3] == time(13, 52) and problems == []

@@ -223,3 +223,12 @@ def test_replace_a_dataset_through_the_pages(client_as, city, import_sample):
     dataset_import_task.run(new.pk)
     assert list(Dataset.objects.for_city(city).visible()) == [Dataset.objects.get(pk=new.pk)]
     assert Dataset.objects.get(pk=new.pk).rows_imported == 160
+
+
+def test_upload_still_checks_csrf(city, member_of):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member_of(city, "staff"))
+    response = client.post(url("upload", city), {"kind": "arrest", "file": upload_file("a.csv", GOOD)})
+    assert response.status_code == 403 and not Dataset.objects.filter(city=city).exists()
