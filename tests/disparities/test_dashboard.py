@@ -391,3 +391,16 @@ def test_home_panel_shows_headline_disparities(client_as, city, import_sample, d
     import_sample(OWENSBORO)
     page = client_as(city, "viewer").get(reverse("cities:home", args=[city.slug])).content.decode()
     assert "ratio to white" in page and "2.77" in page
+
+
+def test_bad_parameters_are_ignored_not_errors(client_as, city, import_sample):
+    dataset = import_sample(BREMERTON_ARRESTS)
+    client = client_as(city, "viewer")
+    for params in (
+        {"start": "2016-13", "end": "x", "sex": "robot", "fine_threshold": "NaN", "benchmark": "abc"},
+        {"period": "0000", "after": "9" * 40, "race": "martian", "measure": "drop table"},
+        {"period": "2017", "after": "-1"},
+    ):
+        assert client.get(url("dashboard", city, dataset.pk), params).status_code == 200
+        assert client.get(url("drilldown", city, dataset.pk), params).status_code == 200
+        assert client.get(url("report_json", city, dataset.pk), params).status_code == 200
