@@ -1113,9 +1113,8 @@ def drilldown(
         value = type or filters.type
         q &= Q(**{type_field: "" if value == "__none__" else value})
     if period:
-        start = (
-            _month(period) if len(period) == 7 else (dt.date(int(period), 1, 1) if period.isdigit() else None)
-        )
+        year_ok = period.isdigit() and len(period) == 4 and 1900 <= int(period) <= 2200
+        start = _month(period) if len(period) == 7 else (dt.date(int(period), 1, 1) if year_ok else None)
         if start is not None:
             end = _next_month(start) if len(period) == 7 else dt.date(start.year + 1, 1, 1)
             q &= Q(date__gte=start, date__lt=end)

@@ -311,7 +311,7 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
         measure=request.GET.get("measure", "rows"),
         type=request.GET.get("drill_type", "")[:300],
         period=request.GET.get("period", "")[:7],
-        after=int(after) if after and after.isdigit() else None,
+        after=int(after) if after and after.isdigit() and len(after) <= 18 else None,
     )
     base = {
         **filters.as_query(),
