@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.cache import cache
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q, Sum
 
 from . import stats
@@ -1069,6 +1070,28 @@ TYPE_FIELD = {
 }
 
 
+DRILL_TIMEOUT_MS = 3000
+ROLLUP_MEASURE = {"sustained_incidents": "sustained"}
+
+
+def _drill_total(dataset: Dataset, filters: Filters, *, race: str, measure: str, type: str, period: str) -> int:
+    """How many records the drill-down selects, from the rollups (0: no need to read any record)."""
+    q = Q(dataset=dataset) & filters.q()
+    if race in Race.values:
+        q &= Q(race=race)
+    if type:
+        q &= Q(type="" if type == "__none__" else type)
+    if period:
+        if len(period) == 7 and _month(period):
+            q &= Q(month=_month(period))
+        elif period.isdigit() and len(period) == 4:
+            q &= Q(month__year=int(period))
+    field = ROLLUP_MEASURE.get(measure, measure)
+    if field not in MEASURES:
+        field = "rows"
+    return int(Rollup.objects.filter(q).aggregate(n=Sum(field))["n"] or 0)
+
+
 @dataclass
 class DrillPage:
     fields: list[str]
@@ -1079,6 +1102,8 @@ class DrillPage:
     race: str
     type: str
     period: str
+    total: int = 0  # records behind the figure (from the rollups)
+    too_slow: bool = False  # the page took too long to find: narrow the filters
 
 
 def drilldown(
@@ -1120,13 +1145,25 @@ def drilldown(
             q &= Q(date__gte=start, date__lt=end)
     if after:
         q &= Q(id__gt=after)
-    rows = list(model.objects.filter(q).order_by("id").values("id", *fields)[: DRILL_PAGE + 1])
+    total = _drill_total(dataset, filters, race=race, measure=measure, type=type, period=period)
+    rows: list[dict[str, Any]] = []
+    too_slow = False
+    if total:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # A rare selection in a huge dataset would walk all its records: bound the wait.
+                cursor.execute("SET LOCAL statement_timeout = %s", [DRILL_TIMEOUT_MS])
+                rows = list(model.objects.filter(q).order_by("id").values("id", *fields)[: DRILL_PAGE + 1])
+        except OperationalError:
+            too_slow = True
     next_after = rows[DRILL_PAGE - 1]["id"] if len(rows) > DRILL_PAGE else None
     return DrillPage(
         fields=fields,
         records=rows[:DRILL_PAGE],
         next_after=next_after,
         after=after,
+        total=total,
+        too_slow=too_slow,
         measure=measure,
         race=race if race in Race.values else "",
         type=type,

@@ -3,9 +3,12 @@ exports (CSV, JSON), the printable report, veil of darkness, publishing and the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -178,10 +181,29 @@ def benchmark_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Dashboard
 
 
-def _board(request: HttpRequest, dataset: Dataset) -> tuple[dashboard.Dashboard, Benchmark | None]:
+def _report(request: HttpRequest, dataset: Dataset) -> tuple[dict, dashboard.Filters, Benchmark | None]:
+    """The members' report of the dataset under the request's filters.
+
+    An imported dataset's rollups never change (a new version is a new dataset), so the document
+    is cached per dataset import, benchmark, latest veil of darkness run and filters.
+    """
     filters = dashboard.Filters.from_query(request.GET)
     benchmark = _benchmark(request)
-    return dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark), benchmark
+    run = VeilRun.objects.filter(dataset=dataset, status="done").order_by("-id").only("id", "result").first()
+    seconds = getattr(settings, "DISPARITY_REPORT_CACHE_SECONDS", 600)
+    key = "disparities:report:" + hashlib.sha256(
+        json.dumps(
+            [dataset.pk, str(dataset.imported_at), benchmark.pk if benchmark else 0, run.pk if run else 0,
+             sorted(filters.as_query().items())]  # fmt: skip
+        ).encode()
+    ).hexdigest()
+    doc = cache.get(key) if seconds else None
+    if doc is None:
+        board = dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
+        doc = report.document(board, veil=run.result if run else None)
+        if seconds:
+            cache.set(key, doc, seconds)
+    return doc, filters, benchmark
 
 
 def _veil_context(dataset: Dataset) -> dict:
@@ -192,14 +214,12 @@ def _veil_context(dataset: Dataset) -> dict:
 @city_view()
 def dashboard_page(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
-    board, benchmark = _board(request, dataset)
-    doc = report.document(board)
-    query = _query(board.filters, benchmark, request)
+    doc, filters, benchmark = _report(request, dataset)
+    query = _query(filters, benchmark, request)
     context = {
         "city": request.city,  # type: ignore[attr-defined]
         "section": "disparities",
         "dataset": dataset,
-        "board": board,
         "doc": doc,
         "query": query,
         "options": dashboard.filter_options(dataset=dataset),
@@ -341,9 +361,7 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
 @city_view()
 def report_json(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
-    board, _ = _board(request, dataset)
-    run = VeilRun.objects.filter(dataset=dataset, status="done").order_by("-id").first()
-    doc = report.document(board, veil=run.result if run else None)
+    doc, _filters, _benchmark_used = _report(request, dataset)
     response = JsonResponse(doc)
     response["Content-Disposition"] = f'inline; filename="disparity-report-{dataset.pk}.json"'
     return response
@@ -352,9 +370,7 @@ def report_json(request: HttpRequest, pk: int) -> HttpResponse:
 @city_view()
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
-    board, benchmark = _board(request, dataset)
-    run = VeilRun.objects.filter(dataset=dataset, status="done").order_by("-id").first()
-    doc = report.document(board, veil=run.result if run else None)
+    doc, filters, benchmark = _report(request, dataset)
     return render(
         request,
         "disparities/report.html",
@@ -364,7 +380,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "dataset": dataset,
             "doc": doc,
             "public": False,  # type: ignore[attr-defined]
-            "query": _query(board.filters, benchmark, request),
+            "query": _query(filters, benchmark, request),
             "charts": _chart_data(doc),
             **_bases(request, dataset),
         },
@@ -374,8 +390,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 @city_view()
 def table_csv(request: HttpRequest, pk: int, table: str) -> HttpResponse:
     dataset = _imported(request, pk)
-    board, _ = _board(request, dataset)
-    doc = report.document(board)
+    doc, _filters, _benchmark_used = _report(request, dataset)
     found = next((t for t in doc["tables"] if t["key"] == table), None)
     if found is None:
         raise Http404("No such table.")

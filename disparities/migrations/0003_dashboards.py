@@ -15,6 +15,28 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The drill-down pages records of one dataset by id (keyset): without this index Postgres walks
+        # every other dataset's records first.
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS disparities_stop_dataset_id_id ON disparities_stop (dataset_id, id)",
+            "DROP INDEX IF EXISTS disparities_stop_dataset_id_id",
+        ),
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS disparities_arrest_dataset_id_id ON disparities_arrest (dataset_id, id)",
+            "DROP INDEX IF EXISTS disparities_arrest_dataset_id_id",
+        ),
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS disparities_citation_dataset_id_id ON disparities_citation (dataset_id, id)",
+            "DROP INDEX IF EXISTS disparities_citation_dataset_id_id",
+        ),
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS disparities_useofforce_dataset_id_id ON disparities_useofforce (dataset_id, id)",
+            "DROP INDEX IF EXISTS disparities_useofforce_dataset_id_id",
+        ),
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS disparities_complaint_dataset_id_id ON disparities_complaint (dataset_id, id)",
+            "DROP INDEX IF EXISTS disparities_complaint_dataset_id_id",
+        ),
         migrations.CreateModel(
             name='PublishedSnapshot',
             fields=[
