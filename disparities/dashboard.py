@@ -1084,8 +1084,8 @@ def _drill_total(dataset: Dataset, filters: Filters, *, race: str, measure: str,
     if period:
         if len(period) == 7 and _month(period):
             q &= Q(month=_month(period))
-        elif period.isdigit() and len(period) == 4:
-            q &= Q(month__year=int(period))
+        elif period.isdigit() and len(period) == 4 and 1900 <= int(period) <= 2200:
+            q &= Q(month__gte=dt.date(int(period), 1, 1), month__lt=dt.date(int(period) + 1, 1, 1))
     field = ROLLUP_MEASURE.get(measure, measure)
     if field not in MEASURES:
         field = "rows"
