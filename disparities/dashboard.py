@@ -1103,6 +1103,11 @@ class DrillPage:
     type: str
     period: str
     total: int = 0  # records behind the figure (from the rollups)
+
+    @property
+    def headers(self) -> list[str]:
+        return [f.replace("subject_", "").replace("_", " ").capitalize() for f in self.fields]
+
     too_slow: bool = False  # the page took too long to find: narrow the filters
 
 
@@ -1157,6 +1162,9 @@ def drilldown(
         except OperationalError:
             too_slow = True
     next_after = rows[DRILL_PAGE - 1]["id"] if len(rows) > DRILL_PAGE else None
+    for record in rows:
+        if record.get("date") is not None:
+            record["date"] = record["date"].isoformat()
     return DrillPage(
         fields=fields,
         records=rows[:DRILL_PAGE],
