@@ -245,6 +245,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cities.tasks.invitations_purge_expired",
         "schedule": crontab(minute=17, hour=3),
     },
+    "disparities-reap-stale-imports": {
+        "task": "disparities.tasks.datasets_reap_stale_task",
+        "schedule": timedelta(minutes=1),
+    },
     "cities-retention-purge": {
         "task": "cities.tasks.retention_purge",
         "schedule": crontab(minute=37, hour=2),
@@ -271,6 +275,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 
 # Invitations are good for this long.
 INVITATION_TTL = timedelta(days=int(os.environ.get("INVITATION_TTL_DAYS", "7")))
+
+# Police data uploads: the largest file accepted (refused before its body is read), the largest a
+# zipped file may unpack to, how many problems an import keeps for its report, and after how many
+# seconds without a heartbeat an import whose worker is gone is marked failed.
+POLICE_UPLOAD_MAX_BYTES = int(os.environ.get("POLICE_UPLOAD_MAX_MB", "512")) * 1024 * 1024
+POLICE_UPLOAD_MAX_UNCOMPRESSED = int(os.environ.get("POLICE_UPLOAD_MAX_UNZIPPED_MB", "4096")) * 1024 * 1024
+POLICE_IMPORT_MAX_PROBLEMS = int(os.environ.get("POLICE_IMPORT_MAX_PROBLEMS", "10000"))
+POLICE_IMPORT_STALE_SECONDS = int(os.environ.get("POLICE_IMPORT_STALE_SECONDS", "120"))
 
 LOGGING = {
     "version": 1,

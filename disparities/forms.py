@@ -1,0 +1,173 @@
+"""Forms of the police data pages (Django's own rendering)."""
+
+from django import forms
+from django.conf import settings
+
+from . import mapping as m
+from .models import Kind
+
+ACCEPT = ".csv,.tsv,.txt,.zip,.xlsx,text/csv,text/tab-separated-values,application/zip,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What is one row of the file?",
+        choices=[("", "Choose…")] + [
+            (Kind.STOP, "A stop (traffic or pedestrian)"),
+            (Kind.ARREST, "An arrest or an arrest charge"),
+            (Kind.CITATION, "A citation (ticket)"),
+            (Kind.USE_OF_FORCE, "A use of force"),
+            (Kind.COMPLAINT, "A citizen complaint or allegation"),
+        ],
+    )
+    name = forms.CharField(label="Name", max_length=200, required=False,
+                           help_text="For example “Traffic stops 2019–2023”. The file name is used if you leave it empty.")
+    source_agency = forms.CharField(label="Source agency", max_length=200, required=False,
+                                    help_text="The department that gave you the file.")
+    file = forms.FileField(
+        label="File",
+        help_text="CSV, TSV, a zipped CSV, or Excel (.xlsx).",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, replacing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.POLICE_UPLOAD_MAX_BYTES // (1024 * 1024)
+        self.fields["file"].help_text += f" At most {limit} MB."
+        if replacing is not None:
+            self.fields["kind"].initial = replacing.kind
+            self.fields["kind"].widget = forms.HiddenInput()
+            self.fields["name"].initial = replacing.name
+            self.fields["source_agency"].initial = replacing.source_agency
+
+
+class MappingImportForm(forms.Form):
+    mapping_file = forms.FileField(label="Mapping file (JSON)", help_text="A mapping exported from REAL Cities.")
+
+
+TIME_FORMAT_CHOICES = [
+    ("none", "No time of day (or a placeholder such as every row at 12:00)"),
+    ("%H:%M:%S", "13:52:00"),
+    ("%H:%M", "13:52"),
+    ("%H%M", "1352 (no colon)"),
+    ("%I:%M:%S %p", "01:52:00 PM"),
+    ("%I:%M %p", "01:52 PM"),
+    ("%H:%M:%S.%f", "13:52:00.000"),
+]
+DATE_FORMAT_CHOICES = [
+    ("iso", "2017-04-01 (year-month-day)"),
+    ("%m/%d/%Y", "4/1/2017 (month/day/year)"),
+    ("%m/%d/%y", "4/1/17 (month/day/two-digit year)"),
+    ("%d/%m/%Y", "1/4/2017 (day/month/year)"),
+    ("%d/%m/%y", "1/4/17 (day/month/two-digit year)"),
+    ("%Y/%m/%d", "2017/04/01"),
+    ("%m-%d-%Y", "04-01-2017"),
+    ("%m-%d-%y", "04-01-17"),
+    ("%d-%b-%y", "01-Apr-17"),
+    ("%d-%b-%Y", "01-Apr-2017"),
+    ("%d.%m.%Y", "01.04.2017"),
+    ("%Y%m%d", "20170401"),
+    ("%b %d, %Y", "Apr 1, 2017"),
+    ("%B %d, %Y", "April 1, 2017"),
+]
+SEPARATOR_CHOICES = [("", "One value per cell"), (";", "Several values separated by ;"), ("|", "Several values separated by |")]
+CANONICAL_LABELS = {
+    m.NOT_A_PERSON: "Not a person (e.g. a police dog): leave out of person counts",
+    "asian_pacific_islander": "Asian / Pacific Islander",
+    "native_american": "Native American",
+    "not_hispanic": "Not Hispanic",
+    "probable_cause": "Probable cause",
+    "plain_view": "Plain view",
+    "k9": "Drug dog (K9)",
+    "incident_to_arrest": "Incident to arrest",
+    "not_sustained": "Not sustained",
+    "informational": "Informational only",
+    "true": "Yes",
+    "false": "No",
+    "none": "No action",
+}
+
+
+def canonical_label(value: str) -> str:
+    return CANONICAL_LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+class MappingForm(forms.Form):
+    """Columns for every field, formats, and a canonical value for every distinct value found."""
+
+    def __init__(self, *args, kind: str, header: list[str], mapping: dict, personal: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.header = header
+        self.mapping = mapping
+        columns = mapping.get("columns", {})
+        column_choices = [("", "— not in this file —")] + [
+            (h, f"{h} (identifies people)" if h in personal else h) for h in header
+        ]
+        for field in m.fields_for(kind):
+            required = field in m.REQUIRED
+            self.fields[f"col__{field}"] = forms.ChoiceField(
+                label=m.LABELS[field] + (" (required)" if required else ""),
+                choices=column_choices, required=False, initial=columns.get(field, ""),
+            )  # fmt: skip
+        self.fields["date_format"] = forms.ChoiceField(
+            label="Date format", choices=DATE_FORMAT_CHOICES, initial=mapping.get("date_format") or "iso"
+        )
+        self.fields["time_format"] = forms.ChoiceField(
+            label="Time format", choices=TIME_FORMAT_CHOICES, initial=mapping.get("time_format") or "none"
+        )
+        for field in sorted(m.MULTI_VALUED & set(m.fields_for(kind))):
+            self.fields[f"sep__{field}"] = forms.ChoiceField(
+                label=f"{m.LABELS[field]}: values per cell", choices=SEPARATOR_CHOICES, required=False,
+                initial=mapping.get("separators", {}).get(field, ""),
+            )  # fmt: skip
+        self.value_fields: dict[str, list[tuple[str, str]]] = {}
+        for field in m.fields_for(kind):
+            if field not in m.CATEGORICAL_FIELDS or field not in columns:
+                continue
+            choices = [(c, canonical_label(c)) for c in m.CHOICES[field]]
+            names = []
+            for index, (raw, canonical) in enumerate(sorted(mapping.get("values", {}).get(field, {}).items())):
+                name = f"val__{field}__{index}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{raw or '(blank)'}", choices=choices, initial=canonical, required=False
+                )
+                names.append((name, raw))
+            self.value_fields[field] = names
+
+    def value_rows(self, field: str):
+        return [(self[name], raw) for name, raw in self.value_fields.get(field, [])]
+
+    def column_fields(self):
+        return [self[f"col__{field}"] for field in m.fields_for(self.kind)]
+
+    def separator_fields(self):
+        return [self[name] for name in self.fields if name.startswith("sep__")]
+
+    def to_mapping(self) -> dict:
+        data = self.cleaned_data
+        mapping = dict(self.mapping.items())
+        mapping["columns"] = {
+            field: data[f"col__{field}"] for field in m.fields_for(self.kind) if data.get(f"col__{field}")
+        }
+        mapping["date_format"] = data["date_format"]
+        mapping["time_format"] = data["time_format"]
+        if "time" in mapping["columns"]:
+            mapping.pop("time_in_date", None)
+        elif data["time_format"] != "none" and "date" in mapping["columns"]:
+            mapping["time_in_date"] = True
+        mapping["separators"] = {
+            name.removeprefix("sep__"): data.get(name, "") for name in self.fields if name.startswith("sep__")
+        }
+        values = {field: dict(table) for field, table in self.mapping.get("values", {}).items()}
+        for field, names in self.value_fields.items():
+            for name, raw in names:
+                if data.get(name):
+                    values.setdefault(field, {})[raw] = data[name]
+        # Values of a column no longer mapped are dropped; values of a changed column are proposed afresh.
+        old_columns = self.mapping.get("columns", {})
+        mapping["values"] = {
+            field: table for field, table in values.items()
+            if field in mapping["columns"] and old_columns.get(field) == mapping["columns"][field]
+        }  # fmt: skip
+        return mapping

@@ -1,0 +1,58 @@
+"""Forms of the disparity dashboards: population benchmarks and publishing."""
+
+from django import forms
+
+from . import census
+from .models import BENCHMARK_RACES, Race
+
+RACE_LABELS = dict(Race.choices)
+
+
+class CountyBenchmarkForm(forms.Form):
+    fips = forms.ChoiceField(
+        label="County", help_text="Residents by race from the ACS 2013-2017 5-year estimates (table B03002)."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fips"].choices = [("", "Choose a county")] + census.county_choices()
+
+
+class UploadBenchmarkForm(forms.Form):
+    file = forms.FileField(
+        label="Census table B03002 for your city (CSV)",
+        help_text="Download table B03002 for your place from data.census.gov (or American FactFinder) and upload it as it is.",
+    )
+    geo_id = forms.CharField(
+        label="Place code (optional)",
+        required=False,
+        max_length=20,
+        help_text="Only when the file has several places.",
+    )
+
+
+class TypedBenchmarkForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200, help_text='For example "City of Riverton".')
+    source = forms.CharField(label="Source", max_length=300, help_text="Where the figures come from.")
+    vintage = forms.CharField(label="Years", max_length=40, help_text='For example "2018-2022".')
+    total = forms.IntegerField(label="All residents (optional)", required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for race in BENCHMARK_RACES:
+            self.fields[race] = forms.IntegerField(
+                label=f"{RACE_LABELS[race]} residents", required=False, min_value=0
+            )
+
+    def residents(self) -> dict[str, int | None]:
+        return {race: self.cleaned_data.get(race) for race in BENCHMARK_RACES}
+
+
+class PublishForm(forms.Form):
+    title = forms.CharField(label="Title of the public page", max_length=200)
+    introduction = forms.CharField(
+        label="Introduction (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A few sentences for residents: why the city publishes these figures.",
+    )

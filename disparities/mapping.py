@@ -1,0 +1,582 @@
+"""Proposing how a department's columns and values map to the canonical record kinds.
+
+Pure module (no database). A mapping is a JSON-able dict:
+
+    {
+      "version": 1,
+      "kind": "stop",
+      "columns": {"date": "DATE", "time": "TIME", "subject_race": "RACE", ...},   # field -> column
+      "values": {"subject_race": {"W": "white", "Dog- Not Citizen": "not_a_person"}, ...},
+      "date_format": "%m/%d/%y",        # or "iso"
+      "time_format": "%H%M",            # or "" when there is no real time of day
+      "separators": {"violation": ";"}, # multi-valued fields
+      "personal_columns": ["NAME"],     # found, not imported unless mapped on purpose
+    }
+
+Value maps are keyed by the value as it appears in the file with surrounding spaces removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+MAPPING_VERSION = 1
+NOT_A_PERSON = "not_a_person"
+MISSING = ""
+
+# Every field a kind can take, in the order the mapping page shows them.
+COMMON_FIELDS = [
+    "incident_id", "date", "time", "location", "district", "lat", "lng",
+    "subject_race", "subject_ethnicity", "subject_sex", "subject_age",
+    "officer_id", "officer_race", "officer_sex",
+]  # fmt: skip
+KIND_FIELDS: dict[str, list[str]] = {
+    "stop": [
+        "type", "reason", "violation", "search_conducted", "search_basis", "search_person",
+        "search_vehicle", "contraband_found", "frisk_performed", "arrest_made", "citation_issued",
+        "warning_issued", "outcome", "vehicle_registration_state",
+    ],
+    "arrest": ["charge", "offense_level"],
+    "citation": ["violation", "fine_amount"],
+    "use_of_force": ["force_type", "subject_injury", "officer_injury"],
+    "complaint": ["allegation", "disposition"],
+}  # fmt: skip
+REQUIRED = ["date", "subject_race"]
+
+LABELS = {
+    "incident_id": "Incident / complaint id",
+    "date": "Date",
+    "time": "Time of day",
+    "location": "Location",
+    "district": "District / sector / precinct",
+    "lat": "Latitude",
+    "lng": "Longitude",
+    "subject_race": "Race (of the person stopped, arrested, cited, or the complainant)",
+    "subject_ethnicity": "Ethnicity (Hispanic or not)",
+    "subject_sex": "Sex",
+    "subject_age": "Age",
+    "officer_id": "Officer id (stored only as a pseudonym)",
+    "officer_race": "Officer race",
+    "officer_sex": "Officer sex",
+    "type": "Stop type (vehicular, pedestrian)",
+    "reason": "Reason for the stop",
+    "violation": "Violation(s)",
+    "search_conducted": "Search conducted",
+    "search_basis": "Search basis",
+    "search_person": "Person searched",
+    "search_vehicle": "Vehicle searched",
+    "contraband_found": "Contraband found",
+    "frisk_performed": "Frisk performed",
+    "arrest_made": "Arrest made",
+    "citation_issued": "Citation issued",
+    "warning_issued": "Warning issued",
+    "outcome": "Outcome",
+    "vehicle_registration_state": "Vehicle registration state",
+    "charge": "Charge",
+    "offense_level": "Offense level",
+    "fine_amount": "Fine amount",
+    "force_type": "Force type",
+    "subject_injury": "Subject injury",
+    "officer_injury": "Officer injury",
+    "allegation": "Allegation",
+    "disposition": "Finding / disposition",
+}
+
+BOOLEAN_FIELDS = {
+    "search_conducted", "search_person", "search_vehicle", "contraband_found", "frisk_performed",
+    "arrest_made", "citation_issued", "warning_issued", "subject_injury", "officer_injury",
+}  # fmt: skip
+# Fields whose distinct values are listed with a proposed canonical value.
+CATEGORICAL_FIELDS = BOOLEAN_FIELDS | {
+    "subject_race", "subject_ethnicity", "subject_sex", "officer_race", "officer_sex",
+    "search_basis", "outcome", "disposition", "type",
+}  # fmt: skip
+MULTI_VALUED = {"violation", "charge", "allegation"}
+
+RACE_CHOICES = ["black", "hispanic", "white", "asian_pacific_islander", "native_american", "other", "unknown"]
+CHOICES: dict[str, list[str]] = {
+    "subject_race": RACE_CHOICES + [NOT_A_PERSON],
+    "officer_race": RACE_CHOICES,
+    "subject_ethnicity": ["hispanic", "not_hispanic", "unknown"],
+    "subject_sex": ["female", "male", "other", "unknown", NOT_A_PERSON],
+    "officer_sex": ["female", "male", "other", "unknown"],
+    "search_basis": [
+        "consent", "probable_cause", "plain_view", "k9", "inventory", "incident_to_arrest", "warrant", "other", "unknown",
+    ],
+    "outcome": ["arrest", "citation", "summons", "warning", "none", "unknown"],
+    "disposition": [
+        "sustained", "not_sustained", "exonerated", "unfounded", "informational", "pending", "other", "unknown",
+    ],
+    "type": ["vehicular", "pedestrian", "other", "unknown"],
+}  # fmt: skip
+for _name in BOOLEAN_FIELDS:
+    CHOICES[_name] = ["true", "false", "unknown"]
+
+# Known column names, compared after lower-casing and removing everything but letters and digits.
+SYNONYMS: dict[str, list[str]] = {
+    "incident_id": [
+        "incidentid", "incident", "incidentnumber", "incidentno", "bpsno", "complaintid", "complaintnumber",
+        "complaintno", "caseid", "casenumber", "caseno", "reportnumber", "stopid", "eventid", "cadnumber",
+        "iapronumber", "filenumber", "uofnumber", "forceid",
+    ],
+    "date": [
+        "date", "stopdate", "incidentdate", "incidentoccurreddate", "occurreddate", "occurredon", "eventdate",
+        "arrestdate", "citationdate", "violationdate", "dateoccurred", "complaintdate", "datetime",
+        "incidentdatetime", "reporteddate",
+    ],
+    "time": ["time", "stoptime", "incidenttime", "arresttime", "citationtime", "eventtime", "timeoccurred"],
+    "location": ["location", "address", "incidentlocation", "street", "streetaddress", "block", "blockaddress"],
+    "district": [
+        "district", "sector", "precinct", "beat", "zone", "division", "area", "policedistrict", "ward",
+        "officerassignment",
+    ],
+    "lat": ["lat", "latitude", "y"],
+    "lng": ["lng", "lon", "long", "longitude", "x"],
+    "subject_race": [
+        "subjectrace", "race", "driverrace", "citizenrace", "civilianrace", "suspectrace", "personrace",
+        "complainantrace", "arresteerace", "defendantrace", "victimrace", "subjectracecode", "racecode",
+        "citizen_race", "subjrace",
+    ],
+    "subject_ethnicity": [
+        "subjectethnicity", "ethnicity", "driverethnicity", "citizenethnicity", "hispanic", "ethnic",
+        "complainantethnicity", "arresteeethnicity",
+    ],
+    "subject_sex": [
+        "subjectsex", "sex", "gender", "driversex", "drivergender", "citizensex", "citizengender",
+        "subjectgender", "complainantsex", "complainantgender", "arresteesex", "suspectsex",
+    ],
+    "subject_age": ["subjectage", "age", "driverage", "citizenage", "ageatarrest", "arresteeage", "suspectage"],
+    "officer_id": ["officeridhash", "officerid", "officerbadge", "badge", "badgenumber", "officer", "employeeid"],
+    "officer_race": ["officerrace", "offrace", "employeerace"],
+    "officer_sex": ["officersex", "officergender", "offsex", "employeesex", "employeegender"],
+    "type": ["type", "stoptype", "subjecttype"],
+    "reason": ["reason", "stopreason", "reasonforstop", "purpose", "reasonforstopdescription"],
+    "violation": ["violation", "violations", "offense", "violationdescription", "charge", "citationcharge"],
+    "search_conducted": ["searchconducted", "search", "searched", "searchperformed"],
+    "search_basis": ["searchbasis", "searchtype", "searchreason", "basisforsearch"],
+    "search_person": ["searchperson", "personsearched", "driversearched"],
+    "search_vehicle": ["searchvehicle", "vehiclesearched"],
+    "contraband_found": ["contrabandfound", "contraband", "hit", "searchresult"],
+    "frisk_performed": ["friskperformed", "frisk", "frisked"],
+    "arrest_made": ["arrestmade", "arrest", "arrested"],
+    "citation_issued": ["citationissued", "citation", "cited", "ticket", "ticketissued"],
+    "warning_issued": ["warningissued", "warning", "warned"],
+    "outcome": ["outcome", "result", "disposition", "stopoutcome", "stopresult", "action"],
+    "vehicle_registration_state": ["vehicleregistrationstate", "registrationstate", "platestate"],
+    "charge": ["charge", "charges", "chargedescription", "offense", "offensedescription", "crime", "statute"],
+    "offense_level": ["offenselevel", "chargelevel", "level", "severity", "chargeclass"],
+    "fine_amount": ["fineamount", "fine", "amount", "fineamt", "penalty", "bailamount"],
+    "force_type": ["forcetype", "typeofforce", "force", "forceused", "typeofforceused"],
+    "subject_injury": ["citizeninjury", "subjectinjury", "subjectinjured", "citizeninjured", "injury"],
+    "officer_injury": ["officerinjury", "officerinjured"],
+    "allegation": ["allegation", "allegations", "complainttype", "allegationtype", "charge"],
+    "disposition": [
+        "disposition", "incidentdisposition", "finding", "findings", "allegationdisposition", "outcome",
+        "result", "allegationfinding",
+    ],
+}
+# Columns whose names say they identify a person: never proposed for import.
+PERSONAL_PATTERNS = re.compile(
+    r"(first|last|middle|full|sur|given)?name|address|dob|dateofbirth|birth|ssn|socialsecurity|phone|"
+    r"email|driverslicense|licensenumber|licenseno|dlnumber",
+)
+
+
+def normalise_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def header_key(header: list[str]) -> str:
+    """Identifies a department's export layout, whatever the order of its columns."""
+    names = sorted(normalise_name(h) for h in header)
+    return hashlib.sha256(json.dumps(names).encode()).hexdigest()
+
+
+def fields_for(kind: str) -> list[str]:
+    return COMMON_FIELDS + KIND_FIELDS[kind]
+
+
+def personal_columns(header: list[str]) -> list[str]:
+    found = []
+    for column in header:
+        name = normalise_name(column)
+        if name in {"officername", "officerlastname"} or PERSONAL_PATTERNS.search(name) and name not in {"streetname"}:
+            found.append(column)
+    return found
+
+
+def propose_columns(header: list[str], kind: str) -> dict[str, str]:
+    """field -> column, from known synonyms; each column used once, personal columns never."""
+    personal = set(personal_columns(header))
+    by_name: dict[str, str] = {}
+    for column in header:
+        by_name.setdefault(normalise_name(column), column)
+    taken: set[str] = set()
+    proposal: dict[str, str] = {}
+    for field in fields_for(kind):
+        for synonym in SYNONYMS.get(field, []):
+            column = by_name.get(synonym)
+            if column and column not in taken and column not in personal:
+                proposal[field] = column
+                taken.add(column)
+                break
+    # A stop file's own "outcome" wins over "disposition"; a complaint's "disposition" over "outcome".
+    return proposal
+
+
+# -- values --------------------------------------------------------------------------------
+
+_MISSING_TOKENS = {
+    "", "na", "n/a", "nan", "null", "none", "unknown", "unk", "u", "not specified", "notspecified",
+    "not recorded", "not available", "refused", "missing", "-", "--", "?", "x", "undetermined", "unspecified",
+}  # fmt: skip
+
+_RACE = {
+    "white": {"w", "white", "caucasian", "wht", "white/caucasian", "white non-hispanic", "white, not hispanic",
+              "nh white", "european"},
+    "black": {"b", "black", "african american", "black or african american", "black/african american",
+              "afr amer", "blk", "african-american", "black non-hispanic", "nh black"},
+    "hispanic": {"h", "hispanic", "latino", "latina", "latinx", "hispanic/latino", "hispanic or latino",
+                 "white hispanic", "black hispanic", "l", "mexican"},
+    "asian_pacific_islander": {"a", "asian", "asian/pacific islander", "asian or pacific islander", "api",
+                               "pacific islander", "native hawaiian", "native hawaiian or other pacific islander",
+                               "asian pacific islander", "p", "asian american", "filipino", "chinese",
+                               "japanese", "korean", "vietnamese", "asian indian", "hawaiian"},
+    "native_american": {"i", "n", "native american", "american indian", "american indian or alaska native",
+                        "american indian/alaskan native", "amer ind/alaskan", "alaskan native", "alaska native",
+                        "indian", "aian", "native"},
+    "other": {"o", "other", "two or more", "two or more races", "multiracial", "multi-racial", "mixed",
+              "middle eastern", "arab", "other race", "bosnian"},
+}  # fmt: skip
+_SEX = {
+    "male": {"m", "male", "man", "boy"},
+    "female": {"f", "female", "woman", "girl"},
+    "other": {"x", "nonbinary", "non-binary", "other", "transgender"},
+}
+_TRUE = {"true", "t", "yes", "y", "1", "1.0"}
+_FALSE = {"false", "f", "no", "n", "0", "0.0"}
+_SEARCH_BASIS = [
+    ("incident_to_arrest", ("incident to arrest", "incident to an arrest", "sita", "search incident")),
+    ("inventory", ("inventory", "tow")),
+    ("warrant", ("warrant",)),
+    ("consent", ("consent",)),
+    ("probable_cause", ("probable cause", "pc", "probable")),
+    ("plain_view", ("plain view", "plain sight", "plain smell")),
+    ("k9", ("k9", "k-9", "canine", "dog")),
+    ("other", ("other", "reasonable suspicion", "pat", "frisk", "exigent")),
+]
+_OUTCOME = [
+    ("arrest", ("arrest", "custody", "booked")),
+    ("summons", ("summons",)),
+    ("citation", ("citation", "cite", "ticket", "cited")),
+    ("warning", ("warning", "warn")),
+    ("none", ("no action", "none", "released", "field contact", "no enforcement")),
+]
+_DISPOSITION = [
+    ("not_sustained", ("not sustained", "unsustained", "insufficient")),
+    ("sustained", ("sustained",)),
+    ("exonerated", ("exonerated",)),
+    ("unfounded", ("unfounded",)),
+    ("informational", ("informational", "information only", "info only")),
+    ("pending", ("pending", "open", "under investigation", "active")),
+    ("other", ("withdrawn", "closed", "mediated", "other", "policy", "training", "no finding", "administratively")),
+]
+
+
+def _clean(value: str) -> str:
+    return " ".join(value.split()).lower()
+
+
+def is_not_a_person(value: str) -> bool:
+    text = _clean(value)
+    return bool(re.search(r"\bdog\b|\bk-?9\b|canine|not citizen|not a person|animal", text))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    value: str
+    sure: bool  # False: a guess the analyst should check
+
+
+def propose_value(field: str, raw: str) -> Proposal:
+    text = _clean(raw)
+    if field in {"subject_race", "officer_race"}:
+        if field == "subject_race" and text and is_not_a_person(text):
+            return Proposal(NOT_A_PERSON, True)
+        if text in _MISSING_TOKENS:
+            return Proposal("unknown", True)
+        for canonical, spellings in _RACE.items():
+            if text in spellings:
+                return Proposal(canonical, text != "bosnian")
+        for canonical, spellings in _RACE.items():
+            if any(len(s) > 3 and s in text for s in spellings):
+                return Proposal(canonical, False)
+        return Proposal("other", False)
+    if field == "subject_ethnicity":
+        if text in {"h", "hispanic", "latino", "hispanic or latino", "y", "yes", "hispanic/latino", "1", "true"}:
+            return Proposal("hispanic", True)
+        if text in {"n", "nh", "non-hispanic", "not hispanic", "no", "non hispanic", "0", "false",
+                    "not hispanic or latino"}:  # fmt: skip
+            return Proposal("not_hispanic", True)
+        return Proposal("unknown", text in _MISSING_TOKENS)
+    if field in {"subject_sex", "officer_sex"}:
+        if field == "subject_sex" and text and is_not_a_person(text):
+            return Proposal(NOT_A_PERSON, True)
+        for canonical, spellings in _SEX.items():
+            if text in spellings:
+                return Proposal(canonical, True)
+        return Proposal("unknown", text in _MISSING_TOKENS)
+    if field in {"subject_injury", "officer_injury"}:
+        if text in _MISSING_TOKENS:
+            return Proposal("unknown", True)
+        if text in _FALSE or text.startswith("no ") or "no injur" in text or text == "none":
+            return Proposal("false", True)
+        return Proposal("true", text in _TRUE or "injur" in text or "wound" in text or "fatal" in text)
+    if field in BOOLEAN_FIELDS:
+        if text in _TRUE:
+            return Proposal("true", True)
+        if text in _FALSE:
+            return Proposal("false", True)
+        return Proposal("unknown", text in _MISSING_TOKENS)
+    table = {"search_basis": _SEARCH_BASIS, "outcome": _OUTCOME, "disposition": _DISPOSITION}.get(field)
+    if table is not None:
+        if text in _MISSING_TOKENS:
+            return Proposal("unknown", True)
+        words = f" {text} "
+        for canonical, needles in table:
+            if any(f" {needle} " in words or (len(needle) > 3 and needle in text) for needle in needles):
+                return Proposal(canonical, True)
+        return Proposal("other", False)
+    if field == "type":
+        if text in {"vehicular", "vehicle", "traffic", "v", "motor vehicle", "traffic stop", "driver"}:
+            return Proposal("vehicular", True)
+        if text in {"pedestrian", "ped", "p", "subject", "person", "pedestrian stop", "terry stop"}:
+            return Proposal("pedestrian", True)
+        if text in _MISSING_TOKENS:
+            return Proposal("unknown", True)
+        return Proposal("other", False)
+    return Proposal(raw.strip(), True)
+
+
+def value_key(raw: str) -> str:
+    return raw.strip()
+
+
+def distinct_values(rows: list[list[str]], header: list[str], column: str) -> Counter:
+    index = header.index(column)
+    return Counter(value_key(row[index]) for row in rows)
+
+
+# -- dates and times -----------------------------------------------------------------------
+
+DATE_FORMATS = [
+    "iso", "%m/%d/%Y", "%m/%d/%y", "%d/%m/%Y", "%d/%m/%y", "%Y/%m/%d", "%m-%d-%Y", "%m-%d-%y",
+    "%d-%b-%y", "%d-%b-%Y", "%d.%m.%Y", "%Y%m%d", "%b %d, %Y", "%B %d, %Y",
+]  # fmt: skip
+TIME_FORMATS = ["%H:%M:%S", "%H:%M", "%H%M", "%I:%M:%S %p", "%I:%M %p", "%H:%M:%S.%f"]
+_DATE_TIME_SPLIT = re.compile(r"[ T]")
+
+
+def split_date_time(text: str) -> tuple[str, str]:
+    """`2018-01-27 12:00:00` -> (`2018-01-27`, `12:00:00`); `4/1/17` -> (`4/1/17`, ``)."""
+    text = text.strip()
+    parts = _DATE_TIME_SPLIT.split(text, maxsplit=1)
+    if len(parts) == 2 and re.match(r"^\d{1,2}:\d{2}", parts[1]):
+        return parts[0], parts[1]
+    return text, ""
+
+
+def parse_date(text: str, fmt: str) -> date | None:
+    """None when the text is not a date in that format (including impossible dates)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        if fmt == "iso":
+            return date.fromisoformat(text[:10])
+        if fmt in {"%m/%d/%y", "%m/%d/%Y"}:
+            m, d, y = text.split("/")
+            year = int(y)
+            if fmt == "%m/%d/%y":
+                if len(y) != 2:
+                    return None
+                year += 2000 if year < 70 else 1900
+            elif len(y) != 4:
+                return None
+            return date(year, int(m), int(d))
+        return datetime.strptime(text, fmt).date()
+    except ValueError:
+        return None
+
+
+def parse_time(text: str, fmt: str) -> time | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        if fmt == "%H%M":
+            if not text.isdigit() or len(text) > 4:
+                return None
+            text = text.zfill(4)
+            return time(int(text[:2]), int(text[2:]))
+        if fmt in {"%H:%M:%S", "%H:%M"}:
+            parts = text.split(":")
+            if len(parts) != (3 if fmt == "%H:%M:%S" else 2):
+                return None
+            numbers = [int(p) for p in parts]
+            return time(*numbers)
+        return datetime.strptime(text, fmt).time()
+    except ValueError:
+        return None
+
+
+def _best_format(values: list[str], formats: list[str], parse) -> tuple[str, float]:
+    values = [v for v in values if v.strip() and _clean(v) not in _MISSING_TOKENS]
+    if not values:
+        return formats[0], 0.0
+    best, best_share = formats[0], -1.0
+    for fmt in formats:
+        ok = sum(1 for v in values if parse(v, fmt) is not None)
+        share = ok / len(values)
+        if share > best_share:
+            best, best_share = fmt, share
+    return best, best_share
+
+
+def detect_date_format(values: list[str]) -> tuple[str, float]:
+    """The format that reads most of the sample, and the share it reads."""
+    return _best_format([split_date_time(v)[0] for v in values], DATE_FORMATS, parse_date)
+
+
+def detect_time_format(values: list[str]) -> tuple[str, float]:
+    return _best_format(values, TIME_FORMATS, parse_time)
+
+
+def is_placeholder_time(times: list[time | None]) -> bool:
+    """Most rows at the same time of day (`12:00:00`): a placeholder, not a real time.
+
+    In real stop data the commonest minute holds a few percent of the rows; half is a placeholder."""
+    present = [t for t in times if t is not None]
+    if len(present) < 10:
+        return False
+    most_common, count = Counter(present).most_common(1)[0]
+    return count / len(present) >= 0.5
+
+
+def detect_separator(values: list[str]) -> str:
+    for separator in (";", "|"):
+        if sum(1 for v in values if separator in v) >= max(1, len(values) // 100):
+            return separator
+    return ""
+
+
+# -- the whole proposal --------------------------------------------------------------------
+
+
+def propose(header: list[str], rows: list[list[str]], kind: str, *, saved: dict | None = None) -> dict:
+    """A complete mapping: a saved one for this header if any, else one built from synonyms."""
+    if saved:
+        mapping = json.loads(json.dumps(saved))
+        mapping["kind"] = kind
+        mapping["columns"] = {f: c for f, c in mapping.get("columns", {}).items() if c in header}
+        return complete(mapping, header, rows)
+    mapping = {
+        "version": MAPPING_VERSION,
+        "kind": kind,
+        "columns": propose_columns(header, kind),
+        "values": {},
+        "date_format": "",
+        "time_format": "",
+        "separators": {},
+        "personal_columns": personal_columns(header),
+    }
+    return complete(mapping, header, rows)
+
+
+def complete(mapping: dict, header: list[str], rows: list[list[str]]) -> dict:
+    """Fill in formats and value proposals for the mapped columns (keeping choices already made)."""
+    columns = mapping.setdefault("columns", {})
+    values = mapping.setdefault("values", {})
+    mapping.setdefault("separators", {})
+    mapping.setdefault("personal_columns", personal_columns(header))
+    mapping.setdefault("version", MAPPING_VERSION)
+
+    def column_values(field: str) -> list[str]:
+        index = header.index(columns[field])
+        return [row[index] for row in rows]
+
+    if "date" in columns and not mapping.get("date_format"):
+        mapping["date_format"] = detect_date_format(column_values("date"))[0]
+    if "time" in columns:
+        if not mapping.get("time_format") and mapping.get("time_format") != "none":
+            fmt, share = detect_time_format(column_values("time"))
+            parsed = [parse_time(v, fmt) for v in column_values("time")]
+            mapping["time_format"] = "none" if is_placeholder_time(parsed) or share == 0 else fmt
+    elif "date" in columns and not mapping.get("time_format"):
+        # A date column that carries a time too (`2018-01-27 12:00:00`).
+        times = [split_date_time(v)[1] for v in column_values("date")]
+        if any(times):
+            fmt, share = detect_time_format(times)
+            parsed = [parse_time(t, fmt) for t in times]
+            mapping["time_format"] = "none" if is_placeholder_time(parsed) or share == 0 else fmt
+            mapping["time_in_date"] = True
+    for field in MULTI_VALUED & set(columns):
+        if field not in mapping["separators"]:
+            mapping["separators"][field] = detect_separator(column_values(field))
+    for field in CATEGORICAL_FIELDS & set(columns):
+        known = values.setdefault(field, {})
+        for raw in sorted({value_key(v) for v in column_values(field)}):
+            if raw not in known:
+                known[raw] = propose_value(field, raw).value
+    return mapping
+
+
+def problems(mapping: dict, header: list[str]) -> list[str]:
+    """What stops this mapping from being used, in words for the analyst."""
+    out = []
+    columns = mapping.get("columns", {})
+    for field in REQUIRED:
+        if field not in columns:
+            out.append(f"Choose the column that holds the {LABELS[field].split(' (')[0].lower()}: it is required.")
+    for field, column in columns.items():
+        if column not in header:
+            out.append(f"The column “{column}” chosen for {LABELS.get(field, field)} is not in this file.")
+    used = Counter(columns.values())
+    for column, count in used.items():
+        if count > 1 and column in header:
+            fields = [LABELS.get(f, f) for f, c in columns.items() if c == column]
+            if set(fields) != {LABELS["date"], LABELS["time"]}:
+                out.append(f"The column “{column}” is chosen for several fields ({', '.join(fields)}).")
+    return out
+
+
+def validate_import(data: object, kind: str) -> dict:
+    """A mapping read from JSON (exported earlier): checked for shape, unknown fields dropped."""
+    if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
+        raise ValueError("This is not a mapping exported from REAL Cities (it has no “columns”).")
+    fields = set(fields_for(kind))
+    mapping = {
+        "version": MAPPING_VERSION,
+        "kind": kind,
+        "columns": {str(f): str(c) for f, c in data["columns"].items() if f in fields},
+        "values": {},
+        "date_format": str(data.get("date_format", "")),
+        "time_format": str(data.get("time_format", "")),
+        "separators": {str(k): str(v) for k, v in (data.get("separators") or {}).items() if k in MULTI_VALUED},
+    }
+    if data.get("time_in_date"):
+        mapping["time_in_date"] = True
+    for field, table in (data.get("values") or {}).items():
+        if field in CATEGORICAL_FIELDS and isinstance(table, dict):
+            allowed = set(CHOICES.get(field, []))
+            mapping["values"][field] = {str(k): str(v) for k, v in table.items() if not allowed or v in allowed}
+    if mapping["date_format"] and mapping["date_format"] not in DATE_FORMATS:
+        raise ValueError(f"Unknown date format “{mapping['date_format']}”.")
+    if mapping["time_format"] and mapping["time_format"] not in TIME_FORMATS + ["none"]:
+        raise ValueError(f"Unknown time format “{mapping['time_format']}”.")
+    return mapping

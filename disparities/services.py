@@ -1,0 +1,632 @@
+"""Everything that writes police datasets: upload, mapping, the import itself, retry, cancel, delete.
+
+The import (`dataset_import`) runs in a Celery worker (or synchronously from the command line and
+the demo seed). It streams the file, normalises each row, COPYs the records into the kind's table
+and builds the rollups, all in ONE transaction, so a dataset is either wholly imported or not at
+all. A Postgres advisory lock per dataset makes a second delivery of the same task a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
+
+from cities.models import City, User
+
+from . import mapping as mapping_rules
+from .models import (
+    RECORD_MODELS,
+    CityDataKey,
+    Dataset,
+    ImportProblem,
+    Kind,
+    ProblemKind,
+    SavedMapping,
+    Status,
+)
+from .normalise import Normaliser, Problem, columns_for, copy_row, copy_types
+from .reader import FileProblem, RowProblem, Table, open_table, preview
+
+logger = logging.getLogger(__name__)
+
+LOCK_NAMESPACE = 31_415  # first key of pg_advisory_lock(int, int): police dataset imports
+PROGRESS_EVERY = 0.5  # seconds between progress reports
+PREVIEW_ROWS = 5_000  # rows read to propose value mappings
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+class DuplicateDataset(Exception):
+    def __init__(self, earlier: Dataset):
+        super().__init__(f"This file was already uploaded as “{earlier.name}”.")
+        self.earlier = earlier
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+@dataclass
+class ImportOutcome:
+    dataset: Dataset | None  # None when the dataset was deleted before its import ran
+    did_work: bool
+
+
+# -- keys for progress and cancel (the Redis cache: written outside the import's transaction) ---
+def progress_key(dataset_id: int) -> str:
+    return f"disparities:progress:{dataset_id}"
+
+
+def cancel_key(dataset_id: int) -> str:
+    return f"disparities:cancel:{dataset_id}"
+
+
+def officer_key_for(city: City) -> bytes:
+    key, _ = CityDataKey.objects.get_or_create(city=city)
+    return key.secret.encode()
+
+
+def file_sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+# -- upload and mapping ---------------------------------------------------------------------
+
+
+def dataset_upload(
+    *,
+    city: City,
+    kind: str,
+    file,
+    name: str = "",
+    source_agency: str = "",
+    uploaded_by: User | None = None,
+    replaces: Dataset | None = None,
+    allow_duplicate: bool = False,
+) -> Dataset:
+    """Store an uploaded file, read its header and propose a mapping (status `mapping`).
+
+    Raises `ValidationError` with what to fix when the file cannot be read at all, and
+    `DuplicateDataset` when the same file was uploaded before for this city and kind.
+    """
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "Choose what one row of the file is."})
+    if replaces is not None and (replaces.city_id != city.id or replaces.kind != kind):
+        raise ValidationError("A dataset can only be replaced by a file of the same city and kind.")
+    sha = file_sha256(file)
+    if not allow_duplicate:
+        earlier = (
+            Dataset.objects.for_city(city).filter(kind=kind, sha256=sha).exclude(pk=getattr(replaces, "pk", None))
+            .order_by("-uploaded_at").first()
+        )  # fmt: skip
+        if earlier is not None:
+            raise DuplicateDataset(earlier)
+    filename = Path(getattr(file, "name", "") or "upload.csv").name
+    dataset = Dataset(
+        city=city,
+        kind=kind,
+        name=(name or (replaces.name if replaces else "") or Path(filename).stem.replace("_", " "))[:200],
+        source_agency=source_agency or (replaces.source_agency if replaces else ""),
+        original_filename=filename[:255],
+        file_size=getattr(file, "size", 0) or 0,
+        sha256=sha,
+        uploaded_by=uploaded_by,
+        replaces=replaces,
+        status=Status.MAPPING,
+    )
+    dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
+    try:
+        table = open_table(dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3))
+        rows, _ = preview(table, limit=PREVIEW_ROWS)
+    except FileProblem as problem:
+        dataset.file.delete(save=False)
+        raise ValidationError(str(problem)) from problem
+    dataset.file_format = table.describe()
+    dataset.mapping = mapping_rules.propose(table.header, rows, kind, saved=_saved_mapping(city, kind, table.header))
+    dataset.save()
+    return dataset
+
+
+def _saved_mapping(city: City, kind: str, header: list[str]) -> dict | None:
+    saved = (
+        SavedMapping.objects.for_city(city).filter(kind=kind, header_key=mapping_rules.header_key(header)).first()
+    )
+    return saved.mapping if saved else None
+
+
+def dataset_set_mapping(*, dataset: Dataset, mapping: dict) -> Dataset:
+    """Keep the analyst's corrections (the mapping page saves as it goes)."""
+    if dataset.status not in {Status.MAPPING, Status.UPLOADED, Status.FAILED}:
+        raise ValidationError("This dataset's mapping cannot change now.")
+    dataset.mapping = mapping
+    dataset.save(update_fields=["mapping"])
+    return dataset
+
+
+def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: bool = True) -> Dataset:
+    """Confirm the mapping, remember it for the next file with this header, and queue the import.
+
+    `enqueue=False` leaves the queued dataset for the caller to import synchronously (the command
+    line and the demo seed do)."""
+    mapping = mapping if mapping is not None else dataset.mapping
+    header = dataset.file_format.get("header", [])
+    problems = mapping_rules.problems(mapping, header)
+    if problems:
+        raise ValidationError(problems)
+    if dataset.status not in {Status.MAPPING, Status.UPLOADED, Status.FAILED}:
+        raise ValidationError("This dataset is already being imported.")
+    # Before the task is queued: a worker must not find an old cancel request.
+    cache.delete(cancel_key(dataset.pk))
+    with transaction.atomic():
+        dataset.mapping = mapping
+        dataset.status = Status.QUEUED
+        dataset.status_message = ""
+        dataset.cancel_requested = False
+        dataset.save(update_fields=["mapping", "status", "status_message", "cancel_requested"])
+        SavedMapping.objects.update_or_create(
+            city=dataset.city,
+            kind=dataset.kind,
+            header_key=mapping_rules.header_key(header),
+            defaults={"header": header, "mapping": mapping, "name": dataset.source_agency or dataset.name},
+        )
+        if enqueue:
+            _enqueue(dataset)
+    return dataset
+
+
+def _enqueue(dataset: Dataset) -> None:
+    from .tasks import dataset_import_task
+
+    dataset_import_task.delay_on_commit(dataset.pk)
+
+
+def dataset_retry(*, dataset: Dataset) -> Dataset:
+    if dataset.status != Status.FAILED:
+        raise ValidationError("Only a failed import can be retried.")
+    return dataset_confirm(dataset=dataset)
+
+
+def dataset_cancel(*, dataset: Dataset) -> Dataset:
+    """Ask a queued or running import to stop; it rolls back and nothing is imported."""
+    cache.set(cancel_key(dataset.pk), True, timeout=24 * 3600)
+    Dataset.objects.filter(pk=dataset.pk).update(cancel_requested=True)
+    updated = Dataset.objects.filter(pk=dataset.pk, status=Status.QUEUED).update(
+        status=Status.FAILED, status_message="The import was cancelled before it started. Nothing was imported."
+    )
+    dataset.refresh_from_db()
+    if updated:
+        cache.delete(cancel_key(dataset.pk))
+    return dataset
+
+
+def dataset_delete(*, dataset: Dataset) -> None:
+    """Delete a dataset with its records and rollups (the database cascades, in one statement)."""
+    if dataset.status == Status.IMPORTING:
+        raise ValidationError("Cancel the import before deleting the dataset.")
+    stored = dataset.file.name
+    with transaction.atomic():
+        Dataset.objects.filter(replaces=dataset).update(replaces=None)
+        Dataset.objects.filter(pk=dataset.pk).delete()
+        if stored and not Dataset.objects.filter(file=stored).exists():
+            transaction.on_commit(lambda: dataset.file.storage.delete(stored))
+
+
+# -- the import -----------------------------------------------------------------------------
+
+
+def _try_lock(dataset_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, dataset_id])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock(dataset_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, dataset_id])
+
+
+def dataset_import(
+    *, dataset_id: int, on_progress: Callable[[dict], None] | None = None
+) -> ImportOutcome:
+    """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand)."""
+    if not _try_lock(dataset_id):
+        return ImportOutcome(Dataset.objects.filter(pk=dataset_id).first(), did_work=False)
+    try:
+        dataset = Dataset.objects.select_related("city").filter(pk=dataset_id).first()
+        if dataset is None or dataset.status not in {Status.QUEUED, Status.IMPORTING}:
+            return ImportOutcome(dataset, did_work=False)
+        if dataset.cancel_requested or cache.get(cancel_key(dataset_id)):
+            _fail(dataset, "The import was cancelled. Nothing was imported.")
+            return ImportOutcome(dataset, did_work=True)
+        now = timezone.now()
+        Dataset.objects.filter(pk=dataset_id).update(
+            status=Status.IMPORTING, started_at=now, heartbeat_at=now, finished_at=None,
+            attempts=F("attempts") + 1, status_message="", progress_rows=0, progress_bytes=0,
+        )  # fmt: skip
+        officer_key = officer_key_for(dataset.city)
+        try:
+            with transaction.atomic():
+                _load(dataset, officer_key, on_progress)
+        except ImportCancelled:
+            _fail(dataset, "The import was cancelled. Nothing was imported.")
+        except FileProblem as problem:
+            _fail(dataset, str(problem))
+        except Exception:
+            logger.exception("Import of police dataset %s failed", dataset_id)
+            _fail(
+                dataset,
+                "The import stopped on an unexpected error. Nothing was imported. Retry; if it fails "
+                "again, send the file to the REAL Cities support team.",
+            )
+        dataset.refresh_from_db()
+        cache.delete(progress_key(dataset_id))
+        cache.delete(cancel_key(dataset_id))
+        return ImportOutcome(dataset, did_work=True)
+    finally:
+        _unlock(dataset_id)
+
+
+def _fail(dataset: Dataset, message: str) -> None:
+    Dataset.objects.filter(pk=dataset.pk).update(
+        status=Status.FAILED, status_message=message, finished_at=timezone.now(), cancel_requested=False
+    )
+    dataset.refresh_from_db()
+
+
+class _Progress:
+    def __init__(self, dataset: Dataset, table: Table, on_progress):
+        self.dataset_id = dataset.pk
+        self.table = table
+        self.on_progress = on_progress
+        self.started = time.monotonic()
+        self.next_report = 0.0
+
+    def tick(self, rows: int, rejected: int, *, force: bool = False, stage: str = "reading") -> None:
+        now = time.monotonic()
+        if not force and now < self.next_report:
+            return
+        self.next_report = now + PROGRESS_EVERY
+        elapsed = max(now - self.started, 1e-6)
+        done = self.table.bytes_done
+        total = max(self.table.total_bytes, 1)
+        fraction = min(done / total, 1.0)
+        left = (elapsed / fraction - elapsed) if fraction > 0.01 else None
+        state = {
+            "rows": rows,
+            "rejected": rejected,
+            "rate": round(rows / elapsed),
+            "fraction": round(fraction, 4),
+            "seconds_left": round(left) if left is not None else None,
+            "stage": stage,
+            "heartbeat": time.time(),
+        }
+        cache.set(progress_key(self.dataset_id), state, timeout=3600)
+        if self.on_progress:
+            self.on_progress(state)
+        if cache.get(cancel_key(self.dataset_id)):
+            raise ImportCancelled
+
+
+def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
+    """Inside the caller's transaction: COPY the records, the problems, the rollups, the status."""
+    mapping = dataset.mapping
+    table = open_table(dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3))
+    missing = [c for c in mapping.get("columns", {}).values() if c not in table.header]
+    if missing:
+        raise FileProblem(
+            f"The file has no column named {', '.join(f'“{c}”' for c in missing)}. "
+            "Check that this is the right file, or change the mapping."
+        )
+    wrong = mapping_rules.problems(mapping, table.header)
+    if wrong:
+        raise FileProblem(" ".join(wrong))
+    normaliser = Normaliser(dataset.kind, mapping, table.header, officer_key)
+    model = RECORD_MODELS[dataset.kind]
+    columns = columns_for(dataset.kind)
+    names = ["dataset_id"] + [name for name, _ in columns]
+    types = copy_types(dataset.kind)
+    kind = dataset.kind
+    max_problems = _setting("POLICE_IMPORT_MAX_PROBLEMS", 10_000)
+    problems: list[tuple] = []
+    read = imported = rejected = values_missing = 0
+    progress = _Progress(dataset, table, on_progress)
+    dataset_id = dataset.pk
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
+        sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, names))
+    )
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        # A second thread sends the data while this one reads and normalises the next rows.
+        with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
+            copy.set_types(types)
+            write = copy.write_row
+            record = normaliser.record
+            fast = normaliser.fast(dataset_id)
+            for item in table.rows():
+                read += 1
+                if type(item) is RowProblem:
+                    rejected += 1
+                    if len(problems) < max_problems:
+                        problems.append((ProblemKind.ROW_REJECTED, item.line, "", "", item.reason))
+                else:
+                    line, fields = item  # type: ignore[misc]
+                    try:
+                        write(fast(line, fields))
+                    except Problem:
+                        # A value that cannot be read: the careful path stores it as missing and says why.
+                        values, value_problems = record(line, fields)
+                        write(copy_row(kind, dataset_id, values))
+                        values_missing += len(value_problems)
+                        for column, value, reason in value_problems:
+                            if len(problems) < max_problems:
+                                problems.append((ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300]))
+                    imported += 1
+                if not read & 1023:
+                    progress.tick(imported, rejected)
+        progress.tick(imported, rejected, force=True, stage="rollups")
+        if imported == 0:
+            if rejected:
+                raise FileProblem(
+                    f"None of the {rejected} rows could be read (see the first problem: line "
+                    f"{problems[0][1]}: {problems[0][4]}). Check that the file is a complete CSV export."
+                )
+            raise FileProblem("The file has column names but no rows. Export the data again with its rows.")
+        for field, values in normaliser.unmapped.items():
+            for value, canonical in values.items():
+                if len(problems) < max_problems:
+                    problems.append((
+                        ProblemKind.VALUE_UNMAPPED, None, mapping["columns"].get(field, field), value[:300],
+                        f"{value!r} was not in the mapping; it was counted as {canonical or 'missing'}. "
+                        "Correct the mapping and import again if that is wrong.",
+                    ))  # fmt: skip
+        if problems:
+            ImportProblem.objects.bulk_create(
+                ImportProblem(dataset_id=dataset_id, kind=k, line=line, column=c[:200], value=v, reason=r)
+                for k, line, c, v, r in problems
+            )
+        build_rollups(dataset, has_incident_id="incident_id" in mapping.get("columns", {}))
+        cursor.execute(
+            sql.SQL("SELECT min(date), max(date) FROM {} WHERE dataset_id = %s").format(
+                sql.Identifier(model._meta.db_table)
+            ),
+            [dataset_id],
+        )
+        first, last = cursor.fetchone()
+        cursor.execute("SELECT coalesce(sum(with_time), 0) FROM disparities_rollup WHERE dataset_id = %s", [dataset_id])
+        with_time = cursor.fetchone()[0]
+    now = timezone.now()
+    old = dataset.replaces_id
+    Dataset.objects.filter(pk=dataset_id).update(
+        status=Status.IMPORTED,
+        status_message="",
+        rows_read=read,
+        rows_imported=imported,
+        rows_rejected=rejected,
+        values_missing=values_missing,
+        progress_rows=imported,
+        progress_bytes=table.bytes_done,
+        period_start=first if dataset.period_start is None else dataset.period_start,
+        period_end=last if dataset.period_end is None else dataset.period_end,
+        has_incident_id="incident_id" in mapping.get("columns", {}),
+        has_time=bool(with_time),
+        heartbeat_at=now,
+        finished_at=now,
+        imported_at=now,
+        replaces=None,
+        cancel_requested=False,
+    )
+    if old is not None:
+        # The new version replaces the old one in the same transaction: readers see one or the other.
+        Dataset.objects.filter(replaces_id=old).exclude(pk=dataset_id).update(replaces=None)
+        old_file = Dataset.objects.filter(pk=old).values_list("file", flat=True).first()
+        Dataset.objects.filter(pk=old).delete()
+        if old_file and old_file != dataset.file.name:
+            storage = dataset.file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+    if cache.get(cancel_key(dataset_id)):
+        raise ImportCancelled
+
+
+# -- rollups --------------------------------------------------------------------------------
+
+MEASURES = [
+    "rows", "persons", "incidents", "incidents_all", "with_time", "violations", "searches",
+    "searches_discretionary", "searches_incident_to_arrest", "searches_basis_unknown", "hits",
+    "hits_discretionary", "frisks", "arrests", "citations", "warnings", "force", "injuries",
+    "officer_injuries", "sustained", "sustained_incidents", "fines", "fines_total",
+]  # fmt: skip
+DISCRETIONARY = "('consent', 'probable_cause', 'plain_view', 'k9', 'other')"
+NON_DISCRETIONARY = "('incident_to_arrest', 'inventory', 'warrant')"
+
+TYPE_COLUMN = {
+    "stop": "type",
+    "arrest": "charge",
+    "citation": "violation",
+    "use_of_force": "force_type",
+    "complaint": "allegation",
+}
+
+
+def _measures(kind: str, has_incident_id: bool) -> dict[str, str]:
+    exprs = dict.fromkeys(MEASURES, "0")
+    exprs.update(
+        rows="count(*)",
+        persons="count(*) FILTER (WHERE is_person)",
+        with_time="count(time)",
+        incidents="sum(first_pair)" if has_incident_id else "count(*) FILTER (WHERE is_person)",
+        incidents_all="sum(first_incident)" if has_incident_id else "count(*)",
+    )
+    if kind == "stop":
+        exprs.update(
+            violations="coalesce(sum(cardinality(violations)), 0)",
+            searches="count(*) FILTER (WHERE search_conducted)",
+            searches_discretionary=f"count(*) FILTER (WHERE search_conducted AND search_basis IN {DISCRETIONARY})",
+            searches_incident_to_arrest=(
+                f"count(*) FILTER (WHERE search_conducted AND search_basis IN {NON_DISCRETIONARY})"
+            ),
+            searches_basis_unknown="count(*) FILTER (WHERE search_conducted AND search_basis IN ('', 'unknown'))",
+            hits="count(*) FILTER (WHERE search_conducted AND contraband_found)",
+            hits_discretionary=(
+                f"count(*) FILTER (WHERE search_conducted AND contraband_found AND search_basis IN {DISCRETIONARY})"
+            ),
+            frisks="count(*) FILTER (WHERE frisk_performed)",
+            arrests="count(*) FILTER (WHERE arrest_made)",
+            citations="count(*) FILTER (WHERE citation_issued)",
+            warnings="count(*) FILTER (WHERE warning_issued)",
+        )
+    elif kind == "arrest":
+        exprs.update(violations="coalesce(sum(cardinality(charges)), 0)", arrests="count(*)")
+    elif kind == "citation":
+        exprs.update(
+            violations="coalesce(sum(cardinality(violations)), 0)",
+            citations="count(*)",
+            fines="count(fine_amount)",
+            fines_total="coalesce(sum(fine_amount), 0)",
+        )
+    elif kind == "use_of_force":
+        exprs.update(
+            force="count(*)",
+            injuries="count(*) FILTER (WHERE subject_injured)",
+            officer_injuries="count(*) FILTER (WHERE officer_injured)",
+        )
+    elif kind == "complaint":
+        exprs.update(
+            sustained="count(*) FILTER (WHERE sustained)",
+            sustained_incidents=(
+                "sum(first_pair * pair_sustained)" if has_incident_id else "count(*) FILTER (WHERE sustained AND is_person)"
+            ),
+        )
+    return exprs
+
+
+def build_rollups(dataset: Dataset, *, has_incident_id: bool) -> None:
+    """(Re)build the dataset's rollup rows from its records, inside the caller's transaction."""
+    kind = dataset.kind
+    table = RECORD_MODELS[kind]._meta.db_table
+    type_column = TYPE_COLUMN[kind]
+    officer_race = "officer_race" if kind in {Kind.USE_OF_FORCE, Kind.COMPLAINT} else "''"
+    exprs = _measures(kind, has_incident_id)
+    if has_incident_id:
+        sustained_window = (
+            ", (bool_or(coalesce(sustained, false)) OVER pair)::int AS pair_sustained" if kind == Kind.COMPLAINT else ""
+        )
+        source = f"""(
+            SELECT s.*,
+              (is_person AND row_number() OVER (PARTITION BY ikey, is_person, subject_race ORDER BY line, id) = 1)::int
+                AS first_pair,
+              (row_number() OVER (PARTITION BY ikey ORDER BY line, id) = 1)::int AS first_incident
+              {sustained_window}
+            FROM (
+              SELECT r.*, CASE WHEN r.incident_id = '' THEN 'line:' || r.id ELSE 'id:' || r.incident_id END AS ikey
+              FROM {table} r WHERE r.dataset_id = %(dataset)s
+            ) s
+            WINDOW pair AS (PARTITION BY ikey, is_person, subject_race)
+        ) w"""  # noqa: S608 - the table name is the model's own
+    else:
+        source = f"{table} w"
+    dims = (
+        "date_trunc('month', date)::date, district, subject_race, subject_sex, subject_age_group, "
+        f"{type_column}, {officer_race}, is_person"
+    )
+    with connection.cursor() as cursor:
+        # Enough memory to group a large dataset in one hash table (for this transaction only).
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("DELETE FROM disparities_rollup WHERE dataset_id = %s", [dataset.pk])
+        cursor.execute("DELETE FROM disparities_finerollup WHERE dataset_id = %s", [dataset.pk])
+        cursor.execute(
+            f"""
+            INSERT INTO disparities_rollup (dataset_id, month, district, race, sex, age_group, type, officer_race,
+                is_person, {", ".join(MEASURES)})
+            SELECT %(dataset)s, {dims}, {", ".join(exprs[name] for name in MEASURES)}
+            FROM {source}
+            WHERE w.dataset_id = %(dataset)s
+            GROUP BY 2, 3, 4, 5, 6, 7, 8, 9
+            """,  # noqa: S608 - identifiers and expressions are the module's own constants
+            {"dataset": dataset.pk},
+        )
+        if kind == Kind.CITATION:
+            cursor.execute(
+                f"""
+                INSERT INTO disparities_finerollup (dataset_id, month, district, race, sex, age_group, type, amount, count)
+                SELECT %(dataset)s, date_trunc('month', date)::date, district, subject_race, subject_sex,
+                    subject_age_group, violation, fine_amount, count(*)
+                FROM {table}
+                WHERE dataset_id = %(dataset)s AND fine_amount IS NOT NULL AND is_person
+                GROUP BY 2, 3, 4, 5, 6, 7, 8
+                ORDER BY 2, 3, 4, 5, 6, 7, 8
+                """,  # noqa: S608
+                {"dataset": dataset.pk},
+            )
+
+
+# -- housekeeping ---------------------------------------------------------------------------
+
+
+def datasets_reap_stale() -> int:
+    """Mark as failed the imports whose worker died (no heartbeat, advisory lock free)."""
+    stale_after = _setting("POLICE_IMPORT_STALE_SECONDS", 120)
+    now = timezone.now()
+    reaped = 0
+    for dataset in Dataset.objects.filter(status=Status.IMPORTING):
+        state = cache.get(progress_key(dataset.pk)) or {}
+        last = state.get("heartbeat") or (dataset.heartbeat_at or dataset.started_at or now).timestamp()
+        if time.time() - last < stale_after:
+            continue
+        if not _try_lock(dataset.pk):
+            continue  # a worker still holds it: alive
+        try:
+            reaped += Dataset.objects.filter(pk=dataset.pk, status=Status.IMPORTING).update(
+                status=Status.FAILED,
+                finished_at=now,
+                status_message=(
+                    "The import stopped before it finished (the importer was interrupted). Nothing was "
+                    "imported. Press Retry to import the file again."
+                ),
+            )
+            cache.delete(progress_key(dataset.pk))
+        finally:
+            _unlock(dataset.pk)
+    return reaped
+
+
+def mapping_export(*, dataset: Dataset) -> dict:
+    """The dataset's mapping as a JSON-able document another city or a script can reuse."""
+    return {
+        "realcities_mapping": mapping_rules.MAPPING_VERSION,
+        "kind": dataset.kind,
+        "header": dataset.file_format.get("header", []),
+        **{k: v for k, v in dataset.mapping.items() if k not in {"personal_columns"}},
+    }
+
+
+def mapping_load(*, dataset: Dataset, data: object) -> Dataset:
+    """Apply an exported mapping to a dataset awaiting its mapping (values completed from its file)."""
+    try:
+        mapping = mapping_rules.validate_import(data, dataset.kind)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    table = open_table(dataset.file.path)
+    rows, _ = preview(table, limit=PREVIEW_ROWS)
+    mapping = mapping_rules.complete(mapping, table.header, rows)
+    return dataset_set_mapping(dataset=dataset, mapping=mapping)

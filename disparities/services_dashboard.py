@@ -1,0 +1,222 @@
+"""Writes of the disparity dashboards: population benchmarks, veil of darkness runs, published snapshots."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from cities.models import City, User
+
+from . import census, dashboard, report, veil
+from .models import (
+    BENCHMARK_RACES,
+    Benchmark,
+    BenchmarkSource,
+    Dataset,
+    JobStatus,
+    Kind,
+    PublishedSnapshot,
+    Stop,
+    VeilRun,
+)
+
+
+def _benchmark_from(
+    *, city: City, parsed: census.Benchmark, source_kind: str, created_by: User | None, filename: str = ""
+) -> Benchmark:
+    fields = {"total": parsed.total.value, "total_moe": parsed.total.moe}
+    for race in BENCHMARK_RACES:
+        estimate = parsed.races.get(race)
+        fields[race] = estimate.value if estimate else 0
+        fields[f"{race}_moe"] = estimate.moe if estimate else None
+    with transaction.atomic():
+        first = not Benchmark.objects.for_city(city).exists()
+        return Benchmark.objects.create(
+            city=city,
+            name=parsed.name,
+            geo_id=parsed.geo_id,
+            source_kind=source_kind,
+            source=parsed.source,
+            vintage=parsed.vintage,
+            uploaded_filename=filename,
+            is_default=first,
+            created_by=created_by,
+            **fields,
+        )
+
+
+def benchmark_create_from_county(*, city: City, fips: str, created_by: User | None) -> Benchmark:
+    parsed = census.county(fips)
+    if parsed is None:
+        raise census.CensusFileError("That county is not in the Census table. Choose it from the list.")
+    return _benchmark_from(
+        city=city, parsed=parsed, source_kind=BenchmarkSource.COUNTY_TABLE, created_by=created_by
+    )
+
+
+def benchmark_create_from_upload(
+    *, city: City, data: bytes, filename: str, geo_id: str = "", created_by: User | None
+) -> list[Benchmark]:
+    """One benchmark per geography of the uploaded Census table (or only `geo_id` when given)."""
+    parsed = census.parse_upload(data, filename=filename)
+    if geo_id:
+        parsed = {k: v for k, v in parsed.items() if k == geo_id}
+        if not parsed:
+            raise census.CensusFileError(f"The file has no geography with the code {geo_id}.")
+    if len(parsed) > 20:
+        raise census.CensusFileError(
+            f"The file has {len(parsed)} places; download the table for your city only, or give its code."
+        )
+    return [
+        _benchmark_from(
+            city=city, parsed=b, source_kind=BenchmarkSource.UPLOAD, created_by=created_by, filename=filename
+        )
+        for b in parsed.values()
+    ]
+
+
+def benchmark_create_typed(
+    *,
+    city: City,
+    name: str,
+    residents: dict[str, int | None],
+    total: int | None,
+    source: str,
+    vintage: str,
+    created_by: User | None,
+) -> Benchmark:
+    parsed = census.typed_benchmark(
+        name=name, residents=residents, total=total, source=source, vintage=vintage
+    )
+    return _benchmark_from(city=city, parsed=parsed, source_kind=BenchmarkSource.TYPED, created_by=created_by)
+
+
+def benchmark_set_default(*, benchmark: Benchmark) -> Benchmark:
+    with transaction.atomic():
+        Benchmark.objects.for_city(benchmark.city).filter(is_default=True).update(is_default=False)
+        benchmark.is_default = True
+        benchmark.save(update_fields=["is_default"])
+    return benchmark
+
+
+def benchmark_delete(*, benchmark: Benchmark) -> None:
+    with transaction.atomic():
+        city = benchmark.city
+        was_default = benchmark.is_default
+        benchmark.delete()
+        if was_default:
+            nxt = Benchmark.objects.for_city(city).order_by("-id").first()
+            if nxt is not None:
+                nxt.is_default = True
+                nxt.save(update_fields=["is_default"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Veil of darkness
+
+
+class NotEligible(ValueError):
+    pass
+
+
+def veil_run_start(*, dataset: Dataset, started_by: User | None) -> VeilRun:
+    """Queue a veil of darkness run on a stops dataset (the worker picks it up after commit)."""
+    from .tasks import veil_run_task
+
+    if dataset.kind != Kind.STOP:
+        raise NotEligible("The veil of darkness test is for vehicle stops only.")
+    running = VeilRun.objects.filter(
+        dataset=dataset, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).first()
+    if running is not None:
+        return running
+    run = VeilRun.objects.create(
+        city=dataset.city, dataset=dataset, started_by=started_by, stage="Waiting for the worker"
+    )
+    veil_run_task.delay_on_commit(run.pk)
+    return run
+
+
+VEHICLE_TYPES = {"vehicular", "vehicle", "traffic"}
+
+
+def veil_run_execute(*, run_id: int) -> VeilRun:
+    """Read the dataset's stops (date, time, race, district), run the test and store the result."""
+    run = VeilRun.objects.select_related("dataset", "dataset__city").get(pk=run_id)
+    if run.status == JobStatus.DONE:
+        return run
+    run.status = JobStatus.RUNNING
+    run.stage = "Reading the stops"
+    run.save(update_fields=["status", "stage"])
+    dataset = run.dataset
+    city = dataset.city
+    try:
+        rows = Stop.objects.filter(dataset=dataset, is_person=True).values_list(
+            "date", "time", "subject_race", "district", "type"
+        )
+        read = [row for row in rows.iterator(chunk_size=20000) if row[0]]
+        # Vehicle stops only; a file that gives no stop type at all is taken as all vehicle stops.
+        typed = any(row[4] for row in read)
+        stops = [
+            (d, t, race, district)
+            for d, t, race, district, kind in read
+            if not typed or kind.lower() in VEHICLE_TYPES
+        ]
+        del read
+        if not dataset.has_time:
+            stops = [(d, None, race, district) for d, _t, race, district in stops]
+        run.stage = f"Computing sun times and fitting the model on {len(stops):,} vehicle stops"
+        run.save(update_fields=["stage"])
+        result = veil.veil_of_darkness(
+            stops,
+            latitude=float(city.latitude) if city.latitude is not None else None,
+            longitude=float(city.longitude) if city.longitude is not None else None,
+            timezone=city.timezone,
+        )
+        run.result = result.as_dict()
+        run.status = JobStatus.DONE
+        run.stage = ""
+    except Exception as exc:  # the page says what went wrong; the worker log keeps the trace
+        run.status = JobStatus.FAILED
+        run.error = f"The test could not be run: {exc}. Try again; if it fails again, tell the site's team."
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.save(update_fields=["result", "status", "stage", "error", "finished_at"])
+    return run
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing
+
+
+def snapshot_publish(
+    *,
+    dataset: Dataset,
+    filters: dashboard.Filters,
+    benchmark: Benchmark | None,
+    title: str,
+    introduction: str,
+    published_by: User | None,
+) -> PublishedSnapshot:
+    """Freeze the dashboard as the public may see it (small cells suppressed) and publish it."""
+    board = dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
+    latest = VeilRun.objects.filter(dataset=dataset, status=JobStatus.DONE).order_by("-id").first()
+    content = report.document(board, public=True, veil=latest.result if latest else None)
+    return PublishedSnapshot.objects.create(
+        city=dataset.city,
+        dataset=dataset,
+        title=title,
+        introduction=introduction,
+        filters=filters.as_dict(),
+        content=content,
+        published_by=published_by,
+    )
+
+
+def snapshot_withdraw(*, snapshot: PublishedSnapshot, withdrawn_by: User | None) -> PublishedSnapshot:
+    if snapshot.withdrawn_at is None:
+        snapshot.withdrawn_at = timezone.now()
+        snapshot.withdrawn_by = withdrawn_by
+        snapshot.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return snapshot

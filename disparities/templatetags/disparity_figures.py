@@ -1,0 +1,142 @@
+"""Showing a figure of the JSON report in a table cell: value, 95% interval, and its marks."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+def _number(value, fmt: str) -> str:
+    if value is None:
+        return "—"
+    if fmt == "percent":
+        return f"{value * 100:.1f}%"
+    if fmt == "rate":
+        return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+    if fmt == "ratio":
+        return f"{value:.2f}"
+    if fmt == "money":
+        return f"{value:,.2f}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
+
+
+@register.filter
+def fignum(fig, fmt: str = "count") -> str:
+    """The figure's value as text ("<11" or "suppressed" when hidden)."""
+    if not fig:
+        return "—"
+    if fig.get("suppressed"):
+        return fig.get("public_label") or "suppressed"
+    return _number(fig.get("value"), fmt)
+
+
+@register.simple_tag
+def figure(fig, fmt: str = "count", show_interval: bool = True):
+    """A table cell's content: the value, its 95% interval, and "unreliable, n = ..." when so."""
+    if not fig:
+        return mark_safe('<span class="muted" title="not applicable">—</span>')
+    if fig.get("suppressed"):
+        label = fig.get("public_label") or "suppressed"
+        return format_html('<span class="fig fig--suppressed">{}</span>', label)
+    value = _number(fig.get("value"), fmt)
+    interval = fig.get("interval")
+    parts = [format_html('<span class="fig__value">{}</span>', value)]
+    if show_interval and interval and fmt != "count":
+        parts.append(
+            format_html(
+                '<span class="fig__interval"><span class="visually-hidden">95% interval </span>({}–{})</span>',
+                _number(interval[0], fmt),
+                _number(interval[1], fmt),
+            )
+        )
+    if fmt != "count" and not fig.get("reliable", True) and fig.get("note") and fig.get("value") is not None:
+        return format_html(
+            '<span class="fig fig--unreliable">{} <span class="fig__note">{}</span></span>',
+            format_html_join("", "{}", ((p,) for p in parts)),
+            fig["note"],
+        )
+    return format_html('<span class="fig">{}</span>', format_html_join("", "{}", ((p,) for p in parts)))
+
+
+@register.filter
+def cell(row, key):
+    return (row.get("cells") or {}).get(key)
+
+
+@register.simple_tag
+def drill_url(base: str, query: str, table: dict, row: dict, column: dict) -> str:
+    """The drill-down link of a count cell, or "" when the cell has none."""
+    drill = row.get("drill") or {}
+    if not drill or row.get("total"):
+        return ""
+    if table["key"].startswith("trend_") or table["key"] == "types":
+        if column["key"] not in RACES:
+            return ""
+        params = {"race": column["key"], "measure": "rows"}
+    else:
+        if not column.get("drill") or "race" not in drill:
+            return ""
+        params = {"race": drill["race"], "measure": column["drill"]}
+    if "period" in drill:
+        params["period"] = drill["period"]
+    if "type" in drill:
+        params["drill_type"] = drill["type"]
+    extra = urlencode(params)
+    return f"{base}?{query}&{extra}" if query else f"{base}?{extra}"
+
+
+RACES = {"black", "hispanic", "white", "asian_pacific_islander", "native_american", "other", "unknown"}
+
+
+@register.filter
+def getitem(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+def _cell_html(fig, fmt: str) -> str:
+    """`figure` without the template machinery (a dashboard has a thousand cells)."""
+    if not fig:
+        return '<span class="muted" title="not applicable">—</span>'
+    if fig.get("suppressed"):
+        return f'<span class="fig fig--suppressed">{escape(fig.get("public_label") or "suppressed")}</span>'
+    html = f'<span class="fig__value">{escape(_number(fig.get("value"), fmt))}</span>'
+    interval = fig.get("interval")
+    if interval and fmt != "count":
+        html += (
+            '<span class="fig__interval"><span class="visually-hidden">95% interval </span>'
+            f"({escape(_number(interval[0], fmt))}–{escape(_number(interval[1], fmt))})</span>"
+        )
+    if fmt != "count" and not fig.get("reliable", True) and fig.get("note") and fig.get("value") is not None:
+        return f'<span class="fig fig--unreliable">{html} <span class="fig__note">{escape(fig["note"])}</span></span>'
+    return f'<span class="fig">{html}</span>'
+
+
+@register.simple_tag
+def table_body(t: dict, drill_base: str = "", query: str = "", public: bool = False):
+    """The rows of a report table: a header cell and one figure per column, counts linked to their records."""
+    out = []
+    for row in t["rows"]:
+        opening = '<tr class="total-row">' if row.get("total") else "<tr>"
+        cells = [f'{opening}<th scope="row">{escape(row["label"])}</th>']
+        for c in t["columns"]:
+            fig = row["cells"].get(c["key"])
+            content = _cell_html(fig, c["format"])
+            link = (
+                drill_url(drill_base, query, t, row, c)
+                if (drill_base and not public and c["format"] == "count")
+                else ""
+            )
+            if link and fig and not fig.get("suppressed"):
+                label = (
+                    f"{c['label']}, {row['label']}: {_number(fig.get('value'), 'count')} (list the records)"
+                )
+                content = f'<a href="{escape(link)}" aria-label="{escape(label)}">{content}</a>'
+            cells.append(f"<td>{content}</td>")
+        cells.append("</tr>")
+        out.append("".join(cells))
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped

@@ -1,0 +1,406 @@
+"""The disparity dashboards: benchmarks, the dashboard from rollups, filters, drill-down, exports, report."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from disparities import census, dashboard, report, services_dashboard, stats
+from disparities.models import Benchmark
+
+from .conftest import BREMERTON_ARRESTS, BREMERTON_CITATIONS, LANSING, OWENSBORO, ST_LOUIS
+
+pytestmark = pytest.mark.django_db
+
+DAVIESS = "21059"  # Daviess County, Kentucky (Owensboro)
+
+
+def url(name, city, *args):
+    return reverse(f"disparities:{name}", args=[city.slug, *args])
+
+
+def table(doc, key):
+    return next(t for t in doc["tables"] if t["key"] == key)
+
+
+def row(tbl, key):
+    return next(r for r in tbl["rows"] if r["key"] == key)
+
+
+def value(tbl, row_key, column):
+    return row(tbl, row_key)["cells"][column]["value"]
+
+
+@pytest.fixture
+def daviess(city):
+    return services_dashboard.benchmark_create_from_county(city=city, fips=DAVIESS, created_by=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Population benchmarks
+
+
+def test_county_benchmark_keeps_source_vintage_and_margins(client_as, city):
+    client = client_as(city, "staff")
+    response = client.post(url("benchmarks", city), {"add": "county", "fips": DAVIESS})
+    assert response.status_code == 302
+    b = Benchmark.objects.get(city=city)
+    expected = census.county(DAVIESS)
+    assert b.name == "Daviess County, Kentucky" and b.vintage == "2013-2017" and b.is_default
+    assert b.black == expected.races["black"].value and b.black_moe == expected.races["black"].moe
+    assert b.total == expected.total.value
+    page = client.get(url("benchmarks", city)).content.decode()
+    assert "Daviess County, Kentucky" in page and "(default)" in page
+
+
+def test_typed_benchmark_and_bad_figures_keep_the_form(client_as, city):
+    client = client_as(city, "lead")
+    data = {"add": "typed", "name": "City of Testville", "source": "City census office", "vintage": "2018-2022",
+            "white": "1000", "black": "500", "total": "100"}  # fmt: skip
+    response = client.post(url("benchmarks", city), data)
+    assert response.status_code == 400
+    assert "smaller than the groups added up" in response.content.decode()
+    assert not Benchmark.objects.filter(city=city).exists()
+    response = client.post(url("benchmarks", city), {**data, "total": ""})
+    assert response.status_code == 302
+    b = Benchmark.objects.get(city=city)
+    assert (b.white, b.black, b.total, b.white_moe) == (1000, 500, 1500, None)
+
+
+def test_uploaded_place_table_and_a_malformed_one(client_as, city):
+    client = client_as(city, "staff")
+    header = "GEO_ID,NAME," + ",".join(f"B03002_{n:03d}E,B03002_{n:03d}M" for n in range(1, 22))
+    values = ",".join(f"{v},{m}" for v, m in [(1000, 10), (900, 9), (500, 8), (200, 7), (20, 6), (50, 5), (5, 4),
+                                               (10, 3), (15, 2)] + [(0, 1)] * 2 + [(100, 11)] + [(0, 1)] * 9)  # fmt: skip
+    data = f"{header}\n1600000US2600001,Testville city,{values}\n".encode()
+    response = client.post(
+        url("benchmarks", city),
+        {"add": "upload", "file": SimpleUploadedFile("ACSDT5Y2019.B03002-Data.csv", data)},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    b = Benchmark.objects.get(city=city)
+    assert (b.white, b.black, b.hispanic, b.asian_pacific_islander, b.vintage) == (
+        500,
+        200,
+        100,
+        55,
+        "2015-2019",
+    )
+    bad = client.post(
+        url("benchmarks", city), {"add": "upload", "file": SimpleUploadedFile("x.csv", b"hello\n1,2\n")}
+    )
+    assert bad.status_code == 400 and "message--error" in bad.content.decode()
+    empty = client.post(url("benchmarks", city), {"add": "county", "fips": ""})
+    assert empty.status_code == 400 and Benchmark.objects.filter(city=city).count() == 1
+
+
+def test_default_benchmark_switches_and_others_get_404(client_as, city, other_city, daviess):
+    second = services_dashboard.benchmark_create_from_county(city=city, fips="26065", created_by=None)
+    assert not second.is_default
+    client = client_as(city, "staff")
+    assert client.post(url("benchmark_default", city, second.pk)).status_code == 302
+    second.refresh_from_db()
+    daviess.refresh_from_db()
+    assert second.is_default and not daviess.is_default
+    foreign = services_dashboard.benchmark_create_from_county(city=other_city, fips=DAVIESS, created_by=None)
+    assert client.post(url("benchmark_default", city, foreign.pk)).status_code == 404
+    assert client.post(url("benchmark_delete", city, foreign.pk)).status_code == 404
+    viewer = client_as(city, "viewer")
+    assert viewer.post(url("benchmarks", city), {"add": "county", "fips": DAVIESS}).status_code == 404
+    assert client_as(city, "staff").post(url("benchmark_delete", city, second.pk)).status_code == 302
+    daviess.refresh_from_db()
+    assert daviess.is_default
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard on the real files: the README's figures
+
+
+def test_owensboro_dashboard_shows_the_readme_figures(client_as, city, import_sample, daviess):
+    dataset = import_sample(OWENSBORO)
+    client = client_as(city, "viewer")
+    doc = client.get(url("report_json", city, dataset.pk)).json()
+    counts = table(doc, "counts")
+    assert {r["key"]: r["cells"]["rows"]["value"] for r in counts["rows"]} == {
+        "white": 6017, "black": 830, "asian_pacific_islander": 53, "other": 3, "unknown": 18, "total": 6921,
+    }  # fmt: skip
+    outcomes = table(doc, "outcomes")
+    assert {r["key"]: r["cells"]["arrest_rate_n"]["value"] for r in outcomes["rows"]} == {
+        "white": 689, "black": 112, "asian_pacific_islander": 8, "other": 0, "unknown": 5, "total": 814,
+    }  # fmt: skip
+    # Rates against Daviess County's residents, recomputed here from the ACS table.
+    residents = census.county(DAVIESS).population()
+    population = table(doc, "population")
+    assert value(population, "black", "rate") == pytest.approx(830 / residents["black"] * 1000)
+    ratio = row(population, "black")["cells"]["ratio"]
+    expected = stats.rate_ratio(830, residents["black"], 6017, residents["white"])
+    assert ratio["value"] == pytest.approx(expected.value) and ratio["interval"] == pytest.approx(
+        list(expected.interval)
+    )
+    arrest = row(outcomes, "black")["cells"]["arrest_rate"]
+    assert arrest["interval"] == pytest.approx(list(stats.wilson_interval(112, 830)))
+    assert arrest["method"] == "Wilson score"
+    page = client.get(url("dashboard", city, dataset.pk)).content.decode()
+    assert "6,017" in page and "830" in page and "Not for publication" in page
+    assert "unreliable, n = 3" in page  # the 3 stops of "other": a rate on 3 events is greyed, in words
+
+
+def test_complaints_use_of_force_arrests_and_citations_show_the_readme_figures(
+    client_as, city, import_sample, daviess
+):
+    client = client_as(city, "staff")
+    lansing = import_sample(LANSING)
+    doc = client.get(url("report_json", city, lansing.pk)).json()
+    counts = table(doc, "counts")
+    assert {r["key"]: (r["cells"]["rows"]["value"], r["cells"]["incidents"]["value"]) for r in counts["rows"]} == {
+        "black": (76, 45), "white": (81, 52), "hispanic": (23, 11), "unknown": (19, 14), "other": (6, 2), "total": (205, 122),
+    }  # fmt: skip
+    assert "complaints" in counts["rows"][0]["cells"]["incidents"]["unit"]
+    sustained = table(doc, "sustained")
+    assert row(sustained, "black")["cells"]["sustained_rate"]["denominator"] == 45
+    st_louis = import_sample(ST_LOUIS)
+    doc = client.get(url("report_json", city, st_louis.pk)).json()
+    counts = table(doc, "counts")
+    assert (value(counts, "black", "persons"), value(counts, "black", "incidents")) == (1344, 550)
+    assert (value(counts, "white", "persons"), value(counts, "white", "incidents")) == (672, 274)
+    assert value(counts, "total", "incidents") == 859
+    assert value(counts, "total", "rows") - value(counts, "total", "persons") == 7  # the police dog's rows
+    arrests = import_sample(BREMERTON_ARRESTS)
+    doc = client.get(url("report_json", city, arrests.pk)).json()
+    assert {r["key"]: r["cells"]["rows"]["value"] for r in table(doc, "counts")["rows"] if not r["total"]} == {
+        "white": 131, "black": 19, "asian_pacific_islander": 7, "unknown": 1, "native_american": 1,
+    }  # fmt: skip
+    assert table(doc, "types")["row_header"] == "Charge"
+    citations = import_sample(BREMERTON_CITATIONS)
+    doc = client.get(url("report_json", city, citations.pk)).json()
+    assert {r["key"]: r["cells"]["rows"]["value"] for r in table(doc, "counts")["rows"] if not r["total"]} == {
+        "white": 163, "black": 30, "unknown": 27, "asian_pacific_islander": 7,
+    }  # fmt: skip
+    assert "This file gives no fine amounts." in doc["notes"]
+
+
+def test_use_of_force_per_arrest_when_arrests_cover_the_period(city, import_sample, daviess):
+    from disparities.models import Dataset
+
+    force = import_sample(ST_LOUIS)
+    arrests = import_sample(BREMERTON_ARRESTS)
+    board = dashboard.dashboard(dataset=force, filters=dashboard.Filters(), benchmark=daviess)
+    per_arrest = board.table("per_arrest")  # both files have April 2017
+    assert per_arrest is not None and "per 1,000 arrests" in per_arrest.rows[0].cells["rate"].unit
+    assert "April 2017 to April 2017" in per_arrest.note
+    white = next(r for r in per_arrest.rows if r.key == "white").cells
+    assert white["arrests"].value == 131 and white["rate"].denominator == 131
+    Dataset.objects.filter(pk=arrests.pk).update(period_start="1990-01-01", period_end="1990-12-31")
+    force.refresh_from_db()
+    board = dashboard.dashboard(dataset=force, filters=dashboard.Filters(), benchmark=daviess)
+    assert board.table("per_arrest") is None
+    assert any("No arrest dataset covers the same period" in n for n in board.notes)
+
+
+def test_fines_total_median_and_share_above_a_threshold(city, import_sample, daviess):
+    header = "Date,Race,Sex,Violation,Fine\n"
+    lines = [f"4/{d}/17,{race},M,SPEEDING,{amount}" for d, (race, amount) in enumerate(
+        [("W", 50), ("W", 150), ("W", 250), ("B", 150), ("B", 150), ("B", 300)], start=1)]  # fmt: skip
+    data = (header + "\n".join(lines) + "\n").encode()
+    dataset = import_sample(BREMERTON_CITATIONS, data=data, kind="citation")
+    assert dataset.status == "imported", dataset.status_message
+    board = dashboard.dashboard(dataset=dataset, filters=dashboard.Filters(), benchmark=daviess)
+    fines = board.table("fines")
+    assert fines is not None, board.notes
+    white = next(r for r in fines.rows if r.key == "white").cells
+    black = next(r for r in fines.rows if r.key == "black").cells
+    assert (white["total"].value, white["median"].value, white["above"].value) == (
+        450,
+        150,
+        pytest.approx(2 / 3),
+    )
+    assert (black["total"].value, black["median"].value, black["above"].value) == (600, 150, 1.0)
+    higher = dashboard.dashboard(
+        dataset=dataset, filters=dashboard.Filters.from_query({"fine_threshold": "200"}), benchmark=daviess
+    )
+    assert next(r for r in higher.table("fines").rows if r.key == "black").cells[
+        "above"
+    ].value == pytest.approx(1 / 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters, htmx, queries
+
+
+def test_filters_narrow_the_figures_and_stay_in_the_url(client_as, city, import_sample, daviess):
+    dataset = import_sample(OWENSBORO)
+    client = client_as(city, "viewer")
+    full = client.get(url("report_json", city, dataset.pk)).json()
+    narrowed = client.get(
+        url("report_json", city, dataset.pk), {"start": "2016-01", "end": "2016-12", "sex": "female"}
+    ).json()
+    assert narrowed["filters"] == {**full["filters"], "start": "2016-01", "end": "2016-12", "sex": "female"}
+    assert value(table(narrowed, "counts"), "total", "rows") < value(table(full, "counts"), "total", "rows")
+    assert [r["key"] for r in table(narrowed, "trend_year")["rows"]] == ["2016"]
+    page = client.get(
+        url("dashboard", city, dataset.pk), {"start": "2016-01", "sex": "female"}
+    ).content.decode()
+    assert '<option value="2016-01" selected>' in page and '<option value="female" selected>' in page
+    assert "start=2016-01" in page  # links (report, CSV, drill-down) keep the filters
+    fragment = client.get(
+        url("dashboard", city, dataset.pk), {"start": "2016-01"}, headers={"HX-Request": "true"}
+    )
+    text = fragment.content.decode()
+    assert text.lstrip().startswith('<div id="figures">') and "<html" not in text
+
+
+def test_dashboard_reads_rollups_only_with_few_queries(
+    client_as, city, import_sample, daviess, django_assert_max_num_queries
+):
+    dataset = import_sample(OWENSBORO)
+    client = client_as(city, "viewer")
+    client.get(url("dashboard", city, dataset.pk))  # warm the options cache and the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("dashboard", city, dataset.pk), {"district": "x", "start": "2016-01"})
+    assert response.status_code == 200
+    assert len(queries) <= 20
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "disparities_stop" not in sql, "the dashboard must not read raw records"
+
+
+def test_wrong_city_dataset_and_not_imported_are_404(client_as, city, other_city, import_sample):
+    foreign = import_sample(BREMERTON_ARRESTS, target_city=other_city)
+    client = client_as(city, "lead")
+    for name in ("dashboard", "report_json", "report", "drilldown", "publish"):
+        assert client.get(url(name, city, foreign.pk)).status_code == 404, name
+    assert client.get(url("table_csv", city, foreign.pk, "counts")).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill-down
+
+
+def test_drilldown_lists_the_records_behind_a_count_without_personal_data(
+    client_as, city, import_sample, daviess
+):
+    dataset = import_sample(OWENSBORO)
+    client = client_as(city, "viewer")
+    page = client.get(url("dashboard", city, dataset.pk)).content.decode()
+    link = url("drilldown", city, dataset.pk) + "?race=black&amp;measure=arrests"
+    assert link in page
+    seen = 0
+    after = None
+    pages = 0
+    while True:
+        params = {"race": "black", "measure": "arrests", **({"after": after} if after else {})}
+        response = client.get(url("drilldown", city, dataset.pk), params)
+        assert response.status_code == 200
+        page = response.context["page"]
+        seen += len(page.records)
+        assert all(r["subject_race"] == "black" and r["arrest_made"] for r in page.records)
+        assert (
+            "location" not in page.fields
+            and "officer_id_hash" not in page.fields
+            and "time" not in page.fields
+        )
+        pages += 1
+        if not page.next_after:
+            break
+        after = page.next_after
+    assert seen == 112 and pages == 3
+    body = response.content.decode()
+    assert "MAIN ST" not in body and "officer" not in body.lower().replace(
+        "no names, addresses, times or officer identifiers", ""
+    )
+
+
+def test_drilldown_query_count_is_bounded(client_as, city, import_sample, django_assert_max_num_queries):
+    dataset = import_sample(OWENSBORO)
+    client = client_as(city, "viewer")
+    client.get(url("drilldown", city, dataset.pk))
+    with django_assert_max_num_queries(12):
+        client.get(url("drilldown", city, dataset.pk), {"race": "white", "period": "2016"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports and the JSON report
+
+
+def test_csv_of_every_table_neutralises_formulas(client_as, city, import_sample, daviess):
+    data = b'DATE,TIME,RACE,SEX,CHARGE\n4/1/17,0700,W,M,=HYPERLINK("http://x")\n4/2/17,1249,B,F,@SUM(A1)\n'
+    dataset = import_sample(BREMERTON_ARRESTS, data=data)
+    client = client_as(city, "staff")
+    doc = client.get(url("report_json", city, dataset.pk)).json()
+    for t in doc["tables"]:
+        response = client.get(url("table_csv", city, dataset.pk, t["key"]))
+        assert response.status_code == 200, t["key"]
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        assert rows[1][0] == t["row_header"]
+        assert len(rows) == 2 + len(t["rows"])
+        if t["key"] == "types":
+            labels = [r[0] for r in rows[2:]]
+            assert '\'=HYPERLINK("http://x")' in labels and "'@SUM(A1)" in labels
+    assert client.get(url("table_csv", city, dataset.pk, "nope")).status_code == 404
+
+
+def _check(data, schema):
+    from tests.disparities.test_stats import check_against_schema
+
+    check_against_schema(data, schema)
+
+
+def test_report_json_matches_its_schema_and_the_command(client_as, city, import_sample, daviess, capsys):
+    dataset = import_sample(OWENSBORO)
+    doc = client_as(city, "viewer").get(url("report_json", city, dataset.pk)).json()
+    for key in report.REPORT_SCHEMA["required"]:
+        assert key in doc
+    figures = 0
+    for t in doc["tables"]:
+        for r in t["rows"]:
+            for fig in r["cells"].values():
+                if fig is not None:
+                    fig.pop("public_label", None)
+                    _check(fig, stats.FIGURE_SCHEMA)
+                    figures += 1
+    assert figures > 100
+    call_command("disparity_report", str(dataset.pk), "--json")
+    from_command = json.loads(capsys.readouterr().out)
+    from_command.pop("generated_at"), doc.pop("generated_at")
+    assert from_command == doc
+    call_command("disparity_report", str(dataset.pk), "--json", "--public")
+    public = json.loads(capsys.readouterr().out)
+    assert public["public"] is True and public["dataset"]["rows_imported"] is None
+
+
+def test_printable_report_has_methods_source_period_and_caveats(client_as, city, import_sample, daviess):
+    dataset = import_sample(OWENSBORO)
+    page = client_as(city, "viewer").get(url("report", city, dataset.pk)).content.decode()
+    for words in ("Methods", "Caveats", "Residents are not the people at risk", "Data source and period",
+                  "Daviess County, Kentucky", "2015", "infra-marginality", "@media print"[:0]):  # fmt: skip
+        assert words in page
+    assert "chart-data" in page and "vendor/chartjs/" in page
+
+
+def test_related_topics_hook():
+    assert "fines and fees" in dashboard.related_topics(kind="citation")
+    assert dashboard.related_topics(kind="nope") == []
+
+
+def test_home_panel_shows_headline_disparities(client_as, city, import_sample, daviess):
+    import_sample(OWENSBORO)
+    page = client_as(city, "viewer").get(reverse("cities:home", args=[city.slug])).content.decode()
+    assert "ratio to white" in page and "2.77" in page
+
+
+def test_bad_parameters_are_ignored_not_errors(client_as, city, import_sample):
+    dataset = import_sample(BREMERTON_ARRESTS)
+    client = client_as(city, "viewer")
+    for params in (
+        {"start": "2016-13", "end": "x", "sex": "robot", "fine_threshold": "NaN", "benchmark": "abc"},
+        {"period": "0000", "after": "9" * 40, "race": "martian", "measure": "drop table"},
+        {"period": "2017", "after": "-1"},
+    ):
+        assert client.get(url("dashboard", city, dataset.pk), params).status_code == 200
+        assert client.get(url("drilldown", city, dataset.pk), params).status_code == 200
+        assert client.get(url("report_json", city, dataset.pk), params).status_code == 200
