@@ -82,19 +82,26 @@ DEFAULT_FINE_THRESHOLD = Decimal("100")
 MAX_TYPES = 12  # charges, violations ... shown by name; the rest are grouped as "all others"
 OPTIONS_LIMIT = 300
 
-# Practice topics of the library that relate to each kind of dataset (see `related_topics`).
+# Library topics (`library.models.Topic` keys) of the practices a dashboard of each kind suggests.
 TOPICS = {
-    Kind.STOP: ["traffic stops", "searches", "pretextual stops", "data transparency"],
-    Kind.ARREST: ["arrests", "low-level offenses", "diversion", "data transparency"],
-    Kind.CITATION: ["fines and fees", "citations", "ability to pay", "data transparency"],
-    Kind.USE_OF_FORCE: ["use of force", "de-escalation", "accountability", "data transparency"],
-    Kind.COMPLAINT: ["civilian oversight", "complaints", "accountability", "data transparency"],
+    Kind.STOP: ["police_data", "trust", "community_policing"],
+    Kind.ARREST: ["police_data", "policy", "youth"],
+    Kind.CITATION: ["police_data", "policy"],
+    Kind.USE_OF_FORCE: ["policy", "training", "oversight"],
+    Kind.COMPLAINT: ["oversight", "trust"],
 }
 
 
 def related_topics(*, kind: str) -> list[str]:
-    """Hook for the library: topics of practices a dashboard of this kind of dataset suggests."""
+    """Library topics of the practices that a dashboard of this kind of dataset suggests."""
     return list(TOPICS.get(kind, []))
+
+
+def related_practices(*, kind: str, limit: int = 4) -> list:
+    """Published library practices on those topics, strongest evidence first."""
+    from library.selectors import suggest_resources
+
+    return suggest_resources(topics=related_topics(kind=kind), limit=limit)
 
 
 # ---------------------------------------------------------------------------------------------

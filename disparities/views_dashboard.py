@@ -228,7 +228,7 @@ def dashboard_page(request: HttpRequest, pk: int) -> HttpResponse:
         "charts": _chart_data(doc),
         "can_edit": _can_edit(request),
         "is_lead": _is_lead(request),
-        "topics": dashboard.related_topics(kind=dataset.kind),
+        "practices": dashboard.related_practices(kind=dataset.kind),
         "type_label": dashboard.TYPE_LABEL.get(dataset.kind, "Type"),
         **_bases(request, dataset),
         **_veil_context(dataset),

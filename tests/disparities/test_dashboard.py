@@ -382,9 +382,38 @@ def test_printable_report_has_methods_source_period_and_caveats(client_as, city,
     assert "chart-data" in page and "vendor/chartjs/" in page
 
 
-def test_related_topics_hook():
-    assert "fines and fees" in dashboard.related_topics(kind="citation")
+def test_related_topics_are_library_topics():
+    from library.models import Topic
+
+    for kind in ("stop", "arrest", "citation", "use_of_force", "complaint"):
+        topics = dashboard.related_topics(kind=kind)
+        assert topics and set(topics) <= set(Topic.values), kind
     assert dashboard.related_topics(kind="nope") == []
+
+
+def test_dashboard_suggests_published_practices_on_its_topics(client_as, city, import_sample, daviess):
+    from library import services as library_services
+    from library.models import Kind as LibraryKind
+    from tests.factories import UserFactory
+
+    curator = UserFactory(is_curator=True)
+
+    def resource(title, topics, publish):
+        r = library_services.resource_create(
+            by=curator, title=title, kind=LibraryKind.CASE_STUDY, summary="s", topics=topics
+        )
+        if publish:
+            r = library_services.resource_transition(resource=r, to="in_review", by=curator)
+            r = library_services.resource_transition(resource=r, to="published", by=curator)
+        return r
+
+    resource("Open stop data portal", ["police_data"], publish=True)
+    resource("Unpublished stop idea", ["police_data"], publish=False)
+    resource("Reading program", ["literacy"], publish=True)
+    dataset = import_sample(OWENSBORO)
+    page = client_as(city, "viewer").get(url("dashboard", city, dataset.pk)).content.decode()
+    assert "Open stop data portal" in page
+    assert "Unpublished stop idea" not in page and "Reading program" not in page
 
 
 def test_home_panel_shows_headline_disparities(client_as, city, import_sample, daviess):
