@@ -15,6 +15,7 @@ from .models import (
     SubmissionStatus,
     Topic,
 )
+from .validators import validate_link, validate_web_address
 
 FILE_MAX_BYTES = 20 * 1024 * 1024
 FILE_TYPES = (".pdf", ".docx", ".doc", ".pptx", ".xlsx", ".csv", ".txt", ".odt", ".png", ".jpg")
@@ -104,7 +105,9 @@ class TransitionForm(forms.Form):
 class FrameworkForm(forms.Form):
     name = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    source_url = forms.URLField(label="Source", required=False, max_length=500)
+    source_url = forms.URLField(
+        label="Source", required=False, max_length=500, validators=[validate_web_address]
+    )
     expected_items = forms.IntegerField(
         label="Items in the complete framework",
         min_value=1,
@@ -160,13 +163,7 @@ class EvidenceLinkForm(forms.Form):
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
-        if url.startswith("/") and not url.startswith("//"):
-            return url
-        forms.URLField().clean(url)
-        if not url.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError(
-                "Give a web address starting with https://, or a path starting with /."
-            )
+        validate_link(url)
         return url
 
 

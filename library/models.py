@@ -15,6 +15,8 @@ from django.db.models.functions import Now
 
 from cities.models import City, CityQuerySet
 
+from .validators import validate_link, validate_web_address
+
 
 class Kind(models.TextChoices):
     GUIDE = "guide", "Guide"
@@ -80,7 +82,7 @@ class Framework(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
-    source_url = models.URLField("source", blank=True, max_length=500)
+    source_url = models.URLField("source", blank=True, max_length=500, validators=[validate_web_address])
     expected_items = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -131,7 +133,7 @@ class Resource(models.Model):
         help_text="Markdown. For a case study: what the city did, with whom, and what came of it.",
     )
     body_html = models.TextField(blank=True, editable=False)
-    link = models.URLField(blank=True, max_length=500)
+    link = models.URLField(blank=True, max_length=500, validators=[validate_web_address])
     file = models.FileField(upload_to="library/%Y/", blank=True)
     place = models.CharField(
         "where",
@@ -299,7 +301,9 @@ class EvidenceLink(models.Model):
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     label = models.CharField(max_length=200)
     url = models.CharField(
-        max_length=500, help_text="A web address, or a path in this app such as /c/your-city/..."
+        max_length=500,
+        validators=[validate_link],
+        help_text="A web address, or a path in this app such as /c/your-city/...",
     )
     created_at = models.DateTimeField(db_default=Now())
 
@@ -367,7 +371,7 @@ class Submission(models.Model):
     how_it_went = models.TextField(
         "how it went", blank=True, help_text="What came of it so far, with figures where you have them."
     )
-    link = models.URLField(blank=True, max_length=500)
+    link = models.URLField(blank=True, max_length=500, validators=[validate_web_address])
     topics = ArrayField(models.CharField(max_length=40, choices=Topic.choices), default=list, blank=True)
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
