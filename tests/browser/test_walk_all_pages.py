@@ -26,7 +26,7 @@ def _url(route, city):
 def test_walk_every_page_as_every_role(browser, live_server, city, member_of, sign_in, check_a11y, role):
     user = member_of(city, role)
     urls = []
-    for route in WALKED:
+    for route in [r for r in WALKED if r.kind in ("city", "front", "public")]:
         url = _url(route, city)
         if route.kind == "city":
             allowed = getattr(resolve(url).func, "city_view_roles", ALL_ROLES)
