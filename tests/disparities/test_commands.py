@@ -75,8 +75,17 @@ def test_command_exits_non_zero(city, tmp_path):
     with zipfile.ZipFile(bad, "w") as archive:
         archive.writestr("a.csv", "date,race\n2017-01-01,W\n")
         archive.writestr("b.csv", "date,race\n2017-01-01,W\n")
+    import os
+
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]  # the test database, not the developer's
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "import_dataset", str(bad), "--city", "nowhere", "--kind", "stop"],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, env=env,
     )
     assert result.returncode != 0 and "No city" in result.stderr
