@@ -1,6 +1,18 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import Role
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where it names one of the form's
+    fields, otherwise at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        form.add_error(None, error)
 
 
 class InvitationForm(forms.Form):

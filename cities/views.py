@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .decorators import SESSION_CITY_KEY, city_view
-from .forms import AcceptInvitationForm, InvitationForm, RoleForm
+from .forms import AcceptInvitationForm, InvitationForm, RoleForm, add_service_errors
 from .models import EDITOR_ROLES, Invitation, Membership, Role
 
 
@@ -92,7 +92,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 invited_by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -114,13 +114,6 @@ def invite(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        form.add_error(None, error)
 
 
 def _member_or_404(request: HttpRequest, membership_id: int) -> Membership:
@@ -250,7 +243,7 @@ def city_settings(request: HttpRequest) -> HttpResponse:
             try:
                 services.city_settings_update(city=city, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("cities:settings", city_slug=city.slug)

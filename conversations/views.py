@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cities.audit import audit_record
 from cities.decorators import city_view, curator_required
+from cities.forms import add_service_errors
 from cities.models import EDITOR_ROLES, AuditAction, City, Role
 
 from . import ical, selectors, services
@@ -62,15 +63,6 @@ def _session(conversation: Conversation, pk: int) -> Session:
         return selectors.session_get(conversation=conversation, pk=pk)
     except Session.DoesNotExist as missing:
         raise Http404("No such session.") from missing
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        form.add_error(None, error)
 
 
 def _audit(request: HttpRequest, *, action: str, object_type: str, object_id: object, summary: str, city=None) -> None:
@@ -138,7 +130,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 city=city, created_by=request.user, facilitators=facilitators, **data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Conversation planned as a draft. Add its sessions, then schedule it.")
             return redirect("conversations:detail", city_slug=city.slug, pk=conversation.pk)
@@ -160,7 +152,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.conversation_update(conversation=conversation, facilitators=facilitators, **data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Changes saved.")
             return redirect("conversations:detail", city_slug=conversation.city.slug, pk=conversation.pk)
@@ -233,7 +225,7 @@ def session_form(request: HttpRequest, pk: int, session_id: int | None = None) -
         try:
             services.session_save(conversation=conversation, session=session, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Session saved.")
             return redirect("conversations:detail", city_slug=conversation.city.slug, pk=conversation.pk)
@@ -268,7 +260,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.checklist_item_save(conversation=conversation, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Task added.")
             return redirect("conversations:checklist", city_slug=city.slug, pk=conversation.pk)
@@ -291,7 +283,7 @@ def checklist_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
         try:
             services.checklist_item_save(conversation=conversation, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Task saved.")
             return redirect("conversations:checklist", city_slug=city.slug, pk=conversation.pk)
@@ -435,7 +427,7 @@ def check_in_list(request: HttpRequest, pk: int, session_id: int) -> HttpRespons
         try:
             person = services.walk_in_create(session=session, by=request.user, **walk_in_form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(walk_in_form, error)
+            add_service_errors(walk_in_form, error)
         else:
             if not request.htmx:
                 messages.success(request, f"{person.name} added and checked in.")
@@ -538,7 +530,7 @@ def report(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
                 try:
                     services.report_commitment_add(report=target, by=request.user, **commitment_form.cleaned_data)
                 except ValidationError as error:
-                    _errors_to_form(commitment_form, error)
+                    add_service_errors(commitment_form, error)
                 else:
                     messages.success(request, "Commitment recorded; it is now tracked with the city's commitments.")
                     return redirect(url + "#commitments")
@@ -770,7 +762,7 @@ def network(request: HttpRequest) -> HttpResponse:
         try:
             created = services.campaign_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Campaign '{created.title}' created. Cities can now pledge.")
             return redirect("conversations:network_campaign", campaign_id=created.pk)

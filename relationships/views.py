@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cities.audit import audit_record
 from cities.decorators import city_view
+from cities.forms import add_service_errors
 from cities.models import EDITOR_ROLES, AuditAction, City, Role
 
 from . import contacts_csv, selectors, services
@@ -69,15 +70,6 @@ def _found(fn, **kwargs):
         raise Http404("No such record.") from missing
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-    else:
-        form.add_error(None, error)
-
-
 def _without_errors(form, formset) -> None:
     """Show a bound form again with what was typed, but without complaining yet."""
     form._errors = ErrorDict()
@@ -126,7 +118,7 @@ def stakeholder_new(request: HttpRequest) -> HttpResponse:
         try:
             stakeholder = services.stakeholder_create(city=city, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{stakeholder.name} is in the directory. Record their consent to be "
                                       "contacted so that their contact details can be shown.")
@@ -158,7 +150,7 @@ def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
         try:
             services.stakeholder_update(stakeholder=stakeholder, by=request.user, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{stakeholder.name} is updated.")
             return redirect("relationships:stakeholder_detail", city.slug, stakeholder.pk)
@@ -207,7 +199,7 @@ def stakeholder_import(request: HttpRequest) -> HttpResponse:
         try:
             batch = services.stakeholder_import_preview(city=city, filename=upload.name, raw=raw, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("relationships:import_preview", city.slug, batch.pk)
     return render(request, "relationships/import_upload.html", _ctx(request, form=form),
@@ -286,7 +278,7 @@ def relationship_new(request: HttpRequest) -> HttpResponse:
         try:
             relationship = services.relationship_create(city=city, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The relationship with {relationship.stakeholder.name} is recorded.")
             return redirect("relationships:relationship_detail", city.slug, relationship.pk)
@@ -311,7 +303,7 @@ def relationship_edit(request: HttpRequest, relationship_id: int) -> HttpRespons
         try:
             services.relationship_update(relationship=relationship, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The relationship is updated.")
             return redirect("relationships:relationship_detail", city.slug, relationship.pk)
@@ -387,7 +379,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                     commitments=drafts, created_by=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 made = f" and {len(drafts)} commitment{'s' if len(drafts) != 1 else ''}" if drafts else ""
                 messages.success(request, f"The meeting{made} is logged.")
@@ -429,7 +421,7 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
         try:
             commitment = services.commitment_create(city=city, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The commitment is recorded.")
             return redirect("relationships:commitment_detail", city.slug, commitment.pk)
