@@ -68,3 +68,18 @@ def test_error_page_is_accessible(page, live_server, check_a11y):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     check_a11y(page)
+
+
+def test_every_button_shows_its_text(page, live_server, member_of, city, sign_in):
+    """A link styled as a button keeps white text on its blue ground (the plain link colour must
+    not win), and a secondary button keeps its own look."""
+    sign_in(page, member_of(city, "lead"))
+    page.goto(live_server.url + reverse("cities:home", args=[city.slug]))
+    same = page.evaluate(
+        """() => [...document.querySelectorAll('.button, button[type=submit]')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => { const s = getComputedStyle(e); return [e.textContent.trim(), s.color, s.backgroundColor]; })
+            .filter(([, color, background]) => color === background)"""
+    )
+    assert same == []
+    assert page.evaluate("document.querySelectorAll('a.button').length") > 0
