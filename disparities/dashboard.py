@@ -458,7 +458,7 @@ def _population_table(dataset: Dataset, by_race: dict, benchmark: Benchmark, uni
             "share": share.events if share else None,
             "population_share": pop_fig,
             "rate": rates[race]["rate"] if race in rates else None,
-            "ratio": rates[race]["ratio"] if race in rates else None,
+            "ratio": rates[race]["ratio"] if race in rates and race != "white" else None,
         }
         rows.append(Row(race, _label(race), cells, drill={"race": race}))
     total_events = sum(events[r] for r in KNOWN_RACES)
