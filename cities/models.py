@@ -187,6 +187,16 @@ class Invitation(models.Model):
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
 
+    def unusable_reason(self) -> str | None:
+        """Why the link can no longer be used, in words for the invitee; None while it can."""
+        if self.accepted_at is not None:
+            return "This invitation has already been used. Sign in instead."
+        if self.revoked_at is not None:
+            return "This invitation was withdrawn or replaced by a newer one. Ask the program lead for a new one."
+        if self.is_expired:
+            return "This invitation has expired. Ask the program lead to send you a new one."
+        return None
+
 
 class CitySettings(models.Model):
     """What a city's lead decides about security and data keeping."""

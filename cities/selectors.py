@@ -45,3 +45,12 @@ def audit_events(*, city: City, action: str = ""):
     if action:
         events = events.filter(action=action)
     return events.order_by("-at", "-id")
+
+
+def invitation_problem(*, invitation: Invitation) -> str | None:
+    """Why the invitation cannot be used any more (in words for the invitee), or None."""
+    return invitation.unusable_reason()
+
+
+def account_exists(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()

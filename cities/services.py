@@ -94,16 +94,9 @@ class InvitationUnusable(Exception):
 
 
 def _check_usable(invitation: Invitation) -> None:
-    if invitation.accepted_at is not None:
-        raise InvitationUnusable("This invitation has already been used. Sign in instead.")
-    if invitation.revoked_at is not None:
-        raise InvitationUnusable(
-            "This invitation was withdrawn or replaced by a newer one. Ask the program lead for a new one."
-        )
-    if invitation.is_expired:
-        raise InvitationUnusable(
-            "This invitation has expired. Ask the program lead to send you a new one."
-        )
+    reason = invitation.unusable_reason()
+    if reason:
+        raise InvitationUnusable(reason)
 
 
 def _join(*, invitation: Invitation, user: User) -> Membership:

@@ -212,12 +212,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     else:
         form = AcceptInvitationForm()
     if problem is None:
-        try:
-            services._check_usable(invitation)
-        except services.InvitationUnusable as error:
-            problem = str(error)
-    from .models import User
-
+        problem = selectors.invitation_problem(invitation=invitation)
     return render(
         request,
         "cities/invitation_accept.html",
@@ -225,7 +220,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "invitation": invitation,
             "form": form,
             "problem": problem,
-            "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
+            "has_account": selectors.account_exists(email=invitation.email),
         },
         status=400 if (problem or (form is not None and form.errors)) else 200,
     )
