@@ -48,6 +48,38 @@ class TypedBenchmarkForm(forms.Form):
         return {race: self.cleaned_data.get(race) for race in BENCHMARK_RACES}
 
 
+class BenchmarkEditForm(forms.Form):
+    """Name, source and years of any benchmark; the figures too when they were typed in."""
+
+    name = forms.CharField(label="Name", max_length=200)
+    source = forms.CharField(label="Source", max_length=300, help_text="Where the figures come from.")
+    vintage = forms.CharField(label="Years", max_length=40, help_text='For example "2018-2022".')
+
+    def __init__(self, *args, benchmark, **kwargs):
+        initial = {"name": benchmark.name, "source": benchmark.source, "vintage": benchmark.vintage}
+        self.with_figures = benchmark.figures_editable
+        if self.with_figures:
+            initial["total"] = benchmark.total
+            initial.update(benchmark.population())
+        super().__init__(*args, initial=initial, **kwargs)
+        if self.with_figures:
+            self.fields["total"] = forms.IntegerField(
+                label="All residents (optional)",
+                required=False,
+                min_value=0,
+                help_text="Left empty, the groups added up.",
+            )
+            for race in BENCHMARK_RACES:
+                self.fields[race] = forms.IntegerField(
+                    label=f"{RACE_LABELS[race]} residents", required=False, min_value=0
+                )
+
+    def residents(self) -> dict[str, int | None] | None:
+        if not self.with_figures:
+            return None
+        return {race: self.cleaned_data.get(race) for race in BENCHMARK_RACES}
+
+
 class PublishForm(forms.Form):
     title = forms.CharField(label="Title of the public page", max_length=200)
     introduction = forms.CharField(

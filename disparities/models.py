@@ -116,9 +116,13 @@ class Dataset(models.Model):
     rows_read = models.BigIntegerField(default=0)
     rows_imported = models.BigIntegerField(default=0)
     rows_rejected = models.BigIntegerField(default=0)
-    values_missing = models.BigIntegerField(default=0, help_text="Values that could not be read, stored as missing.")
+    values_missing = models.BigIntegerField(
+        default=0, help_text="Values that could not be read, stored as missing."
+    )
     has_incident_id = models.BooleanField(default=False)
-    has_time = models.BooleanField(default=False, help_text="Rows carry a real time of day (not a placeholder).")
+    has_time = models.BooleanField(
+        default=False, help_text="Rows carry a real time of day (not a placeholder)."
+    )
     # Progress of a running import, written by the worker about every half second.
     progress_rows = models.BigIntegerField(default=0)
     progress_bytes = models.BigIntegerField(default=0)
@@ -384,7 +388,9 @@ class SavedMapping(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "kind", "header_key"], name="savedmapping_one_per_header"),
+            models.UniqueConstraint(
+                fields=["city", "kind", "header_key"], name="savedmapping_one_per_header"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -429,6 +435,8 @@ class Benchmark(models.Model):
     source = models.CharField(max_length=300)
     vintage = models.CharField(max_length=40, help_text='Years of the estimate, for example "2013-2017".')
     uploaded_filename = models.CharField(max_length=255, blank=True)
+    # The Census table as the city uploaded it, kept so anyone can check the figures against it.
+    file = models.FileField(upload_to="census/%Y/%m/", max_length=300, blank=True)
     total = models.PositiveBigIntegerField(default=0)
     white = models.PositiveBigIntegerField(default=0)
     black = models.PositiveBigIntegerField(default=0)
@@ -449,6 +457,8 @@ class Benchmark(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(db_default=Now())
+    # Changed when its name or figures are edited: cached reports computed on it are then stale.
+    updated_at = models.DateTimeField(db_default=Now())
 
     objects = CityQuerySet.as_manager()
 
@@ -469,6 +479,11 @@ class Benchmark(models.Model):
 
     def margins(self) -> dict[str, float | None]:
         return {race: getattr(self, f"{race}_moe") for race in BENCHMARK_RACES}
+
+    @property
+    def figures_editable(self) -> bool:
+        """Figures typed in can be corrected; a Census table's figures are the Bureau's and stay as published."""
+        return self.source_kind == BenchmarkSource.TYPED
 
 
 class JobStatus(models.TextChoices):

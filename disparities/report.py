@@ -20,6 +20,9 @@ from .dashboard import RACE_LABELS, Dashboard, Row, Table
 from .methods import CAVEATS, METHODS
 
 SCHEMA_ID = "https://realcities.example/schemas/disparity-report/1"
+# Part of the cache key of members' reports: raise it whenever the document's content changes, so a
+# new release never serves a report computed by the previous one.
+VERSION = 2
 NOT_FOR_PUBLICATION = "Not for publication: exact counts, including small ones, for the city's members only."
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from cities.models import City, User
 
@@ -22,7 +27,13 @@ from .models import (
 
 
 def _benchmark_from(
-    *, city: City, parsed: census.Benchmark, source_kind: str, created_by: User | None, filename: str = ""
+    *,
+    city: City,
+    parsed: census.Benchmark,
+    source_kind: str,
+    created_by: User | None,
+    filename: str = "",
+    stored: str = "",
 ) -> Benchmark:
     fields = {"total": parsed.total.value, "total_moe": parsed.total.moe}
     for race in BENCHMARK_RACES:
@@ -39,6 +50,7 @@ def _benchmark_from(
             source=parsed.source,
             vintage=parsed.vintage,
             uploaded_filename=filename,
+            file=stored,
             is_default=first,
             created_by=created_by,
             **fields,
@@ -67,12 +79,29 @@ def benchmark_create_from_upload(
         raise census.CensusFileError(
             f"The file has {len(parsed)} places; download the table for your city only, or give its code."
         )
-    return [
-        _benchmark_from(
-            city=city, parsed=b, source_kind=BenchmarkSource.UPLOAD, created_by=created_by, filename=filename
-        )
-        for b in parsed.values()
-    ]
+    # The table is kept as it was sent (once, shared by the places read from it), so the figures
+    # can always be checked against their source. It is removed if the benchmarks cannot be saved.
+    stored = default_storage.save(f"census/{city.pk}/{_safe_name(filename)}", ContentFile(data))
+    try:
+        return [
+            _benchmark_from(
+                city=city,
+                parsed=b,
+                source_kind=BenchmarkSource.UPLOAD,
+                created_by=created_by,
+                filename=filename,
+                stored=stored,
+            )
+            for b in parsed.values()
+        ]
+    except Exception:
+        default_storage.delete(stored)
+        raise
+
+
+def _safe_name(filename: str) -> str:
+    name = Path(filename or "census.csv").name
+    return get_valid_filename(name)[-100:] or "census.csv"
 
 
 def benchmark_create_typed(
@@ -99,7 +128,41 @@ def benchmark_set_default(*, benchmark: Benchmark) -> Benchmark:
     return benchmark
 
 
+def benchmark_update(
+    *,
+    benchmark: Benchmark,
+    name: str,
+    source: str,
+    vintage: str,
+    residents: dict[str, int | None] | None = None,
+    total: int | None = None,
+) -> Benchmark:
+    """Rename a benchmark or correct its source; figures only where they were typed in.
+
+    A Census table's figures stay as the Bureau published them: to use other figures, a city types
+    them in as a benchmark of its own. Reports computed on the old figures are no longer served from
+    the cache (their key holds `updated_at`); published snapshots keep the figures they were made with.
+    """
+    fields = {"name": name, "source": source, "vintage": vintage}
+    if residents is not None:
+        if not benchmark.figures_editable:
+            raise census.CensusFileError(
+                "The figures of a Census table cannot be changed. Type the figures in as a new benchmark."
+            )
+        parsed = census.typed_benchmark(
+            name=name, residents=residents, total=total, source=source, vintage=vintage
+        )
+        fields["total"] = parsed.total.value
+        fields.update({race: parsed.races[race].value for race in BENCHMARK_RACES})
+    for key, value in fields.items():
+        setattr(benchmark, key, value)
+    benchmark.updated_at = timezone.now()
+    benchmark.save(update_fields=[*fields, "updated_at"])
+    return benchmark
+
+
 def benchmark_delete(*, benchmark: Benchmark) -> None:
+    stored = benchmark.file.name
     with transaction.atomic():
         city = benchmark.city
         was_default = benchmark.is_default
@@ -109,6 +172,9 @@ def benchmark_delete(*, benchmark: Benchmark) -> None:
             if nxt is not None:
                 nxt.is_default = True
                 nxt.save(update_fields=["is_default"])
+        if stored and not Benchmark.objects.filter(file=stored).exists():
+            # The last benchmark read from the file: remove it once the deletion is committed.
+            transaction.on_commit(lambda: default_storage.delete(stored))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,6 +24,10 @@ urlpatterns = [
         dash.benchmark_default,
         name="benchmark_default",
     ),
+    path("c/<slug:city_slug>/data/benchmarks/<int:pk>/edit/", dash.benchmark_edit, name="benchmark_edit"),
+    path(
+        "c/<slug:city_slug>/data/benchmarks/<int:pk>/census.csv", dash.benchmark_file, name="benchmark_file"
+    ),
     path(
         "c/<slug:city_slug>/data/benchmarks/<int:pk>/delete/", dash.benchmark_delete, name="benchmark_delete"
     ),

@@ -9,7 +9,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -20,7 +20,13 @@ from cities.decorators import city_view
 from cities.models import EDITOR_ROLES, City, Role
 
 from . import census, dashboard, report, services_dashboard
-from .forms_dashboard import CountyBenchmarkForm, PublishForm, TypedBenchmarkForm, UploadBenchmarkForm
+from .forms_dashboard import (
+    BenchmarkEditForm,
+    CountyBenchmarkForm,
+    PublishForm,
+    TypedBenchmarkForm,
+    UploadBenchmarkForm,
+)
 from .models import Benchmark, Dataset, PublishedSnapshot, Status, VeilRun
 
 MAX_CENSUS_UPLOAD = 5 * 1024 * 1024
@@ -169,6 +175,63 @@ def benchmark_default(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @city_view(roles=EDITOR_ROLES)
+def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    benchmark = _own_benchmark(request, pk)
+    form = BenchmarkEditForm(request.POST or None, benchmark=benchmark)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services_dashboard.benchmark_update(
+                    benchmark=benchmark,
+                    name=form.cleaned_data["name"],
+                    source=form.cleaned_data["source"],
+                    vintage=form.cleaned_data["vintage"],
+                    residents=form.residents(),
+                    total=form.cleaned_data.get("total"),
+                )
+            except census.CensusFileError as problem:
+                error = str(problem)
+            else:
+                messages.success(request, f"{benchmark.name} saved.")
+                return redirect("disparities:benchmarks", request.city.slug)  # type: ignore[attr-defined]
+        status = 400
+    return render(
+        request,
+        "disparities/benchmark_edit.html",
+        {
+            "city": request.city,
+            "section": "disparities",
+            "benchmark": benchmark,
+            "form": form,
+            "error": error,
+        },  # type: ignore[attr-defined]
+        status=status,
+    )
+
+
+@city_view()
+def benchmark_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Census table a benchmark was read from, as the city uploaded it."""
+    benchmark = _own_benchmark(request, pk)
+    if not benchmark.file:
+        raise Http404("This benchmark was not read from an uploaded file.")
+    try:
+        handle = benchmark.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The uploaded file is no longer kept.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=benchmark.uploaded_filename or "census.csv",
+        content_type="text/csv",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@city_view(roles=EDITOR_ROLES)
 @require_POST
 def benchmark_delete(request: HttpRequest, pk: int) -> HttpResponse:
     benchmark = _own_benchmark(request, pk)
@@ -191,12 +254,22 @@ def _report(request: HttpRequest, dataset: Dataset) -> tuple[dict, dashboard.Fil
     benchmark = _benchmark(request)
     run = VeilRun.objects.filter(dataset=dataset, status="done").order_by("-id").only("id", "result").first()
     seconds = getattr(settings, "DISPARITY_REPORT_CACHE_SECONDS", 600)
-    key = "disparities:report:" + hashlib.sha256(
-        json.dumps(
-            [dataset.pk, str(dataset.imported_at), benchmark.pk if benchmark else 0, run.pk if run else 0,
-             sorted(filters.as_query().items())]  # fmt: skip
-        ).encode()
-    ).hexdigest()
+    key = (
+        "disparities:report:"
+        + hashlib.sha256(
+            json.dumps(
+                [
+                    report.VERSION,
+                    dataset.pk,
+                    str(dataset.imported_at),
+                    benchmark.pk if benchmark else 0,
+                    str(benchmark.updated_at) if benchmark else "",
+                    run.pk if run else 0,
+                    sorted(filters.as_query().items()),
+                ]  # fmt: skip
+            ).encode()
+        ).hexdigest()
+    )
     doc = cache.get(key) if seconds else None
     if doc is None:
         board = dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark)

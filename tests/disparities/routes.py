@@ -24,7 +24,10 @@ def uploaded_dataset(city, *, imported: bool = True):
     from disparities import services
 
     dataset = services.dataset_upload(
-        city=city, kind="stop", file=SimpleUploadedFile("stops.csv", _stops_file(), content_type="text/csv"), name="Stops",
+        city=city,
+        kind="stop",
+        file=SimpleUploadedFile("stops.csv", _stops_file(), content_type="text/csv"),
+        name="Stops",
         allow_duplicate=True,
     )
     if imported:
@@ -60,6 +63,30 @@ def _benchmark(city):
     return {"pk": benchmark(city).pk}
 
 
+PLACE_TABLE_HEADER = "GEO_ID,NAME," + ",".join(f"B03002_{n:03d}E,B03002_{n:03d}M" for n in range(1, 22))
+PLACE_TABLE_ROW = "1600000US2600001,Testville city," + ",".join(
+    f"{v},{m}"
+    for v, m in [(1000, 10), (900, 9), (500, 8), (200, 7), (20, 6), (50, 5), (5, 4), (10, 3), (15, 2)]
+    + [(0, 1)] * 2
+    + [(100, 11)]
+    + [(0, 1)] * 9
+)
+
+
+def place_table() -> bytes:
+    """A one-place Census B03002 table in data.census.gov's layout (Testville: 1,000 residents)."""
+    return f"{PLACE_TABLE_HEADER}\n{PLACE_TABLE_ROW}\n".encode()
+
+
+def _uploaded_benchmark(city):
+    from disparities import services_dashboard
+
+    (created,) = services_dashboard.benchmark_create_from_upload(
+        city=city, data=place_table(), filename="ACSDT5Y2019.B03002-Data.csv", created_by=None
+    )
+    return {"pk": created.pk}
+
+
 def _with_benchmark(city):
     benchmark(city)
     return _imported(city)
@@ -74,7 +101,10 @@ def _veil_run(city):
 
     dataset = uploaded_dataset(city)
     run = VeilRun.objects.create(
-        city=city, dataset=dataset, status="done", result={"eligible": False, "reason": "Too few stops <b>x</b>."}
+        city=city,
+        dataset=dataset,
+        status="done",
+        result={"eligible": False, "reason": "Too few stops <b>x</b>."},
     )
     return {"pk": dataset.pk, "run_id": run.pk}
 
@@ -118,6 +148,8 @@ ROUTES = [
     Route("disparities:benchmarks"),
     Route("disparities:benchmark_default", _benchmark, walk=False),
     Route("disparities:benchmark_delete", _benchmark, walk=False),
+    Route("disparities:benchmark_edit", _benchmark),
+    Route("disparities:benchmark_file", _uploaded_benchmark, walk=False),
     Route("disparities:dashboard", _with_benchmark),
     Route("disparities:drilldown", _imported),
     Route("disparities:report", _with_benchmark),

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -116,6 +117,117 @@ def test_default_benchmark_switches_and_others_get_404(client_as, city, other_ci
     assert client_as(city, "staff").post(url("benchmark_delete", city, second.pk)).status_code == 302
     daviess.refresh_from_db()
     assert daviess.is_default
+
+
+def test_uploaded_census_table_is_kept_and_can_be_downloaded(client_as, city, other_city, tmp_path, settings):
+    from tests.disparities.routes import place_table
+
+    settings.MEDIA_ROOT = tmp_path
+    staff = client_as(city, "staff")
+    response = staff.post(
+        url("benchmarks", city),
+        {"add": "upload", "file": SimpleUploadedFile("ACSDT5Y2019.B03002-Data.csv", place_table())},
+    )
+    assert response.status_code == 302
+    b = Benchmark.objects.get(city=city)
+    assert b.file and b.file.name.startswith(f"census/{city.pk}/")
+    page = staff.get(url("benchmarks", city)).content.decode()
+    assert url("benchmark_file", city, b.pk) in page
+    viewer = client_as(city, "viewer")
+    download = viewer.get(url("benchmark_file", city, b.pk))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == place_table()
+    assert "ACSDT5Y2019.B03002-Data.csv" in download["Content-Disposition"]
+    assert client_as(other_city, "lead").get(url("benchmark_file", city, b.pk)).status_code == 404
+    # A county from the bundled table has no file of its own.
+    county = services_dashboard.benchmark_create_from_county(city=city, fips=DAVIESS, created_by=None)
+    assert viewer.get(url("benchmark_file", city, county.pk)).status_code == 404
+    # The file goes with the last benchmark read from it.
+    path = tmp_path / b.file.name
+    assert path.exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services_dashboard.benchmark_delete(benchmark=b)
+    assert not path.exists()
+
+
+def test_a_refused_upload_keeps_no_file(client_as, city, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    bad = client_as(city, "staff").post(
+        url("benchmarks", city), {"add": "upload", "file": SimpleUploadedFile("x.csv", b"hello\n1,2\n")}
+    )
+    assert bad.status_code == 400
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_typed_benchmark_figures_can_be_corrected_and_the_dashboard_follows(client_as, city, import_sample):
+    b = services_dashboard.benchmark_create_typed(
+        city=city, name="Testville", residents={"white": 10000, "black": 1000}, total=None,
+        source="City office", vintage="2020", created_by=None,
+    )  # fmt: skip
+    dataset = import_sample(OWENSBORO)
+    lead = client_as(city, "lead")
+    before = value(
+        table(lead.get(url("report_json", city, dataset.pk)).json(), "population"), "black", "rate"
+    )
+    assert before == pytest.approx(830 / 1000 * 1000)
+    form = lead.get(url("benchmark_edit", city, b.pk)).content.decode()
+    assert 'value="10000"' in form and 'name="black"' in form
+    data = {"name": "Testville (corrected)", "source": "City office, revised", "vintage": "2020",
+            "white": "10000", "black": "2000", "total": ""}  # fmt: skip
+    assert lead.post(url("benchmark_edit", city, b.pk), data).status_code == 302
+    b.refresh_from_db()
+    assert (b.name, b.black, b.total, b.source) == (
+        "Testville (corrected)",
+        2000,
+        12000,
+        "City office, revised",
+    )
+    after = value(table(lead.get(url("report_json", city, dataset.pk)).json(), "population"), "black", "rate")
+    assert after == pytest.approx(830 / 2000 * 1000)  # not the cached report on the old figures
+    # Bad figures: the form comes back with what was typed, nothing changes.
+    bad = lead.post(url("benchmark_edit", city, b.pk), {**data, "name": "Kept name", "total": "5"})
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "smaller than the groups added up" in text and 'value="Kept name"' in text
+    empty = lead.post(url("benchmark_edit", city, b.pk), {"name": "", "source": "", "vintage": ""})
+    assert empty.status_code == 400 and "This field is required" in empty.content.decode()
+    b.refresh_from_db()
+    assert (b.name, b.total) == ("Testville (corrected)", 12000)
+
+
+def test_census_figures_are_not_editable_and_roles_and_cities_are_checked(
+    client_as, city, other_city, daviess
+):
+    lead = client_as(city, "lead")
+    page = lead.get(url("benchmark_edit", city, daviess.pk)).content.decode()
+    assert 'name="black"' not in page and "as the Census Bureau published them" in page
+    original = daviess.black
+    response = lead.post(
+        url("benchmark_edit", city, daviess.pk),
+        {"name": "Daviess County (ACS)", "source": daviess.source, "vintage": daviess.vintage, "black": "1"},
+    )
+    assert response.status_code == 302
+    daviess.refresh_from_db()
+    assert daviess.name == "Daviess County (ACS)" and daviess.black == original
+    with pytest.raises(census.CensusFileError):
+        services_dashboard.benchmark_update(
+            benchmark=daviess, name="x", source="x", vintage="x", residents={"black": 1}
+        )
+    assert client_as(city, "viewer").get(url("benchmark_edit", city, daviess.pk)).status_code == 404
+    assert (
+        client_as(city, "facilitator")
+        .post(url("benchmark_edit", city, daviess.pk), {"name": "x"})
+        .status_code
+        == 404
+    )
+    assert (
+        client_as(other_city, "lead")
+        .post(url("benchmark_edit", city, daviess.pk), {"name": "Stolen", "source": "x", "vintage": "x"})
+        .status_code
+        == 404
+    )
+    daviess.refresh_from_db()
+    assert daviess.name == "Daviess County (ACS)"
 
 
 # ---------------------------------------------------------------------------------------------
