@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -274,7 +274,9 @@ class Column:
     key: str
     label: str
     format: str = "count"  # count | percent | rate | ratio | money | number
-    drill: str = ""  # a drill-down measure: clicking a cell lists the records behind it
+    drill: str = ""  # a drill-down measure: clicking a cell lists the records behind it (its numerator)
+    of: str = ""  # for a share of records: the measure of its denominator, listed from the same page
+    race: str = ""  # in a grid (types, trends) whose columns are races: the column's race
 
 
 @dataclass
@@ -305,7 +307,15 @@ class Table:
             "row_header": self.row_header,
             "note": self.note,
             "columns": [
-                {"key": c.key, "label": c.label, "format": c.format, "drill": c.drill} for c in self.columns
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "format": c.format,
+                    "drill": c.drill,
+                    "of": c.of,
+                    "race": c.race,
+                }
+                for c in self.columns
             ],
             "rows": [
                 {
@@ -378,10 +388,10 @@ def _counts_table(dataset: Dataset, by_race: dict, unit: str) -> Table:
     }.get(dataset.kind, "Incidents")
     columns = [
         Column("rows", "Rows (records in the file)", drill="rows"),
-        Column("persons", "Persons (records about a person)", drill="rows"),
+        Column("persons", "Persons (records about a person)", drill="persons"),
     ]
     if dataset.has_incident_id:
-        columns.append(Column("incidents", incident_label))
+        columns.append(Column("incidents", incident_label, drill="incidents"))
     rows = []
     totals = defaultdict(int)
     for race in _races_present(by_race):
@@ -433,11 +443,11 @@ def _population_table(dataset: Dataset, by_race: dict, benchmark: Benchmark, uni
     rates = stats.rates_by_race(events, population, unit=f"{unit} per 1,000 residents")
     pop_total = sum(population.values())
     columns = [
-        Column("events", unit.capitalize(), drill="rows"),
-        Column("share", f"Share of {unit} (known race)", "percent"),
+        Column("events", unit.capitalize(), drill=measure),
+        Column("share", f"Share of {unit} (known race)", "percent", drill=measure),
         Column("population_share", "Share of residents", "percent"),
-        Column("rate", f"{unit.capitalize()} per 1,000 residents", "rate"),
-        Column("ratio", "Ratio to the white rate", "ratio"),
+        Column("rate", f"{unit.capitalize()} per 1,000 residents", "rate", drill=measure),
+        Column("ratio", "Ratio to the white rate", "ratio", drill=measure),
     ]
     rows = []
     for race in KNOWN_RACES:
@@ -502,8 +512,8 @@ def _proportion_table(
     columns: list[Column] = []
     for spec_key, label, num, _den in specs:
         columns.append(Column(f"{spec_key}_n", f"{label}: count", drill=num))
-        columns.append(Column(spec_key, label, "percent"))
-        columns.append(Column(f"{spec_key}_ratio", f"{label}: ratio to white", "ratio"))
+        columns.append(Column(spec_key, label, "percent", drill=num, of=_den))
+        columns.append(Column(f"{spec_key}_ratio", f"{label}: ratio to white", "ratio", drill=num, of=_den))
     white = by_race.get("white", {})
     rows = []
     for race in _races_present(by_race):
@@ -534,42 +544,6 @@ def _proportion_table(
         note=note,
         count_column=f"{specs[0][0]}_n",
         chart={"type": "bar", "column": chart_column or specs[0][0]},
-    )
-
-
-def _rate_table(
-    key: str, title: str, events: dict[str, int], benchmark: Benchmark, unit: str, note: str = ""
-) -> Table:
-    population = benchmark.population()
-    rates = stats.rates_by_race(events, population, unit=f"{unit} per 1,000 residents")
-    rows = []
-    for race in KNOWN_RACES:
-        if race not in rates:
-            continue
-        rows.append(
-            Row(
-                race,
-                _label(race),
-                {
-                    "events": stats.count(events.get(race, 0), unit=unit),
-                    "rate": rates[race]["rate"],
-                    "ratio": rates[race]["ratio"] if race != "white" else None,
-                },
-                drill={"race": race},
-            )
-        )
-    return Table(
-        key,
-        title,
-        [
-            Column("events", unit.capitalize(), drill="rows"),
-            Column("rate", f"{unit.capitalize()} per 1,000 residents", "rate"),
-            Column("ratio", "Ratio to the white rate", "ratio"),
-        ],
-        rows,
-        note=note,
-        count_column="events",
-        chart={"type": "bar", "column": "rate"},
     )
 
 
@@ -607,10 +581,10 @@ def _type_table(
                     )
     total = {r: stats.count(sum(by_type[t].get(r, 0) for t in by_type), unit=measure) for r in races}
     rows.append(Row("total", "All", total, total=True))
-    columns = [Column(r, _label(r), drill="rows") for r in races]
+    columns = [Column(r, _label(r), drill="rows", race=r) for r in races]
     if population:
         columns += [
-            Column(f"{r}_rate", f"{_label(r)} per 1,000 residents", "rate")
+            Column(f"{r}_rate", f"{_label(r)} per 1,000 residents", "rate", drill="rows", race=r)
             for r in races
             if r in population and r != "unknown"
         ]
@@ -656,7 +630,7 @@ def _trend_table(rows_qs: list[dict[str, Any]], measure: str, unit: str, *, by: 
     return Table(
         f"trend_{by}",
         f"{unit.capitalize()} by {by} and race",
-        [Column(r, _label(r), drill="rows") for r in races],
+        [Column(r, _label(r), drill=measure, race=r) for r in races],
         rows,
         row_header="Month" if by == "month" else "Year",
         chart={"type": "line", "columns": races},
@@ -701,10 +675,10 @@ def _fine_table(dataset: Dataset, filters: Filters) -> Table | None:
         "fines",
         "Fines by race: total, median and share above a threshold",
         [
-            Column("fines", "Fines"),
-            Column("total", "Total ($)", "money"),
-            Column("median", "Median ($)", "money"),
-            Column("above", f"Share above ${threshold}", "percent"),
+            Column("fines", "Fines", drill="fines"),
+            Column("total", "Total ($)", "money", drill="fines"),
+            Column("median", "Median ($)", "money", drill="fines"),
+            Column("above", f"Share above ${threshold}", "percent", drill="fines_above", of="fines"),
         ],
         rows,
         note="Citations with a fine amount only. Exact medians from the amounts by race.",
@@ -806,10 +780,10 @@ def _per_arrest_table(dataset: Dataset, filters: Filters, by_race: dict, arrests
         "per_arrest",
         "Use of force per 1,000 arrests",
         [
-            Column("events", "Use-of-force incidents", drill="rows"),
+            Column("events", "Use-of-force incidents", drill="incidents"),
             Column("arrests", "Arrests"),
-            Column("rate", "Incidents per 1,000 arrests", "rate"),
-            Column("ratio", "Ratio to the white rate", "ratio"),
+            Column("rate", "Incidents per 1,000 arrests", "rate", drill="incidents"),
+            Column("ratio", "Ratio to the white rate", "ratio", drill="incidents"),
         ],
         rows,
         note=f"Arrests from “{arrests.name}”, months where both datasets have records "
@@ -838,6 +812,7 @@ def _officer_table(dataset: Dataset, filters: Filters) -> Table | None:
                     r["sustained"] or 0, r["rows"] or 0, unit="sustained allegations per allegation"
                 ),
             },
+            drill={"officer_race": r["officer_race"]},
         )
         for r in rows_qs
     ]
@@ -845,9 +820,9 @@ def _officer_table(dataset: Dataset, filters: Filters) -> Table | None:
         "officer_race",
         "Allegations sustained by officer race",
         [
-            Column("rows", "Allegations"),
-            Column("sustained_n", "Sustained"),
-            Column("sustained", "Share sustained", "percent"),
+            Column("rows", "Allegations", drill="rows"),
+            Column("sustained_n", "Sustained", drill="sustained"),
+            Column("sustained", "Share sustained", "percent", drill="sustained", of="rows"),
         ],
         rows,
         row_header="Officer race",
@@ -1045,18 +1020,16 @@ DRILL_FIELDS = {
     Kind.USE_OF_FORCE: ["incident_id", "force_type", "subject_injured", "officer_injured"],
     Kind.COMPLAINT: ["incident_id", "allegation", "disposition", "officer_race"],
 }
+DISCRETIONARY_BASES = ["consent", "probable_cause", "plain_view", "k9", "other"]
 # A drill-down measure -> the record condition behind it.
 DRILL_MEASURES = {
     "rows": Q(),
     "persons": Q(is_person=True),
+    "incidents": Q(),  # every record of the incidents; the figure counts the incidents themselves
     "searches": Q(search_conducted=True),
     "hits": Q(search_conducted=True, contraband_found=True),
-    "searches_discretionary": Q(
-        search_conducted=True, search_basis__in=["consent", "probable_cause", "plain_view", "k9", "other"]
-    ),
-    "hits_discretionary": Q(
-        contraband_found=True, search_basis__in=["consent", "probable_cause", "plain_view", "k9", "other"]
-    ),
+    "searches_discretionary": Q(search_conducted=True, search_basis__in=DISCRETIONARY_BASES),
+    "hits_discretionary": Q(contraband_found=True, search_basis__in=DISCRETIONARY_BASES),
     "searches_incident_to_arrest": Q(
         search_conducted=True, search_basis__in=["incident_to_arrest", "inventory", "warrant"]
     ),
@@ -1067,6 +1040,28 @@ DRILL_MEASURES = {
     "officer_injuries": Q(officer_injured=True),
     "sustained_incidents": Q(sustained=True),
     "sustained": Q(sustained=True),
+    "fines": Q(fine_amount__isnull=False),
+    "fines_above": Q(fine_amount__isnull=False),  # and above the dashboard's threshold (below)
+}
+# What the records of a measure are, in the words of the drill-down page.
+DRILL_LABELS = {
+    "rows": "records",
+    "persons": "records about a person",
+    "incidents": "incidents",
+    "searches": "searches",
+    "hits": "searches that found contraband",
+    "searches_discretionary": "discretionary searches",
+    "hits_discretionary": "discretionary searches that found contraband",
+    "searches_incident_to_arrest": "searches incident to arrest",
+    "arrests": "stops ending in an arrest",
+    "citations": "stops ending in a citation",
+    "warnings": "stops ending in a warning",
+    "injuries": "records with the subject injured",
+    "officer_injuries": "records with the officer injured",
+    "sustained_incidents": "complaints sustained",
+    "sustained": "sustained allegations",
+    "fines": "fines",
+    "fines_above": "fines above the threshold",
 }
 TYPE_FIELD = {
     Kind.STOP: "type",
@@ -1078,25 +1073,84 @@ TYPE_FIELD = {
 
 
 DRILL_TIMEOUT_MS = 3000
-ROLLUP_MEASURE = {"sustained_incidents": "sustained"}
+# Measures that count incidents: (the rollup field of the figure, the rollup field of its records).
+INCIDENT_MEASURES = {
+    "incidents": ("incidents", "rows"),
+    "sustained_incidents": ("sustained_incidents", "sustained"),
+}
 
 
-def _drill_total(dataset: Dataset, filters: Filters, *, race: str, measure: str, type: str, period: str) -> int:
-    """How many records the drill-down selects, from the rollups (0: no need to read any record)."""
+@dataclass(frozen=True)
+class DrillSelection:
+    """Which records a figure stands on: a measure, and the race, type, period or officer race of its cell."""
+
+    measure: str = "rows"
+    race: str = ""
+    type: str = ""
+    period: str = ""
+    officer_race: str = ""
+    of: str = ""  # the denominator's measure, when the figure is a share of records
+
+    @classmethod
+    def clean(
+        cls,
+        *,
+        measure: str,
+        race: str = "",
+        type: str = "",
+        period: str = "",
+        officer_race: str = "",
+        of: str = "",
+    ) -> DrillSelection:
+        return cls(
+            measure=measure if measure in DRILL_MEASURES else "rows",
+            race=race if race in Race.values else "",
+            type=type[:300],
+            period=period if _period_range(period) else "",
+            officer_race=officer_race if officer_race in Race.values else "",
+            of=of if of in DRILL_MEASURES and of != measure else "",
+        )
+
+
+def _period_range(period: str) -> tuple[dt.date, dt.date] | None:
+    """A month ("2019-04") or a year ("2019") as [start, end)."""
+    if len(period) == 7 and _month(period):
+        start = _month(period)
+        return start, _next_month(start)
+    if period.isdigit() and len(period) == 4 and 1900 <= int(period) <= 2200:
+        return dt.date(int(period), 1, 1), dt.date(int(period) + 1, 1, 1)
+    return None
+
+
+def _drill_totals(dataset: Dataset, filters: Filters, sel: DrillSelection) -> tuple[int, int]:
+    """How many the figure counts, and how many records the drill-down lists, from the rollups.
+
+    They differ for incidents (an incident has one record per person or allegation). 0 records: no
+    need to read any.
+    """
     q = Q(dataset=dataset) & filters.q()
-    if race in Race.values:
-        q &= Q(race=race)
-    if type:
-        q &= Q(type="" if type == "__none__" else type)
-    if period:
-        if len(period) == 7 and _month(period):
-            q &= Q(month=_month(period))
-        elif period.isdigit() and len(period) == 4 and 1900 <= int(period) <= 2200:
-            q &= Q(month__gte=dt.date(int(period), 1, 1), month__lt=dt.date(int(period) + 1, 1, 1))
-    field = ROLLUP_MEASURE.get(measure, measure)
-    if field not in MEASURES:
-        field = "rows"
-    return int(Rollup.objects.filter(q).aggregate(n=Sum(field))["n"] or 0)
+    if sel.race:
+        q &= Q(race=sel.race)
+    if sel.type:
+        q &= Q(type="" if sel.type == "__none__" else sel.type)
+    if sel.period:
+        start, end = _period_range(sel.period)
+        q &= Q(month__gte=start, month__lt=end)
+    if sel.measure in ("fines", "fines_above"):
+        fines = FineRollup.objects.filter(q)
+        if sel.measure == "fines_above":
+            fines = fines.filter(amount__gt=filters.fine_threshold)
+        n = int(fines.aggregate(n=Sum("count"))["n"] or 0)
+        return n, n
+    if sel.officer_race:
+        q &= Q(officer_race=sel.officer_race)
+    if sel.measure in INCIDENT_MEASURES:
+        figure, records = INCIDENT_MEASURES[sel.measure]
+        sums = Rollup.objects.filter(q).aggregate(n=Sum(figure), records=Sum(records))
+        return int(sums["n"] or 0), int(sums["records"] or 0)
+    field = sel.measure if sel.measure in MEASURES else "rows"
+    n = int(Rollup.objects.filter(q).aggregate(n=Sum(field))["n"] or 0)
+    return n, n
 
 
 @dataclass
@@ -1105,62 +1159,89 @@ class DrillPage:
     records: list[dict[str, Any]]
     next_after: int | None
     after: int | None
-    measure: str
-    race: str
-    type: str
-    period: str
-    total: int = 0  # records behind the figure (from the rollups)
+    selection: DrillSelection
+    total: int = 0  # what the figure counts (records, or incidents), from the rollups
+    record_total: int = 0  # the records listed over all pages
+    of_total: int | None = None  # the denominator's records, when the figure is a share of records
+    too_slow: bool = False  # the page took too long to find: narrow the filters
 
     @property
     def headers(self) -> list[str]:
         return [f.replace("subject_", "").replace("_", " ").capitalize() for f in self.fields]
 
-    too_slow: bool = False  # the page took too long to find: narrow the filters
+    @property
+    def measure(self) -> str:
+        return self.selection.measure
+
+    @property
+    def race(self) -> str:
+        return self.selection.race
+
+    @property
+    def type(self) -> str:
+        return self.selection.type
+
+    @property
+    def period(self) -> str:
+        return self.selection.period
+
+    @property
+    def label(self) -> str:
+        return DRILL_LABELS[self.selection.measure]
+
+    @property
+    def of_label(self) -> str:
+        return DRILL_LABELS.get(self.selection.of, "")
 
 
 def drilldown(
     *,
     dataset: Dataset,
     filters: Filters,
-    race: str = "",
-    measure: str = "rows",
-    type: str = "",
-    period: str = "",
+    selection: DrillSelection | None = None,
     after: int | None = None,
+    **cells: str,
 ) -> DrillPage:
     """One page (50) of the records behind a figure, in file order, keyset-paginated by id.
 
-    No personal data: no location, coordinates, time of day, officer pseudonym or raw race text.
+    `selection` (or the keywords of `DrillSelection.clean`) says which figure. No personal data: no
+    location, coordinates, time of day, officer pseudonym or raw race text.
     """
+    sel = selection or DrillSelection.clean(
+        measure=cells.get("measure", "rows"),
+        race=cells.get("race", ""),
+        type=cells.get("type", ""),
+        period=cells.get("period", ""),
+        officer_race=cells.get("officer_race", ""),
+        of=cells.get("of", ""),
+    )
     model = RECORD_MODELS[dataset.kind]
-    fields = DRILL_FIELDS["common"] + [
-        f for f in DRILL_FIELDS.get(dataset.kind, []) if f in {x.name for x in model._meta.fields}
-    ]
-    q = Q(dataset=dataset) & filters.record_q()
-    if measure not in DRILL_MEASURES:
-        measure = "rows"
     model_fields = {f.name for f in model._meta.fields}
-    condition = DRILL_MEASURES[measure]
+    fields = DRILL_FIELDS["common"] + [f for f in DRILL_FIELDS.get(dataset.kind, []) if f in model_fields]
+    q = Q(dataset=dataset) & filters.record_q()
+    condition = DRILL_MEASURES[sel.measure]
     if all(child[0].split("__")[0] in model_fields for child in condition.children):
         q &= condition
-    if race in Race.values:
-        q &= Q(subject_race=race)
+    if sel.measure == "fines_above":
+        q &= Q(fine_amount__gt=filters.fine_threshold)
+    if sel.race:
+        q &= Q(subject_race=sel.race)
+    if sel.officer_race and "officer_race" in model_fields:
+        q &= Q(officer_race=sel.officer_race)
     type_field = TYPE_FIELD.get(dataset.kind)
-    if (filters.type or type) and type_field:
-        value = type or filters.type
+    if (filters.type or sel.type) and type_field:
+        value = sel.type or filters.type
         q &= Q(**{type_field: "" if value == "__none__" else value})
-    if period:
-        year_ok = period.isdigit() and len(period) == 4 and 1900 <= int(period) <= 2200
-        start = _month(period) if len(period) == 7 else (dt.date(int(period), 1, 1) if year_ok else None)
-        if start is not None:
-            end = _next_month(start) if len(period) == 7 else dt.date(start.year + 1, 1, 1)
-            q &= Q(date__gte=start, date__lt=end)
+    if sel.period:
+        start, end = _period_range(sel.period)
+        q &= Q(date__gte=start, date__lt=end)
     if after:
         q &= Q(id__gt=after)
-    total = _drill_total(dataset, filters, race=race, measure=measure, type=type, period=period)
+    total, record_total = _drill_totals(dataset, filters, sel)
+    of_total = _drill_totals(dataset, filters, replace(sel, measure=sel.of, of=""))[0] if sel.of else None
     rows: list[dict[str, Any]] = []
     too_slow = False
-    if total:
+    if record_total:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 # A rare selection in a huge dataset would walk all its records: bound the wait.
@@ -1177,10 +1258,9 @@ def drilldown(
         records=rows[:DRILL_PAGE],
         next_after=next_after,
         after=after,
+        selection=sel,
         total=total,
+        record_total=record_total,
+        of_total=of_total,
         too_slow=too_slow,
-        measure=measure,
-        race=race if race in Race.values else "",
-        type=type,
-        period=period,
     )

@@ -397,23 +397,33 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
     filters = dashboard.Filters.from_query(request.GET)
     after = request.GET.get("after")
+    selection = dashboard.DrillSelection.clean(
+        measure=request.GET.get("measure", "rows"),
+        race=request.GET.get("race", ""),
+        type=request.GET.get("drill_type", ""),
+        period=request.GET.get("period", "")[:7],
+        officer_race=request.GET.get("officer_race", ""),
+        of=request.GET.get("of", ""),
+    )
     page = dashboard.drilldown(
         dataset=dataset,
         filters=filters,
-        race=request.GET.get("race", ""),
-        measure=request.GET.get("measure", "rows"),
-        type=request.GET.get("drill_type", "")[:300],
-        period=request.GET.get("period", "")[:7],
+        selection=selection,
         after=int(after) if after and after.isdigit() and len(after) <= 18 else None,
     )
     base = {
         **filters.as_query(),
-        "race": page.race,
-        "measure": page.measure,
-        "drill_type": page.type,
-        "period": page.period,
+        "race": selection.race,
+        "officer_race": selection.officer_race,
+        "measure": selection.measure,
+        "of": selection.of,
+        "drill_type": selection.type,
+        "period": selection.period,
     }
     base = {k: v for k, v in base.items() if v}
+    # The records of the figure's denominator (a share of records), listed the same way.
+    of_params = {k: v for k, v in base.items() if k != "of"}
+    of_query = urlencode({**of_params, "measure": selection.of}) if selection.of else ""
     return render(
         request,
         "disparities/drilldown.html",
@@ -423,9 +433,11 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
             "dataset": dataset,
             "page": page,
             "filters": filters,
-            "race_label": dashboard.RACE_LABELS.get(page.race, ""),
+            "race_label": dashboard.RACE_LABELS.get(selection.race, ""),
+            "officer_race_label": dashboard.RACE_LABELS.get(selection.officer_race, ""),
             "next_query": urlencode({**base, "after": page.next_after}) if page.next_after else "",
             "first_query": urlencode(base),
+            "of_query": of_query,
             "dashboard_query": urlencode(filters.as_query()),
         },
     )

@@ -70,27 +70,31 @@ def cell(row, key):
 
 @register.simple_tag
 def drill_url(base: str, query: str, table: dict, row: dict, column: dict) -> str:
-    """The drill-down link of a count cell, or "" when the cell has none."""
+    """The drill-down link of a cell: the records behind its figure (its numerator), or "" when none.
+
+    Every figure counted from records has one: counts, shares, rates and ratios alike. A share of
+    records also names its denominator (`of`), which the drill-down page lists from a link.
+    """
     drill = row.get("drill") or {}
-    if not drill or row.get("total"):
+    measure = column.get("drill")
+    if not measure or not drill or row.get("total"):
         return ""
-    if table["key"].startswith("trend_") or table["key"] == "types":
-        if column["key"] not in RACES:
-            return ""
-        params = {"race": column["key"], "measure": "rows"}
+    race = column.get("race") or drill.get("race")
+    if race:
+        params = {"race": race}
+    elif "officer_race" in drill:
+        params = {"officer_race": drill["officer_race"]}
     else:
-        if not column.get("drill") or "race" not in drill:
-            return ""
-        params = {"race": drill["race"], "measure": column["drill"]}
+        return ""
+    params["measure"] = measure
+    if column.get("of"):
+        params["of"] = column["of"]
     if "period" in drill:
         params["period"] = drill["period"]
     if "type" in drill:
         params["drill_type"] = drill["type"]
     extra = urlencode(params)
     return f"{base}?{query}&{extra}" if query else f"{base}?{extra}"
-
-
-RACES = {"black", "hispanic", "white", "asian_pacific_islander", "native_american", "other", "unknown"}
 
 
 @register.filter
@@ -126,15 +130,9 @@ def table_body(t: dict, drill_base: str = "", query: str = "", public: bool = Fa
         for c in t["columns"]:
             fig = row["cells"].get(c["key"])
             content = _cell_html(fig, c["format"])
-            link = (
-                drill_url(drill_base, query, t, row, c)
-                if (drill_base and not public and c["format"] == "count")
-                else ""
-            )
+            link = drill_url(drill_base, query, t, row, c) if (drill_base and not public) else ""
             if link and fig and not fig.get("suppressed"):
-                label = (
-                    f"{c['label']}, {row['label']}: {_number(fig.get('value'), 'count')} (list the records)"
-                )
+                label = f"{c['label']}, {row['label']}: {_number(fig.get('value'), c['format'])} (list the records)"
                 content = f'<a href="{escape(link)}" aria-label="{escape(label)}">{content}</a>'
             cells.append(f"<td>{content}</td>")
         cells.append("</tr>")

@@ -427,6 +427,88 @@ def test_drilldown_lists_the_records_behind_a_count_without_personal_data(
     )
 
 
+# Columns whose figures do not stand on this dataset's records: residents, and another dataset's arrests.
+NOT_FROM_RECORDS = {("population", "population_share"), ("per_arrest", "arrests")}
+
+
+@pytest.mark.parametrize("name", [OWENSBORO, LANSING, ST_LOUIS, BREMERTON_CITATIONS, BREMERTON_ARRESTS])
+def test_every_figure_links_to_the_records_it_counts(client_as, city, import_sample, daviess, name):
+    """Counts, shares, rates and ratios alike: the drill-down lists exactly what the figure counts,
+    and a share of records also lists its denominator."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from disparities.templatetags.disparity_figures import drill_url
+
+    dataset = import_sample(name)
+    board = dashboard.dashboard(dataset=dataset, filters=dashboard.Filters(), benchmark=daviess)
+    checked = kinds = 0
+    for t in board.tables:
+        td = t.as_dict()
+        formats = set()
+        for row in td["rows"]:
+            for column in td["columns"]:
+                fig = row["cells"].get(column["key"])
+                link = drill_url("/records/", "", td, row, column)
+                if row["total"] or row["key"] == "others" or fig is None:
+                    assert not link or fig is None
+                    continue
+                if (t.key, column["key"]) in NOT_FROM_RECORDS:
+                    assert not link
+                    continue
+                assert link, f"{t.key}/{row['key']}/{column['key']} has no link to its records"
+                params = dict(parse_qsl(urlsplit(link).query))
+                page = dashboard.drilldown(
+                    dataset=dataset,
+                    filters=dashboard.Filters(),
+                    selection=dashboard.DrillSelection.clean(
+                        measure=params["measure"],
+                        race=params.get("race", ""),
+                        type=params.get("drill_type", ""),
+                        period=params.get("period", ""),
+                        officer_race=params.get("officer_race", ""),
+                        of=params.get("of", ""),
+                    ),
+                )
+                original = t.rows[[r["key"] for r in td["rows"]].index(row["key"])].cells[column["key"]]
+                assert page.total == original.counts[0], (t.key, row["key"], column["key"])
+                if params.get("of"):
+                    assert page.of_total == original.counts[1], (t.key, row["key"], column["key"])
+                if page.record_total:
+                    assert page.records, (t.key, row["key"], column["key"])
+                checked += 1
+                formats.add(column["format"])
+        kinds += len(formats)
+    assert checked >= 20
+    assert kinds >= 3  # not only counts
+
+
+def test_a_rate_links_to_its_records_and_its_denominator_from_the_page(
+    client_as, city, import_sample, daviess
+):
+    dataset = import_sample(OWENSBORO)
+    client = client_as(city, "viewer")
+    page = client.get(url("dashboard", city, dataset.pk)).content.decode()
+    hit_rate = url("drilldown", city, dataset.pk) + "?race=black&amp;measure=hits&amp;of=searches"
+    assert hit_rate in page
+    assert 'aria-label="Hit rate (contraband found), Black:' in page
+    response = client.get(
+        url("drilldown", city, dataset.pk), {"race": "black", "measure": "hits", "of": "searches"}
+    )
+    drill = response.context["page"]
+    assert drill.total == len(drill.records) and all(r["contraband_found"] for r in drill.records)
+    body = response.content.decode()
+    assert f"{drill.total} searches that found contraband" in body
+    assert f"list those {drill.of_total} searches" in body
+    searches = client.get(url("drilldown", city, dataset.pk), {"race": "black", "measure": "searches"})
+    assert searches.context["page"].total == drill.of_total
+    assert all(r["search_conducted"] for r in searches.context["page"].records)
+    # Nonsense parameters fall back to all records, never an error.
+    odd = client.get(
+        url("drilldown", city, dataset.pk), {"measure": "drop table", "of": "x", "officer_race": "<b>"}
+    )
+    assert odd.status_code == 200 and odd.context["page"].measure == "rows"
+
+
 def test_drilldown_query_count_is_bounded(client_as, city, import_sample, django_assert_max_num_queries):
     dataset = import_sample(OWENSBORO)
     client = client_as(city, "viewer")
