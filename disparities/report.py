@@ -139,8 +139,12 @@ def publicize(tables: list[Table]) -> list[Table]:
     """
     out: list[Table] = []
     hidden_values: set[int] = set()
+    by_key = {t.key: t for t in tables}
+    linked = _public_trends(by_key.get("trend_year"), by_key.get("trend_month"), hidden_values)
     for table in tables:
-        if table.grid:
+        if table.key in linked:
+            out.append(linked[table.key])
+        elif table.grid:
             out.append(_public_grid(table, hidden_values))
         elif table.count_column:
             out.append(_public_by_race(table, hidden_values))
@@ -273,6 +277,85 @@ def _public_by_race(table: Table, hidden_values: set[int]) -> Table:
                 )
         rows.append(replace(total_row, cells=new_cells))
     return replace(table, columns=columns, rows=rows)
+
+
+def _count_grid(table: Table) -> tuple[list[str], list[Row], list[list[int]]]:
+    columns = [c.key for c in table.columns if c.format == "count"]
+    body = [r for r in table.rows if not r.total]
+    grid = [[int((r.cells.get(c).value or 0) if r.cells.get(c) else 0) for c in columns] for r in body]
+    return columns, body, grid
+
+
+def _public_trends(year: Table | None, month: Table | None, hidden_values: set[int]) -> dict[str, Table]:
+    """The trend tables by year and by month, protected together.
+
+    A year's count is the sum of its months: protected apart, a month hidden in one table could be
+    worked out from its year in the other. So both are one system of sums (each month's races add
+    up to the month, each year's months to the year's cell, race by race, and so on) for
+    `suppress_lines`. Only counts are published over time: a rate or a share by month would need
+    its own protection of every numerator and denominator.
+    """
+    if year is None or month is None or not year.grid or not month.grid:
+        return {}
+    races, months, grid = _count_grid(month)
+    year_races, years, _ = _count_grid(year)
+    if not months or year_races != races:
+        return {}
+    year_of = [r.key[:4] for r in months]
+    year_keys = [r.key for r in years]
+    if sorted(set(year_of)) != sorted(year_keys):
+        return {}
+    values: dict[tuple, int] = {}
+    lines: list[tuple[list[tuple], tuple]] = []
+    for i, row in enumerate(grid):
+        for j, v in enumerate(row):
+            values[("m", i, j)] = v
+        values[("mt", i)] = sum(row)
+        lines.append(([("m", i, j) for j in range(len(races))], ("mt", i)))
+    for k, y in enumerate(year_keys):
+        in_year = [i for i, key in enumerate(year_of) if key == y]
+        for j in range(len(races)):
+            values[("y", k, j)] = sum(grid[i][j] for i in in_year)
+            lines.append(([("m", i, j) for i in in_year], ("y", k, j)))
+        values[("yt", k)] = sum(values[("y", k, j)] for j in range(len(races)))
+        lines.append(([("y", k, j) for j in range(len(races))], ("yt", k)))
+        lines.append(([("mt", i) for i in in_year], ("yt", k)))
+    for j in range(len(races)):
+        values[("c", j)] = sum(values[("y", k, j)] for k in range(len(year_keys)))
+        lines.append(([("y", k, j) for k in range(len(year_keys))], ("c", j)))
+    values[("g",)] = sum(values[("c", j)] for j in range(len(races)))
+    lines.append(([("c", j) for j in range(len(races))], ("g",)))
+    lines.append(([("yt", k) for k in range(len(year_keys))], ("g",)))
+    hidden = suppression.suppress_lines(values, lines)
+    hidden_values.update(values[k] for k in hidden)
+
+    def fig(key: tuple, unit: str) -> stats.Figure:
+        figure = stats.count(values[key], unit=unit)
+        if key not in hidden:
+            return figure
+        label = (
+            suppression.SMALL_LABEL if hidden[key] == suppression.SMALL else suppression.COMPLEMENTARY_LABEL
+        )
+        return _hidden_count(figure, label)
+
+    from .dashboard import Column
+
+    def build(table: Table, body: list[Row], cell: str, total: str) -> Table:
+        rows: list[Row] = []
+        for i, r in enumerate(body):
+            cells = {
+                c: fig((cell, i, j), r.cells[c].unit if r.cells.get(c) else "records")
+                for j, c in enumerate(races)
+            }
+            cells["row_total"] = fig((total, i), "records")
+            rows.append(replace(r, cells=cells))
+        totals = {c: fig(("c", j), "records") for j, c in enumerate(races)}
+        totals["row_total"] = fig(("g",), "records")
+        rows.append(Row("total", "All", totals, total=True))
+        columns = [c for c in table.columns if c.key in races]
+        return replace(table, columns=[*columns, Column("row_total", "All")], rows=rows)
+
+    return {"trend_month": build(month, months, "m", "mt"), "trend_year": build(year, years, "y", "yt")}
 
 
 def _public_grid(table: Table, hidden_values: set[int]) -> Table:

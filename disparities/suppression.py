@@ -153,41 +153,15 @@ def _table_pinned(
     return None
 
 
-def suppress_table(
-    cells: Sequence[Sequence[int]],
-    *,
-    row_totals: bool = True,
-    column_totals: bool = True,
-    whole_table: bool = True,
-) -> SuppressedTable:
-    """Protect a table of counts (rows x columns) shown with its row and/or column totals.
+def suppress_lines(
+    values: dict[Key, int], lines: list[tuple[list[Key], Key]], *, whole_table: bool = True
+) -> dict[Key, str]:
+    """The entries to hide ({key: "small" | "complementary"}) among counts tied by sums.
 
-    The grand total is shown when both row and column totals are. `whole_table` adds the
-    audit of all lines at once (linear programming) after the line-by-line rule.
+    `values` are every count shown (cells and totals alike); each line says that its members add up
+    to its total. Tables of any shape can be protected together this way: months and years of a
+    trend, for instance, where a year is the sum of its months.
     """
-    rows = [list(map(int, r)) for r in cells]
-    n_rows = len(rows)
-    n_cols = len(rows[0]) if rows else 0
-    if any(len(r) != n_cols for r in rows):
-        raise ValueError("every row of the table must have the same number of columns")
-    if any(v < 0 for r in rows for v in r):
-        raise ValueError("counts cannot be negative")
-
-    values: dict[Key, int] = {("cell", i, j): rows[i][j] for i in range(n_rows) for j in range(n_cols)}
-    lines: list[tuple[list[Key], Key]] = []
-    if row_totals:
-        for i in range(n_rows):
-            values[("row_total", i)] = sum(rows[i])
-            lines.append(([("cell", i, j) for j in range(n_cols)], ("row_total", i)))
-    if column_totals:
-        for j in range(n_cols):
-            values[("column_total", j)] = sum(rows[i][j] for i in range(n_rows))
-            lines.append(([("cell", i, j) for i in range(n_rows)], ("column_total", j)))
-    if row_totals and column_totals:
-        values[("grand",)] = sum(map(sum, rows))
-        lines.append(([("row_total", i) for i in range(n_rows)], ("grand",)))
-        lines.append(([("column_total", j) for j in range(n_cols)], ("grand",)))
-
     hidden: dict[Key, str] = {k: SMALL for k, v in values.items() if is_small(v)}
     lines_of: dict[Key, list[int]] = {}
     for index, (members, total) in enumerate(lines):
@@ -228,6 +202,45 @@ def suppress_table(
                 break
             hidden[min(candidates, key=lambda k: (values[k], k))] = COMPLEMENTARY
             line_pass()
+    return hidden
+
+
+def suppress_table(
+    cells: Sequence[Sequence[int]],
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+    whole_table: bool = True,
+) -> SuppressedTable:
+    """Protect a table of counts (rows x columns) shown with its row and/or column totals.
+
+    The grand total is shown when both row and column totals are. `whole_table` adds the
+    audit of all lines at once (linear programming) after the line-by-line rule.
+    """
+    rows = [list(map(int, r)) for r in cells]
+    n_rows = len(rows)
+    n_cols = len(rows[0]) if rows else 0
+    if any(len(r) != n_cols for r in rows):
+        raise ValueError("every row of the table must have the same number of columns")
+    if any(v < 0 for r in rows for v in r):
+        raise ValueError("counts cannot be negative")
+
+    values: dict[Key, int] = {("cell", i, j): rows[i][j] for i in range(n_rows) for j in range(n_cols)}
+    lines: list[tuple[list[Key], Key]] = []
+    if row_totals:
+        for i in range(n_rows):
+            values[("row_total", i)] = sum(rows[i])
+            lines.append(([("cell", i, j) for j in range(n_cols)], ("row_total", i)))
+    if column_totals:
+        for j in range(n_cols):
+            values[("column_total", j)] = sum(rows[i][j] for i in range(n_rows))
+            lines.append(([("cell", i, j) for i in range(n_rows)], ("column_total", j)))
+    if row_totals and column_totals:
+        values[("grand",)] = sum(map(sum, rows))
+        lines.append(([("row_total", i) for i in range(n_rows)], ("grand",)))
+        lines.append(([("column_total", j) for j in range(n_cols)], ("grand",)))
+
+    hidden = suppress_lines(values, lines, whole_table=whole_table)
 
     def cell(key: Key) -> Cell:
         return Cell(value=values[key], hidden=key in hidden, reason=hidden.get(key, ""))

@@ -128,17 +128,126 @@ def assert_nothing_recoverable(public_doc, exact_doc):
     return checked
 
 
+def assert_trends_not_recoverable(public_doc, exact_doc):
+    """The month and year trend tables taken together (a year is the sum of its months, race by
+    race): no hidden count is fixed by all the sums shown in both. Returns how many were checked."""
+    public = {t["key"]: t for t in public_doc["tables"]}
+    exact = {t["key"]: t for t in exact_doc["tables"]}
+    if "trend_month" not in public or "trend_year" not in public:
+        return 0
+    keys, bounds, truth = [], [], []
+
+    def add(key, fig, exact_value):
+        keys.append(key)
+        truth.append(exact_value)
+        if not fig["suppressed"]:
+            bounds.append((fig["value"], fig["value"]))
+        else:
+            bounds.append((1, 10) if fig.get("public_label") == SMALL else (11, None))
+
+    races = [c["key"] for c in public["trend_month"]["columns"] if c["key"] != "row_total"]
+    exact_cells = {}
+    for table in ("trend_month", "trend_year"):
+        for r in exact[table]["rows"]:
+            for c in races:
+                exact_cells[(table, r["key"], c)] = (r["cells"].get(c) or {}).get("value") or 0
+    for table in ("trend_month", "trend_year"):
+        for r in public[table]["rows"]:
+            for c in [*races, "row_total"]:
+                fig = r["cells"][c]
+                if r["total"] and table == "trend_year":
+                    continue  # the same totals as the month table's
+                if c == "row_total":
+                    value = (
+                        sum(exact_cells[(table, r["key"], rc)] for rc in races) if not r["total"] else None
+                    )
+                else:
+                    value = exact_cells.get((table, r["key"], c))
+                add((table, r["key"], c), fig, value)
+    index = {k: n for n, k in enumerate(keys)}
+    months = [r["key"] for r in public["trend_month"]["rows"] if not r["total"]]
+    years = [r["key"] for r in public["trend_year"]["rows"] if not r["total"]]
+    lines = []
+    for m in [*months, "total"]:
+        lines.append(([("trend_month", m, c) for c in races], ("trend_month", m, "row_total")))
+    for y in years:
+        lines.append(([("trend_year", y, c) for c in races], ("trend_year", y, "row_total")))
+        ms = [m for m in months if m.startswith(y)]
+        for c in [*races, "row_total"]:
+            lines.append(([("trend_month", m, c) for m in ms], ("trend_year", y, c)))
+    for c in [*races, "row_total"]:
+        lines.append(([("trend_year", y, c) for y in years], ("trend_month", "total", c)))
+    equations = []
+    for members, total in lines:
+        row = [0] * len(keys)
+        for m in members:
+            row[index[m]] = 1
+        row[index[total]] = -1
+        equations.append(row)
+    checked = 0
+    for n, k in enumerate(keys):
+        low_b, high_b = bounds[n]
+        if low_b == high_b or truth[n] is None or not (1 <= truth[n] <= 10):
+            continue
+        c = [0] * len(keys)
+        c[n] = 1
+        low = linprog(c, A_eq=equations, b_eq=[0] * len(equations), bounds=bounds, method="highs")
+        c[n] = -1
+        high = linprog(c, A_eq=equations, b_eq=[0] * len(equations), bounds=bounds, method="highs")
+        assert low.status == 0 and high.status in (0, 3), k
+        if high.status == 0:
+            assert round(-high.fun) > round(low.fun), (k, low.fun, -high.fun, "recoverable")
+        checked += 1
+    return checked
+
+
+def test_trends_by_month_and_year_are_protected_together():
+    """Protected apart, a month hidden in one table could be worked out from its year in the other."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(7)
+    leaks_apart = 0
+    for _attempt in range(8):
+        rows = []
+        for year in (2019, 2020):
+            for month in range(1, 13):
+                for race in ("white", "black", "hispanic"):
+                    value = rng.choice([0, rng.randint(1, 10), rng.randint(11, 80), rng.randint(11, 400)])
+                    rows.append({"month": dt.date(year, month, 1), "race": race, "persons": value})
+        tables = [
+            dashboard._trend_table(rows, "persons", "stops", by="year"),
+            dashboard._trend_table(rows, "persons", "stops", by="month"),
+        ]
+        exact = {"tables": [t.as_dict() for t in tables]}
+        public = {"tables": [t.as_dict() for t in report.publicize(tables)]}
+        assert_no_small_count(public)
+        assert assert_trends_not_recoverable(public, exact) > 0
+        # The same tables protected one by one leave some hidden month recoverable.
+        apart = {"tables": [report._public_grid(t, set()).as_dict() for t in tables]}
+        try:
+            assert_trends_not_recoverable(apart, exact)
+        except AssertionError:
+            leaks_apart += 1
+    assert leaks_apart > 0
+
+
 @pytest.mark.parametrize("name", [OWENSBORO, LANSING, ST_LOUIS, BREMERTON_ARRESTS])
-def test_public_page_json_and_csv_never_show_a_small_count(client_as, client, city, import_sample, benchmark, name):
+def test_public_page_json_and_csv_never_show_a_small_count(
+    client_as, client, city, import_sample, benchmark, name
+):
     dataset = import_sample(name)
     lead = client_as(city, "lead")
     snapshot = publish(lead, city, dataset)
-    exact = report.document(dashboard.dashboard(dataset=dataset, filters=dashboard.Filters(), benchmark=benchmark))
+    exact = report.document(
+        dashboard.dashboard(dataset=dataset, filters=dashboard.Filters(), benchmark=benchmark)
+    )
     public = snapshot.content
     assert public["public"] is True
     assert_no_small_count(public)
     hidden = assert_nothing_recoverable(public, exact)
     assert hidden > 0, "these files have small cells: something must be hidden"
+    assert_trends_not_recoverable(public, exact)
 
     client.logout()
     page = client.get(reverse("disparities:public_snapshot", args=[city.slug, snapshot.pk]))
@@ -169,10 +278,15 @@ def test_filtered_snapshot_is_protected_too(client_as, city, import_sample, benc
     assert assert_nothing_recoverable(snapshot.content, exact) > 0
 
 
-def test_only_a_lead_publishes_and_withdrawing_takes_the_page_down(client_as, client, city, other_city, import_sample, benchmark):
+def test_only_a_lead_publishes_and_withdrawing_takes_the_page_down(
+    client_as, client, city, other_city, import_sample, benchmark
+):
     dataset = import_sample(BREMERTON_ARRESTS)
     staff = client_as(city, "staff")
-    assert staff.post(reverse("disparities:publish", args=[city.slug, dataset.pk]), {"title": "x"}).status_code == 404
+    assert (
+        staff.post(reverse("disparities:publish", args=[city.slug, dataset.pk]), {"title": "x"}).status_code
+        == 404
+    )
     lead = client_as(city, "lead")
     empty = lead.post(reverse("disparities:publish", args=[city.slug, dataset.pk]), {"title": ""})
     assert empty.status_code == 400 and not PublishedSnapshot.objects.exists()
@@ -181,9 +295,15 @@ def test_only_a_lead_publishes_and_withdrawing_takes_the_page_down(client_as, cl
     assert snapshot.title in listing
     public_url = reverse("disparities:public_snapshot", args=[city.slug, snapshot.pk])
     assert client.get(public_url).status_code == 200
-    assert client.get(reverse("disparities:public_snapshot", args=[other_city.slug, snapshot.pk])).status_code == 404
+    assert (
+        client.get(reverse("disparities:public_snapshot", args=[other_city.slug, snapshot.pk])).status_code
+        == 404
+    )
     lead.post(reverse("disparities:snapshot_withdraw", args=[city.slug, snapshot.pk]))
     client.logout()
     assert client.get(public_url).status_code == 404
-    assert client.get(reverse("disparities:public_csv", args=[city.slug, snapshot.pk, "counts"])).status_code == 404
+    assert (
+        client.get(reverse("disparities:public_csv", args=[city.slug, snapshot.pk, "counts"])).status_code
+        == 404
+    )
     assert client.get(reverse("disparities:public_index", args=[city.slug])).status_code == 404
