@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -265,7 +266,12 @@ def snapshot_publish(
     introduction: str,
     published_by: User | None,
 ) -> PublishedSnapshot:
-    """Freeze the dashboard as the public may see it (small cells suppressed) and publish it."""
+    """Freeze the dashboard as the public may see it (small cells suppressed) and publish it.
+
+    Trends are published as counts (protected by month and year together); rates and shares over
+    time stay with the members, since each would need its own protection of every numerator.
+    """
+    filters = replace(filters, trend="")
     board = dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
     latest = VeilRun.objects.filter(dataset=dataset, status=JobStatus.DONE).order_by("-id").first()
     content = report.document(board, public=True, veil=latest.result if latest else None)

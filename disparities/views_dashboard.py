@@ -289,15 +289,19 @@ def dashboard_page(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
     doc, filters, benchmark = _report(request, dataset)
     query = _query(filters, benchmark, request)
+    options = dashboard.filter_options(dataset=dataset)
     context = {
         "city": request.city,  # type: ignore[attr-defined]
         "section": "disparities",
         "dataset": dataset,
         "doc": doc,
         "query": query,
-        "options": dashboard.filter_options(dataset=dataset),
+        "options": options,
         "benchmarks": list(Benchmark.objects.for_city(request.city)[:20]),  # type: ignore[attr-defined]
         "benchmark": benchmark,
+        "trend_choices": dashboard.trend_choices(
+            dataset=dataset, benchmark=benchmark, measures=options.get("measures")
+        ),
         "charts": _chart_data(doc),
         "can_edit": _can_edit(request),
         "is_lead": _is_lead(request),
@@ -345,7 +349,7 @@ def _chart_data(doc: dict) -> list[dict]:
                     "title": table["title"],
                     "labels": [r["label"] for r in body],
                     "series": series,
-                    "format": "count",
+                    "format": next(iter(columns.values()))["format"] if columns else "count",
                 }
             )
             continue

@@ -41,6 +41,13 @@ def test_filter_the_dashboard_and_open_a_drilldown(
     expect(total).not_to_contain_text("6,921")
     expect(page.get_by_role("status").first).to_contain_text("sex female")
     check_a11y(page, context="filtered dashboard")
+    # Trends follow another figure over time: the arrest rate by year and month, with its chart.
+    page.get_by_label("Trends over time show").select_option("arrest_rate")
+    expect(page).to_have_url(re.compile(r"trend=arrest_rate"))
+    expect(page.locator("#figures")).to_contain_text("Arrest rate by month and race")
+    expect(page.locator("canvas#chart-trend_month")).to_be_visible()
+    check_a11y(page, context="dashboard with a rate trend")
+    page.get_by_label("Trends over time show").select_option("count")
     # The same URL opened afresh (no JavaScript state) shows the same filtered figures.
     filtered = page.url
     page.goto(filtered)

@@ -435,14 +435,37 @@ NOT_FROM_RECORDS = {("population", "population_share"), ("per_arrest", "arrests"
 def test_every_figure_links_to_the_records_it_counts(client_as, city, import_sample, daviess, name):
     """Counts, shares, rates and ratios alike: the drill-down lists exactly what the figure counts,
     and a share of records also lists its denominator."""
+    dataset = import_sample(name)
+    checked, kinds = _check_every_link(dataset, dashboard.Filters(), daviess)
+    assert checked >= 20
+    assert kinds >= 3  # not only counts
+
+
+@pytest.mark.parametrize(
+    ("name", "trend"),
+    [
+        (OWENSBORO, "hit_rate"),
+        (OWENSBORO, "ratio"),
+        (LANSING, "sustained_rate"),
+        (ST_LOUIS, "injury_rate"),
+    ],
+)
+def test_every_figure_of_a_trend_links_to_its_records(city, import_sample, daviess, name, trend):
+    dataset = import_sample(name)
+    checked, _kinds = _check_every_link(dataset, dashboard.Filters(trend=trend), daviess, only="trend_")
+    assert checked >= 4
+
+
+def _check_every_link(dataset, filters, benchmark, only=""):
     from urllib.parse import parse_qsl, urlsplit
 
     from disparities.templatetags.disparity_figures import drill_url
 
-    dataset = import_sample(name)
-    board = dashboard.dashboard(dataset=dataset, filters=dashboard.Filters(), benchmark=daviess)
+    board = dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
     checked = kinds = 0
     for t in board.tables:
+        if not t.key.startswith(only):
+            continue
         td = t.as_dict()
         formats = set()
         for row in td["rows"]:
@@ -459,7 +482,7 @@ def test_every_figure_links_to_the_records_it_counts(client_as, city, import_sam
                 params = dict(parse_qsl(urlsplit(link).query))
                 page = dashboard.drilldown(
                     dataset=dataset,
-                    filters=dashboard.Filters(),
+                    filters=filters,
                     selection=dashboard.DrillSelection.clean(
                         measure=params["measure"],
                         race=params.get("race", ""),
@@ -478,8 +501,7 @@ def test_every_figure_links_to_the_records_it_counts(client_as, city, import_sam
                 checked += 1
                 formats.add(column["format"])
         kinds += len(formats)
-    assert checked >= 20
-    assert kinds >= 3  # not only counts
+    return checked, kinds
 
 
 def test_a_rate_links_to_its_records_and_its_denominator_from_the_page(
@@ -507,6 +529,149 @@ def test_a_rate_links_to_its_records_and_its_denominator_from_the_page(
         url("drilldown", city, dataset.pk), {"measure": "drop table", "of": "x", "officer_race": "<b>"}
     )
     assert odd.status_code == 200 and odd.context["page"].measure == "rows"
+
+
+# ---------------------------------------------------------------------------------------------
+# Trends of every figure, by year and month
+
+
+def test_trends_follow_rates_and_shares_by_year_and_month(client_as, city, import_sample, daviess):
+    """Each trend figure checked against the raw records, counted here without the rollups."""
+    from collections import Counter
+
+    from disparities.models import Stop
+
+    dataset = import_sample(OWENSBORO)
+    client = client_as(city, "viewer")
+    stops = Stop.objects.filter(dataset=dataset, is_person=True)
+    # The year with the most arrests of Black people, so every figure below is non-trivial.
+    arrest_years = Counter(
+        d.year for d in stops.filter(subject_race="black", arrest_made=True).values_list("date", flat=True)
+    )
+    year = arrest_years.most_common(1)[0][0]
+    black = stops.filter(subject_race="black", date__year=year)
+    white = stops.filter(subject_race="white", date__year=year)
+    residents = census.county(DAVIESS).population()
+
+    def trend(name, on=dataset):
+        doc = client.get(url("report_json", city, on.pk), {"trend": name}).json()
+        assert doc["filters"]["trend"] == name
+        return table(doc, "trend_year"), table(doc, "trend_month")
+
+    by_year, by_month = trend("arrest_rate")
+    assert by_year["title"].startswith("Arrest rate by year")
+    fig = row(by_year, str(year))["cells"]["black"]
+    assert (fig["numerator"], fig["denominator"]) == (black.filter(arrest_made=True).count(), black.count())
+    assert fig["value"] == pytest.approx(fig["numerator"] / fig["denominator"])
+    assert fig["numerator"] > 0 and fig["interval"][0] < fig["value"] < fig["interval"][1]
+    month = max(r["key"] for r in by_month["rows"])
+    m_black = stops.filter(subject_race="black", date__year=int(month[:4]), date__month=int(month[5:]))
+    assert row(by_month, month)["cells"]["black"]["denominator"] == m_black.count()
+
+    by_year, _ = trend("rate")
+    assert row(by_year, str(year))["cells"]["black"]["value"] == pytest.approx(
+        black.count() / residents["black"] * 1000
+    )
+    by_year, by_month = trend("ratio")
+    expected = (black.count() / residents["black"]) / (white.count() / residents["white"])
+    assert row(by_year, str(year))["cells"]["black"]["value"] == pytest.approx(expected)
+    assert "white" not in [c["key"] for c in by_year["columns"]]
+    assert len(by_month["rows"]) >= len(by_year["rows"])
+
+    # The dashboard offers only what fits the dataset (this file records no searches), and keeps
+    # the choice in the URL.
+    page = client.get(url("dashboard", city, dataset.pk), {"trend": "arrest_rate"}).content.decode()
+    assert '<option value="arrest_rate" selected>' in page
+    assert 'value="hit_rate"' not in page and 'value="sustained_rate"' not in page
+    assert "Arrest rate by month and race" in page
+    assert "trend=arrest_rate" in page  # the report and export links carry it
+    assert trend("hit_rate")[0]["title"].startswith("Stops by year")  # asked for anyway: counts
+
+
+def test_hit_rate_trend_on_stops_with_searches(client_as, city, import_sample, tmp_path):
+    from disparities import generate
+    from disparities.models import Stop
+
+    path = generate.write_stops(tmp_path / "stops.csv", 4000, seed=3, years=2)
+    dataset = import_sample("stops.csv", data=path.read_bytes(), kind="stop")
+    client = client_as(city, "viewer")
+    doc = client.get(url("report_json", city, dataset.pk), {"trend": "hit_rate"}).json()
+    by_year = table(doc, "trend_year")
+    assert by_year["title"].startswith("Hit rate (contraband found) by year")
+    searched = Stop.objects.filter(dataset=dataset, is_person=True, search_conducted=True)
+    for r in by_year["rows"]:
+        for race, fig in r["cells"].items():
+            mine = searched.filter(subject_race=race, date__year=int(r["key"]))
+            assert (fig["numerator"], fig["denominator"]) == (
+                mine.filter(contraband_found=True).count(),
+                mine.count(),
+            )
+    page = client.get(url("dashboard", city, dataset.pk)).content.decode()
+    assert 'value="hit_rate"' in page and 'value="rate"' not in page  # no benchmark: no rate per resident
+
+
+def test_fines_trend_adds_the_amounts_by_period():
+    import datetime as dt
+    from decimal import Decimal
+
+    rows = [
+        {
+            "month": dt.date(2019, 1, 1),
+            "race": "black",
+            "persons": 3,
+            "fines": 3,
+            "fines_total": Decimal("300"),
+        },
+        {
+            "month": dt.date(2019, 2, 1),
+            "race": "black",
+            "persons": 2,
+            "fines": 1,
+            "fines_total": Decimal("50.5"),
+        },
+        {
+            "month": dt.date(2020, 1, 1),
+            "race": "white",
+            "persons": 4,
+            "fines": 0,
+            "fines_total": Decimal("0"),
+        },
+    ]
+    trend = dashboard.TRENDS["fines_total"]
+    by_year = dashboard._figure_trend_table(
+        rows, "fines_total", trend, "persons", "citations", None, by="year"
+    )
+    cells = {r.key: r.cells for r in by_year.rows}
+    assert cells["2019"]["black"].value == pytest.approx(350.5) and cells["2019"]["black"].n == 4
+    assert cells["2020"]["white"].value is None  # no fine amounts that year: no total, not 0
+    assert by_year.columns[0].format == "money" and by_year.columns[0].drill == "fines"
+
+
+def test_a_trend_that_does_not_fit_falls_back_to_counts(client_as, city, import_sample):
+    dataset = import_sample(LANSING)
+    client = client_as(city, "viewer")
+    for name in ("hit_rate", "rate", "<script>", "fines_total"):  # a stop figure; no benchmark; nonsense
+        doc = client.get(url("report_json", city, dataset.pk), {"trend": name}).json()
+        assert table(doc, "trend_year")["title"].startswith("Complaints by year")
+    doc = client.get(url("report_json", city, dataset.pk), {"trend": "sustained_rate"}).json()
+    assert table(doc, "trend_year")["title"].startswith("Share of complaints sustained by year")
+    csv_text = client.get(url("table_csv", city, dataset.pk, "trend_year"), {"trend": "sustained_rate"})
+    assert csv_text.status_code == 200
+
+
+def test_a_published_snapshot_shows_trends_as_protected_counts(client_as, city, import_sample, daviess):
+    dataset = import_sample(OWENSBORO)
+    snapshot = services_dashboard.snapshot_publish(
+        dataset=dataset,
+        filters=dashboard.Filters(trend="search_rate"),
+        benchmark=daviess,
+        title="Stops",
+        introduction="",
+        published_by=None,
+    )
+    tables = {t["key"]: t for t in snapshot.content["tables"]}
+    assert tables["trend_year"]["title"].startswith("Stops by year")
+    assert "row_total" in [c["key"] for c in tables["trend_year"]["columns"]]
 
 
 def test_drilldown_query_count_is_bounded(client_as, city, import_sample, django_assert_max_num_queries):
