@@ -1134,8 +1134,33 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
 # Headline (city home) and drill-down
 
 
+HEADLINE_VERSION = 1  # raise when what `headline` returns changes
+
+
 def headline(*, dataset: Dataset, benchmark: Benchmark | None) -> list[dict[str, Any]]:
-    """The figures the city home shows for a dataset: Black and Hispanic rates against white."""
+    """The figures the city home shows for a dataset: Black and Hispanic rates against white.
+
+    Every member's home shows them: they are cached per dataset import and benchmark version (an
+    imported dataset never changes; an edited benchmark has a new `updated_at`).
+    """
+    key = "disparities:headline:" + ":".join(
+        str(part)
+        for part in (
+            HEADLINE_VERSION,
+            dataset.pk,
+            dataset.imported_at.timestamp() if dataset.imported_at else 0,
+            benchmark.pk if benchmark else 0,
+            benchmark.updated_at.timestamp() if benchmark else 0,
+        )
+    )
+    cached = cache.get(key)
+    if cached is None:
+        cached = _headline(dataset=dataset, benchmark=benchmark)
+        cache.set(key, cached, 3600)
+    return cached
+
+
+def _headline(*, dataset: Dataset, benchmark: Benchmark | None) -> list[dict[str, Any]]:
     board = dashboard(dataset=dataset, filters=Filters(), benchmark=benchmark)
     out = []
     population = board.table("population")

@@ -781,6 +781,29 @@ def test_home_panel_shows_headline_disparities(client_as, city, import_sample, d
     assert "ratio to white" in page and "2.77" in page
 
 
+def test_home_headline_is_cached_until_the_benchmark_changes(client_as, city, import_sample, daviess):
+    import_sample(OWENSBORO)
+    client = client_as(city, "viewer")
+    home = reverse("cities:home", args=[city.slug])
+    client.get(home)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(home).content.decode()
+    assert "2.77" in page
+    assert not any("disparities_rollup" in q["sql"] for q in queries.captured_queries)  # from the cache
+    # Figures typed in as a new default: the home follows at once.
+    typed = services_dashboard.benchmark_create_typed(
+        city=city, name="Typed", residents={"white": 10000, "black": 10000}, total=None,
+        source="x", vintage="2020", created_by=None,
+    )  # fmt: skip
+    services_dashboard.benchmark_set_default(benchmark=typed)
+    page = client.get(home).content.decode()
+    assert "2.77" not in page and "0.14 (95%" in page  # (830 / 10,000) / (6,017 / 10,000)
+    services_dashboard.benchmark_update(
+        benchmark=typed, name="Typed", source="x", vintage="2020", residents={"white": 10000, "black": 1000}
+    )
+    assert "1.38 (95%" in client.get(home).content.decode()  # (830 / 1,000) / (6,017 / 10,000)
+
+
 def test_bad_parameters_are_ignored_not_errors(client_as, city, import_sample):
     dataset = import_sample(BREMERTON_ARRESTS)
     client = client_as(city, "viewer")
