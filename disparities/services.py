@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from psycopg import sql
@@ -46,6 +46,15 @@ logger = logging.getLogger(__name__)
 LOCK_NAMESPACE = 31_415  # first key of pg_advisory_lock(int, int): police dataset imports
 PROGRESS_EVERY = 0.5  # seconds between progress reports
 PREVIEW_ROWS = 5_000  # rows read to propose value mappings
+
+UNEXPECTED_ERROR = (
+    "The import stopped on an unexpected error. Nothing was imported. Retry; if it fails "
+    "again, send the file to the REAL Cities support team."
+)
+DATABASE_LOST = (
+    "The import was interrupted: the connection to the database was lost (for example, the database "
+    "restarted). Nothing was imported. Press Retry to import the file again."
+)
 
 
 def _setting(name: str, default):
@@ -252,6 +261,7 @@ def dataset_import(
     """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand)."""
     if not _try_lock(dataset_id):
         return ImportOutcome(Dataset.objects.filter(pk=dataset_id).first(), did_work=False)
+    session = connection.connection  # the database session that holds the lock
     try:
         dataset = Dataset.objects.select_related("city").filter(pk=dataset_id).first()
         if dataset is None or dataset.status not in {Status.QUEUED, Status.IMPORTING}:
@@ -274,24 +284,46 @@ def dataset_import(
             _fail(dataset, str(problem))
         except Exception:
             logger.exception("Import of police dataset %s failed", dataset_id)
-            _fail(
-                dataset,
-                "The import stopped on an unexpected error. Nothing was imported. Retry; if it fails "
-                "again, send the file to the REAL Cities support team.",
-            )
+            if _session_lost(session):
+                # The database went away (a restart ends every session): the server rolled the
+                # import back, and the failure can only be recorded once it answers again.
+                _fail(dataset, DATABASE_LOST, wait=_setting("POLICE_IMPORT_DATABASE_WAIT_SECONDS", 60))
+            else:
+                _fail(dataset, UNEXPECTED_ERROR)
         dataset.refresh_from_db()
         cache.delete(progress_key(dataset_id))
         cache.delete(cancel_key(dataset_id))
         return ImportOutcome(dataset, did_work=True)
     finally:
-        _unlock(dataset_id)
+        # A lost session took its advisory lock with it; unlocking on a new one would fail or warn.
+        if not _session_lost(session):
+            _unlock(dataset_id)
 
 
-def _fail(dataset: Dataset, message: str) -> None:
-    Dataset.objects.filter(pk=dataset.pk).update(
-        status=Status.FAILED, status_message=message, finished_at=timezone.now(), cancel_requested=False
-    )
-    dataset.refresh_from_db()
+def _session_lost(session) -> bool:
+    """Whether the database session that took the lock is gone (closed, broken, or replaced)."""
+    return session is None or session.closed or connection.connection is not session
+
+
+def _fail(dataset: Dataset, message: str, *, wait: float = 0) -> None:
+    """Mark the dataset failed, unless its import committed (a connection lost while COMMIT was
+    under way may have committed it: it is then imported, whole).
+
+    With `wait`, a lost database is tried again for up to `wait` seconds (a restart takes a few);
+    past that the error is raised, and the reaper marks the dataset failed once the database is back."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            Dataset.objects.filter(pk=dataset.pk, status__in=[Status.QUEUED, Status.IMPORTING]).update(
+                status=Status.FAILED, status_message=message, finished_at=timezone.now(), cancel_requested=False
+            )
+            dataset.refresh_from_db()
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() >= deadline:
+                raise
+            connection.close()  # drop the dead connection: the next query opens a new one
+            time.sleep(0.5)
 
 
 class _Progress:
