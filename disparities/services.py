@@ -146,20 +146,26 @@ def dataset_upload(
     )
     dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
     try:
-        table = open_table(dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3))
+        table = open_table(
+            dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3)
+        )
         rows, _ = preview(table, limit=PREVIEW_ROWS)
     except FileProblem as problem:
         dataset.file.delete(save=False)
         raise ValidationError(str(problem)) from problem
     dataset.file_format = table.describe()
-    dataset.mapping = mapping_rules.propose(table.header, rows, kind, saved=_saved_mapping(city, kind, table.header))
+    dataset.mapping = mapping_rules.propose(
+        table.header, rows, kind, saved=_saved_mapping(city, kind, table.header)
+    )
     dataset.save()
     return dataset
 
 
 def _saved_mapping(city: City, kind: str, header: list[str]) -> dict | None:
     saved = (
-        SavedMapping.objects.for_city(city).filter(kind=kind, header_key=mapping_rules.header_key(header)).first()
+        SavedMapping.objects.for_city(city)
+        .filter(kind=kind, header_key=mapping_rules.header_key(header))
+        .first()
     )
     return saved.mapping if saved else None
 
@@ -221,7 +227,8 @@ def dataset_cancel(*, dataset: Dataset) -> Dataset:
     cache.set(cancel_key(dataset.pk), True, timeout=24 * 3600)
     Dataset.objects.filter(pk=dataset.pk).update(cancel_requested=True)
     updated = Dataset.objects.filter(pk=dataset.pk, status=Status.QUEUED).update(
-        status=Status.FAILED, status_message="The import was cancelled before it started. Nothing was imported."
+        status=Status.FAILED,
+        status_message="The import was cancelled before it started. Nothing was imported.",
     )
     dataset.refresh_from_db()
     if updated:
@@ -255,9 +262,7 @@ def _unlock(dataset_id: int) -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, dataset_id])
 
 
-def dataset_import(
-    *, dataset_id: int, on_progress: Callable[[dict], None] | None = None
-) -> ImportOutcome:
+def dataset_import(*, dataset_id: int, on_progress: Callable[[dict], None] | None = None) -> ImportOutcome:
     """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand)."""
     if not _try_lock(dataset_id):
         return ImportOutcome(Dataset.objects.filter(pk=dataset_id).first(), did_work=False)
@@ -315,7 +320,10 @@ def _fail(dataset: Dataset, message: str, *, wait: float = 0) -> None:
     while True:
         try:
             Dataset.objects.filter(pk=dataset.pk, status__in=[Status.QUEUED, Status.IMPORTING]).update(
-                status=Status.FAILED, status_message=message, finished_at=timezone.now(), cancel_requested=False
+                status=Status.FAILED,
+                status_message=message,
+                finished_at=timezone.now(),
+                cancel_requested=False,
             )
             dataset.refresh_from_db()
             return
@@ -363,7 +371,9 @@ class _Progress:
 def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
     """Inside the caller's transaction: COPY the records, the problems, the rollups, the status."""
     mapping = dataset.mapping
-    table = open_table(dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3))
+    table = open_table(
+        dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3)
+    )
     missing = [c for c in mapping.get("columns", {}).values() if c not in table.header]
     if missing:
         raise FileProblem(
@@ -412,7 +422,9 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                         values_missing += len(value_problems)
                         for column, value, reason in value_problems:
                             if len(problems) < max_problems:
-                                problems.append((ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300]))
+                                problems.append(
+                                    (ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300])
+                                )
                     imported += 1
                 if not read & 1023:
                     progress.tick(imported, rejected)
@@ -445,7 +457,9 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
             [dataset_id],
         )
         first, last = cursor.fetchone()
-        cursor.execute("SELECT coalesce(sum(with_time), 0) FROM disparities_rollup WHERE dataset_id = %s", [dataset_id])
+        cursor.execute(
+            "SELECT coalesce(sum(with_time), 0) FROM disparities_rollup WHERE dataset_id = %s", [dataset_id]
+        )
         with_time = cursor.fetchone()[0]
     now = timezone.now()
     old = dataset.replaces_id
@@ -546,7 +560,9 @@ def _measures(kind: str, has_incident_id: bool) -> dict[str, str]:
         exprs.update(
             sustained="count(*) FILTER (WHERE sustained)",
             sustained_incidents=(
-                "sum(first_pair * pair_sustained)" if has_incident_id else "count(*) FILTER (WHERE sustained AND is_person)"
+                "sum(first_pair * pair_sustained)"
+                if has_incident_id
+                else "count(*) FILTER (WHERE sustained AND is_person)"
             ),
         )
     return exprs
@@ -561,7 +577,9 @@ def build_rollups(dataset: Dataset, *, has_incident_id: bool) -> None:
     exprs = _measures(kind, has_incident_id)
     if has_incident_id:
         sustained_window = (
-            ", (bool_or(coalesce(sustained, false)) OVER pair)::int AS pair_sustained" if kind == Kind.COMPLAINT else ""
+            ", (bool_or(coalesce(sustained, false)) OVER pair)::int AS pair_sustained"
+            if kind == Kind.COMPLAINT
+            else ""
         )
         source = f"""(
             SELECT s.*,
