@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from psycopg import sql
@@ -46,6 +46,15 @@ logger = logging.getLogger(__name__)
 LOCK_NAMESPACE = 31_415  # first key of pg_advisory_lock(int, int): police dataset imports
 PROGRESS_EVERY = 0.5  # seconds between progress reports
 PREVIEW_ROWS = 5_000  # rows read to propose value mappings
+
+UNEXPECTED_ERROR = (
+    "The import stopped on an unexpected error. Nothing was imported. Retry; if it fails "
+    "again, send the file to the REAL Cities support team."
+)
+DATABASE_LOST = (
+    "The import was interrupted: the connection to the database was lost (for example, the database "
+    "restarted). Nothing was imported. Press Retry to import the file again."
+)
 
 
 def _setting(name: str, default):
@@ -137,20 +146,26 @@ def dataset_upload(
     )
     dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
     try:
-        table = open_table(dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3))
+        table = open_table(
+            dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3)
+        )
         rows, _ = preview(table, limit=PREVIEW_ROWS)
     except FileProblem as problem:
         dataset.file.delete(save=False)
         raise ValidationError(str(problem)) from problem
     dataset.file_format = table.describe()
-    dataset.mapping = mapping_rules.propose(table.header, rows, kind, saved=_saved_mapping(city, kind, table.header))
+    dataset.mapping = mapping_rules.propose(
+        table.header, rows, kind, saved=_saved_mapping(city, kind, table.header)
+    )
     dataset.save()
     return dataset
 
 
 def _saved_mapping(city: City, kind: str, header: list[str]) -> dict | None:
     saved = (
-        SavedMapping.objects.for_city(city).filter(kind=kind, header_key=mapping_rules.header_key(header)).first()
+        SavedMapping.objects.for_city(city)
+        .filter(kind=kind, header_key=mapping_rules.header_key(header))
+        .first()
     )
     return saved.mapping if saved else None
 
@@ -212,7 +227,8 @@ def dataset_cancel(*, dataset: Dataset) -> Dataset:
     cache.set(cancel_key(dataset.pk), True, timeout=24 * 3600)
     Dataset.objects.filter(pk=dataset.pk).update(cancel_requested=True)
     updated = Dataset.objects.filter(pk=dataset.pk, status=Status.QUEUED).update(
-        status=Status.FAILED, status_message="The import was cancelled before it started. Nothing was imported."
+        status=Status.FAILED,
+        status_message="The import was cancelled before it started. Nothing was imported.",
     )
     dataset.refresh_from_db()
     if updated:
@@ -246,12 +262,11 @@ def _unlock(dataset_id: int) -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, dataset_id])
 
 
-def dataset_import(
-    *, dataset_id: int, on_progress: Callable[[dict], None] | None = None
-) -> ImportOutcome:
+def dataset_import(*, dataset_id: int, on_progress: Callable[[dict], None] | None = None) -> ImportOutcome:
     """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand)."""
     if not _try_lock(dataset_id):
         return ImportOutcome(Dataset.objects.filter(pk=dataset_id).first(), did_work=False)
+    session = connection.connection  # the database session that holds the lock
     try:
         dataset = Dataset.objects.select_related("city").filter(pk=dataset_id).first()
         if dataset is None or dataset.status not in {Status.QUEUED, Status.IMPORTING}:
@@ -274,24 +289,49 @@ def dataset_import(
             _fail(dataset, str(problem))
         except Exception:
             logger.exception("Import of police dataset %s failed", dataset_id)
-            _fail(
-                dataset,
-                "The import stopped on an unexpected error. Nothing was imported. Retry; if it fails "
-                "again, send the file to the REAL Cities support team.",
-            )
+            if _session_lost(session):
+                # The database went away (a restart ends every session): the server rolled the
+                # import back, and the failure can only be recorded once it answers again.
+                _fail(dataset, DATABASE_LOST, wait=_setting("POLICE_IMPORT_DATABASE_WAIT_SECONDS", 60))
+            else:
+                _fail(dataset, UNEXPECTED_ERROR)
         dataset.refresh_from_db()
         cache.delete(progress_key(dataset_id))
         cache.delete(cancel_key(dataset_id))
         return ImportOutcome(dataset, did_work=True)
     finally:
-        _unlock(dataset_id)
+        # A lost session took its advisory lock with it; unlocking on a new one would fail or warn.
+        if not _session_lost(session):
+            _unlock(dataset_id)
 
 
-def _fail(dataset: Dataset, message: str) -> None:
-    Dataset.objects.filter(pk=dataset.pk).update(
-        status=Status.FAILED, status_message=message, finished_at=timezone.now(), cancel_requested=False
-    )
-    dataset.refresh_from_db()
+def _session_lost(session) -> bool:
+    """Whether the database session that took the lock is gone (closed, broken, or replaced)."""
+    return session is None or session.closed or connection.connection is not session
+
+
+def _fail(dataset: Dataset, message: str, *, wait: float = 0) -> None:
+    """Mark the dataset failed, unless its import committed (a connection lost while COMMIT was
+    under way may have committed it: it is then imported, whole).
+
+    With `wait`, a lost database is tried again for up to `wait` seconds (a restart takes a few);
+    past that the error is raised, and the reaper marks the dataset failed once the database is back."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            Dataset.objects.filter(pk=dataset.pk, status__in=[Status.QUEUED, Status.IMPORTING]).update(
+                status=Status.FAILED,
+                status_message=message,
+                finished_at=timezone.now(),
+                cancel_requested=False,
+            )
+            dataset.refresh_from_db()
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() >= deadline:
+                raise
+            connection.close()  # drop the dead connection: the next query opens a new one
+            time.sleep(0.5)
 
 
 class _Progress:
@@ -331,7 +371,9 @@ class _Progress:
 def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
     """Inside the caller's transaction: COPY the records, the problems, the rollups, the status."""
     mapping = dataset.mapping
-    table = open_table(dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3))
+    table = open_table(
+        dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3)
+    )
     missing = [c for c in mapping.get("columns", {}).values() if c not in table.header]
     if missing:
         raise FileProblem(
@@ -380,7 +422,9 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                         values_missing += len(value_problems)
                         for column, value, reason in value_problems:
                             if len(problems) < max_problems:
-                                problems.append((ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300]))
+                                problems.append(
+                                    (ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300])
+                                )
                     imported += 1
                 if not read & 1023:
                     progress.tick(imported, rejected)
@@ -413,7 +457,9 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
             [dataset_id],
         )
         first, last = cursor.fetchone()
-        cursor.execute("SELECT coalesce(sum(with_time), 0) FROM disparities_rollup WHERE dataset_id = %s", [dataset_id])
+        cursor.execute(
+            "SELECT coalesce(sum(with_time), 0) FROM disparities_rollup WHERE dataset_id = %s", [dataset_id]
+        )
         with_time = cursor.fetchone()[0]
     now = timezone.now()
     old = dataset.replaces_id
@@ -514,7 +560,9 @@ def _measures(kind: str, has_incident_id: bool) -> dict[str, str]:
         exprs.update(
             sustained="count(*) FILTER (WHERE sustained)",
             sustained_incidents=(
-                "sum(first_pair * pair_sustained)" if has_incident_id else "count(*) FILTER (WHERE sustained AND is_person)"
+                "sum(first_pair * pair_sustained)"
+                if has_incident_id
+                else "count(*) FILTER (WHERE sustained AND is_person)"
             ),
         )
     return exprs
@@ -529,7 +577,9 @@ def build_rollups(dataset: Dataset, *, has_incident_id: bool) -> None:
     exprs = _measures(kind, has_incident_id)
     if has_incident_id:
         sustained_window = (
-            ", (bool_or(coalesce(sustained, false)) OVER pair)::int AS pair_sustained" if kind == Kind.COMPLAINT else ""
+            ", (bool_or(coalesce(sustained, false)) OVER pair)::int AS pair_sustained"
+            if kind == Kind.COMPLAINT
+            else ""
         )
         source = f"""(
             SELECT s.*,

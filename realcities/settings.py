@@ -278,11 +278,13 @@ INVITATION_TTL = timedelta(days=int(os.environ.get("INVITATION_TTL_DAYS", "7")))
 
 # Police data uploads: the largest file accepted (refused before its body is read), the largest a
 # zipped file may unpack to, how many problems an import keeps for its report, and after how many
-# seconds without a heartbeat an import whose worker is gone is marked failed.
+# seconds without a heartbeat an import whose worker is gone is marked failed, and how long an import
+# whose database connection was lost (a restart) waits for the database to record that it failed.
 POLICE_UPLOAD_MAX_BYTES = int(os.environ.get("POLICE_UPLOAD_MAX_MB", "512")) * 1024 * 1024
 POLICE_UPLOAD_MAX_UNCOMPRESSED = int(os.environ.get("POLICE_UPLOAD_MAX_UNZIPPED_MB", "4096")) * 1024 * 1024
 POLICE_IMPORT_MAX_PROBLEMS = int(os.environ.get("POLICE_IMPORT_MAX_PROBLEMS", "10000"))
 POLICE_IMPORT_STALE_SECONDS = int(os.environ.get("POLICE_IMPORT_STALE_SECONDS", "120"))
+POLICE_IMPORT_DATABASE_WAIT_SECONDS = int(os.environ.get("POLICE_IMPORT_DATABASE_WAIT_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.private_postgres import PrivatePostgres
+
 SAMPLES = Path(__file__).resolve().parents[2] / "disparities" / "sample_data"
 
 OWENSBORO = "ky_owensboro_2020_04_01.csv"
@@ -46,3 +48,18 @@ def import_sample(city):
         return services.dataset_import(dataset_id=dataset.pk).dataset
 
     return run
+
+
+@pytest.fixture(scope="module")
+def private_postgres():
+    """A PostgreSQL server of this module's own (tests/private_postgres.py), which a test may restart.
+
+    Never the machine's shared server: other test runs hold connections to that one."""
+    reason = PrivatePostgres.unavailable()
+    if reason:
+        pytest.skip(f"Cannot start a private PostgreSQL cluster: {reason}.")
+    server = PrivatePostgres().start()
+    try:
+        yield server
+    finally:
+        server.destroy()
