@@ -41,6 +41,13 @@
     }
   };
 
+  // The value axis reads in the figure's own unit (a share as a percentage, a fine in dollars).
+  function valueAxis(kind) {
+    var axis = { beginAtZero: true };
+    if (kind && kind !== "count") axis.ticks = { callback: function (v) { return format(v, kind); } };
+    return axis;
+  }
+
   function draw() {
     charts.forEach(function (c) { c.destroy(); });
     charts = [];
@@ -79,7 +86,7 @@
             directLabels: { format: spec.format, hidden: spec.hidden || [] },
             tooltip: { callbacks: { label: function (item) { return item.dataset.label + ": " + format(item.raw, spec.format); } } }
           },
-          scales: { x: { beginAtZero: true }, y: { beginAtZero: true } }
+          scales: line ? { x: {}, y: valueAxis(spec.format) } : { x: valueAxis(spec.format), y: {} }
         }
       }));
     });
