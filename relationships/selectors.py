@@ -6,7 +6,9 @@ from datetime import date
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    DateField,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -14,9 +16,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Greatest, Least, Lower, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -189,12 +192,61 @@ def import_summary(batch: StakeholderImport) -> dict:
 
 # --- Relationships and meetings ----------------------------------------------------------------------
 
-def relationship_list(*, city: City, filters: dict, today: date | None = None) -> list[Relationship]:
+def health_queryset(*, city: City, today: date) -> QuerySet[Relationship]:
+    """Active relationships with `last_met`, `days_left` and `window` computed by the database, most
+    urgent first: the rule of relationships/health.py in SQL, so a list page reads only its page.
+
+    next_due = max(last meeting held, start) + cadence; days_left = next_due - today; due from
+    `window` days before (health.due_window: a quarter of the cadence, between 1 and 7 days).
+    """
+    last = (
+        Meeting.relationships.through.objects.filter(relationship_id=OuterRef("pk"), meeting__date__lte=today)
+        .order_by()
+        .values("relationship_id")
+        .annotate(last=Max("meeting__date"))
+        .values("last")
+    )
+    reference = Greatest(Coalesce(F("last_met"), F("started_on")), F("started_on"))
+    next_due = Func(reference, F("cadence_days"), template="(%(expressions)s)", arg_joiner=" + ", output_field=DateField())
+    return (
+        active_queryset(city=city, today=today)
+        .annotate(last_met=Subquery(last, output_field=DateField()))
+        .annotate(
+            days_left=Func(next_due, Value(today), template="(%(expressions)s)", arg_joiner=" - ",
+                           output_field=IntegerField()),
+            window=Greatest(Value(1), Least(Value(7), F("cadence_days") / 4)),
+        )
+        .order_by("days_left", Lower("stakeholder__name"), "pk")
+    )  # fmt: skip
+
+
+HEALTH_FILTERS = {
+    Health.OVERDUE: Q(days_left__lt=0),
+    Health.DUE: Q(days_left__gte=0, days_left__lte=F("window")),
+    Health.ON_TRACK: Q(days_left__gt=F("window")),
+}
+
+
+def relationship_page(*, city: City, filters: dict, page=None, today: date | None = None) -> Page:
+    """One page of the relationship list (health filter and ordering in SQL), readings attached."""
     today = today or timezone.localdate()
-    extra = {"owner_id": filters["mine"]} if filters.get("mine") else {}
-    rows = active_relationships(city=city, today=today, **extra)
+    qs = health_queryset(city=city, today=today)
+    if filters.get("mine"):
+        qs = qs.filter(owner_id=filters["mine"])
     if filters.get("health") in Health._value2member_map_:
-        rows = [r for r in rows if r.health == filters["health"]]
+        qs = qs.filter(HEALTH_FILTERS[Health(filters["health"])])
+    result = page_of(qs, page, RELATIONSHIPS_PAGE_SIZE)
+    result.object_list = attach_readings(result.object_list, today=today, city=city)
+    return result
+
+
+def relationship_list(*, city: City, filters: dict, today: date | None = None) -> list[Relationship]:
+    """Every relationship of the list (all pages), readings attached."""
+    today = today or timezone.localdate()
+    page = relationship_page(city=city, filters=filters, page=1, today=today)
+    rows = list(page.object_list)
+    for number in page.paginator.page_range[1:]:
+        rows += attach_readings(page.paginator.page(number).object_list, today=today, city=city)
     return rows
 
 

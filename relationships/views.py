@@ -260,8 +260,7 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
     filters = {"health": request.GET.get("health", "")}
     if request.GET.get("mine"):
         filters["mine"] = request.user.pk
-    page = selectors.page_of(selectors.relationship_list(city=city, filters=filters), request.GET.get("page"),
-                             selectors.RELATIONSHIPS_PAGE_SIZE)
+    page = selectors.relationship_page(city=city, filters=filters, page=request.GET.get("page"))
     return render(request, "relationships/relationship_list.html", _ctx(
         request, page=page, health=filters["health"], mine=bool(request.GET.get("mine")),
         healths=list(Health), qs=_querystring_without_page(request)))

@@ -80,3 +80,33 @@ def test_selectors_use_the_rule_with_meetings_actually_held(city, make_relations
     assert relationship_in_city(city=city, relationship_id=future.pk, today=today).reading.health == Health.OVERDUE
     overdue = relationship_list(city=city, filters={"health": "overdue"}, today=today)
     assert {r.pk for r in overdue} == {pk for pk, h in expected.items() if h == Health.OVERDUE}
+
+
+@pytest.mark.django_db
+def test_the_list_pages_health_in_sql_agrees_with_the_rule(city, other_city, make_relationship, today):
+    """The relationship list filters, orders and pages in the database: the same health, days left and
+    order as the rule in relationships/health.py, on random cadences, starts and meetings."""
+    import random
+
+    from relationships.selectors import relationship_page
+
+    rng = random.Random(11)
+    for _ in range(60):
+        cadence = rng.choice([1, 3, 7, 10, 14, 28, 30, 45, 90, 365])
+        make_relationship(
+            city, cadence=cadence, started_days_ago=rng.randrange(-5, 400),
+            met_days_ago=rng.choice([None, rng.randrange(-10, 400)]),
+        )  # fmt: skip
+    make_relationship(other_city, cadence=7, started_days_ago=100)  # another city's: never listed
+    for day in (today, today + timedelta(days=9), today - timedelta(days=30)):
+        expected = active_relationships(city=city, today=day)
+        page = relationship_page(city=city, filters={}, page=1, today=day)
+        assert page.paginator.count == len(expected) == 60
+        rows = relationship_list(city=city, filters={}, today=day)
+        assert {r.pk: r.reading for r in rows} == {r.pk: r.reading for r in expected}
+        assert [r.reading.days_left for r in rows] == sorted(r.reading.days_left for r in expected)
+        assert all(r.days_left == r.reading.days_left for r in rows)  # the database's own figure
+        for health in Health:
+            listed = relationship_list(city=city, filters={"health": health.value}, today=day)
+            assert {r.pk for r in listed} == {r.pk for r in expected if r.reading.health == health}, (day, health)
+        assert len(page.object_list) == 25 and all(hasattr(r, "reading") for r in page.object_list)
