@@ -2,13 +2,8 @@
 
 from django.http import HttpRequest
 
+from .clientip import client_ip
 from .models import AuditEvent, City, User
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(
@@ -35,5 +30,5 @@ def audit_record(
         city_id=city.id if city else None,
         actor_id=actor.id if actor else None,
         actor_email=actor.email if actor else "",
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request) if request is not None else None,
     )

@@ -212,6 +212,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Behind the TLS-terminating proxy of a deployment, the client's address is the last entry that
+# proxy appends to X-Forwarded-For (cities/clientip.py); otherwise that header is never trusted.
+# Sign-in throttling (allauth) and the public forms' rate limits count by that same address.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_PROXY else 0
 # A session ends after 2 hours without activity and in any case 12 hours after signing in.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE_TIMEOUT", str(60 * 60 * 2)))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_ABSOLUTE_TIMEOUT", str(60 * 60 * 12)))
@@ -223,7 +228,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Celery: the broker and results live in Redis; tasks are enqueued on commit (delay_on_commit).
