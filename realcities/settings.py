@@ -278,6 +278,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+# Rate limits of the public forms (no account), like ACCOUNT_RATE_LIMITS above: "amount/period/per"
+# with per = ip (the client's address) or key (the conversation or registration the URL names),
+# comma-separated, checked in order (cities/ratelimit.py). Only POSTs count; over the limit the form
+# comes back with 429 and what was typed, and nothing is saved. Feedback allows more per address
+# than registration: a room of people on the venue's Wi-Fi answers from one address.
+PUBLIC_RATE_LIMITS = {
+    "conversations.register": os.environ.get("RATE_LIMIT_PUBLIC_REGISTER", "10/10m/ip,100/1h/key"),
+    "conversations.cancel": os.environ.get("RATE_LIMIT_PUBLIC_CANCEL", "10/10m/ip,5/1h/key"),
+    "conversations.feedback": os.environ.get("RATE_LIMIT_PUBLIC_FEEDBACK", "30/10m/ip,300/1h/key"),
+}
+
 # Invitations are good for this long.
 INVITATION_TTL = timedelta(days=int(os.environ.get("INVITATION_TTL_DAYS", "7")))
 
