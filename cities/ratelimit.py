@@ -68,7 +68,7 @@ class Refusal:
             why = "This form has been sent too many times from your connection."
         else:
             why = "This form has been sent too many times in a short while."
-        return f"{why} Nothing was saved. Please try again in {wait}; what you typed is still in the form."
+        return f"{why} Nothing was saved. Please try again in {wait}."
 
 
 def parse_period(text: str) -> int:

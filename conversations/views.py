@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cities import ratelimit
 from cities.audit import audit_record
 from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
@@ -626,6 +627,13 @@ def calendar_feed(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
 # ---------------------------------------------------------------------------------- public pages
 
 
+def _rate_limited(request: HttpRequest, template: str, context: dict, refusal: ratelimit.Refusal) -> HttpResponse:
+    """The public form again, as typed, with why it was not sent and when to try again (429)."""
+    response = render(request, template, {**context, "refusal": refusal}, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def _public_conversation(city_slug: str, public_id: str) -> Conversation:
     conversation = (
         Conversation.objects.select_related("city")
@@ -641,6 +649,8 @@ def _public_conversation(city_slug: str, public_id: str) -> Conversation:
 @never_cache  # the answer to a registration shows the person's name and email
 def public_register(request: HttpRequest, city_slug: str, public_id: str) -> HttpResponse:
     """Public registration (no account): a seat while there is one, the waitlist otherwise."""
+    # Counted before the lookup, so that guessing ids uses up the address's allowance too.
+    refusal = ratelimit.consume(request, action="conversations.register", key=f"{city_slug}/{public_id}")
     conversation = _public_conversation(city_slug, public_id)
     form = RegistrationForm(request.POST or None, consent_wording=services.CONSENT_WORDING)
     problem = None
@@ -648,6 +658,13 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
         problem = "This conversation has been cancelled, so registration is closed."
     elif conversation.status != ConversationStatus.SCHEDULED:
         problem = "This conversation has taken place; registration is closed."
+    if problem is None and refusal is not None:
+        return _rate_limited(
+            request,
+            "conversations/public_register.html",
+            {"conversation": conversation, "sessions": list(conversation.sessions.all()), "form": form},
+            refusal,
+        )
     if request.method == "POST" and problem is None and form.is_valid():
         try:
             registration = services.registration_create(conversation=conversation, **form.cleaned_data)
@@ -675,6 +692,7 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
 
 @never_cache  # shows the registrant's name: never kept by a browser or a proxy
 def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpResponse:
+    refusal = ratelimit.consume(request, action="conversations.cancel", key=f"{city_slug}/{token}")
     registration = (
         Registration.objects.select_related("conversation__city")
         .filter(city__slug=city_slug, cancel_token=token, walk_in=False)
@@ -682,6 +700,9 @@ def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
     )
     if registration is None:
         raise Http404("No such registration.")
+    context = {"registration": registration, "conversation": registration.conversation}
+    if refusal is not None:
+        return _rate_limited(request, "conversations/public_cancel.html", {**context, "done": False}, refusal)
     done = False
     if request.method == "POST":
         services.registration_cancel(registration=registration)
@@ -694,15 +715,12 @@ def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
             city=registration.conversation.city,
         )
         done = True
-    return render(
-        request,
-        "conversations/public_cancel.html",
-        {"registration": registration, "conversation": registration.conversation, "done": done},
-    )
+    return render(request, "conversations/public_cancel.html", {**context, "done": done})
 
 
 def public_feedback(request: HttpRequest, city_slug: str, token: str) -> HttpResponse:
     """The anonymous feedback form: nothing identifies who answered."""
+    refusal = ratelimit.consume(request, action="conversations.feedback", key=f"{city_slug}/{token}")
     conversation = (
         Conversation.objects.select_related("city").filter(city__slug=city_slug, feedback_token=token).first()
     )
@@ -712,6 +730,10 @@ def public_feedback(request: HttpRequest, city_slug: str, token: str) -> HttpRes
     problem = None
     if conversation.status in (ConversationStatus.DRAFT, ConversationStatus.CANCELLED):
         problem = "Feedback opens once the conversation has taken place."
+    elif refusal is not None:
+        return _rate_limited(
+            request, "conversations/public_feedback.html", {"conversation": conversation, "form": form}, refusal
+        )
     elif request.method == "POST" and form.is_valid():
         services.feedback_create(conversation=conversation, **form.cleaned_data)
         return render(request, "conversations/public_feedback_thanks.html", {"conversation": conversation})

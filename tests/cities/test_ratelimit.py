@@ -42,7 +42,7 @@ def test_the_post_over_the_limit_is_refused_with_the_time_left(limits):
     assert refusal is not None and refusal.rate.per == "ip"
     assert refusal.retry_after == 570 and refusal.minutes == 10
     assert "try again in 10 minutes" in refusal.message and "Nothing was saved" in refusal.message
-    assert ratelimit.Refusal(rate=refusal.rate, retry_after=20).message.count("1 minute;") == 1
+    assert ratelimit.Refusal(rate=refusal.rate, retry_after=20).message.endswith("try again in 1 minute.")
 
 
 def test_another_address_still_passes(limits):
