@@ -6,10 +6,11 @@ form has rates written `amount/period/per` in `settings.PUBLIC_RATE_LIMITS`, e.g
 for one key (the conversation or registration the URL names). They are counted in the shared Django
 cache (Redis), so every web process sees the same counts.
 
-Each rate is a window aligned on the clock (10:00-10:10, 10:10-10:20, ...), counted with one atomic
-INCR per rate and request: no lock, and the key expires by itself after its window. The rates are
-checked in the order written and the first refusal stops: a flood from one address that is refused
-per address does not also use up the conversation's allowance.
+Each rate is a fixed window that starts with the first POST counted in it: one Redis transaction
+per rate and request increments its counter, gives a new counter its expiry (EXPIRE ... NX, so a
+counter can never be left without one) and reads the time left, which the refusal tells the person.
+No lock is needed. The rates are checked in the order written and the first refusal stops: a flood
+that is refused per address does not also use up the conversation's allowance.
 
 GET, HEAD and OPTIONS are never limited. The client address comes from `cities.clientip` (the proxy's
 X-Forwarded-For only when `settings.BEHIND_PROXY` says so); an IPv6 address counts with its /64
@@ -21,7 +22,6 @@ import hashlib
 import ipaddress
 import logging
 import math
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,9 +35,6 @@ logger = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IPV6_PREFIX = 64
 PERIOD_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-# A key lives this long past the end of its window, so that a request counted at the very end of a
-# window never finds it expired between the ADD and the INCR.
-KEY_GRACE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -116,21 +113,28 @@ def address_bucket(request: HttpRequest) -> str:
     return ip
 
 
-def cache_key(*, action: str, rate: Rate, who: str, window: int) -> str:
+def cache_key(*, action: str, rate: Rate, who: str) -> str:
     digest = hashlib.sha256(who.encode()).hexdigest()[:32]
-    return f"rl:{action}:{rate}:{digest}:{window}"
+    return f"rl:{action}:{rate}:{digest}"
 
 
-def _count(key: str, *, timeout: int) -> int:
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # gone between the two calls: start it again
-        cache.add(key, 0, timeout=timeout)
-        return cache.incr(key)
+def _count(key: str, *, seconds: int) -> tuple[int, int]:
+    """Add one to the counter `key` of a window of `seconds`: (the count, seconds left in the window).
+
+    On the Redis client behind Django's cache (the public cache API cannot give a new counter its
+    expiry in the same step as the increment): INCR, EXPIRE NX and PTTL in one MULTI/EXEC.
+    """
+    full_key = cache.make_and_validate_key(key)
+    client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+    pipe = client.pipeline(transaction=True)
+    pipe.incr(full_key)
+    pipe.expire(full_key, seconds, nx=True)
+    pipe.pttl(full_key)
+    count, _, left_ms = pipe.execute()
+    return int(count), max(1, math.ceil(int(left_ms) / 1000))
 
 
-def consume(request: HttpRequest, *, action: str, key: str, now: float | None = None) -> Refusal | None:
+def consume(request: HttpRequest, *, action: str, key: str) -> Refusal | None:
     """Count this request against the rates of `action`; a Refusal when one of them is exceeded.
 
     `key` names what the request is aimed at (the conversation, the registration): its own limit,
@@ -138,16 +142,10 @@ def consume(request: HttpRequest, *, action: str, key: str, now: float | None = 
     """
     if request.method in SAFE_METHODS:
         return None
-    now = time.time() if now is None else now
     for rate in rates_for(action):
-        window = int(now // rate.seconds)
-        retry_after = max(1, math.ceil((window + 1) * rate.seconds - now))
         who = address_bucket(request) if rate.per == "ip" else key
-        count = _count(
-            cache_key(action=action, rate=rate, who=who, window=window),
-            timeout=retry_after + KEY_GRACE_SECONDS,
-        )
+        count, left = _count(cache_key(action=action, rate=rate, who=who), seconds=rate.seconds)
         if count > rate.amount:
             logger.info("Rate limit %s reached for %s (%s)", rate, action, rate.per)
-            return Refusal(rate=rate, retry_after=retry_after)
+            return Refusal(rate=rate, retry_after=left)
     return None
