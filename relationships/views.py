@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cities.audit import audit_record
+from cities.audit import audit_list_view, audit_record
 from cities.decorators import city_view
 from cities.forms import add_service_errors
 from cities.models import EDITOR_ROLES, AuditAction, City, Role
@@ -85,6 +85,22 @@ def _querystring_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+def _contact_shown(stakeholder) -> bool:
+    return stakeholder.contact_visible and bool(stakeholder.email or stakeholder.phone)
+
+
+def _described(form: DirectoryFilterForm, filters: dict) -> list[str]:
+    """The directory's filters in words for the audit log. The search text itself is left out: it
+    is often a person's name, and the log cannot be purged."""
+    words = ["a text search"] if (filters.get("q") or "").strip() else []
+    for name in ("group", "district", "kind", "consent"):
+        value = filters.get(name)
+        if value:
+            label = dict(form.fields[name].choices).get(value, value)
+            words.append(f"{form.fields[name].label.lower()}: {label}")
+    return words
+
+
 # --- Landing ----------------------------------------------------------------------------------------
 
 @city_view()
@@ -104,6 +120,14 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = selectors.page_of(
         selectors.stakeholder_list(city=city, filters=filters), request.GET.get("page"), selectors.DIRECTORY_PAGE_SIZE
     )
+    if filters["search_contact"]:  # a role shown contact details: each look (page or htmx refresh) is logged
+        shown = list(page.object_list)  # the rows the template reads: no second query
+        audit_list_view(
+            request, object_type="stakeholder directory", what="Viewed the stakeholder directory",
+            shown=len(shown), with_contact=sum(1 for s in shown if _contact_shown(s)),
+            details=[f"page {page.number} of {page.paginator.num_pages}", *_described(form, filters)],
+            noun=("stakeholder", "stakeholders"),
+        )
     template = "relationships/directory.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#results"
@@ -226,8 +250,17 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
             messages.success(request, f"{batch.created_count} contacts added to the directory. "
                              f"{skipped} lines were skipped: download them with their reasons below.")
         return redirect("relationships:import_preview", city.slug, batch.pk)
+    summary = selectors.import_summary(batch)
+    audit_list_view(
+        request, object_type="contacts import", object_id=batch.pk,
+        what=f"Viewed the lines of {batch.filename}", shown=summary["total"],
+        with_contact=sum(1 for row in summary["new"] if row["fields"].get("email")),
+        details=[f"new: {len(summary['new'])}, possible duplicates: {len(summary['duplicates'])}, "
+                 f"cannot be imported: {len(summary['bad'])}"],
+        noun=("line", "lines"),
+    )
     return render(request, "relationships/import_preview.html", _ctx(
-        request, batch=batch, summary=selectors.import_summary(batch), is_preview=batch.status == ImportStatus.PREVIEW))
+        request, batch=batch, summary=summary, is_preview=batch.status == ImportStatus.PREVIEW))
 
 
 @city_view(roles=EDITORS)
@@ -497,8 +530,16 @@ def trust_gaps(request: HttpRequest) -> HttpResponse:
 @city_view()
 def readiness(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
+    ready = selectors.readiness(city=city)
+    if selectors.can_see_contact(request.membership):  # type: ignore[attr-defined]
+        people = {r.stakeholder.pk: r.stakeholder for row in [*ready["districts"], *ready["groups"]] for r in row.roster}
+        audit_list_view(
+            request, object_type="crisis readiness roster", what="Viewed whom to call in a crisis (readiness)",
+            shown=len(people), with_contact=sum(1 for s in people.values() if _contact_shown(s)),
+            details=["by district and by group"], noun=("stakeholder", "stakeholders"),
+        )
     return render(request, "relationships/readiness.html", _ctx(
-        request, ready=selectors.readiness(city=city), events=selectors.crisis_events(city=city)[:20]))
+        request, ready=ready, events=selectors.crisis_events(city=city)[:20]))
 
 
 @city_view(roles=EDITORS)
