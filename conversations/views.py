@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cities import ratelimit
-from cities.audit import audit_record
+from cities.audit import audit_list_view, audit_record
 from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
 from cities.models import EDITOR_ROLES, AuditAction, City, Role
@@ -333,8 +333,18 @@ def voices(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, f"{invitation.stakeholder.name} is on the invitation list.")
             return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
-    invitations = (
+    invitations = list(
         Invitation.objects.for_city(city).filter(conversation=conversation).select_related("stakeholder")
+    )
+    audit_list_view(
+        request,
+        object_type="conversation invitations",
+        object_id=conversation.pk,
+        what=f"Viewed the invitations of '{conversation.title}'",
+        shown=len(invitations),
+        with_contact=sum(
+            1 for i in invitations if i.stakeholder.contact_visible and (i.stakeholder.email or i.stakeholder.phone)
+        ),
     )
     upcoming = conversation.sessions.filter(starts_at__gt=timezone.now()).exists()
     return render(
@@ -371,12 +381,18 @@ def invitation_response(request: HttpRequest, pk: int, invitation_id: int) -> Ht
 @city_view(roles=EDITORS)
 def registrations(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    _audit(
+    page = Paginator(selectors.registrations(conversation=conversation), REGISTRATIONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    people = list(page.object_list)  # the rows the template reads: no second query
+    audit_list_view(
         request,
-        action=AuditAction.VIEW,
         object_type="conversation registrations",
         object_id=conversation.pk,
-        summary=f"Viewed the registrations of '{conversation.title}'",
+        what=f"Viewed the registrations of '{conversation.title}'",
+        shown=len(people),
+        with_contact=sum(1 for r in people if r.email),
+        details=[f"page {page.number} of {page.paginator.num_pages}"],
     )
     return render(
         request,
@@ -384,9 +400,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
         _ctx(
             request,
             conversation=conversation,
-            page=Paginator(selectors.registrations(conversation=conversation), REGISTRATIONS_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
+            page=page,
             rollup=selectors.registration_rollup(conversation=conversation),
         ),
     )
@@ -440,13 +454,14 @@ def check_in_list(request: HttpRequest, pk: int, session_id: int) -> HttpRespons
 def _render_check_in(request, conversation, session, *, q: str = "", walk_in_form=None) -> HttpResponse:
     walk_in_form = walk_in_form or WalkInForm()
     people = selectors.check_in_list(session=session, q=q)
-    if request.method == "GET" and not request.htmx:
-        _audit(
+    if request.method == "GET":  # the page, and each htmx search of it (after a check-in: already seen)
+        audit_list_view(
             request,
-            action=AuditAction.VIEW,
             object_type="conversation check-in list",
             object_id=session.pk,
-            summary=f"Viewed the check-in list of '{conversation.title}', {session.date:%Y-%m-%d}",
+            what=f"Viewed the check-in list of '{conversation.title}', {session.date:%Y-%m-%d}",
+            shown=len(people),
+            details=["a name search" if q else ""],
         )
     context = _ctx(
         request,

@@ -36,9 +36,11 @@ def test_viewing_participant_lists_is_audited(client_as, city, member_of):
     assert client.get(check_in).status_code == 200
     assert _events(city, action="view")[-1].object_type == "conversation check-in list"
     assert _events(city, action="view")[-1].actor_id == facilitator.id
-    # The search fragments of the same page are not logged one keystroke at a time.
+    # The htmx search of the same list shows the same people: it is logged too (without the search text).
     client.get(check_in + "?q=an", HTTP_HX_REQUEST="true")
-    assert len(_events(city, action="view")) == 2
+    assert len(_events(city, action="view")) == 3
+    assert "a name search" in _events(city, action="view")[-1].summary
+    assert "an" not in _events(city, action="view")[-1].summary.split()
 
 
 def test_refused_requests_leave_no_audit_event(client_as, city, other_city):
@@ -148,3 +150,84 @@ def test_public_pages_with_a_registrants_details_are_never_stored(client, city):
     token = Registration.objects.get(conversation=conversation).cancel_token
     response = client.get(reverse("conversations:public_cancel", args=[city.slug, token]))
     assert "Ana Diaz" in response.content.decode() and "no-store" in response["Cache-Control"]
+
+
+def test_the_registrations_entry_counts_the_people_on_the_page(client_as, city):
+    conversation = make_conversation(city, capacity=200)
+    session = conversation.sessions.first()
+    for i in range(55):
+        services.registration_create(conversation=conversation, name=f"Person {i}", email=f"p{i}@example.org")
+    services.walk_in_create(session=session, name="Door", by=None)  # no email
+    client = client_as(city, "lead")
+    url = reverse("conversations:registrations", args=[city.slug, conversation.pk])
+    client.get(url)
+    client.get(url, {"page": "2"})
+    first, second = _events(city, action="view")
+    assert (first.object_type, first.object_id, first.actor_id, first.city_id) == (
+        "conversation registrations", str(conversation.pk), client.user.id, city.id)
+    assert first.summary == ("Viewed the registrations of 'Youth and police': 50 people shown, "
+                             "50 with contact details (page 1 of 2)")
+    assert second.summary == ("Viewed the registrations of 'Youth and police': 6 people shown, "
+                              "5 with contact details (page 2 of 2)")
+
+
+def test_the_check_in_entry_counts_the_people_listed(client_as, city, member_of):
+    facilitator = member_of(city, "facilitator")
+    conversation = make_conversation(city, facilitators=[facilitator])
+    session = conversation.sessions.first()
+    for name in ("Ana Diaz", "Ben Okafor", "Anh Tran"):
+        services.registration_create(conversation=conversation, name=name, email=f"{name[:3]}@example.org")
+    client = client_as(city, "facilitator")
+    client.force_login(facilitator)
+    url = reverse("conversations:check_in", args=[city.slug, conversation.pk, session.pk])
+    client.get(url)
+    client.get(url, {"q": "An"}, headers={"HX-Request": "true"})
+    # Checking someone in re-renders the list already seen: no new entry for that.
+    ana = Registration.objects.get(name="Ana Diaz")
+    toggle = reverse("conversations:check_in_toggle", args=[city.slug, conversation.pk, session.pk, ana.pk])
+    client.post(toggle, {"present": "1"}, headers={"HX-Request": "true"})
+    page, search = _events(city, action="view")
+    assert (page.object_type, page.object_id, page.actor_id) == (
+        "conversation check-in list", str(session.pk), facilitator.id)
+    assert page.summary == f"Viewed the check-in list of 'Youth and police', {session.date:%Y-%m-%d}: 3 people shown"
+    assert search.summary.endswith(": 2 people shown (a name search)")
+
+
+def test_the_invitations_entry_counts_invited_people_and_shown_contacts(client_as, city):
+    from relationships import services as relationships_services
+
+    conversation = make_conversation(city)
+    consented = relationships_services.stakeholder_create(
+        city=city, name="Rev. Ada", group="faith", email="ada@example.org",
+        consent_given_at=timezone.now(), consent_wording="Yes",
+    )
+    hidden = relationships_services.stakeholder_create(city=city, name="Bo", group="youth", phone="555-0100")
+    for stakeholder in (consented, hidden):
+        services.invitation_create(conversation=conversation, stakeholder=stakeholder, by=None)
+    client = client_as(city, "staff")
+    url = reverse("conversations:voices", args=[city.slug, conversation.pk])
+    assert client.get(url).status_code == 200
+    [event] = _events(city, action="view")
+    assert (event.object_type, event.object_id, event.actor_id) == (
+        "conversation invitations", str(conversation.pk), client.user.id)
+    assert event.summary == "Viewed the invitations of 'Youth and police': 2 people shown, 1 with contact details"
+    # A conversation nobody is invited to yet shows nobody: nothing to log.
+    other = make_conversation(city, title="Quiet")
+    client.get(reverse("conversations:voices", args=[city.slug, other.pk]))
+    assert len(_events(city, action="view")) == 1
+
+
+def test_no_list_entry_for_a_member_without_the_role_or_another_city(client_as, city, other_city):
+    conversation = make_conversation(city)
+    services.registration_create(conversation=conversation, name="Ana", email="ana@example.org")
+    session = conversation.sessions.first()
+    pages = [
+        reverse("conversations:registrations", args=[city.slug, conversation.pk]),
+        reverse("conversations:voices", args=[city.slug, conversation.pk]),
+        reverse("conversations:check_in", args=[city.slug, conversation.pk, session.pk]),
+    ]
+    for who in (client_as(other_city, "lead"), client_as(city, "viewer"), client_as(city, "facilitator")):
+        for url in pages:
+            assert who.get(url).status_code == 404, url  # the facilitator is not assigned to it
+            assert who.get(url, headers={"HX-Request": "true"}).status_code == 404, url
+    assert not AuditEvent.objects.filter(action="view").exists()
