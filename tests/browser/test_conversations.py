@@ -105,6 +105,26 @@ def test_register_publicly_on_a_phone(phone, city, check_a11y):
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
+def test_a_refused_registration_on_a_phone_keeps_what_was_typed(phone, city, check_a11y, settings):
+    settings.PUBLIC_RATE_LIMITS = {**settings.PUBLIC_RATE_LIMITS, "conversations.register": "1/10m/ip"}
+    conversation = make_conversation(city, title="Trust circle")
+    url = reverse("conversations:public_register", args=[city.slug, conversation.public_id])
+    errors = _no_csp_errors(phone)
+    for name, email in (("Ana Diaz", "ana@example.org"), ("Ben Okafor", "ben@example.org")):
+        phone.goto(url)
+        phone.get_by_label("Your name").fill(name)
+        phone.get_by_label("Email address").fill(email)
+        phone.get_by_role("button", name="Register").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Please try again in 10 minutes")
+    expect(phone.get_by_label("Your name")).to_have_value("Ben Okafor")
+    expect(phone.get_by_label("Email address")).to_have_value("ben@example.org")
+    check_a11y(phone, context="rate limited")
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1
+    assert list(Registration.objects.values_list("name", flat=True)) == ["Ana Diaz"]
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
 def test_check_people_in_on_a_phone(phone, city, member_of, sign_in, check_a11y):
     facilitator = member_of(city, "facilitator")
     conversation = make_conversation(city, facilitators=[facilitator])
