@@ -66,7 +66,9 @@ def _session(conversation: Conversation, pk: int) -> Session:
         raise Http404("No such session.") from missing
 
 
-def _audit(request: HttpRequest, *, action: str, object_type: str, object_id: object, summary: str, city=None) -> None:
+def _audit(
+    request: HttpRequest, *, action: str, object_type: str, object_id: object, summary: str, city=None
+) -> None:
     """Log who viewed or changed participants' personal data (the city lead reads the log)."""
     audit_record(
         action=action,
@@ -193,7 +195,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             reverse("conversations:public_register", args=[conversation.city.slug, conversation.public_id])
         ),
         feedback_url=request.build_absolute_uri(
-            reverse("conversations:public_feedback", args=[conversation.city.slug, conversation.feedback_token])
+            reverse(
+                "conversations:public_feedback", args=[conversation.city.slug, conversation.feedback_token]
+            )
         ),
         now=timezone.now(),
     )
@@ -329,7 +333,9 @@ def voices(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
         if request.POST.get("action") == "invite" and invite_form.is_valid():
             invitation = services.invitation_create(
-                conversation=conversation, stakeholder=invite_form.cleaned_data["stakeholder"], by=request.user
+                conversation=conversation,
+                stakeholder=invite_form.cleaned_data["stakeholder"],
+                by=request.user,
             )
             messages.success(request, f"{invitation.stakeholder.name} is on the invitation list.")
             return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
@@ -343,7 +349,9 @@ def voices(request: HttpRequest, pk: int) -> HttpResponse:
         what=f"Viewed the invitations of '{conversation.title}'",
         shown=len(invitations),
         with_contact=sum(
-            1 for i in invitations if i.stakeholder.contact_visible and (i.stakeholder.email or i.stakeholder.phone)
+            1
+            for i in invitations
+            if i.stakeholder.contact_visible and (i.stakeholder.email or i.stakeholder.phone)
         ),
     )
     upcoming = conversation.sessions.filter(starts_at__gt=timezone.now()).exists()
@@ -370,7 +378,9 @@ def voices(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_response(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     city = request.city  # type: ignore[attr-defined]
-    invitation = get_object_or_404(Invitation.objects.for_city(city), conversation=conversation, pk=invitation_id)
+    invitation = get_object_or_404(
+        Invitation.objects.for_city(city), conversation=conversation, pk=invitation_id
+    )
     try:
         services.invitation_set_response(invitation=invitation, response=request.POST.get("response", ""))
     except ValidationError as error:
@@ -411,7 +421,9 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_cancel(request: HttpRequest, pk: int, registration_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     registration = get_object_or_404(
-        Registration.objects.for_city(request.city), conversation=conversation, pk=registration_id  # type: ignore[attr-defined]
+        Registration.objects.for_city(request.city),
+        conversation=conversation,
+        pk=registration_id,  # type: ignore[attr-defined]
     )
     promoted = services.registration_cancel(registration=registration)
     _audit(
@@ -446,7 +458,12 @@ def check_in_list(request: HttpRequest, pk: int, session_id: int) -> HttpRespons
         else:
             if not request.htmx:
                 messages.success(request, f"{person.name} added and checked in.")
-                return redirect("conversations:check_in", city_slug=conversation.city.slug, pk=conversation.pk, session_id=session.pk)
+                return redirect(
+                    "conversations:check_in",
+                    city_slug=conversation.city.slug,
+                    pk=conversation.pk,
+                    session_id=session.pk,
+                )
             walk_in_form = WalkInForm()
     return _render_check_in(request, conversation, session, q=q, walk_in_form=walk_in_form)
 
@@ -494,7 +511,9 @@ def check_in_toggle(request: HttpRequest, pk: int, session_id: int, registration
         services.check_in(session=session, registration=registration, by=request.user)
     if request.htmx:
         return _render_check_in(request, conversation, session, q=request.POST.get("q", "").strip()[:100])
-    return redirect("conversations:check_in", city_slug=conversation.city.slug, pk=conversation.pk, session_id=session.pk)
+    return redirect(
+        "conversations:check_in", city_slug=conversation.city.slug, pk=conversation.pk, session_id=session.pk
+    )
 
 
 # -------------------------------------------------------------------------------------- reporting
@@ -534,7 +553,9 @@ def report(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
                 next_steps=form.cleaned_data["next_steps"],
                 submit=action == "submit",
             )
-            messages.success(request, "Report submitted. Thank you." if action == "submit" else "Draft saved.")
+            messages.success(
+                request, "Report submitted. Thank you." if action == "submit" else "Draft saved."
+            )
             return redirect(url)
         if action in ("quote", "commitment"):
             target = existing or services.report_save(session=session, author=request.user, attendance={})
@@ -544,11 +565,15 @@ def report(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
                 return redirect(url + "#quotes")
             if action == "commitment" and commitment_form.is_valid():
                 try:
-                    services.report_commitment_add(report=target, by=request.user, **commitment_form.cleaned_data)
+                    services.report_commitment_add(
+                        report=target, by=request.user, **commitment_form.cleaned_data
+                    )
                 except ValidationError as error:
                     add_service_errors(commitment_form, error)
                 else:
-                    messages.success(request, "Commitment recorded; it is now tracked with the city's commitments.")
+                    messages.success(
+                        request, "Commitment recorded; it is now tracked with the city's commitments."
+                    )
                     return redirect(url + "#commitments")
     existing = selectors.report_for(session=session)
     context = _ctx(
@@ -582,8 +607,13 @@ def quote_review(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
     if request.POST.get("action") == "delete":
         quote_pk = quote.pk
         services.quote_delete(quote=quote)
-        _audit(request, action=AuditAction.DELETE, object_type="conversation quote", object_id=quote_pk,
-               summary=f"Removed a quote from the report of {where}")
+        _audit(
+            request,
+            action=AuditAction.DELETE,
+            object_type="conversation quote",
+            object_id=quote_pk,
+            summary=f"Removed a quote from the report of {where}",
+        )
         messages.success(request, "Quote removed.")
     else:
         try:
@@ -591,11 +621,18 @@ def quote_review(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            _audit(request, action=AuditAction.CHANGE, object_type="conversation quote", object_id=quote.pk,
-                   summary=f"Reviewed a quote for sharing, from the report of {where}")
+            _audit(
+                request,
+                action=AuditAction.CHANGE,
+                object_type="conversation quote",
+                object_id=quote.pk,
+                summary=f"Reviewed a quote for sharing, from the report of {where}",
+            )
             messages.success(request, "Quote reviewed: it may now be shared.")
     return redirect(
-        reverse("conversations:report", args=[conversation.city.slug, conversation.pk, quote.report.session_id])
+        reverse(
+            "conversations:report", args=[conversation.city.slug, conversation.pk, quote.report.session_id]
+        )
         + "#quotes"
     )
 
@@ -642,7 +679,9 @@ def calendar_feed(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
 # ---------------------------------------------------------------------------------- public pages
 
 
-def _rate_limited(request: HttpRequest, template: str, context: dict, refusal: ratelimit.Refusal) -> HttpResponse:
+def _rate_limited(
+    request: HttpRequest, template: str, context: dict, refusal: ratelimit.Refusal
+) -> HttpResponse:
     """The public form again, as typed, with why it was not sent and when to try again (429)."""
     response = render(request, template, {**context, "refusal": refusal}, status=429)
     response["Retry-After"] = str(refusal.retry_after)
@@ -747,7 +786,10 @@ def public_feedback(request: HttpRequest, city_slug: str, token: str) -> HttpRes
         problem = "Feedback opens once the conversation has taken place."
     elif refusal is not None:
         return _rate_limited(
-            request, "conversations/public_feedback.html", {"conversation": conversation, "form": form}, refusal
+            request,
+            "conversations/public_feedback.html",
+            {"conversation": conversation, "form": form},
+            refusal,
         )
     elif request.method == "POST" and form.is_valid():
         services.feedback_create(conversation=conversation, **form.cleaned_data)
@@ -774,7 +816,9 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
         if not is_lead:
             raise Http404("No such page.")
         if form.is_valid():
-            services.pledge_set(campaign=the_campaign, city=city, count=form.cleaned_data["count"], by=request.user)
+            services.pledge_set(
+                campaign=the_campaign, city=city, count=form.cleaned_data["count"], by=request.user
+            )
             messages.success(request, f"{city.name} pledges {form.cleaned_data['count']} conversations.")
             return redirect("conversations:campaign", city_slug=city.slug, campaign_id=the_campaign.pk)
     return render(

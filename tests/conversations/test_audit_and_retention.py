@@ -26,7 +26,10 @@ def test_viewing_participant_lists_is_audited(client_as, city, member_of):
     services.registration_create(conversation=conversation, name="Ana Diaz", email="ana@example.org")
     session = conversation.sessions.first()
     client = client_as(city, "staff")
-    assert client.get(reverse("conversations:registrations", args=[city.slug, conversation.pk])).status_code == 200
+    assert (
+        client.get(reverse("conversations:registrations", args=[city.slug, conversation.pk])).status_code
+        == 200
+    )
     [event] = _events(city, action="view")
     assert event.actor_id == client.user.id and event.object_type == "conversation registrations"
     assert event.object_id == str(conversation.pk) and "Youth and police" in event.summary
@@ -46,7 +49,12 @@ def test_viewing_participant_lists_is_audited(client_as, city, member_of):
 def test_refused_requests_leave_no_audit_event(client_as, city, other_city):
     conversation = make_conversation(other_city)
     client = client_as(city, "lead")
-    assert client.get(reverse("conversations:registrations", args=[other_city.slug, conversation.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("conversations:registrations", args=[other_city.slug, conversation.pk])
+        ).status_code
+        == 404
+    )
     assert not AuditEvent.objects.filter(object_type__startswith="conversation").exists()
 
 
@@ -62,7 +70,10 @@ def test_cancelling_a_registration_is_audited_by_staff_and_by_the_registrant(cli
     assert "1 moved up from the waitlist" in event.summary
     staff.logout()
     ben.refresh_from_db()
-    assert client.post(reverse("conversations:public_cancel", args=[city.slug, ben.cancel_token])).status_code == 200
+    assert (
+        client.post(reverse("conversations:public_cancel", args=[city.slug, ben.cancel_token])).status_code
+        == 200
+    )
     last = _events(city, action="change")[-1]
     assert last.object_id == str(ben.pk) and last.actor_id is None and "emailed link" in last.summary
 
@@ -76,13 +87,18 @@ def test_reviewing_and_removing_quotes_is_audited(client_as, city):
     client = client_as(city, "lead")
 
     def review(quote, **data):
-        return client.post(reverse("conversations:quote_review", args=[city.slug, conversation.pk, quote.pk]), data)
+        return client.post(
+            reverse("conversations:quote_review", args=[city.slug, conversation.pk, quote.pk]), data
+        )
 
     review(kept)
     review(no_consent)  # refused: nothing was reviewed, nothing logged
     review(no_consent, action="delete")
     events = _events(city, object_type="conversation quote")
-    assert [(e.action, e.object_id) for e in events] == [("change", str(kept.pk)), ("delete", str(no_consent.pk))]
+    assert [(e.action, e.object_id) for e in events] == [
+        ("change", str(kept.pk)),
+        ("delete", str(no_consent.pk)),
+    ]
     assert "We want" not in events[0].summary
 
 
@@ -90,15 +106,27 @@ def _ended(city, *, days_ago, title):
     conversation = make_conversation(city, days_ahead=-days_ago, title=title)
     session = conversation.sessions.first()
     registered = Registration.objects.create(
-        city=city, conversation=conversation, name=f"{title} person", email=f"{days_ago}-{city.slug}@example.org",
-        phone="555-0100", group="youth", access_needs=["asl"], access_notes="Needs a ramp",
-        status="confirmed", consent_to_contact=True, consent_wording=services.CONSENT_WORDING,
+        city=city,
+        conversation=conversation,
+        name=f"{title} person",
+        email=f"{days_ago}-{city.slug}@example.org",
+        phone="555-0100",
+        group="youth",
+        access_needs=["asl"],
+        access_notes="Needs a ramp",
+        status="confirmed",
+        consent_to_contact=True,
+        consent_wording=services.CONSENT_WORDING,
         consent_at=timezone.now(),
     )
     CheckIn.objects.create(city=city, session=session, registration=registered)
     walk_in = services.walk_in_create(session=session, name=f"{title} walk-in", group="faith", by=None)
-    ReminderSent.objects.create(city=city, kind=ReminderKind.DAY_BEFORE, session=session, recipient=registered.email)
-    services.report_save(session=session, author=None, attendance={"youth": 5}, what_was_heard="Heard.", submit=True)
+    ReminderSent.objects.create(
+        city=city, kind=ReminderKind.DAY_BEFORE, session=session, recipient=registered.email
+    )
+    services.report_save(
+        session=session, author=None, attendance={"youth": 5}, what_was_heard="Heard.", submit=True
+    )
     return conversation, registered, walk_in
 
 
@@ -108,11 +136,16 @@ def test_retention_erases_contact_details_of_old_conversations_only(city, other_
     elsewhere, elsewhere_person, _ = _ended(other_city, days_ago=100, title="Elsewhere")
     # A series whose last circle is recent is kept whole, even though its first one is old.
     series = make_conversation(city, days_ahead=-100, title="Series")
-    services.session_save(conversation=series, date=timezone.localdate() - timedelta(days=5),
-                          start_time=old.sessions.first().start_time, end_time=old.sessions.first().end_time,
-                          venue="Hall")
-    series_person = Registration.objects.create(city=city, conversation=series, name="Series person",
-                                                email="series@example.org", status="confirmed")
+    services.session_save(
+        conversation=series,
+        date=timezone.localdate() - timedelta(days=5),
+        start_time=old.sessions.first().start_time,
+        end_time=old.sessions.first().end_time,
+        venue="Hall",
+    )
+    series_person = Registration.objects.create(
+        city=city, conversation=series, name="Series person", email="series@example.org", status="confirmed"
+    )
     rollup_before = selectors.registration_rollup(conversation=old)
     CitySettings.objects.create(city=city, retain_contacts_days=60)
     CitySettings.objects.create(city=other_city)  # keeps everything
@@ -125,7 +158,11 @@ def test_retention_erases_contact_details_of_old_conversations_only(city, other_
         assert person.name == services.ERASED_NAME and person.email == "" and person.phone == ""
         assert person.access_notes == ""
     # What counts is kept: status, group, access needs, attendance, the report.
-    assert old_person.status == "confirmed" and old_person.group == "youth" and old_person.access_needs == ["asl"]
+    assert (
+        old_person.status == "confirmed"
+        and old_person.group == "youth"
+        and old_person.access_needs == ["asl"]
+    )
     assert old_person.consent_at is not None  # the record that consent was given stays
     assert CheckIn.objects.filter(session__conversation=old).count() == 2
     assert old.sessions.first().report.attendance == {"youth": 5}
@@ -164,11 +201,18 @@ def test_the_registrations_entry_counts_the_people_on_the_page(client_as, city):
     client.get(url, {"page": "2"})
     first, second = _events(city, action="view")
     assert (first.object_type, first.object_id, first.actor_id, first.city_id) == (
-        "conversation registrations", str(conversation.pk), client.user.id, city.id)
-    assert first.summary == ("Viewed the registrations of 'Youth and police': 50 people shown, "
-                             "50 with contact details (page 1 of 2)")
-    assert second.summary == ("Viewed the registrations of 'Youth and police': 6 people shown, "
-                              "5 with contact details (page 2 of 2)")
+        "conversation registrations",
+        str(conversation.pk),
+        client.user.id,
+        city.id,
+    )
+    assert first.summary == (
+        "Viewed the registrations of 'Youth and police': 50 people shown, "
+        "50 with contact details (page 1 of 2)"
+    )
+    assert second.summary == (
+        "Viewed the registrations of 'Youth and police': 6 people shown, 5 with contact details (page 2 of 2)"
+    )
 
 
 def test_the_check_in_entry_counts_the_people_listed(client_as, city, member_of):
@@ -188,8 +232,14 @@ def test_the_check_in_entry_counts_the_people_listed(client_as, city, member_of)
     client.post(toggle, {"present": "1"}, headers={"HX-Request": "true"})
     page, search = _events(city, action="view")
     assert (page.object_type, page.object_id, page.actor_id) == (
-        "conversation check-in list", str(session.pk), facilitator.id)
-    assert page.summary == f"Viewed the check-in list of 'Youth and police', {session.date:%Y-%m-%d}: 3 people shown"
+        "conversation check-in list",
+        str(session.pk),
+        facilitator.id,
+    )
+    assert (
+        page.summary
+        == f"Viewed the check-in list of 'Youth and police', {session.date:%Y-%m-%d}: 3 people shown"
+    )
     assert search.summary.endswith(": 2 people shown (a name search)")
 
 
@@ -198,8 +248,12 @@ def test_the_invitations_entry_counts_invited_people_and_shown_contacts(client_a
 
     conversation = make_conversation(city)
     consented = relationships_services.stakeholder_create(
-        city=city, name="Rev. Ada", group="faith", email="ada@example.org",
-        consent_given_at=timezone.now(), consent_wording="Yes",
+        city=city,
+        name="Rev. Ada",
+        group="faith",
+        email="ada@example.org",
+        consent_given_at=timezone.now(),
+        consent_wording="Yes",
     )
     hidden = relationships_services.stakeholder_create(city=city, name="Bo", group="youth", phone="555-0100")
     for stakeholder in (consented, hidden):
@@ -209,8 +263,14 @@ def test_the_invitations_entry_counts_invited_people_and_shown_contacts(client_a
     assert client.get(url).status_code == 200
     [event] = _events(city, action="view")
     assert (event.object_type, event.object_id, event.actor_id) == (
-        "conversation invitations", str(conversation.pk), client.user.id)
-    assert event.summary == "Viewed the invitations of 'Youth and police': 2 people shown, 1 with contact details"
+        "conversation invitations",
+        str(conversation.pk),
+        client.user.id,
+    )
+    assert (
+        event.summary
+        == "Viewed the invitations of 'Youth and police': 2 people shown, 1 with contact details"
+    )
     # A conversation nobody is invited to yet shows nobody: nothing to log.
     other = make_conversation(city, title="Quiet")
     client.get(reverse("conversations:voices", args=[city.slug, other.pk]))
