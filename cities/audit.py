@@ -1,14 +1,11 @@
 """Recording who viewed, exported, changed or deleted personal data and police datasets."""
 
+from collections.abc import Iterable
+
 from django.http import HttpRequest
 
-from .models import AuditEvent, City, User
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from .clientip import client_ip
+from .models import AuditAction, AuditEvent, City, User
 
 
 def audit_record(
@@ -35,5 +32,40 @@ def audit_record(
         city_id=city.id if city else None,
         actor_id=actor.id if actor else None,
         actor_email=actor.email if actor else "",
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request) if request is not None else None,
+    )
+
+
+def audit_list_view(
+    request: HttpRequest,
+    *,
+    object_type: str,
+    what: str,
+    shown: int,
+    with_contact: int | None = None,
+    object_id: object = "",
+    details: Iterable[str] = (),
+    noun: tuple[str, str] = ("person", "people"),
+) -> AuditEvent | None:
+    """One entry for one look at a list of people (a page, or the htmx refresh of its results), not
+    one per person: which list, how many people it showed, and with which filter and page.
+
+    `what` names the list ("Viewed the stakeholder directory"); `details` says how it was narrowed
+    ("page 2 of 5", "group: Youth"). Never put a person's name or a search text in either: the log
+    is append-only and cannot be purged. A list that shows nobody records nothing.
+    """
+    if shown <= 0:
+        return None
+    summary = f"{what}: {shown} {noun[0] if shown == 1 else noun[1]} shown"
+    if with_contact is not None:
+        summary += f", {with_contact} with contact details"
+    details = [d for d in details if d]
+    if details:
+        summary += f" ({'; '.join(details)})"
+    return audit_record(
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        request=request,
     )

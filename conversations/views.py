@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cities.audit import audit_record
+from cities import ratelimit
+from cities.audit import audit_list_view, audit_record
 from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
 from cities.models import EDITOR_ROLES, AuditAction, City, Role
@@ -65,7 +66,9 @@ def _session(conversation: Conversation, pk: int) -> Session:
         raise Http404("No such session.") from missing
 
 
-def _audit(request: HttpRequest, *, action: str, object_type: str, object_id: object, summary: str, city=None) -> None:
+def _audit(
+    request: HttpRequest, *, action: str, object_type: str, object_id: object, summary: str, city=None
+) -> None:
     """Log who viewed or changed participants' personal data (the city lead reads the log)."""
     audit_record(
         action=action,
@@ -192,7 +195,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             reverse("conversations:public_register", args=[conversation.city.slug, conversation.public_id])
         ),
         feedback_url=request.build_absolute_uri(
-            reverse("conversations:public_feedback", args=[conversation.city.slug, conversation.feedback_token])
+            reverse(
+                "conversations:public_feedback", args=[conversation.city.slug, conversation.feedback_token]
+            )
         ),
         now=timezone.now(),
     )
@@ -328,12 +333,26 @@ def voices(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
         if request.POST.get("action") == "invite" and invite_form.is_valid():
             invitation = services.invitation_create(
-                conversation=conversation, stakeholder=invite_form.cleaned_data["stakeholder"], by=request.user
+                conversation=conversation,
+                stakeholder=invite_form.cleaned_data["stakeholder"],
+                by=request.user,
             )
             messages.success(request, f"{invitation.stakeholder.name} is on the invitation list.")
             return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
-    invitations = (
+    invitations = list(
         Invitation.objects.for_city(city).filter(conversation=conversation).select_related("stakeholder")
+    )
+    audit_list_view(
+        request,
+        object_type="conversation invitations",
+        object_id=conversation.pk,
+        what=f"Viewed the invitations of '{conversation.title}'",
+        shown=len(invitations),
+        with_contact=sum(
+            1
+            for i in invitations
+            if i.stakeholder.contact_visible and (i.stakeholder.email or i.stakeholder.phone)
+        ),
     )
     upcoming = conversation.sessions.filter(starts_at__gt=timezone.now()).exists()
     return render(
@@ -359,7 +378,9 @@ def voices(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_response(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     city = request.city  # type: ignore[attr-defined]
-    invitation = get_object_or_404(Invitation.objects.for_city(city), conversation=conversation, pk=invitation_id)
+    invitation = get_object_or_404(
+        Invitation.objects.for_city(city), conversation=conversation, pk=invitation_id
+    )
     try:
         services.invitation_set_response(invitation=invitation, response=request.POST.get("response", ""))
     except ValidationError as error:
@@ -370,12 +391,18 @@ def invitation_response(request: HttpRequest, pk: int, invitation_id: int) -> Ht
 @city_view(roles=EDITORS)
 def registrations(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    _audit(
+    page = Paginator(selectors.registrations(conversation=conversation), REGISTRATIONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    people = list(page.object_list)  # the rows the template reads: no second query
+    audit_list_view(
         request,
-        action=AuditAction.VIEW,
         object_type="conversation registrations",
         object_id=conversation.pk,
-        summary=f"Viewed the registrations of '{conversation.title}'",
+        what=f"Viewed the registrations of '{conversation.title}'",
+        shown=len(people),
+        with_contact=sum(1 for r in people if r.email),
+        details=[f"page {page.number} of {page.paginator.num_pages}"],
     )
     return render(
         request,
@@ -383,9 +410,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
         _ctx(
             request,
             conversation=conversation,
-            page=Paginator(selectors.registrations(conversation=conversation), REGISTRATIONS_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
+            page=page,
             rollup=selectors.registration_rollup(conversation=conversation),
         ),
     )
@@ -396,7 +421,9 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_cancel(request: HttpRequest, pk: int, registration_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     registration = get_object_or_404(
-        Registration.objects.for_city(request.city), conversation=conversation, pk=registration_id  # type: ignore[attr-defined]
+        Registration.objects.for_city(request.city),
+        conversation=conversation,
+        pk=registration_id,  # type: ignore[attr-defined]
     )
     promoted = services.registration_cancel(registration=registration)
     _audit(
@@ -431,7 +458,12 @@ def check_in_list(request: HttpRequest, pk: int, session_id: int) -> HttpRespons
         else:
             if not request.htmx:
                 messages.success(request, f"{person.name} added and checked in.")
-                return redirect("conversations:check_in", city_slug=conversation.city.slug, pk=conversation.pk, session_id=session.pk)
+                return redirect(
+                    "conversations:check_in",
+                    city_slug=conversation.city.slug,
+                    pk=conversation.pk,
+                    session_id=session.pk,
+                )
             walk_in_form = WalkInForm()
     return _render_check_in(request, conversation, session, q=q, walk_in_form=walk_in_form)
 
@@ -439,13 +471,14 @@ def check_in_list(request: HttpRequest, pk: int, session_id: int) -> HttpRespons
 def _render_check_in(request, conversation, session, *, q: str = "", walk_in_form=None) -> HttpResponse:
     walk_in_form = walk_in_form or WalkInForm()
     people = selectors.check_in_list(session=session, q=q)
-    if request.method == "GET" and not request.htmx:
-        _audit(
+    if request.method == "GET":  # the page, and each htmx search of it (after a check-in: already seen)
+        audit_list_view(
             request,
-            action=AuditAction.VIEW,
             object_type="conversation check-in list",
             object_id=session.pk,
-            summary=f"Viewed the check-in list of '{conversation.title}', {session.date:%Y-%m-%d}",
+            what=f"Viewed the check-in list of '{conversation.title}', {session.date:%Y-%m-%d}",
+            shown=len(people),
+            details=["a name search" if q else ""],
         )
     context = _ctx(
         request,
@@ -478,7 +511,9 @@ def check_in_toggle(request: HttpRequest, pk: int, session_id: int, registration
         services.check_in(session=session, registration=registration, by=request.user)
     if request.htmx:
         return _render_check_in(request, conversation, session, q=request.POST.get("q", "").strip()[:100])
-    return redirect("conversations:check_in", city_slug=conversation.city.slug, pk=conversation.pk, session_id=session.pk)
+    return redirect(
+        "conversations:check_in", city_slug=conversation.city.slug, pk=conversation.pk, session_id=session.pk
+    )
 
 
 # -------------------------------------------------------------------------------------- reporting
@@ -518,7 +553,9 @@ def report(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
                 next_steps=form.cleaned_data["next_steps"],
                 submit=action == "submit",
             )
-            messages.success(request, "Report submitted. Thank you." if action == "submit" else "Draft saved.")
+            messages.success(
+                request, "Report submitted. Thank you." if action == "submit" else "Draft saved."
+            )
             return redirect(url)
         if action in ("quote", "commitment"):
             target = existing or services.report_save(session=session, author=request.user, attendance={})
@@ -528,11 +565,15 @@ def report(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
                 return redirect(url + "#quotes")
             if action == "commitment" and commitment_form.is_valid():
                 try:
-                    services.report_commitment_add(report=target, by=request.user, **commitment_form.cleaned_data)
+                    services.report_commitment_add(
+                        report=target, by=request.user, **commitment_form.cleaned_data
+                    )
                 except ValidationError as error:
                     add_service_errors(commitment_form, error)
                 else:
-                    messages.success(request, "Commitment recorded; it is now tracked with the city's commitments.")
+                    messages.success(
+                        request, "Commitment recorded; it is now tracked with the city's commitments."
+                    )
                     return redirect(url + "#commitments")
     existing = selectors.report_for(session=session)
     context = _ctx(
@@ -566,8 +607,13 @@ def quote_review(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
     if request.POST.get("action") == "delete":
         quote_pk = quote.pk
         services.quote_delete(quote=quote)
-        _audit(request, action=AuditAction.DELETE, object_type="conversation quote", object_id=quote_pk,
-               summary=f"Removed a quote from the report of {where}")
+        _audit(
+            request,
+            action=AuditAction.DELETE,
+            object_type="conversation quote",
+            object_id=quote_pk,
+            summary=f"Removed a quote from the report of {where}",
+        )
         messages.success(request, "Quote removed.")
     else:
         try:
@@ -575,11 +621,18 @@ def quote_review(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            _audit(request, action=AuditAction.CHANGE, object_type="conversation quote", object_id=quote.pk,
-                   summary=f"Reviewed a quote for sharing, from the report of {where}")
+            _audit(
+                request,
+                action=AuditAction.CHANGE,
+                object_type="conversation quote",
+                object_id=quote.pk,
+                summary=f"Reviewed a quote for sharing, from the report of {where}",
+            )
             messages.success(request, "Quote reviewed: it may now be shared.")
     return redirect(
-        reverse("conversations:report", args=[conversation.city.slug, conversation.pk, quote.report.session_id])
+        reverse(
+            "conversations:report", args=[conversation.city.slug, conversation.pk, quote.report.session_id]
+        )
         + "#quotes"
     )
 
@@ -626,6 +679,15 @@ def calendar_feed(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
 # ---------------------------------------------------------------------------------- public pages
 
 
+def _rate_limited(
+    request: HttpRequest, template: str, context: dict, refusal: ratelimit.Refusal
+) -> HttpResponse:
+    """The public form again, as typed, with why it was not sent and when to try again (429)."""
+    response = render(request, template, {**context, "refusal": refusal}, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def _public_conversation(city_slug: str, public_id: str) -> Conversation:
     conversation = (
         Conversation.objects.select_related("city")
@@ -641,6 +703,8 @@ def _public_conversation(city_slug: str, public_id: str) -> Conversation:
 @never_cache  # the answer to a registration shows the person's name and email
 def public_register(request: HttpRequest, city_slug: str, public_id: str) -> HttpResponse:
     """Public registration (no account): a seat while there is one, the waitlist otherwise."""
+    # Counted before the lookup, so that guessing ids uses up the address's allowance too.
+    refusal = ratelimit.consume(request, action="conversations.register", key=f"{city_slug}/{public_id}")
     conversation = _public_conversation(city_slug, public_id)
     form = RegistrationForm(request.POST or None, consent_wording=services.CONSENT_WORDING)
     problem = None
@@ -648,6 +712,13 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
         problem = "This conversation has been cancelled, so registration is closed."
     elif conversation.status != ConversationStatus.SCHEDULED:
         problem = "This conversation has taken place; registration is closed."
+    if problem is None and refusal is not None:
+        return _rate_limited(
+            request,
+            "conversations/public_register.html",
+            {"conversation": conversation, "sessions": list(conversation.sessions.all()), "form": form},
+            refusal,
+        )
     if request.method == "POST" and problem is None and form.is_valid():
         try:
             registration = services.registration_create(conversation=conversation, **form.cleaned_data)
@@ -675,6 +746,7 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
 
 @never_cache  # shows the registrant's name: never kept by a browser or a proxy
 def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpResponse:
+    refusal = ratelimit.consume(request, action="conversations.cancel", key=f"{city_slug}/{token}")
     registration = (
         Registration.objects.select_related("conversation__city")
         .filter(city__slug=city_slug, cancel_token=token, walk_in=False)
@@ -682,6 +754,9 @@ def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
     )
     if registration is None:
         raise Http404("No such registration.")
+    context = {"registration": registration, "conversation": registration.conversation}
+    if refusal is not None:
+        return _rate_limited(request, "conversations/public_cancel.html", {**context, "done": False}, refusal)
     done = False
     if request.method == "POST":
         services.registration_cancel(registration=registration)
@@ -694,15 +769,12 @@ def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
             city=registration.conversation.city,
         )
         done = True
-    return render(
-        request,
-        "conversations/public_cancel.html",
-        {"registration": registration, "conversation": registration.conversation, "done": done},
-    )
+    return render(request, "conversations/public_cancel.html", {**context, "done": done})
 
 
 def public_feedback(request: HttpRequest, city_slug: str, token: str) -> HttpResponse:
     """The anonymous feedback form: nothing identifies who answered."""
+    refusal = ratelimit.consume(request, action="conversations.feedback", key=f"{city_slug}/{token}")
     conversation = (
         Conversation.objects.select_related("city").filter(city__slug=city_slug, feedback_token=token).first()
     )
@@ -712,6 +784,13 @@ def public_feedback(request: HttpRequest, city_slug: str, token: str) -> HttpRes
     problem = None
     if conversation.status in (ConversationStatus.DRAFT, ConversationStatus.CANCELLED):
         problem = "Feedback opens once the conversation has taken place."
+    elif refusal is not None:
+        return _rate_limited(
+            request,
+            "conversations/public_feedback.html",
+            {"conversation": conversation, "form": form},
+            refusal,
+        )
     elif request.method == "POST" and form.is_valid():
         services.feedback_create(conversation=conversation, **form.cleaned_data)
         return render(request, "conversations/public_feedback_thanks.html", {"conversation": conversation})
@@ -737,7 +816,9 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
         if not is_lead:
             raise Http404("No such page.")
         if form.is_valid():
-            services.pledge_set(campaign=the_campaign, city=city, count=form.cleaned_data["count"], by=request.user)
+            services.pledge_set(
+                campaign=the_campaign, city=city, count=form.cleaned_data["count"], by=request.user
+            )
             messages.success(request, f"{city.name} pledges {form.cleaned_data['count']} conversations.")
             return redirect("conversations:campaign", city_slug=city.slug, campaign_id=the_campaign.pk)
     return render(

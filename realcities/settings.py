@@ -212,6 +212,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Behind the TLS-terminating proxy of a deployment, the client's address is the last entry that
+# proxy appends to X-Forwarded-For (cities/clientip.py); otherwise that header is never trusted.
+# Sign-in throttling (allauth) and the public forms' rate limits count by that same address.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_PROXY else 0
 # A session ends after 2 hours without activity and in any case 12 hours after signing in.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE_TIMEOUT", str(60 * 60 * 2)))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_ABSOLUTE_TIMEOUT", str(60 * 60 * 12)))
@@ -223,7 +228,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Celery: the broker and results live in Redis; tasks are enqueued on commit (delay_on_commit).
@@ -271,6 +276,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "library.tasks.resources_remind_review",
         "schedule": crontab(minute=5, hour=7),
     },
+}
+
+# Rate limits of the public forms (no account), like ACCOUNT_RATE_LIMITS above: "amount/period/per"
+# with per = ip (the client's address) or key (the conversation or registration the URL names),
+# comma-separated, checked in order (cities/ratelimit.py). Only POSTs count; over the limit the form
+# comes back with 429 and what was typed, and nothing is saved. Feedback allows more per address
+# than registration: a room of people on the venue's Wi-Fi answers from one address.
+PUBLIC_RATE_LIMITS = {
+    "conversations.register": os.environ.get("RATE_LIMIT_PUBLIC_REGISTER", "10/10m/ip,100/1h/key"),
+    "conversations.cancel": os.environ.get("RATE_LIMIT_PUBLIC_CANCEL", "10/10m/ip,5/1h/key"),
+    "conversations.feedback": os.environ.get("RATE_LIMIT_PUBLIC_FEEDBACK", "30/10m/ip,300/1h/key"),
 }
 
 # Invitations are good for this long.

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cities.audit import audit_record
+from cities.audit import audit_list_view, audit_record
 from cities.decorators import city_view
 from cities.forms import add_service_errors
 from cities.models import EDITOR_ROLES, AuditAction, City, Role
@@ -42,9 +42,15 @@ from .models import CommitmentStatus, ImportStatus, MeetingKind
 EDITORS = EDITOR_ROLES
 LEAD = [Role.LEAD]
 SUBSECTIONS = [
-    ("directory", "directory"), ("stakeholder", "directory"), ("import", "directory"),
-    ("relationship", "standing"), ("meeting", "meetings"), ("commitment", "commitments"),
-    ("trust", "gaps"), ("readiness", "readiness"), ("crisis", "readiness"),
+    ("directory", "directory"),
+    ("stakeholder", "directory"),
+    ("import", "directory"),
+    ("relationship", "standing"),
+    ("meeting", "meetings"),
+    ("commitment", "commitments"),
+    ("trust", "gaps"),
+    ("readiness", "readiness"),
+    ("crisis", "readiness"),
 ]
 
 
@@ -85,7 +91,24 @@ def _querystring_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+def _contact_shown(stakeholder) -> bool:
+    return stakeholder.contact_visible and bool(stakeholder.email or stakeholder.phone)
+
+
+def _described(form: DirectoryFilterForm, filters: dict) -> list[str]:
+    """The directory's filters in words for the audit log. The search text itself is left out: it
+    is often a person's name, and the log cannot be purged."""
+    words = ["a text search"] if (filters.get("q") or "").strip() else []
+    for name in ("group", "district", "kind", "consent"):
+        value = filters.get(name)
+        if value:
+            label = dict(form.fields[name].choices).get(value, value)
+            words.append(f"{form.fields[name].label.lower()}: {label}")
+    return words
+
+
 # --- Landing ----------------------------------------------------------------------------------------
+
 
 @city_view()
 def index(request: HttpRequest) -> HttpResponse:
@@ -95,6 +118,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 # --- Directory --------------------------------------------------------------------------------------
 
+
 @city_view()
 def directory(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
@@ -102,12 +126,27 @@ def directory(request: HttpRequest) -> HttpResponse:
     filters = dict(form.cleaned_data) if form.is_valid() else {}
     filters["search_contact"] = selectors.can_see_contact(request.membership)  # type: ignore[attr-defined]
     page = selectors.page_of(
-        selectors.stakeholder_list(city=city, filters=filters), request.GET.get("page"), selectors.DIRECTORY_PAGE_SIZE
+        selectors.stakeholder_list(city=city, filters=filters),
+        request.GET.get("page"),
+        selectors.DIRECTORY_PAGE_SIZE,
     )
+    if filters["search_contact"]:  # a role shown contact details: each look (page or htmx refresh) is logged
+        shown = list(page.object_list)  # the rows the template reads: no second query
+        audit_list_view(
+            request,
+            object_type="stakeholder directory",
+            what="Viewed the stakeholder directory",
+            shown=len(shown),
+            with_contact=sum(1 for s in shown if _contact_shown(s)),
+            details=[f"page {page.number} of {page.paginator.num_pages}", *_described(form, filters)],
+            noun=("stakeholder", "stakeholders"),
+        )
     template = "relationships/directory.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#results"
-    return render(request, template, _ctx(request, form=form, page=page, qs=_querystring_without_page(request)))
+    return render(
+        request, template, _ctx(request, form=form, page=page, qs=_querystring_without_page(request))
+    )
 
 
 @city_view(roles=EDITORS)
@@ -120,11 +159,18 @@ def stakeholder_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{stakeholder.name} is in the directory. Record their consent to be "
-                                      "contacted so that their contact details can be shown.")
+            messages.success(
+                request,
+                f"{stakeholder.name} is in the directory. Record their consent to be "
+                "contacted so that their contact details can be shown.",
+            )
             return redirect("relationships:stakeholder_detail", city.slug, stakeholder.pk)
-    return render(request, "relationships/stakeholder_form.html", _ctx(request, form=form),
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "relationships/stakeholder_form.html",
+        _ctx(request, form=form),
+        status=400 if form.errors else 200,
+    )
 
 
 @city_view()
@@ -132,21 +178,36 @@ def stakeholder_detail(request: HttpRequest, stakeholder_id: int) -> HttpRespons
     city: City = request.city  # type: ignore[attr-defined]
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     data = selectors.stakeholder_detail(city=city, stakeholder=stakeholder)
-    if (selectors.can_see_contact(request.membership)  # type: ignore[attr-defined]
-            and stakeholder.contact_visible and (stakeholder.email or stakeholder.phone)):
-        audit_record(action=AuditAction.VIEW, object_type="stakeholder", object_id=stakeholder.pk,
-                     summary=f"{stakeholder.name}: contact details shown", request=request)
-    return render(request, "relationships/stakeholder_detail.html", _ctx(
-        request, s=stakeholder, consent_form=ConsentForm(), **data))
+    if (
+        selectors.can_see_contact(request.membership)  # type: ignore[attr-defined]
+        and stakeholder.contact_visible
+        and (stakeholder.email or stakeholder.phone)
+    ):
+        audit_record(
+            action=AuditAction.VIEW,
+            object_type="stakeholder",
+            object_id=stakeholder.pk,
+            summary=f"{stakeholder.name}: contact details shown",
+            request=request,
+        )
+    return render(
+        request,
+        "relationships/stakeholder_detail.html",
+        _ctx(request, s=stakeholder, consent_form=ConsentForm(), **data),
+    )
 
 
 @city_view(roles=EDITORS)
 def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
-    form = StakeholderForm(request.POST if request.method == "POST" else None, instance=stakeholder, city=city)
+    form = StakeholderForm(
+        request.POST if request.method == "POST" else None, instance=stakeholder, city=city
+    )
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in StakeholderForm.Meta.fields if name in form.fields}
+        fields = {
+            name: form.cleaned_data[name] for name in StakeholderForm.Meta.fields if name in form.fields
+        }
         try:
             services.stakeholder_update(stakeholder=stakeholder, by=request.user, **fields)
         except ValidationError as error:
@@ -154,8 +215,12 @@ def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{stakeholder.name} is updated.")
             return redirect("relationships:stakeholder_detail", city.slug, stakeholder.pk)
-    return render(request, "relationships/stakeholder_form.html", _ctx(request, form=form, s=stakeholder),
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "relationships/stakeholder_form.html",
+        _ctx(request, form=form, s=stakeholder),
+        status=400 if form.errors else 200,
+    )
 
 
 @city_view(roles=EDITORS)
@@ -166,17 +231,29 @@ def stakeholder_consent(request: HttpRequest, stakeholder_id: int) -> HttpRespon
     form = ConsentForm(request.POST)
     if form.is_valid():
         given = form.cleaned_data["given_on"]
-        given_at = timezone.now() if given == timezone.localdate() else timezone.make_aware(
-            datetime.combine(given, time.min))
-        services.stakeholder_consent_record(
-            stakeholder=stakeholder, wording=form.cleaned_data["wording"],
-            how_to_withdraw=form.cleaned_data["how_to_withdraw"], given_at=given_at, by=request.user,
+        given_at = (
+            timezone.now()
+            if given == timezone.localdate()
+            else timezone.make_aware(datetime.combine(given, time.min))
         )
-        messages.success(request, f"Consent of {stakeholder.name} is recorded; their contact details are shown.")
+        services.stakeholder_consent_record(
+            stakeholder=stakeholder,
+            wording=form.cleaned_data["wording"],
+            how_to_withdraw=form.cleaned_data["how_to_withdraw"],
+            given_at=given_at,
+            by=request.user,
+        )
+        messages.success(
+            request, f"Consent of {stakeholder.name} is recorded; their contact details are shown."
+        )
         return redirect("relationships:stakeholder_detail", city.slug, stakeholder.pk)
     data = selectors.stakeholder_detail(city=city, stakeholder=stakeholder)
-    return render(request, "relationships/stakeholder_detail.html",
-                  _ctx(request, s=stakeholder, consent_form=form, **data), status=400)
+    return render(
+        request,
+        "relationships/stakeholder_detail.html",
+        _ctx(request, s=stakeholder, consent_form=form, **data),
+        status=400,
+    )
 
 
 @city_view(roles=EDITORS)
@@ -185,7 +262,9 @@ def stakeholder_withdraw(request: HttpRequest, stakeholder_id: int) -> HttpRespo
     city: City = request.city  # type: ignore[attr-defined]
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     services.stakeholder_consent_withdraw(stakeholder=stakeholder, by=request.user)
-    messages.success(request, f"{stakeholder.name} withdrew consent: their contact details are hidden everywhere.")
+    messages.success(
+        request, f"{stakeholder.name} withdrew consent: their contact details are hidden everywhere."
+    )
     return redirect("relationships:stakeholder_detail", city.slug, stakeholder.pk)
 
 
@@ -197,13 +276,19 @@ def stakeholder_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         raw = upload.read(contacts_csv.MAX_BYTES + 1)
         try:
-            batch = services.stakeholder_import_preview(city=city, filename=upload.name, raw=raw, by=request.user)
+            batch = services.stakeholder_import_preview(
+                city=city, filename=upload.name, raw=raw, by=request.user
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             return redirect("relationships:import_preview", city.slug, batch.pk)
-    return render(request, "relationships/import_upload.html", _ctx(request, form=form),
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "relationships/import_upload.html",
+        _ctx(request, form=form),
+        status=400 if form.errors else 200,
+    )
 
 
 @city_view(roles=EDITORS)
@@ -223,11 +308,31 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
         else:
             summary = selectors.import_summary(batch)
             skipped = summary["total"] - batch.created_count
-            messages.success(request, f"{batch.created_count} contacts added to the directory. "
-                             f"{skipped} lines were skipped: download them with their reasons below.")
+            messages.success(
+                request,
+                f"{batch.created_count} contacts added to the directory. "
+                f"{skipped} lines were skipped: download them with their reasons below.",
+            )
         return redirect("relationships:import_preview", city.slug, batch.pk)
-    return render(request, "relationships/import_preview.html", _ctx(
-        request, batch=batch, summary=selectors.import_summary(batch), is_preview=batch.status == ImportStatus.PREVIEW))
+    summary = selectors.import_summary(batch)
+    audit_list_view(
+        request,
+        object_type="contacts import",
+        object_id=batch.pk,
+        what=f"Viewed the lines of {batch.filename}",
+        shown=summary["total"],
+        with_contact=sum(1 for row in summary["new"] if row["fields"].get("email")),
+        details=[
+            f"new: {len(summary['new'])}, possible duplicates: {len(summary['duplicates'])}, "
+            f"cannot be imported: {len(summary['bad'])}"
+        ],
+        noun=("line", "lines"),
+    )
+    return render(
+        request,
+        "relationships/import_preview.html",
+        _ctx(request, batch=batch, summary=summary, is_preview=batch.status == ImportStatus.PREVIEW),
+    )
 
 
 @city_view(roles=EDITORS)
@@ -235,8 +340,13 @@ def import_report(request: HttpRequest, import_id: int) -> HttpResponse:
     """Every line not added (duplicates and bad lines), with the original values and the reason."""
     city: City = request.city  # type: ignore[attr-defined]
     batch = _found(selectors.import_in_city, city=city, import_id=import_id)
-    audit_record(action=AuditAction.EXPORT, object_type="contacts import", object_id=batch.pk,
-                 summary=f"downloaded the lines not added from {batch.filename}", request=request)
+    audit_record(
+        action=AuditAction.EXPORT,
+        object_type="contacts import",
+        object_id=batch.pk,
+        summary=f"downloaded the lines not added from {batch.filename}",
+        request=request,
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="skipped-lines-{batch.pk}.csv"'
     response.write("\ufeff")
@@ -247,12 +357,19 @@ def import_report(request: HttpRequest, import_id: int) -> HttpResponse:
             continue
         if row["verdict"] == "new" and batch.status == ImportStatus.PREVIEW:
             continue
-        writer.writerow([row["line"], row["verdict"], contacts_csv.escape_cell(row["reason"]),
-                         *[contacts_csv.escape_cell(v) for v in row["original"]]])
+        writer.writerow(
+            [
+                row["line"],
+                row["verdict"],
+                contacts_csv.escape_cell(row["reason"]),
+                *[contacts_csv.escape_cell(v) for v in row["original"]],
+            ]
+        )
     return response
 
 
 # --- Relationships ----------------------------------------------------------------------------------
+
 
 @city_view()
 def relationship_list(request: HttpRequest) -> HttpResponse:
@@ -261,9 +378,18 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("mine"):
         filters["mine"] = request.user.pk
     page = selectors.relationship_page(city=city, filters=filters, page=request.GET.get("page"))
-    return render(request, "relationships/relationship_list.html", _ctx(
-        request, page=page, health=filters["health"], mine=bool(request.GET.get("mine")),
-        healths=list(Health), qs=_querystring_without_page(request)))
+    return render(
+        request,
+        "relationships/relationship_list.html",
+        _ctx(
+            request,
+            page=page,
+            health=filters["health"],
+            mine=bool(request.GET.get("mine")),
+            healths=list(Health),
+            qs=_querystring_without_page(request),
+        ),
+    )
 
 
 @city_view(roles=EDITORS)
@@ -275,29 +401,45 @@ def relationship_new(request: HttpRequest) -> HttpResponse:
     form = RelationshipForm(request.POST if request.method == "POST" else None, city=city, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            relationship = services.relationship_create(city=city, created_by=request.user, **form.cleaned_data)
+            relationship = services.relationship_create(
+                city=city, created_by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"The relationship with {relationship.stakeholder.name} is recorded.")
             return redirect("relationships:relationship_detail", city.slug, relationship.pk)
-    return render(request, "relationships/relationship_form.html", _ctx(request, form=form),
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "relationships/relationship_form.html",
+        _ctx(request, form=form),
+        status=400 if form.errors else 200,
+    )
 
 
 @city_view()
 def relationship_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     relationship = _found(selectors.relationship_in_city, city=city, relationship_id=relationship_id)
-    return render(request, "relationships/relationship_detail.html", _ctx(
-        request, r=relationship, trust_form=TrustForm(), **selectors.relationship_history(relationship=relationship)))
+    return render(
+        request,
+        "relationships/relationship_detail.html",
+        _ctx(
+            request,
+            r=relationship,
+            trust_form=TrustForm(),
+            **selectors.relationship_history(relationship=relationship),
+        ),
+    )
 
 
 @city_view(roles=EDITORS)
 def relationship_edit(request: HttpRequest, relationship_id: int) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     relationship = _found(selectors.relationship_in_city, city=city, relationship_id=relationship_id)
-    form = RelationshipForm(request.POST if request.method == "POST" else None, instance=relationship, city=city)
+    form = RelationshipForm(
+        request.POST if request.method == "POST" else None, instance=relationship, city=city
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.relationship_update(relationship=relationship, by=request.user, **form.cleaned_data)
@@ -306,8 +448,12 @@ def relationship_edit(request: HttpRequest, relationship_id: int) -> HttpRespons
         else:
             messages.success(request, "The relationship is updated.")
             return redirect("relationships:relationship_detail", city.slug, relationship.pk)
-    return render(request, "relationships/relationship_form.html", _ctx(request, form=form, r=relationship),
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "relationships/relationship_form.html",
+        _ctx(request, form=form, r=relationship),
+        status=400 if form.errors else 200,
+    )
 
 
 @city_view(roles=EDITORS)
@@ -320,22 +466,43 @@ def relationship_assess(request: HttpRequest, relationship_id: int) -> HttpRespo
         services.trust_assess(relationship=relationship, by=request.user, **form.cleaned_data)
         messages.success(request, f"Trust of {form.cleaned_data['score']} out of 5 is recorded.")
         return redirect("relationships:relationship_detail", city.slug, relationship.pk)
-    return render(request, "relationships/relationship_detail.html", _ctx(
-        request, r=relationship, trust_form=form, **selectors.relationship_history(relationship=relationship)),
-        status=400)
+    return render(
+        request,
+        "relationships/relationship_detail.html",
+        _ctx(
+            request,
+            r=relationship,
+            trust_form=form,
+            **selectors.relationship_history(relationship=relationship),
+        ),
+        status=400,
+    )
 
 
 # --- Meetings ---------------------------------------------------------------------------------------
+
 
 @city_view()
 def meeting_list(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     kind = request.GET.get("kind", "")
     filters = {"kind": kind if kind in MeetingKind.values else ""}
-    page = selectors.page_of(selectors.meeting_list(city=city, filters=filters), request.GET.get("page"),
-                             selectors.MEETINGS_PAGE_SIZE)
-    return render(request, "relationships/meeting_list.html", _ctx(
-        request, page=page, kind=filters["kind"], kinds=MeetingKind.choices, qs=_querystring_without_page(request)))
+    page = selectors.page_of(
+        selectors.meeting_list(city=city, filters=filters),
+        request.GET.get("page"),
+        selectors.MEETINGS_PAGE_SIZE,
+    )
+    return render(
+        request,
+        "relationships/meeting_list.html",
+        _ctx(
+            request,
+            page=page,
+            kind=filters["kind"],
+            kinds=MeetingKind.choices,
+            qs=_querystring_without_page(request),
+        ),
+    )
 
 
 @city_view(roles=EDITORS)
@@ -357,25 +524,40 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             formset = CommitmentDraftFormSet(data, prefix="c")
             form = MeetingForm(data, city=city)
             _without_errors(form, formset)
-            return render(request, "relationships/meeting_form.html", _ctx(request, form=form, formset=formset,
-                                                                             fresh_more=True))
+            return render(
+                request,
+                "relationships/meeting_form.html",
+                _ctx(request, form=form, formset=formset, fresh_more=True),
+            )
         if form.is_valid() and formset.is_valid():
             data = form.cleaned_data
             stakeholders = {s.pk: s for s in data["attendee_stakeholders"]}
             for r in data["relationships"]:
                 stakeholders.setdefault(r.stakeholder.pk, r.stakeholder)
             drafts = [
-                services.CommitmentDraft(what=f.cleaned_data["what"], owed_by=f.cleaned_data["owed_by"],
-                                         due_date=f.cleaned_data.get("due_date"), owner=request.user)
-                for f in formset if f.cleaned_data.get("what")
+                services.CommitmentDraft(
+                    what=f.cleaned_data["what"],
+                    owed_by=f.cleaned_data["owed_by"],
+                    due_date=f.cleaned_data.get("due_date"),
+                    owner=request.user,
+                )
+                for f in formset
+                if f.cleaned_data.get("what")
             ]
             try:
                 meeting = services.meeting_log(
-                    city=city, date=data["date"], kind=data["kind"], title=data["title"],
-                    relationships=data["relationships"], attendee_members=data["attendee_members"],
-                    attendee_stakeholders=stakeholders.values(), decisions=data["decisions"],
-                    private_notes=data["private_notes"], crisis_event=data["crisis_event"],
-                    commitments=drafts, created_by=request.user,
+                    city=city,
+                    date=data["date"],
+                    kind=data["kind"],
+                    title=data["title"],
+                    relationships=data["relationships"],
+                    attendee_members=data["attendee_members"],
+                    attendee_stakeholders=stakeholders.values(),
+                    decisions=data["decisions"],
+                    private_notes=data["private_notes"],
+                    crisis_event=data["crisis_event"],
+                    commitments=drafts,
+                    created_by=request.user,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -383,8 +565,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 made = f" and {len(drafts)} commitment{'s' if len(drafts) != 1 else ''}" if drafts else ""
                 messages.success(request, f"The meeting{made} is logged.")
                 return redirect("relationships:meeting_detail", city.slug, meeting.pk)
-        return render(request, "relationships/meeting_form.html", _ctx(request, form=form, formset=formset),
-                      status=400)
+        return render(
+            request, "relationships/meeting_form.html", _ctx(request, form=form, formset=formset), status=400
+        )
     form = MeetingForm(city=city, initial=initial)
     formset = CommitmentDraftFormSet(prefix="c")
     return render(request, "relationships/meeting_form.html", _ctx(request, form=form, formset=formset))
@@ -398,24 +581,44 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 # --- Commitments ------------------------------------------------------------------------------------
 
+
 @city_view()
 def commitment_list(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     status = request.GET.get("status", "active")
-    filters = {"status": status, "late": bool(request.GET.get("late")), "public": bool(request.GET.get("public"))}
+    filters = {
+        "status": status,
+        "late": bool(request.GET.get("late")),
+        "public": bool(request.GET.get("public")),
+    }
     if request.GET.get("mine"):
         filters["owner"] = request.user.pk
-    page = selectors.page_of(selectors.commitment_list(city=city, filters=filters), request.GET.get("page"),
-                             selectors.COMMITMENTS_PAGE_SIZE)
-    return render(request, "relationships/commitment_list.html", _ctx(
-        request, page=page, filters=filters, statuses=CommitmentStatus.choices, mine=bool(request.GET.get("mine")),
-        today=timezone.localdate(), qs=_querystring_without_page(request)))
+    page = selectors.page_of(
+        selectors.commitment_list(city=city, filters=filters),
+        request.GET.get("page"),
+        selectors.COMMITMENTS_PAGE_SIZE,
+    )
+    return render(
+        request,
+        "relationships/commitment_list.html",
+        _ctx(
+            request,
+            page=page,
+            filters=filters,
+            statuses=CommitmentStatus.choices,
+            mine=bool(request.GET.get("mine")),
+            today=timezone.localdate(),
+            qs=_querystring_without_page(request),
+        ),
+    )
 
 
 @city_view(roles=EDITORS)
 def commitment_new(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
-    form = CommitmentForm(request.POST if request.method == "POST" else None, city=city, initial={"owner": request.user.pk})
+    form = CommitmentForm(
+        request.POST if request.method == "POST" else None, city=city, initial={"owner": request.user.pk}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             commitment = services.commitment_create(city=city, created_by=request.user, **form.cleaned_data)
@@ -424,17 +627,30 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The commitment is recorded.")
             return redirect("relationships:commitment_detail", city.slug, commitment.pk)
-    return render(request, "relationships/commitment_form.html", _ctx(request, form=form),
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "relationships/commitment_form.html",
+        _ctx(request, form=form),
+        status=400 if form.errors else 200,
+    )
 
 
 @city_view()
 def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
     commitment = _found(selectors.commitment_in_city, city=request.city, commitment_id=commitment_id)  # type: ignore[attr-defined]
-    return render(request, "relationships/commitment_detail.html", _ctx(
-        request, c=commitment, status_form=StatusForm(),
-        allowed=sorted(services.COMMITMENT_TRANSITIONS.get(commitment.status, ())),
-        publish_form=PublishForm(initial={"public_summary": commitment.public_summary or commitment.what})))
+    return render(
+        request,
+        "relationships/commitment_detail.html",
+        _ctx(
+            request,
+            c=commitment,
+            status_form=StatusForm(),
+            allowed=sorted(services.COMMITMENT_TRANSITIONS.get(commitment.status, ())),
+            publish_form=PublishForm(
+                initial={"public_summary": commitment.public_summary or commitment.what}
+            ),
+        ),
+    )
 
 
 @city_view(roles=EDITORS)
@@ -447,12 +663,19 @@ def commitment_status(request: HttpRequest, commitment_id: int) -> HttpResponse:
         messages.error(request, "Choose one of the statuses.")
     else:
         try:
-            services.commitment_set_status(commitment=commitment, status=form.cleaned_data["status"],
-                                           by=request.user, note=form.cleaned_data["note"])
+            services.commitment_set_status(
+                commitment=commitment,
+                status=form.cleaned_data["status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"The commitment is now {CommitmentStatus(form.cleaned_data['status']).label.lower()}.")
+            messages.success(
+                request,
+                f"The commitment is now {CommitmentStatus(form.cleaned_data['status']).label.lower()}.",
+            )
     return redirect("relationships:commitment_detail", city.slug, commitment.pk)
 
 
@@ -467,13 +690,23 @@ def commitment_publish(request: HttpRequest, commitment_id: int) -> HttpResponse
         return redirect("relationships:commitment_detail", city.slug, commitment.pk)
     form = PublishForm(request.POST)
     if form.is_valid():
-        services.commitment_publish(commitment=commitment, public_summary=form.cleaned_data["public_summary"],
-                                    by=request.user)
+        services.commitment_publish(
+            commitment=commitment, public_summary=form.cleaned_data["public_summary"], by=request.user
+        )
         messages.success(request, "The commitment is on the public 'what we said, what we did' page.")
         return redirect("relationships:commitment_detail", city.slug, commitment.pk)
-    return render(request, "relationships/commitment_detail.html", _ctx(
-        request, c=commitment, status_form=StatusForm(),
-        allowed=sorted(services.COMMITMENT_TRANSITIONS.get(commitment.status, ())), publish_form=form), status=400)
+    return render(
+        request,
+        "relationships/commitment_detail.html",
+        _ctx(
+            request,
+            c=commitment,
+            status_form=StatusForm(),
+            allowed=sorted(services.COMMITMENT_TRANSITIONS.get(commitment.status, ())),
+            publish_form=form,
+        ),
+        status=400,
+    )
 
 
 def public_commitments(request: HttpRequest, city_slug: str) -> HttpResponse:
@@ -481,35 +714,65 @@ def public_commitments(request: HttpRequest, city_slug: str) -> HttpResponse:
     from cities.models import City as CityModel
 
     city = get_object_or_404(CityModel, slug=city_slug)
-    return render(request, "relationships/public_commitments.html", {
-        "public_city": city, "commitments": selectors.public_commitments(city=city)})
+    return render(
+        request,
+        "relationships/public_commitments.html",
+        {"public_city": city, "commitments": selectors.public_commitments(city=city)},
+    )
 
 
 # --- Trust gaps and crisis readiness -------------------------------------------------------------------
 
+
 @city_view()
 def trust_gaps(request: HttpRequest) -> HttpResponse:
-    return render(request, "relationships/trust_gaps.html", _ctx(
-        request, **selectors.trust_gaps(city=request.city)))  # type: ignore[attr-defined]
+    return render(
+        request, "relationships/trust_gaps.html", _ctx(request, **selectors.trust_gaps(city=request.city))
+    )  # type: ignore[attr-defined]
 
 
 @city_view()
 def readiness(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
-    return render(request, "relationships/readiness.html", _ctx(
-        request, ready=selectors.readiness(city=city), events=selectors.crisis_events(city=city)[:20]))
+    ready = selectors.readiness(city=city)
+    if selectors.can_see_contact(request.membership):  # type: ignore[attr-defined]
+        people = {
+            r.stakeholder.pk: r.stakeholder
+            for row in [*ready["districts"], *ready["groups"]]
+            for r in row.roster
+        }
+        audit_list_view(
+            request,
+            object_type="crisis readiness roster",
+            what="Viewed whom to call in a crisis (readiness)",
+            shown=len(people),
+            with_contact=sum(1 for s in people.values() if _contact_shown(s)),
+            details=["by district and by group"],
+            noun=("stakeholder", "stakeholders"),
+        )
+    return render(
+        request,
+        "relationships/readiness.html",
+        _ctx(request, ready=ready, events=selectors.crisis_events(city=city)[:20]),
+    )
 
 
 @city_view(roles=EDITORS)
 def crisis_new(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
-    form = CrisisForm(request.POST if request.method == "POST" else None, initial={"occurred_on": timezone.localdate()})
+    form = CrisisForm(
+        request.POST if request.method == "POST" else None, initial={"occurred_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         event = services.crisis_event_create(city=city, created_by=request.user, **form.cleaned_data)
         messages.success(request, "The crisis event is recorded. Log the meetings held in response to it.")
         return redirect("relationships:crisis_detail", city.slug, event.pk)
-    return render(request, "relationships/crisis_form.html", _ctx(request, form=form),
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "relationships/crisis_form.html",
+        _ctx(request, form=form),
+        status=400 if form.errors else 200,
+    )
 
 
 @city_view()

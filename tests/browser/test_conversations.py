@@ -69,7 +69,9 @@ def test_plan_a_conversation_to_scheduled(page, live_server, member_of, city, si
 
 
 def test_register_publicly_on_a_phone(phone, city, check_a11y):
-    conversation = make_conversation(city, capacity=1, title="Trust circle", interpretation=True, interpretation_languages="Spanish")
+    conversation = make_conversation(
+        city, capacity=1, title="Trust circle", interpretation=True, interpretation_languages="Spanish"
+    )
     url = reverse("conversations:public_register", args=[city.slug, conversation.public_id])
     errors = _no_csp_errors(phone)
     phone.goto(url)
@@ -105,10 +107,32 @@ def test_register_publicly_on_a_phone(phone, city, check_a11y):
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
+def test_a_refused_registration_on_a_phone_keeps_what_was_typed(phone, city, check_a11y, settings):
+    settings.PUBLIC_RATE_LIMITS = {**settings.PUBLIC_RATE_LIMITS, "conversations.register": "1/10m/ip"}
+    conversation = make_conversation(city, title="Trust circle")
+    url = reverse("conversations:public_register", args=[city.slug, conversation.public_id])
+    errors = _no_csp_errors(phone)
+    for name, email in (("Ana Diaz", "ana@example.org"), ("Ben Okafor", "ben@example.org")):
+        phone.goto(url)
+        phone.get_by_label("Your name").fill(name)
+        phone.get_by_label("Email address").fill(email)
+        phone.get_by_role("button", name="Register").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Please try again in 10 minutes")
+    expect(phone.get_by_label("Your name")).to_have_value("Ben Okafor")
+    expect(phone.get_by_label("Email address")).to_have_value("ben@example.org")
+    check_a11y(phone, context="rate limited")
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1
+    assert list(Registration.objects.values_list("name", flat=True)) == ["Ana Diaz"]
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
 def test_check_people_in_on_a_phone(phone, city, member_of, sign_in, check_a11y):
     facilitator = member_of(city, "facilitator")
     conversation = make_conversation(city, facilitators=[facilitator])
-    services.registration_create(conversation=conversation, name="Ana Diaz", email="ana@example.org", group="youth")
+    services.registration_create(
+        conversation=conversation, name="Ana Diaz", email="ana@example.org", group="youth"
+    )
     services.registration_create(conversation=conversation, name="Ben Ode", email="ben@example.org")
     session = conversation.sessions.get()
     sign_in(phone, facilitator)
@@ -186,14 +210,19 @@ def test_campaign_pages_are_accessible(page, live_server, city, member_of, sign_
     check_a11y(page, context="city campaign")
 
 
-def test_curator_network_pages_pass_at_desktop_and_phone_width(browser, live_server, city, sign_in, check_a11y):
+def test_curator_network_pages_pass_at_desktop_and_phone_width(
+    browser, live_server, city, sign_in, check_a11y
+):
     """The shared walk visits pages as city members; the curators' network pages are walked here,
     with a city that pledged and holds conversations, at 1280 and 320 px."""
     from tests.conversations.routes import full_conversation
 
     ids = full_conversation(city)
     curator = UserFactory(is_curator=True)
-    urls = [reverse("conversations:network"), reverse("conversations:network_campaign", args=[ids["campaign_id"]])]
+    urls = [
+        reverse("conversations:network"),
+        reverse("conversations:network_campaign", args=[ids["campaign_id"]]),
+    ]
     for width in (1280, 320):
         context = browser.new_context(viewport={"width": width, "height": 800})
         page = context.new_page()
@@ -203,7 +232,9 @@ def test_curator_network_pages_pass_at_desktop_and_phone_width(browser, live_ser
             response = page.goto(live_server.url + url)
             assert response.status < 400, (url, response.status)
             check_a11y(page, context=f"curator at {width}px")
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             assert overflow <= 1, f"{url} scrolls sideways at {width}px"
         assert errors == [], errors
         context.close()

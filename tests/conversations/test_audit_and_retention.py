@@ -26,7 +26,10 @@ def test_viewing_participant_lists_is_audited(client_as, city, member_of):
     services.registration_create(conversation=conversation, name="Ana Diaz", email="ana@example.org")
     session = conversation.sessions.first()
     client = client_as(city, "staff")
-    assert client.get(reverse("conversations:registrations", args=[city.slug, conversation.pk])).status_code == 200
+    assert (
+        client.get(reverse("conversations:registrations", args=[city.slug, conversation.pk])).status_code
+        == 200
+    )
     [event] = _events(city, action="view")
     assert event.actor_id == client.user.id and event.object_type == "conversation registrations"
     assert event.object_id == str(conversation.pk) and "Youth and police" in event.summary
@@ -36,15 +39,22 @@ def test_viewing_participant_lists_is_audited(client_as, city, member_of):
     assert client.get(check_in).status_code == 200
     assert _events(city, action="view")[-1].object_type == "conversation check-in list"
     assert _events(city, action="view")[-1].actor_id == facilitator.id
-    # The search fragments of the same page are not logged one keystroke at a time.
+    # The htmx search of the same list shows the same people: it is logged too (without the search text).
     client.get(check_in + "?q=an", HTTP_HX_REQUEST="true")
-    assert len(_events(city, action="view")) == 2
+    assert len(_events(city, action="view")) == 3
+    assert "a name search" in _events(city, action="view")[-1].summary
+    assert "an" not in _events(city, action="view")[-1].summary.split()
 
 
 def test_refused_requests_leave_no_audit_event(client_as, city, other_city):
     conversation = make_conversation(other_city)
     client = client_as(city, "lead")
-    assert client.get(reverse("conversations:registrations", args=[other_city.slug, conversation.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("conversations:registrations", args=[other_city.slug, conversation.pk])
+        ).status_code
+        == 404
+    )
     assert not AuditEvent.objects.filter(object_type__startswith="conversation").exists()
 
 
@@ -60,7 +70,10 @@ def test_cancelling_a_registration_is_audited_by_staff_and_by_the_registrant(cli
     assert "1 moved up from the waitlist" in event.summary
     staff.logout()
     ben.refresh_from_db()
-    assert client.post(reverse("conversations:public_cancel", args=[city.slug, ben.cancel_token])).status_code == 200
+    assert (
+        client.post(reverse("conversations:public_cancel", args=[city.slug, ben.cancel_token])).status_code
+        == 200
+    )
     last = _events(city, action="change")[-1]
     assert last.object_id == str(ben.pk) and last.actor_id is None and "emailed link" in last.summary
 
@@ -74,13 +87,18 @@ def test_reviewing_and_removing_quotes_is_audited(client_as, city):
     client = client_as(city, "lead")
 
     def review(quote, **data):
-        return client.post(reverse("conversations:quote_review", args=[city.slug, conversation.pk, quote.pk]), data)
+        return client.post(
+            reverse("conversations:quote_review", args=[city.slug, conversation.pk, quote.pk]), data
+        )
 
     review(kept)
     review(no_consent)  # refused: nothing was reviewed, nothing logged
     review(no_consent, action="delete")
     events = _events(city, object_type="conversation quote")
-    assert [(e.action, e.object_id) for e in events] == [("change", str(kept.pk)), ("delete", str(no_consent.pk))]
+    assert [(e.action, e.object_id) for e in events] == [
+        ("change", str(kept.pk)),
+        ("delete", str(no_consent.pk)),
+    ]
     assert "We want" not in events[0].summary
 
 
@@ -88,15 +106,27 @@ def _ended(city, *, days_ago, title):
     conversation = make_conversation(city, days_ahead=-days_ago, title=title)
     session = conversation.sessions.first()
     registered = Registration.objects.create(
-        city=city, conversation=conversation, name=f"{title} person", email=f"{days_ago}-{city.slug}@example.org",
-        phone="555-0100", group="youth", access_needs=["asl"], access_notes="Needs a ramp",
-        status="confirmed", consent_to_contact=True, consent_wording=services.CONSENT_WORDING,
+        city=city,
+        conversation=conversation,
+        name=f"{title} person",
+        email=f"{days_ago}-{city.slug}@example.org",
+        phone="555-0100",
+        group="youth",
+        access_needs=["asl"],
+        access_notes="Needs a ramp",
+        status="confirmed",
+        consent_to_contact=True,
+        consent_wording=services.CONSENT_WORDING,
         consent_at=timezone.now(),
     )
     CheckIn.objects.create(city=city, session=session, registration=registered)
     walk_in = services.walk_in_create(session=session, name=f"{title} walk-in", group="faith", by=None)
-    ReminderSent.objects.create(city=city, kind=ReminderKind.DAY_BEFORE, session=session, recipient=registered.email)
-    services.report_save(session=session, author=None, attendance={"youth": 5}, what_was_heard="Heard.", submit=True)
+    ReminderSent.objects.create(
+        city=city, kind=ReminderKind.DAY_BEFORE, session=session, recipient=registered.email
+    )
+    services.report_save(
+        session=session, author=None, attendance={"youth": 5}, what_was_heard="Heard.", submit=True
+    )
     return conversation, registered, walk_in
 
 
@@ -106,11 +136,16 @@ def test_retention_erases_contact_details_of_old_conversations_only(city, other_
     elsewhere, elsewhere_person, _ = _ended(other_city, days_ago=100, title="Elsewhere")
     # A series whose last circle is recent is kept whole, even though its first one is old.
     series = make_conversation(city, days_ahead=-100, title="Series")
-    services.session_save(conversation=series, date=timezone.localdate() - timedelta(days=5),
-                          start_time=old.sessions.first().start_time, end_time=old.sessions.first().end_time,
-                          venue="Hall")
-    series_person = Registration.objects.create(city=city, conversation=series, name="Series person",
-                                                email="series@example.org", status="confirmed")
+    services.session_save(
+        conversation=series,
+        date=timezone.localdate() - timedelta(days=5),
+        start_time=old.sessions.first().start_time,
+        end_time=old.sessions.first().end_time,
+        venue="Hall",
+    )
+    series_person = Registration.objects.create(
+        city=city, conversation=series, name="Series person", email="series@example.org", status="confirmed"
+    )
     rollup_before = selectors.registration_rollup(conversation=old)
     CitySettings.objects.create(city=city, retain_contacts_days=60)
     CitySettings.objects.create(city=other_city)  # keeps everything
@@ -123,7 +158,11 @@ def test_retention_erases_contact_details_of_old_conversations_only(city, other_
         assert person.name == services.ERASED_NAME and person.email == "" and person.phone == ""
         assert person.access_notes == ""
     # What counts is kept: status, group, access needs, attendance, the report.
-    assert old_person.status == "confirmed" and old_person.group == "youth" and old_person.access_needs == ["asl"]
+    assert (
+        old_person.status == "confirmed"
+        and old_person.group == "youth"
+        and old_person.access_needs == ["asl"]
+    )
     assert old_person.consent_at is not None  # the record that consent was given stays
     assert CheckIn.objects.filter(session__conversation=old).count() == 2
     assert old.sessions.first().report.attendance == {"youth": 5}
@@ -148,3 +187,107 @@ def test_public_pages_with_a_registrants_details_are_never_stored(client, city):
     token = Registration.objects.get(conversation=conversation).cancel_token
     response = client.get(reverse("conversations:public_cancel", args=[city.slug, token]))
     assert "Ana Diaz" in response.content.decode() and "no-store" in response["Cache-Control"]
+
+
+def test_the_registrations_entry_counts_the_people_on_the_page(client_as, city):
+    conversation = make_conversation(city, capacity=200)
+    session = conversation.sessions.first()
+    for i in range(55):
+        services.registration_create(conversation=conversation, name=f"Person {i}", email=f"p{i}@example.org")
+    services.walk_in_create(session=session, name="Door", by=None)  # no email
+    client = client_as(city, "lead")
+    url = reverse("conversations:registrations", args=[city.slug, conversation.pk])
+    client.get(url)
+    client.get(url, {"page": "2"})
+    first, second = _events(city, action="view")
+    assert (first.object_type, first.object_id, first.actor_id, first.city_id) == (
+        "conversation registrations",
+        str(conversation.pk),
+        client.user.id,
+        city.id,
+    )
+    assert first.summary == (
+        "Viewed the registrations of 'Youth and police': 50 people shown, "
+        "50 with contact details (page 1 of 2)"
+    )
+    assert second.summary == (
+        "Viewed the registrations of 'Youth and police': 6 people shown, 5 with contact details (page 2 of 2)"
+    )
+
+
+def test_the_check_in_entry_counts_the_people_listed(client_as, city, member_of):
+    facilitator = member_of(city, "facilitator")
+    conversation = make_conversation(city, facilitators=[facilitator])
+    session = conversation.sessions.first()
+    for name in ("Ana Diaz", "Ben Okafor", "Anh Tran"):
+        services.registration_create(conversation=conversation, name=name, email=f"{name[:3]}@example.org")
+    client = client_as(city, "facilitator")
+    client.force_login(facilitator)
+    url = reverse("conversations:check_in", args=[city.slug, conversation.pk, session.pk])
+    client.get(url)
+    client.get(url, {"q": "An"}, headers={"HX-Request": "true"})
+    # Checking someone in re-renders the list already seen: no new entry for that.
+    ana = Registration.objects.get(name="Ana Diaz")
+    toggle = reverse("conversations:check_in_toggle", args=[city.slug, conversation.pk, session.pk, ana.pk])
+    client.post(toggle, {"present": "1"}, headers={"HX-Request": "true"})
+    page, search = _events(city, action="view")
+    assert (page.object_type, page.object_id, page.actor_id) == (
+        "conversation check-in list",
+        str(session.pk),
+        facilitator.id,
+    )
+    assert (
+        page.summary
+        == f"Viewed the check-in list of 'Youth and police', {session.date:%Y-%m-%d}: 3 people shown"
+    )
+    assert search.summary.endswith(": 2 people shown (a name search)")
+
+
+def test_the_invitations_entry_counts_invited_people_and_shown_contacts(client_as, city):
+    from relationships import services as relationships_services
+
+    conversation = make_conversation(city)
+    consented = relationships_services.stakeholder_create(
+        city=city,
+        name="Rev. Ada",
+        group="faith",
+        email="ada@example.org",
+        consent_given_at=timezone.now(),
+        consent_wording="Yes",
+    )
+    hidden = relationships_services.stakeholder_create(city=city, name="Bo", group="youth", phone="555-0100")
+    for stakeholder in (consented, hidden):
+        services.invitation_create(conversation=conversation, stakeholder=stakeholder, by=None)
+    client = client_as(city, "staff")
+    url = reverse("conversations:voices", args=[city.slug, conversation.pk])
+    assert client.get(url).status_code == 200
+    [event] = _events(city, action="view")
+    assert (event.object_type, event.object_id, event.actor_id) == (
+        "conversation invitations",
+        str(conversation.pk),
+        client.user.id,
+    )
+    assert (
+        event.summary
+        == "Viewed the invitations of 'Youth and police': 2 people shown, 1 with contact details"
+    )
+    # A conversation nobody is invited to yet shows nobody: nothing to log.
+    other = make_conversation(city, title="Quiet")
+    client.get(reverse("conversations:voices", args=[city.slug, other.pk]))
+    assert len(_events(city, action="view")) == 1
+
+
+def test_no_list_entry_for_a_member_without_the_role_or_another_city(client_as, city, other_city):
+    conversation = make_conversation(city)
+    services.registration_create(conversation=conversation, name="Ana", email="ana@example.org")
+    session = conversation.sessions.first()
+    pages = [
+        reverse("conversations:registrations", args=[city.slug, conversation.pk]),
+        reverse("conversations:voices", args=[city.slug, conversation.pk]),
+        reverse("conversations:check_in", args=[city.slug, conversation.pk, session.pk]),
+    ]
+    for who in (client_as(other_city, "lead"), client_as(city, "viewer"), client_as(city, "facilitator")):
+        for url in pages:
+            assert who.get(url).status_code == 404, url  # the facilitator is not assigned to it
+            assert who.get(url, headers={"HX-Request": "true"}).status_code == 404, url
+    assert not AuditEvent.objects.filter(action="view").exists()
