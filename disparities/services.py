@@ -4,10 +4,13 @@ The import (`dataset_import`) runs in a Celery worker (or synchronously from the
 the demo seed). It streams the file, normalises each row, COPYs the records into the kind's table
 and builds the rollups, all in ONE transaction, so a dataset is either wholly imported or not at
 all. A Postgres advisory lock per dataset makes a second delivery of the same task a no-op.
+When the database cannot be reached before the import starts, `dataset_import` raises
+`DatabaseUnavailable` having done nothing, and the task tries again later (disparities/tasks.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -69,6 +72,11 @@ class DuplicateDataset(Exception):
 
 class ImportCancelled(Exception):
     pass
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached before the import started: nothing was done, and the
+    dataset is as it was (queued). Safe to try again later."""
 
 
 @dataclass
@@ -263,12 +271,24 @@ def _unlock(dataset_id: int) -> None:
 
 
 def dataset_import(*, dataset_id: int, on_progress: Callable[[dict], None] | None = None) -> ImportOutcome:
-    """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand)."""
-    if not _try_lock(dataset_id):
-        return ImportOutcome(Dataset.objects.filter(pk=dataset_id).first(), did_work=False)
-    session = connection.connection  # the database session that holds the lock
+    """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand).
+
+    Raises `DatabaseUnavailable` when the database cannot be reached (to connect, take the lock or
+    read the dataset) before anything was done. Once the import has started, a lost database is
+    handled here: the dataset is marked failed, retryable, or left `importing` for the reaper."""
     try:
+        locked = _try_lock(dataset_id)
+        session = connection.connection  # the database session that holds the lock
         dataset = Dataset.objects.select_related("city").filter(pk=dataset_id).first()
+    except (OperationalError, InterfaceError) as error:
+        # Nothing was written. Closing the connection ends its session (and the lock with it, if it
+        # was taken), so that the next try opens a new one.
+        with contextlib.suppress(OperationalError, InterfaceError):
+            connection.close()
+        raise DatabaseUnavailable(f"The database could not be reached: {error}") from error
+    if not locked:
+        return ImportOutcome(dataset, did_work=False)
+    try:
         if dataset is None or dataset.status not in {Status.QUEUED, Status.IMPORTING}:
             return ImportOutcome(dataset, did_work=False)
         if dataset.cancel_requested or cache.get(cancel_key(dataset_id)):
