@@ -290,6 +290,11 @@ POLICE_IMPORT_DATABASE_WAIT_SECONDS = int(os.environ.get("POLICE_IMPORT_DATABASE
 POLICE_IMPORT_RETRY_FIRST_SECONDS = int(os.environ.get("POLICE_IMPORT_RETRY_FIRST_SECONDS", "5"))
 POLICE_IMPORT_RETRY_MAX_DELAY_SECONDS = int(os.environ.get("POLICE_IMPORT_RETRY_MAX_DELAY_SECONDS", "300"))
 POLICE_IMPORT_RETRY_TOTAL_SECONDS = int(os.environ.get("POLICE_IMPORT_RETRY_TOTAL_SECONDS", "3600"))
+# A dataset still queued after this long, while no import runs, lost its task: the reaper marks it
+# failed, retryable. The default outlasts the retries above by an hour (docs/disparities.md says why).
+POLICE_IMPORT_QUEUED_STALE_SECONDS = int(
+    os.environ.get("POLICE_IMPORT_QUEUED_STALE_SECONDS", str(POLICE_IMPORT_RETRY_TOTAL_SECONDS + 3600))
+)
 
 LOGGING = {
     "version": 1,
