@@ -126,6 +126,9 @@ class Dataset(models.Model):
     # Progress of a running import, written by the worker about every half second.
     progress_rows = models.BigIntegerField(default=0)
     progress_bytes = models.BigIntegerField(default=0)
+    # When the import was last queued (confirmed or retried): the reaper finds a queued import whose
+    # task is gone by it.
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

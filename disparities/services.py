@@ -4,15 +4,19 @@ The import (`dataset_import`) runs in a Celery worker (or synchronously from the
 the demo seed). It streams the file, normalises each row, COPYs the records into the kind's table
 and builds the rollups, all in ONE transaction, so a dataset is either wholly imported or not at
 all. A Postgres advisory lock per dataset makes a second delivery of the same task a no-op.
+When the database cannot be reached before the import starts, `dataset_import` raises
+`DatabaseUnavailable` having done nothing, and the task tries again later (disparities/tasks.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
@@ -55,6 +59,9 @@ DATABASE_LOST = (
     "The import was interrupted: the connection to the database was lost (for example, the database "
     "restarted). Nothing was imported. Press Retry to import the file again."
 )
+NEVER_STARTED = (
+    "The import never started (the importer could not reach the database). Nothing was imported. Press Retry."
+)
 
 
 def _setting(name: str, default):
@@ -69,6 +76,11 @@ class DuplicateDataset(Exception):
 
 class ImportCancelled(Exception):
     pass
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached before the import started: nothing was done, and the
+    dataset is as it was (queued). Safe to try again later."""
 
 
 @dataclass
@@ -198,7 +210,8 @@ def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: b
         dataset.status = Status.QUEUED
         dataset.status_message = ""
         dataset.cancel_requested = False
-        dataset.save(update_fields=["mapping", "status", "status_message", "cancel_requested"])
+        dataset.queued_at = timezone.now()
+        dataset.save(update_fields=["mapping", "status", "status_message", "cancel_requested", "queued_at"])
         SavedMapping.objects.update_or_create(
             city=dataset.city,
             kind=dataset.kind,
@@ -263,12 +276,24 @@ def _unlock(dataset_id: int) -> None:
 
 
 def dataset_import(*, dataset_id: int, on_progress: Callable[[dict], None] | None = None) -> ImportOutcome:
-    """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand)."""
-    if not _try_lock(dataset_id):
-        return ImportOutcome(Dataset.objects.filter(pk=dataset_id).first(), did_work=False)
-    session = connection.connection  # the database session that holds the lock
+    """Import a queued dataset. Safe to call twice: the second call finds the work done (or in hand).
+
+    Raises `DatabaseUnavailable` when the database cannot be reached (to connect, take the lock or
+    read the dataset) before anything was done. Once the import has started, a lost database is
+    handled here: the dataset is marked failed, retryable, or left `importing` for the reaper."""
     try:
+        locked = _try_lock(dataset_id)
+        session = connection.connection  # the database session that holds the lock
         dataset = Dataset.objects.select_related("city").filter(pk=dataset_id).first()
+    except (OperationalError, InterfaceError) as error:
+        # Nothing was written. Closing the connection ends its session (and the lock with it, if it
+        # was taken), so that the next try opens a new one.
+        with contextlib.suppress(OperationalError, InterfaceError):
+            connection.close()
+        raise DatabaseUnavailable(f"The database could not be reached: {error}") from error
+    if not locked:
+        return ImportOutcome(dataset, did_work=False)
+    try:
         if dataset is None or dataset.status not in {Status.QUEUED, Status.IMPORTING}:
             return ImportOutcome(dataset, did_work=False)
         if dataset.cancel_requested or cache.get(cancel_key(dataset_id)):
@@ -634,7 +659,14 @@ def build_rollups(dataset: Dataset, *, has_incident_id: bool) -> None:
 
 
 def datasets_reap_stale() -> int:
-    """Mark as failed the imports whose worker died (no heartbeat, advisory lock free)."""
+    """Mark as failed the imports whose worker died (no heartbeat, advisory lock free), then the
+    queued imports whose task is gone (see `_reap_never_started`). Returns how many were marked."""
+    reaped = _reap_stopped()
+    return reaped + _reap_never_started()
+
+
+def _reap_stopped() -> int:
+    """`importing` with no heartbeat for POLICE_IMPORT_STALE_SECONDS and the advisory lock free."""
     stale_after = _setting("POLICE_IMPORT_STALE_SECONDS", 120)
     now = timezone.now()
     reaped = 0
@@ -657,6 +689,38 @@ def datasets_reap_stale() -> int:
             cache.delete(progress_key(dataset.pk))
         finally:
             _unlock(dataset.pk)
+    return reaped
+
+
+def _reap_never_started() -> int:
+    """`queued` for longer than POLICE_IMPORT_QUEUED_STALE_SECONDS, no import under way anywhere, and
+    the advisory lock free: its task is gone (it gave up trying to reach the database, or the broker
+    lost it). A task that still turns up later finds the dataset failed and does nothing.
+
+    A queued dataset may legitimately wait behind other imports (each up to CELERY_TASK_TIME_LIMIT):
+    while any dataset is `importing` (those whose worker died were reaped just before), the workers
+    are busy and the queue is moving, so nothing queued is reaped. The default wait is the task's
+    whole retry budget plus an hour, so a task still trying to reach the database is never
+    overtaken. Reaping too early costs the analyst a press on Retry, never rows: the import is
+    guarded by the lock and the status."""
+    if Dataset.objects.filter(status=Status.IMPORTING).exists():
+        return 0
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=_setting("POLICE_IMPORT_QUEUED_STALE_SECONDS", 7200))
+    # Datasets queued before `queued_at` existed count from their upload.
+    stale = Dataset.objects.filter(
+        Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, uploaded_at__lt=cutoff), status=Status.QUEUED
+    )
+    reaped = 0
+    for dataset_id in list(stale.values_list("pk", flat=True)):
+        if not _try_lock(dataset_id):
+            continue  # a worker has just picked it up
+        try:
+            reaped += stale.filter(pk=dataset_id).update(
+                status=Status.FAILED, finished_at=now, status_message=NEVER_STARTED, cancel_requested=False
+            )
+        finally:
+            _unlock(dataset_id)
     return reaped
 
 

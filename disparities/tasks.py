@@ -1,13 +1,40 @@
 """Thin Celery tasks: load by id, call a service."""
 
+import logging
+
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 
+logger = logging.getLogger(__name__)
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def dataset_import_task(dataset_id: int) -> str:
-    outcome = services.dataset_import(dataset_id=dataset_id)
+
+def import_retry_delay(retries: int) -> int | None:
+    """Seconds to wait before the next try of an import that could not reach the database, after
+    `retries` tries again so far; None once the retry budget is spent.
+
+    The wait doubles from POLICE_IMPORT_RETRY_FIRST_SECONDS up to POLICE_IMPORT_RETRY_MAX_DELAY_SECONDS,
+    and all the waits together stay within POLICE_IMPORT_RETRY_TOTAL_SECONDS."""
+    first = max(1, settings.POLICE_IMPORT_RETRY_FIRST_SECONDS)
+    cap = max(first, settings.POLICE_IMPORT_RETRY_MAX_DELAY_SECONDS)
+    delays = [min(first * 2**n, cap) for n in range(retries + 1)]
+    return delays[-1] if sum(delays) <= settings.POLICE_IMPORT_RETRY_TOTAL_SECONDS else None
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def dataset_import_task(self, dataset_id: int) -> str:
+    try:
+        outcome = services.dataset_import(dataset_id=dataset_id)
+    except services.DatabaseUnavailable as error:
+        # Only before the import started (nothing written, the dataset still queued): a database
+        # lost during the import is handled by the service, and its errors are not retried here.
+        delay = import_retry_delay(self.request.retries)
+        if delay is None:
+            logger.error("Import of police dataset %s: gave up reaching the database; the reaper marks it failed",
+                         dataset_id)  # fmt: skip
+            raise
+        raise self.retry(exc=error, countdown=delay) from error
     if outcome.dataset is None:
         return "deleted (nothing to do)"
     return f"{outcome.dataset.status}{'' if outcome.did_work else ' (nothing to do)'}"

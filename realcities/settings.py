@@ -301,6 +301,16 @@ POLICE_UPLOAD_MAX_UNCOMPRESSED = int(os.environ.get("POLICE_UPLOAD_MAX_UNZIPPED_
 POLICE_IMPORT_MAX_PROBLEMS = int(os.environ.get("POLICE_IMPORT_MAX_PROBLEMS", "10000"))
 POLICE_IMPORT_STALE_SECONDS = int(os.environ.get("POLICE_IMPORT_STALE_SECONDS", "120"))
 POLICE_IMPORT_DATABASE_WAIT_SECONDS = int(os.environ.get("POLICE_IMPORT_DATABASE_WAIT_SECONDS", "60"))
+# An import task that cannot reach the database before it starts tries again: after 5 s, then twice
+# as long each time up to 5 minutes, for about an hour in all (disparities.tasks.import_retry_delay).
+POLICE_IMPORT_RETRY_FIRST_SECONDS = int(os.environ.get("POLICE_IMPORT_RETRY_FIRST_SECONDS", "5"))
+POLICE_IMPORT_RETRY_MAX_DELAY_SECONDS = int(os.environ.get("POLICE_IMPORT_RETRY_MAX_DELAY_SECONDS", "300"))
+POLICE_IMPORT_RETRY_TOTAL_SECONDS = int(os.environ.get("POLICE_IMPORT_RETRY_TOTAL_SECONDS", "3600"))
+# A dataset still queued after this long, while no import runs, lost its task: the reaper marks it
+# failed, retryable. The default outlasts the retries above by an hour (docs/disparities.md says why).
+POLICE_IMPORT_QUEUED_STALE_SECONDS = int(
+    os.environ.get("POLICE_IMPORT_QUEUED_STALE_SECONDS", str(POLICE_IMPORT_RETRY_TOTAL_SECONDS + 3600))
+)
 
 LOGGING = {
     "version": 1,

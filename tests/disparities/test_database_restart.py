@@ -1,10 +1,11 @@
 """PostgreSQL restarted in the middle of an import: the import ends whole, or failed and retryable.
+PostgreSQL down when the import task starts: the task tries again until it is back, then imports.
 
 Everything runs for real: a private PostgreSQL cluster (never the shared server, see
 tests/private_postgres.py) migrated by `manage.py migrate`, a `celery worker` process on it, the
 dataset uploaded and queued by the app's own services, and `pg_ctl restart` while rows are being
-copied. The test process reads the private cluster directly, and reads the import's progress from
-the Redis cache like the progress page does.
+copied (or `pg_ctl stop` before the task is sent). The test process reads the private cluster
+directly, and reads the import's progress from the Redis cache like the progress page does.
 """
 
 import json
@@ -22,6 +23,7 @@ from django.core.cache import cache
 
 from disparities import services
 from disparities.generate import write_stops
+from disparities.tasks import dataset_import_task
 from realcities.celery import app
 from tests.conftest import wait_for
 
@@ -74,6 +76,19 @@ def private_app(private_postgres, tmp_path_factory):
         print(json.dumps({"city": city.pk}))
     """)  # fmt: skip
     return env
+
+
+def upload_and_confirm(env: dict, path: Path, *, enqueue: bool = True) -> int:
+    """Upload the file and confirm its mapping with the app's services; `dataset_confirm` queues the
+    task on commit (to the private queue), unless `enqueue=False`. Returns the dataset's id."""
+    return django_run(env, f"""
+        from django.core.files import File
+        with open({str(path)!r}, "rb") as handle:
+            dataset = services.dataset_upload(city=City.objects.get(slug="restartville"), kind="stop",
+                                              file=File(handle, name={path.name!r}), allow_duplicate=True)
+        services.dataset_confirm(dataset=dataset, enqueue={enqueue!r})
+        print(json.dumps(dataset.pk))
+    """)  # fmt: skip
 
 
 def dataset_state(server, dataset_id: int) -> dict | None:
@@ -144,15 +159,7 @@ def test_database_restarted_mid_import_leaves_nothing_partial_and_a_retry_gives_
         return log.read_text(errors="replace")[-6000:]
 
     with private_worker(worker_env, log) as worker:
-        # Uploaded and confirmed by the app's services; dataset_confirm queues the task on commit.
-        dataset_id = django_run(private_app, f"""
-            from django.core.files import File
-            with open({str(stops_csv)!r}, "rb") as handle:
-                dataset = services.dataset_upload(city=City.objects.get(slug="restartville"), kind="stop",
-                                                  file=File(handle, name="stops.csv"), allow_duplicate=True)
-            services.dataset_confirm(dataset=dataset)
-            print(json.dumps(dataset.pk))
-        """)  # fmt: skip
+        dataset_id = upload_and_confirm(private_app, stops_csv)
 
         # The fault comes while rows are being copied: the import's transaction is open and large.
         try:
@@ -218,3 +225,55 @@ def test_database_restarted_mid_import_leaves_nothing_partial_and_a_retry_gives_
             )
         assert state["status"] == "imported", (state, worker_log())
         assert state["rows_imported"] == state["stops"] == state["rollup_rows"] == ROWS, state
+
+
+FEW = 5_000
+
+
+@pytest.mark.timeout(90)
+def test_database_down_when_the_import_task_starts_the_task_tries_again_and_imports_every_row_once(
+    private_postgres, private_app, tmp_path
+):
+    """The database is down when the worker picks the import up (a restart between the queueing and
+    the pick-up). The task finds it unreachable before doing anything, tries again after a growing
+    wait (here 1 s, doubling, capped at 2 s), and once the database is back imports every row once:
+    the dataset does not stay `queued` forever. (A database lost during an import is not retried by
+    the task: see `down-longer-than-the-wait` above, which the task leaves to the reaper.)"""
+    stops = write_stops(tmp_path / "few.csv", FEW)
+    log = tmp_path / "worker.log"
+    worker_env = {
+        **private_app, "POLICE_IMPORT_RETRY_FIRST_SECONDS": "1", "POLICE_IMPORT_RETRY_MAX_DELAY_SECONDS": "2",
+    }  # fmt: skip
+
+    def worker_log() -> str:
+        return log.read_text(errors="replace")
+
+    with private_worker(worker_env, log):
+        dataset_id = upload_and_confirm(private_app, stops, enqueue=False)
+        try:
+            wait_for(lambda: " ready." in worker_log(), timeout=30)
+        except AssertionError:
+            pytest.fail(f"The worker did not start:\n{worker_log()[-6000:]}")
+        private_postgres.stop("fast")
+        try:
+            dataset_import_task.apply_async((dataset_id,), queue=QUEUE)
+            try:  # the worker tried, found the database down, and tried again at least once more
+                wait_for(lambda: worker_log().count("retry: Retry in") >= 2, timeout=30)
+            except AssertionError:
+                pytest.fail(f"The task did not try again:\n{worker_log()[-6000:]}")
+        finally:
+            private_postgres.resume()
+        try:
+            state = wait_for(lambda: settled(private_postgres, dataset_id), timeout=40, interval=0.2)
+        except AssertionError:
+            pytest.fail(f"Still {dataset_state(private_postgres, dataset_id)}:\n{worker_log()[-6000:]}")
+
+    assert state["status"] == "imported", (state, worker_log()[-6000:])
+    assert state["rows_imported"] == state["stops"] == state["rollup_rows"] == FEW, state
+    assert state["attempts"] == 1, state  # the tries that found the database down did nothing
+    with private_postgres.connect("realcities") as conn:
+        lines = conn.execute(
+            "SELECT count(DISTINCT line) FROM disparities_stop WHERE dataset_id = %s", [dataset_id]
+        ).fetchone()[0]
+    assert lines == FEW  # no row twice
+    assert "DatabaseUnavailable" in worker_log() and "raised unexpected" not in worker_log()
