@@ -12,14 +12,22 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from cities.audit import audit_record
 from cities.decorators import city_view
-from cities.models import EDITOR_ROLES
+from cities.models import EDITOR_ROLES, AuditAction
 
 from . import mapping as m
 from . import selectors, services
 from .forms import MappingForm, MappingImportForm, UploadForm, canonical_label
 from .models import Dataset, ProblemKind, Status
 from .reports import safe_cell
+
+
+def audit(request: HttpRequest, action: str, dataset: Dataset, summary: str) -> None:
+    """One entry in the city's audit log for an act on a police dataset (see SECURITY.md)."""
+    audit_record(
+        action=action, object_type="police dataset", object_id=dataset.pk, summary=summary, request=request
+    )
 
 
 def _dataset(request: HttpRequest, pk: int) -> Dataset:
@@ -98,7 +106,13 @@ def _replacing(request: HttpRequest) -> Dataset | None:
 def _render_upload(
     request: HttpRequest, form: UploadForm, *, replacing=None, error: str = "", status: int = 200
 ) -> HttpResponse:
-    context = {"city": request.city, "section": "disparities", "form": form, "replacing": replacing, "error": error}  # type: ignore[attr-defined]
+    context = {
+        "city": request.city,
+        "section": "disparities",
+        "form": form,
+        "replacing": replacing,
+        "error": error,
+    }  # type: ignore[attr-defined]
     return render(request, "disparities/upload.html", context, status=status)
 
 
@@ -111,7 +125,11 @@ def _upload(request: HttpRequest, handler: SizeLimitUploadHandler | None) -> Htt
     form = UploadForm(request.POST, request.FILES, replacing=replacing)
     if handler is not None and handler.too_large:
         return _render_upload(
-            request, UploadForm(replacing=replacing), replacing=replacing, error=_too_large_message(), status=413
+            request,
+            UploadForm(replacing=replacing),
+            replacing=replacing,
+            error=_too_large_message(),
+            status=413,
         )
     if not form.is_valid():
         return _render_upload(request, form, replacing=replacing, status=400)
@@ -136,6 +154,13 @@ def _upload(request: HttpRequest, handler: SizeLimitUploadHandler | None) -> Htt
     except ValidationError as error:
         form.add_error("file", error.messages)
         return _render_upload(request, form, replacing=replacing, status=400)
+    audit(
+        request,
+        AuditAction.CREATE,
+        dataset,
+        f"Uploaded “{dataset.name}” ({dataset.get_kind_display().lower()}, {dataset.original_filename or 'file'})"
+        + (f", a new version of dataset {replacing.pk}" if replacing else ""),
+    )
     return redirect("disparities:mapping", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
 
 
@@ -180,6 +205,14 @@ def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
     mapping = preview["mapping"]
     personal = mapping.get("personal_columns", [])
+    if request.method == "GET":
+        # The page shows the file's first rows as uploaded, names and addresses included.
+        audit(
+            request,
+            AuditAction.VIEW,
+            dataset,
+            f"Viewed the first {len(preview['sample'])} rows of the file to map it",
+        )
     form = MappingForm(
         request.POST or None, kind=dataset.kind, header=preview["header"], mapping=mapping, personal=personal
     )
@@ -187,7 +220,9 @@ def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             new = form.to_mapping()
-            changed = new["columns"] != mapping.get("columns") or new["date_format"] != mapping.get("date_format")
+            changed = new["columns"] != mapping.get("columns") or new["date_format"] != mapping.get(
+                "date_format"
+            )
             new = m.complete(new, preview["header"], preview["sample"])
             if request.POST.get("action") == "import" and not changed:
                 try:
@@ -198,12 +233,20 @@ def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
                         form.add_error(None, message)
                     status = 400
                 else:
-                    messages.success(request, "The mapping is saved for the next file of this kind; the import has started.")
+                    audit(
+                        request, AuditAction.CHANGE, dataset, "Confirmed the mapping and started the import"
+                    )
+                    messages.success(
+                        request,
+                        "The mapping is saved for the next file of this kind; the import has started.",
+                    )
                     return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
             else:
                 services.dataset_set_mapping(dataset=dataset, mapping=new)
                 if changed and request.POST.get("action") == "import":
-                    messages.warning(request, "You changed the columns: check the values proposed for them, then import.")
+                    messages.warning(
+                        request, "You changed the columns: check the values proposed for them, then import."
+                    )
                 else:
                     messages.success(request, "Mapping saved.")
                 return redirect("disparities:mapping", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
@@ -214,7 +257,11 @@ def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
         if rows:
             counts = preview["counts"].get(field, {})
             value_sections.append(
-                {"field": field, "label": m.LABELS[field], "rows": [(bf, raw, counts.get(raw, 0)) for bf, raw in rows]}
+                {
+                    "field": field,
+                    "label": m.LABELS[field],
+                    "rows": [(bf, raw, counts.get(raw, 0)) for bf, raw in rows],
+                }
             )
     return render(
         request,
@@ -272,6 +319,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     if dataset.is_running:
         services.dataset_cancel(dataset=dataset)
+        audit(request, AuditAction.CHANGE, dataset, "Cancelled the import")
         messages.success(request, "Cancelling: the import stops and nothing of it is kept.")
     return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
 
@@ -284,6 +332,8 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
         services.dataset_retry(dataset=dataset)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        audit(request, AuditAction.CHANGE, dataset, "Started the import again")
     return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
 
 
@@ -296,10 +346,13 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
+        audit(request, AuditAction.DELETE, dataset, f"Deleted “{dataset.name}”, its records and its figures")
         messages.success(request, f"“{dataset.name}” and all its figures are deleted.")
         return redirect("disparities:index", request.city.slug)  # type: ignore[attr-defined]
     return render(
-        request, "disparities/delete.html", {"city": request.city, "section": "disparities", "dataset": dataset}  # type: ignore[attr-defined]
+        request,
+        "disparities/delete.html",
+        {"city": request.city, "section": "disparities", "dataset": dataset},  # type: ignore[attr-defined]
     )
 
 
@@ -317,8 +370,19 @@ def problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
     def lines():
         yield writer.writerow(["line", "problem", "column", "value", "reason"])
         for line, kind, column, value, reason in selectors.problem_rows(dataset=dataset):
-            yield writer.writerow(["" if line is None else line, labels.get(kind, kind), safe_cell(column), safe_cell(value), safe_cell(reason)])
+            yield writer.writerow(
+                [
+                    "" if line is None else line,
+                    labels.get(kind, kind),
+                    safe_cell(column),
+                    safe_cell(value),
+                    safe_cell(reason),
+                ]
+            )
 
+    audit(
+        request, AuditAction.EXPORT, dataset, "Exported the lines the import could not read (CSV, raw values)"
+    )
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="problems-dataset-{dataset.pk}.csv"'
     return response

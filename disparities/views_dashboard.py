@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cities.csvsafe import csv_response
 from cities.decorators import city_view
-from cities.models import EDITOR_ROLES, City, Role
+from cities.models import EDITOR_ROLES, AuditAction, City, Role
 
 from . import census, dashboard, report, services_dashboard
 from .forms_dashboard import (
@@ -28,6 +28,7 @@ from .forms_dashboard import (
     UploadBenchmarkForm,
 )
 from .models import Benchmark, Dataset, PublishedSnapshot, Status, VeilRun
+from .views import audit
 
 MAX_CENSUS_UPLOAD = 5 * 1024 * 1024
 
@@ -425,6 +426,16 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
         "period": selection.period,
     }
     base = {k: v for k, v in base.items() if v}
+    if page.records:
+        who = dashboard.RACE_LABELS.get(selection.race or selection.officer_race, "all races")
+        details = [d for d in (selection.type and "a type", selection.period) if d]
+        audit(
+            request,
+            AuditAction.VIEW,
+            dataset,
+            f"Viewed {len(page.records)} of the {page.record_total} records behind a figure "
+            f"({page.label}, {who}; {filters.describe()}{'; ' + ', '.join(details) if details else ''})",
+        )
     # The records of the figure's denominator (a share of records), listed the same way.
     of_params = {k: v for k, v in base.items() if k != "of"}
     of_query = urlencode({**of_params, "measure": selection.of}) if selection.of else ""
@@ -451,6 +462,7 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
 def report_json(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
     doc, _filters, _benchmark_used = _report(request, dataset)
+    audit(request, AuditAction.EXPORT, dataset, f"Exported the report as JSON ({doc['filters_description']})")
     response = JsonResponse(doc)
     response["Content-Disposition"] = f'inline; filename="disparity-report-{dataset.pk}.json"'
     return response
@@ -484,6 +496,12 @@ def table_csv(request: HttpRequest, pk: int, table: str) -> HttpResponse:
     if found is None:
         raise Http404("No such table.")
     title = f"{found['title']} — {dataset.name} — {doc['filters_description']} — {report.NOT_FOR_PUBLICATION}"
+    audit(
+        request,
+        AuditAction.EXPORT,
+        dataset,
+        f"Exported “{found['title']}” as CSV ({doc['filters_description']})",
+    )
     return csv_response(report.csv_rows(found, title=title), filename=f"{dataset.pk}-{table}.csv")
 
 
@@ -540,6 +558,12 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                 introduction=form.cleaned_data["introduction"],
                 published_by=request.user,  # type: ignore[arg-type]
             )
+            audit(
+                request,
+                AuditAction.CREATE,
+                dataset,
+                f"Published “{snapshot.title}” (page {snapshot.pk}, protected)",
+            )
             messages.success(request, "Published. Anyone with the link can read this page.")
             return redirect("disparities:public_snapshot", request.city.slug, snapshot.pk)  # type: ignore[attr-defined]
         status = 400
@@ -583,6 +607,12 @@ def snapshot_withdraw(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     if snapshot is None:
         raise Http404("No such page.")
     services_dashboard.snapshot_withdraw(snapshot=snapshot, withdrawn_by=request.user)  # type: ignore[arg-type]
+    audit(
+        request,
+        AuditAction.CHANGE,
+        snapshot.dataset,
+        f"Withdrew the public page “{snapshot.title}” ({snapshot.pk})",
+    )
     messages.success(request, f"“{snapshot.title}” is withdrawn: the public page is gone.")
     return redirect("disparities:snapshots", request.city.slug)  # type: ignore[attr-defined]
 
