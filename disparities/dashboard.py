@@ -363,8 +363,16 @@ class Dashboard:
         return next((t for t in self.tables if t.key == key), None)
 
 
+# Injuries are shares of the records about a person: a police dog's injury is not counted in them.
+PERSON_ONLY = {"injuries", "officer_injuries"}
+
+
+def _sum(measure: str) -> Sum:
+    return Sum(measure, filter=Q(is_person=True)) if measure in PERSON_ONLY else Sum(measure)
+
+
 def _sum_by(queryset, *keys: str, measures=MEASURES) -> list[dict[str, Any]]:
-    return list(queryset.values(*keys).annotate(**{m: Sum(m) for m in measures}).order_by(*keys))
+    return list(queryset.values(*keys).annotate(**{m: _sum(m) for m in measures}).order_by(*keys))
 
 
 def _race_rows(dataset: Dataset, filters: Filters) -> dict[str, dict[str, int]]:
@@ -507,6 +515,14 @@ def _population_table(dataset: Dataset, by_race: dict, benchmark: Benchmark, uni
     )
 
 
+def _share(k: int, n: int, num: str, den: str) -> stats.Figure | None:
+    """k of n records as a share with its Wilson interval. More events than records (a file that
+    flags an outcome on records its denominator leaves out) has no honest share: not applicable."""
+    if k > n:
+        return None
+    return stats.proportion(k, n, unit=f"{num.replace('_', ' ')} per {den.rstrip('s')}")
+
+
 def _proportion_table(
     key: str,
     title: str,
@@ -529,10 +545,10 @@ def _proportion_table(
         for spec_key, _label_text, num, den in specs:
             k, n = by_race[race][num], by_race[race][den]
             cells[f"{spec_key}_n"] = stats.count(k, unit=num.replace("_", " "))
-            cells[spec_key] = stats.proportion(k, n, unit=f"{num.replace('_', ' ')} per {den.rstrip('s')}")
+            cells[spec_key] = _share(k, n, num, den)
             cells[f"{spec_key}_ratio"] = (
                 stats.proportion_ratio(k, n, white.get(num, 0), white.get(den, 0))
-                if race != "white"
+                if race != "white" and k <= n and white.get(num, 0) <= white.get(den, 0)
                 else None
             )
         rows.append(Row(race, _label(race), cells, drill={"race": race}))
@@ -541,7 +557,7 @@ def _proportion_table(
         k = sum(v[num] for v in by_race.values())
         n = sum(v[den] for v in by_race.values())
         total_cells[f"{spec_key}_n"] = stats.count(k, unit=num.replace("_", " "))
-        total_cells[spec_key] = stats.proportion(k, n, unit=f"{num.replace('_', ' ')} per {den.rstrip('s')}")
+        total_cells[spec_key] = _share(k, n, num, den)
         total_cells[f"{spec_key}_ratio"] = None
     rows.append(Row("total", "All", total_cells, total=True))
     return Table(
@@ -747,15 +763,7 @@ def _figure_trend_table(
         else:
             for r in races:
                 k, n = data.get(r, {}).get(trend.numerator, 0), data.get(r, {}).get(trend.denominator, 0)
-                # More events than records in a period (an injury recorded on a record that is not
-                # about a person, say) has no honest share: shown as not applicable.
-                cells[r] = (
-                    stats.proportion(
-                        k, n, unit=f"{trend.numerator.replace('_', ' ')} per {trend.denominator.rstrip('s')}"
-                    )
-                    if k <= n
-                    else None
-                )
+                cells[r] = _share(k, n, trend.numerator, trend.denominator)
         rows.append(Row(p, _period_label(p, by), cells, drill={"period": p}))
     drill = trend.numerator or ("fines" if key == "fines_total" else measure)
     columns = [
@@ -1230,8 +1238,8 @@ DRILL_MEASURES = {
     "arrests": Q(arrest_made=True),
     "citations": Q(citation_issued=True),
     "warnings": Q(warning_issued=True),
-    "injuries": Q(subject_injured=True),
-    "officer_injuries": Q(officer_injured=True),
+    "injuries": Q(subject_injured=True, is_person=True),
+    "officer_injuries": Q(officer_injured=True, is_person=True),
     "sustained_incidents": Q(sustained=True),
     "sustained": Q(sustained=True),
     "fines": Q(fine_amount__isnull=False),
@@ -1343,7 +1351,7 @@ def _drill_totals(dataset: Dataset, filters: Filters, sel: DrillSelection) -> tu
         sums = Rollup.objects.filter(q).aggregate(n=Sum(figure), records=Sum(records))
         return int(sums["n"] or 0), int(sums["records"] or 0)
     field = sel.measure if sel.measure in MEASURES else "rows"
-    n = int(Rollup.objects.filter(q).aggregate(n=Sum(field))["n"] or 0)
+    n = int(Rollup.objects.filter(q).aggregate(n=_sum(field))["n"] or 0)
     return n, n
 
 

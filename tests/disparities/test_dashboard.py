@@ -815,3 +815,23 @@ def test_bad_parameters_are_ignored_not_errors(client_as, city, import_sample):
         assert client.get(url("dashboard", city, dataset.pk), params).status_code == 200
         assert client.get(url("drilldown", city, dataset.pk), params).status_code == 200
         assert client.get(url("report_json", city, dataset.pk), params).status_code == 200
+
+
+def test_injuries_are_shares_of_records_about_a_person(client_as, city, import_sample, daviess):
+    """St. Louis County's file has police dog records: an injured dog is not a person's injury."""
+    from disparities.models import UseOfForce
+
+    dataset = import_sample(ST_LOUIS)
+    people = UseOfForce.objects.filter(dataset=dataset, is_person=True)
+    assert UseOfForce.objects.filter(dataset=dataset, is_person=False).exists()
+    doc = client_as(city, "viewer").get(url("report_json", city, dataset.pk)).json()
+    injuries = table(doc, "injuries")
+    for r in injuries["rows"]:
+        mine = people if r["total"] else people.filter(subject_race=r["key"])
+        fig = r["cells"]["injury_rate"]
+        assert (fig["numerator"], fig["denominator"]) == (mine.filter(subject_injured=True).count(), mine.count())
+    # By month too: no share above 100% and no error in any month.
+    doc = client_as(city, "viewer").get(url("report_json", city, dataset.pk), {"trend": "injury_rate"}).json()
+    for r in table(doc, "trend_month")["rows"]:
+        for fig in r["cells"].values():
+            assert fig is None or fig["value"] is None or 0 <= fig["value"] <= 1
