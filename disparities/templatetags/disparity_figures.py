@@ -120,6 +120,17 @@ def _cell_html(fig, fmt: str) -> str:
     return f'<span class="fig">{html}</span>'
 
 
+def _spoken(fig: dict, fmt: str) -> str:
+    """The figure as a link's accessible name reads it: value, interval and reliability, as shown."""
+    text = _number(fig.get("value"), fmt)
+    interval = fig.get("interval")
+    if interval and fmt != "count":
+        text += f", 95% interval {_number(interval[0], fmt)} to {_number(interval[1], fmt)}"
+    if fmt != "count" and not fig.get("reliable", True) and fig.get("note") and fig.get("value") is not None:
+        text += f", {fig['note']}"
+    return text
+
+
 @register.simple_tag
 def table_body(t: dict, drill_base: str = "", query: str = "", public: bool = False):
     """The rows of a report table: a header cell and one figure per column, counts linked to their records."""
@@ -132,7 +143,7 @@ def table_body(t: dict, drill_base: str = "", query: str = "", public: bool = Fa
             content = _cell_html(fig, c["format"])
             link = drill_url(drill_base, query, t, row, c) if (drill_base and not public) else ""
             if link and fig and not fig.get("suppressed"):
-                label = f"{c['label']}, {row['label']}: {_number(fig.get('value'), c['format'])} (list the records)"
+                label = f"{c['label']}, {row['label']}: {_spoken(fig, c['format'])} (list the records)"
                 content = f'<a href="{escape(link)}" aria-label="{escape(label)}">{content}</a>'
             cells.append(f"<td>{content}</td>")
         cells.append("</tr>")

@@ -513,6 +513,11 @@ def test_a_rate_links_to_its_records_and_its_denominator_from_the_page(
     hit_rate = url("drilldown", city, dataset.pk) + "?race=black&amp;measure=hits&amp;of=searches"
     assert hit_rate in page
     assert 'aria-label="Hit rate (contraband found), Black:' in page
+    import re
+
+    # The link reads the figure as the cell shows it: value, interval and reliability.
+    assert re.search(r'aria-label="Arrest rate, Black: [\d.]+%, 95% interval [\d.]+% to [\d.]+% \(list the records\)"', page)
+    assert re.search(r'aria-label="Arrest rate, Other: [\d.]+%, 95% interval [^"]*, unreliable, n = 3 \(list', page)
     response = client.get(
         url("drilldown", city, dataset.pk), {"race": "black", "measure": "hits", "of": "searches"}
     )
