@@ -516,8 +516,13 @@ def test_a_rate_links_to_its_records_and_its_denominator_from_the_page(
     import re
 
     # The link reads the figure as the cell shows it: value, interval and reliability.
-    assert re.search(r'aria-label="Arrest rate, Black: [\d.]+%, 95% interval [\d.]+% to [\d.]+% \(list the records\)"', page)
-    assert re.search(r'aria-label="Arrest rate, Other: [\d.]+%, 95% interval [^"]*, unreliable, n = 3 \(list', page)
+    assert re.search(
+        r'aria-label="Arrest rate, Black: [\d.]+%, 95% interval [\d.]+% to [\d.]+% \(list the records\)"',
+        page,
+    )
+    assert re.search(
+        r'aria-label="Arrest rate, Other: [\d.]+%, 95% interval [^"]*, unreliable, n = 3 \(list', page
+    )
     response = client.get(
         url("drilldown", city, dataset.pk), {"race": "black", "measure": "hits", "of": "searches"}
     )
@@ -834,7 +839,10 @@ def test_injuries_are_shares_of_records_about_a_person(client_as, city, import_s
     for r in injuries["rows"]:
         mine = people if r["total"] else people.filter(subject_race=r["key"])
         fig = r["cells"]["injury_rate"]
-        assert (fig["numerator"], fig["denominator"]) == (mine.filter(subject_injured=True).count(), mine.count())
+        assert (fig["numerator"], fig["denominator"]) == (
+            mine.filter(subject_injured=True).count(),
+            mine.count(),
+        )
     # By month too: no share above 100% and no error in any month.
     doc = client_as(city, "viewer").get(url("report_json", city, dataset.pk), {"trend": "injury_rate"}).json()
     for r in table(doc, "trend_month")["rows"]:
