@@ -52,7 +52,7 @@ def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
                     action=AuditAction.PURGE,
                     object_type=kind,
                     summary=f"{label}: erased {erased} record(s) older than {days} days "
-                    f"(before {before:%Y-%m-%d})",
+                    f"(before {timezone.localtime(before):%Y-%m-%d})",
                     city=city,
                 )
     return totals

@@ -169,7 +169,7 @@ def stakeholder_consent_record(
             update_fields=["consent_wording", "consent_how_to_withdraw", "consent_given_at", "consent_withdrawn_at"]
         )
         _audit_stakeholder(stakeholder, by=by, action=AuditAction.CHANGE,
-                           summary=f"consent recorded (given {stakeholder.consent_given_at:%Y-%m-%d})")
+                           summary=f"consent recorded (given {timezone.localtime(stakeholder.consent_given_at):%Y-%m-%d})")
     return stakeholder
 
 
