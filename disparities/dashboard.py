@@ -1294,6 +1294,18 @@ class DrillSelection:
     of: str = ""  # the denominator's measure, when the figure is a share of records
 
     @classmethod
+    def from_query(cls, query: Any) -> DrillSelection:
+        """The selection named by a drill-down URL's parameters (anything unknown is dropped)."""
+        return cls.clean(
+            measure=query.get("measure", "rows"),
+            race=query.get("race", ""),
+            type=query.get("drill_type", ""),
+            period=query.get("period", "")[:7],
+            officer_race=query.get("officer_race", ""),
+            of=query.get("of", ""),
+        )
+
+    @classmethod
     def clean(
         cls,
         *,
@@ -1397,26 +1409,13 @@ class DrillPage:
 
 
 def drilldown(
-    *,
-    dataset: Dataset,
-    filters: Filters,
-    selection: DrillSelection | None = None,
-    after: int | None = None,
-    **cells: str,
+    *, dataset: Dataset, filters: Filters, selection: DrillSelection, after: int | None = None
 ) -> DrillPage:
     """One page (50) of the records behind a figure, in file order, keyset-paginated by id.
 
-    `selection` (or the keywords of `DrillSelection.clean`) says which figure. No personal data: no
-    location, coordinates, time of day, officer pseudonym or raw race text.
+    No personal data: no location, coordinates, time of day, officer pseudonym or raw race text.
     """
-    sel = selection or DrillSelection.clean(
-        measure=cells.get("measure", "rows"),
-        race=cells.get("race", ""),
-        type=cells.get("type", ""),
-        period=cells.get("period", ""),
-        officer_race=cells.get("officer_race", ""),
-        of=cells.get("of", ""),
-    )
+    sel = selection
     model = RECORD_MODELS[dataset.kind]
     model_fields = {f.name for f in model._meta.fields}
     fields = DRILL_FIELDS["common"] + [f for f in DRILL_FIELDS.get(dataset.kind, []) if f in model_fields]

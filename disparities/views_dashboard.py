@@ -402,14 +402,7 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
     filters = dashboard.Filters.from_query(request.GET)
     after = request.GET.get("after")
-    selection = dashboard.DrillSelection.clean(
-        measure=request.GET.get("measure", "rows"),
-        race=request.GET.get("race", ""),
-        type=request.GET.get("drill_type", ""),
-        period=request.GET.get("period", "")[:7],
-        officer_race=request.GET.get("officer_race", ""),
-        of=request.GET.get("of", ""),
-    )
+    selection = dashboard.DrillSelection.from_query(request.GET)
     page = dashboard.drilldown(
         dataset=dataset,
         filters=filters,

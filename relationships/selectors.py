@@ -227,15 +227,19 @@ HEALTH_FILTERS = {
 }
 
 
-def relationship_page(*, city: City, filters: dict, page=None, today: date | None = None) -> Page:
-    """One page of the relationship list (health filter and ordering in SQL), readings attached."""
-    today = today or timezone.localdate()
+def _listed(*, city: City, filters: dict, today: date) -> QuerySet[Relationship]:
     qs = health_queryset(city=city, today=today)
     if filters.get("mine"):
         qs = qs.filter(owner_id=filters["mine"])
     if filters.get("health") in Health._value2member_map_:
         qs = qs.filter(HEALTH_FILTERS[Health(filters["health"])])
-    result = page_of(qs, page, RELATIONSHIPS_PAGE_SIZE)
+    return qs
+
+
+def relationship_page(*, city: City, filters: dict, page=None, today: date | None = None) -> Page:
+    """One page of the relationship list (health filter and ordering in SQL), readings attached."""
+    today = today or timezone.localdate()
+    result = page_of(_listed(city=city, filters=filters, today=today), page, RELATIONSHIPS_PAGE_SIZE)
     result.object_list = attach_readings(result.object_list, today=today, city=city)
     return result
 
@@ -243,11 +247,7 @@ def relationship_page(*, city: City, filters: dict, page=None, today: date | Non
 def relationship_list(*, city: City, filters: dict, today: date | None = None) -> list[Relationship]:
     """Every relationship of the list (all pages), readings attached."""
     today = today or timezone.localdate()
-    page = relationship_page(city=city, filters=filters, page=1, today=today)
-    rows = list(page.object_list)
-    for number in page.paginator.page_range[1:]:
-        rows += attach_readings(page.paginator.page(number).object_list, today=today, city=city)
-    return rows
+    return attach_readings(_listed(city=city, filters=filters, today=today), today=today, city=city)
 
 
 def relationship_in_city(*, city: City, relationship_id: int, today: date | None = None) -> Relationship:

@@ -483,14 +483,7 @@ def _check_every_link(dataset, filters, benchmark, only=""):
                 page = dashboard.drilldown(
                     dataset=dataset,
                     filters=filters,
-                    selection=dashboard.DrillSelection.clean(
-                        measure=params["measure"],
-                        race=params.get("race", ""),
-                        type=params.get("drill_type", ""),
-                        period=params.get("period", ""),
-                        officer_race=params.get("officer_race", ""),
-                        of=params.get("of", ""),
-                    ),
+                    selection=dashboard.DrillSelection.from_query(params),
                 )
                 original = t.rows[[r["key"] for r in td["rows"]].index(row["key"])].cells[column["key"]]
                 assert page.total == original.counts[0], (t.key, row["key"], column["key"])
