@@ -3,17 +3,19 @@
 It resolves `<city_slug>` from the URL, checks that the signed-in person is a member with one of
 the allowed roles, and answers 404 otherwise (never 403: a page of another city does not exist
 for you). Anonymous visitors are sent to sign in. The view receives the city and membership on
-`request.city` / `request.membership`, and the city's time zone is active while it runs.
+`request.city` / `request.membership` (annotate it as `cities.http.CityRequest`), and the city's time zone is active while it runs.
 """
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from .http import CityRequest
 from .models import ALL_ROLES, City, CitySettings, Membership, Role
 
 SESSION_CITY_KEY = "current_city"
@@ -38,8 +40,9 @@ def city_view(
                 raise Http404("No such page.")
             if _two_factor_required(city) and not _has_two_factor(request.user):
                 return render(request, "cities/two_factor_required.html", {"city": city}, status=403)
-            request.city = city  # type: ignore[attr-defined]
-            request.membership = membership  # type: ignore[attr-defined]
+            city_request = cast(CityRequest, request)
+            city_request.city = city
+            city_request.membership = membership
             if membership is not None and request.session.get(SESSION_CITY_KEY) != city.slug:
                 request.session[SESSION_CITY_KEY] = city.slug
             with timezone.override(city.timezone):

@@ -133,6 +133,10 @@ class Role(models.TextChoices):
 
 # Roles that may see and change the city's working records (plans, data uploads).
 EDITOR_ROLES = frozenset({Role.LEAD, Role.STAFF})
+# Roles that do the city's conversation work: editors, and facilitators for what is assigned to them.
+WORKER_ROLES = frozenset({Role.LEAD, Role.STAFF, Role.FACILITATOR})
+# Roles that may see stakeholders' email and phone.
+CONTACT_ROLES = WORKER_ROLES
 ALL_ROLES = frozenset(Role)
 
 
@@ -152,6 +156,36 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.city}"
+
+    # What a member may do is answered here, once; views, selectors and templates ask these.
+    @property
+    def is_lead(self) -> bool:
+        return self.role == Role.LEAD
+
+    @property
+    def can_manage(self) -> bool:
+        """Manage the city itself: members, invitations, settings, the audit log, publishing."""
+        return self.role == Role.LEAD
+
+    @property
+    def can_edit(self) -> bool:
+        """Change the city's working records: plans, stakeholders, data uploads."""
+        return self.role in EDITOR_ROLES
+
+    @property
+    def can_facilitate(self) -> bool:
+        """Do conversation work: editors for every conversation, facilitators for their own."""
+        return self.role in WORKER_ROLES
+
+    @property
+    def can_see_contacts(self) -> bool:
+        """See stakeholders' and participants' email addresses and phone numbers."""
+        return self.role in CONTACT_ROLES
+
+
+def may(membership: Membership | None, ability: str) -> bool:
+    """`may(membership, "can_edit")`: the ability of a member, False for no membership (a curator)."""
+    return membership is not None and bool(getattr(membership, ability))
 
 
 class Invitation(models.Model):

@@ -8,10 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import panels, selectors, services
 from .decorators import SESSION_CITY_KEY, city_view
 from .forms import AcceptInvitationForm, InvitationForm, RoleForm, add_service_errors
-from .models import EDITOR_ROLES, Invitation, Membership, Role
+from .http import CityRequest
+from .models import Invitation, Membership, Role, may
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,41 +30,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @city_view()
-def city_home(request: HttpRequest) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def city_home(request: CityRequest) -> HttpResponse:
+    """A city's home: the panels every feature app registered (cities.panels), in their order."""
     return render(
         request,
         "cities/city_home.html",
         {
-            "city": city,
+            "city": request.city,
             "section": "home",
-            "sections": _home_sections(request),
-            "can_edit": request.membership.role in EDITOR_ROLES,  # type: ignore[attr-defined]
+            "sections": panels.home_panels(city=request.city, membership=request.membership),
+            "can_edit": may(request.membership, "can_edit"),
         },
     )
 
 
-def _home_sections(request: HttpRequest) -> list[dict]:
-    """Each app contributes a panel to the city home; an empty panel says what to do first."""
-    from conversations.selectors import home_panel as conversations_panel
-    from disparities.selectors import home_panel as disparities_panel
-    from library.selectors import home_panel as library_panel
-    from relationships.selectors import home_panel as relationships_panel
-
-    city = request.city  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
-    return [
-        conversations_panel(city=city, membership=membership),
-        relationships_panel(city=city, membership=membership),
-        disparities_panel(city=city, membership=membership),
-        library_panel(city=city, membership=membership),
-    ]
-
-
 @city_view()
-def members(request: HttpRequest) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
-    is_lead = request.membership.role == Role.LEAD  # type: ignore[attr-defined]
+def members(request: CityRequest) -> HttpResponse:
+    city = request.city
+    is_lead = may(request.membership, "can_manage")
     return render(
         request,
         "cities/members.html",
@@ -80,8 +64,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @city_view(roles=[Role.LEAD])
 @require_POST
-def invite(request: HttpRequest) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def invite(request: CityRequest) -> HttpResponse:
+    city = request.city
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -116,16 +100,16 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 
-def _member_or_404(request: HttpRequest, membership_id: int) -> Membership:
+def _member_or_404(request: CityRequest, membership_id: int) -> Membership:
     try:
-        return selectors.membership_in_city(city=request.city, membership_id=membership_id)  # type: ignore[attr-defined]
+        return selectors.membership_in_city(city=request.city, membership_id=membership_id)
     except Membership.DoesNotExist as missing:
         raise Http404("No such member.") from missing
 
 
 @city_view(roles=[Role.LEAD])
 @require_POST
-def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_role(request: CityRequest, membership_id: int) -> HttpResponse:
     membership = _member_or_404(request, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -141,12 +125,12 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
             messages.success(
                 request, f"{membership.user.display_name} is now {Role(form.cleaned_data['role']).label.lower()}."
             )
-    return redirect("cities:members", city_slug=request.city.slug)  # type: ignore[attr-defined]
+    return redirect("cities:members", city_slug=request.city.slug)
 
 
 @city_view(roles=[Role.LEAD])
 @require_POST
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_remove(request: CityRequest, membership_id: int) -> HttpResponse:
     membership = _member_or_404(request, membership_id)
     try:
         services.membership_remove(membership=membership, by=request.user)
@@ -154,19 +138,19 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{membership.user.display_name} no longer has access to this city.")
-    return redirect("cities:members", city_slug=request.city.slug)  # type: ignore[attr-defined]
+    return redirect("cities:members", city_slug=request.city.slug)
 
 
 @city_view(roles=[Role.LEAD])
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: CityRequest, invitation_id: int) -> HttpResponse:
     try:
-        invitation = selectors.invitation_in_city(city=request.city, invitation_id=invitation_id)  # type: ignore[attr-defined]
+        invitation = selectors.invitation_in_city(city=request.city, invitation_id=invitation_id)
     except Invitation.DoesNotExist as missing:
         raise Http404("No such invitation.") from missing
     services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
-    return redirect("cities:members", city_slug=request.city.slug)  # type: ignore[attr-defined]
+    return redirect("cities:members", city_slug=request.city.slug)
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -227,10 +211,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @city_view(roles=[Role.LEAD])
-def city_settings(request: HttpRequest) -> HttpResponse:
+def city_settings(request: CityRequest) -> HttpResponse:
     from .forms import CitySettingsForm
 
-    city = request.city  # type: ignore[attr-defined]
+    city = request.city
     current = selectors.city_settings(city=city)
     if request.method == "POST":
         form = CitySettingsForm(request.POST)
@@ -259,12 +243,12 @@ def city_settings(request: HttpRequest) -> HttpResponse:
 
 
 @city_view(roles=[Role.LEAD])
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: CityRequest) -> HttpResponse:
     from django.core.paginator import Paginator
 
     from .models import AuditAction
 
-    city = request.city  # type: ignore[attr-defined]
+    city = request.city
     action = request.GET.get("action", "")
     if action not in AuditAction.values:
         action = ""

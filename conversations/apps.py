@@ -19,3 +19,10 @@ class ConversationsConfig(AppConfig):
         from .services import contacts_purge
 
         retention.register("contacts", contacts_purge, label="conversations: participants' contact details")
+
+        # The city home shows the upcoming conversations first.
+        from cities import panels
+
+        from .selectors import home_panel
+
+        panels.register("conversations", home_panel, order=10)

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class DisparitiesConfig(AppConfig):
     name = "disparities"
+
+    def ready(self) -> None:
+        from cities import panels
+
+        from .selectors import home_panel
+
+        panels.register("disparities", home_panel, order=30)

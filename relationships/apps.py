@@ -13,3 +13,9 @@ class RelationshipsConfig(AppConfig):
         retention.register("contacts", services.stakeholder_contacts_purge,
                            label="relationships: stakeholders' email and phone")
         retention.register("contacts", services.contact_imports_purge, label="relationships: uploaded contact files")
+
+        from cities import panels
+
+        from .selectors import home_panel
+
+        panels.register("relationships", home_panel, order=20)

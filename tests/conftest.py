@@ -14,6 +14,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = ["tests.plugins.url_coverage"]
 
 
+def pytest_configure(config):
+    """Test settings: Django's documented fast password hasher.
+
+    The production hasher costs a deliberate ~0.5-2.5 s per hash; every test user would pay it.
+    Passwords still go through the real hashing machinery (check_password, upgrade on sign-in).
+    """
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache(settings):
     """Sign-in throttling lives in the Redis cache: every test starts with a clean slate.

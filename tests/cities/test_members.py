@@ -83,3 +83,22 @@ def test_lead_removes_a_member_who_then_gets_404(lead_client, city, member_of, c
 def test_get_on_a_post_only_action_is_refused(lead_client, city):
     own = Membership.objects.get(user=lead_client.user, city=city)
     assert lead_client.get(reverse("cities:member_remove", args=[city.slug, own.id])).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("lead", {"is_lead", "can_manage", "can_edit", "can_facilitate", "can_see_contacts"}),
+        ("staff", {"can_edit", "can_facilitate", "can_see_contacts"}),
+        ("facilitator", {"can_facilitate", "can_see_contacts"}),
+        ("viewer", set()),
+    ],
+)
+def test_what_each_role_may_do_is_answered_by_the_membership(role, expected):
+    from cities.models import Membership, may
+
+    membership = Membership(role=role)
+    abilities = {"is_lead", "can_manage", "can_edit", "can_facilitate", "can_see_contacts"}
+    assert {a for a in abilities if getattr(membership, a)} == expected
+    assert {a for a in abilities if may(membership, a)} == expected
+    assert not any(may(None, a) for a in abilities)

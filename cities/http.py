@@ -1,0 +1,33 @@
+"""The request a city view receives, typed.
+
+`@city_view` puts the resolved city and the member's membership on the request; django-htmx's
+middleware puts `htmx` on it. Views annotate their argument as `CityRequest` instead of writing
+`request.city  # type: ignore[attr-defined]`, in the way django-htmx types `HtmxHttpRequest`.
+
+`membership` is None only in views opened with `@city_view(allow_curator=True)` by a national
+curator who is not a member of the city.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from .models import City, Membership, User
+
+
+class HtmxRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+class AuthenticatedRequest(HtmxRequest):
+    user: User  # type: ignore[assignment]
+
+
+class CityRequest(AuthenticatedRequest):
+    city: City
+    membership: Membership | None

@@ -1,0 +1,69 @@
+"""The city home's panels: each feature app registers what it shows on the home page.
+
+`cities` is the ground floor and imports no feature app. An app that has something to show on a
+city's home page registers a builder in its `AppConfig.ready()`:
+
+    from cities import panels
+    panels.register("conversations", home_panel, order=10)
+
+`home_panel(*, city, membership)` returns a `dict` (or None to show nothing for this member) with
+`key`, `title`, `url`, `items` (a list of `{"title", "url", "meta"}`), `empty` (what to do first when
+there are no items) and `action` (`{"url", "label"}` or None). Optional: `summary` (a list of
+`{"label", "value", "url"}` figures shown as summary boxes).
+
+The home renders the registered panels in their declared `order` (lower first; the key breaks ties),
+so the order is stated where the panel is registered, not in the order apps happen to load.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import City, Membership
+
+logger = logging.getLogger(__name__)
+
+PanelBuilder = Callable[..., dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class _Registered:
+    key: str
+    order: int
+    build: PanelBuilder
+
+
+_panels: dict[str, _Registered] = {}
+
+
+def register(key: str, build: PanelBuilder, *, order: int) -> PanelBuilder:
+    """Register (or replace) the panel `key`; calling it again with the same builder keeps one."""
+    if not key or not key.replace("_", "").isalnum():
+        raise ValueError(f"A panel key is a short identifier, not {key!r}")
+    _panels[key] = _Registered(key=key, order=order, build=build)
+    return build
+
+
+def unregister(key: str) -> None:
+    _panels.pop(key, None)
+
+
+def registered() -> list[str]:
+    """The keys of the registered panels, in the order the home shows them."""
+    return [p.key for p in sorted(_panels.values(), key=lambda p: (p.order, p.key))]
+
+
+def home_panels(*, city: City, membership: Membership | None) -> list[dict[str, Any]]:
+    """Every registered panel for this member, in order. A panel that returns None is left out."""
+    shown = []
+    for entry in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
+        panel = entry.build(city=city, membership=membership)
+        if panel is None:
+            continue
+        panel.setdefault("key", entry.key)
+        shown.append(panel)
+    return shown
