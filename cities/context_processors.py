@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from . import selectors
+from . import panels, selectors
 
 
 def shell(request: HttpRequest) -> dict:
@@ -9,8 +9,14 @@ def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_city": getattr(request, "city", None), "my_memberships": []}
+    city = getattr(request, "city", None)
+    membership = getattr(request, "membership", None)
     return {
-        "current_city": getattr(request, "city", None),
-        "current_membership": getattr(request, "membership", None),
+        "current_city": city,
+        "current_membership": membership,
         "my_memberships": SimpleLazyObject(lambda: list(selectors.user_memberships(user=user))),
+        # The header's sections of this city: each feature app registers its own (cities.panels).
+        "city_sections": panels.city_sections(city=city, membership=membership)
+        if city is not None and membership is not None
+        else [],
     }

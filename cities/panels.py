@@ -67,3 +67,42 @@ def home_panels(*, city: City, membership: Membership | None) -> list[dict[str, 
         panel.setdefault("key", entry.key)
         shown.append(panel)
     return shown
+
+
+# ------------------------------------------------------------------------------ header sections
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of a city in the site's header navigation (Conversations, Police data, ...)."""
+
+    key: str
+    label: str
+    url_name: str  # reversed with the city's slug as its only argument
+    order: int
+    ability: str = ""  # a Membership ability the member needs to see it ("" = every member)
+
+
+_sections: dict[str, Section] = {}
+
+
+def register_section(key: str, *, label: str, url_name: str, order: int, ability: str = "") -> None:
+    """Register (or replace) a city section of the header; apps call it in AppConfig.ready()."""
+    _sections[key] = Section(key=key, label=label, url_name=url_name, order=order, ability=ability)
+
+
+def unregister_section(key: str) -> None:
+    _sections.pop(key, None)
+
+
+def city_sections(*, city: City, membership: Membership | None) -> list[dict[str, str]]:
+    """The header's sections for this member of this city, in order, with their URLs."""
+    from django.urls import reverse
+
+    from .models import may
+
+    return [
+        {"key": s.key, "label": s.label, "url": reverse(s.url_name, args=[city.slug])}
+        for s in sorted(_sections.values(), key=lambda s: (s.order, s.key))
+        if not s.ability or may(membership, s.ability)
+    ]

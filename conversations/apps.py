@@ -26,3 +26,4 @@ class ConversationsConfig(AppConfig):
         from .selectors import home_panel
 
         panels.register("conversations", home_panel, order=10)
+        panels.register_section("conversations", label="Conversations", url_name="conversations:index", order=10)

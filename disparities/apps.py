@@ -10,3 +10,4 @@ class DisparitiesConfig(AppConfig):
         from .selectors import home_panel
 
         panels.register("disparities", home_panel, order=30)
+        panels.register_section("disparities", label="Police data", url_name="disparities:index", order=30)

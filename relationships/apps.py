@@ -19,3 +19,4 @@ class RelationshipsConfig(AppConfig):
         from .selectors import home_panel
 
         panels.register("relationships", home_panel, order=20)
+        panels.register_section("relationships", label="Relationships", url_name="relationships:index", order=20)

@@ -41,3 +41,18 @@ def test_home_shows_a_registered_panel_and_leaves_out_one_that_returns_none(city
 def test_a_panel_key_must_be_an_identifier():
     with pytest.raises(ValueError):
         panels.register("no spaces", lambda **kw: None, order=1)
+
+
+@pytest.mark.django_db
+def test_header_sections_come_from_the_registry_and_follow_abilities(city, client_as):
+    panels.register_section("extra", label="Managed thing", url_name="cities:settings", order=99,
+                            ability="can_manage")
+    try:
+        viewer_html = client_as(city, "viewer").get(reverse("cities:home", args=[city.slug])).content.decode()
+        lead_html = client_as(city, "lead").get(reverse("cities:home", args=[city.slug])).content.decode()
+    finally:
+        panels.unregister_section("extra")
+    for html in (viewer_html, lead_html):
+        assert html.index(">Conversations<") < html.index(">Relationships<") < html.index(">Police data<")
+    assert "Managed thing" not in viewer_html
+    assert "Managed thing" in lead_html
