@@ -40,8 +40,9 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cities.models import City, Membership, User  # noqa: E402
-from disparities import services, services_dashboard  # noqa: E402
 from disparities.models import Benchmark, Dataset, Rollup  # noqa: E402
+from disparities.services import dashboards as services_dashboard  # noqa: E402
+from disparities.services import imports as services  # noqa: E402
 
 CHUNK = 1_000_000
 

@@ -31,9 +31,9 @@ from django.core.files import File  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from cities.models import City  # noqa: E402
-from disparities import services  # noqa: E402
-from disparities.generate import write_stops  # noqa: E402
+from disparities.files.generate import write_stops  # noqa: E402
 from disparities.models import Dataset  # noqa: E402
+from disparities.services import imports as services  # noqa: E402
 
 # The generated file's columns, as the stop table's columns (the reference \copy loads them as they are).
 REFERENCE_COLUMNS = [
@@ -85,7 +85,7 @@ import os, resource, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "realcities.settings")
 sys.path.insert(0, {root!r})
 import django; django.setup()
-from disparities import services
+from disparities.services import imports as services
 started = time.perf_counter()
 outcome = services.dataset_import(dataset_id={dataset_id})
 elapsed = time.perf_counter() - started

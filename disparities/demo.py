@@ -10,9 +10,9 @@ from pathlib import Path
 
 from django.core.files import File
 
-from . import services
-from .generate import write_stops
+from .files.generate import write_stops
 from .models import Dataset, Status
+from .services import imports as services
 
 SAMPLES = Path(__file__).resolve().parent / "sample_data"
 DEMO_STOPS = 40_000
@@ -69,7 +69,7 @@ def seed(ctx: dict) -> None:
 def _seed_dashboards(ctx: dict) -> None:
     """Each demo city's county as its default population benchmark, so its dashboards show rates."""
     from .models import Benchmark
-    from .services_dashboard import benchmark_create_from_county
+    from .services.dashboards import benchmark_create_from_county
 
     for city in ctx["cities"].values():
         if city.county_fips and not Benchmark.objects.for_city(city).exists():

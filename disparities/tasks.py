@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from .services import imports as services
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,6 @@ def datasets_reap_stale_task() -> int:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def veil_run_task(run_id: int) -> str:
-    from .services_dashboard import veil_run_execute
+    from .services.dashboards import veil_run_execute
 
     return veil_run_execute(run_id=run_id).status

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views
-from . import views_dashboard as dash
+from .views import dashboard as dash
+from .views import datasets as views
 
 app_name = "disparities"
 

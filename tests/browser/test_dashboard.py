@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def owensboro(city, tmp_path, settings):
-    from disparities import services, services_dashboard
+    from disparities.services import dashboards as services_dashboard
+    from disparities.services import imports as services
     from tests.disparities.conftest import OWENSBORO, upload_file
 
     settings.MEDIA_ROOT = tmp_path / "media"

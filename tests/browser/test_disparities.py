@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from disparities.generate import write_stops
+from disparities.files.generate import write_stops
 from disparities.models import Dataset, Rollup
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,7 +45,7 @@ def test_upload_correct_a_value_watch_the_progress_and_see_the_result(
 
 
 def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings):
-    from disparities import services
+    from disparities.services import imports as services
     from tests.disparities.conftest import BREMERTON_ARRESTS, upload_file
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -81,7 +81,7 @@ def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign
 
 
 def test_choosing_another_column_shows_its_values_at_once(page, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings):
-    from disparities import services
+    from disparities.services import imports as services
     from tests.disparities.conftest import BREMERTON_ARRESTS, upload_file
 
     settings.MEDIA_ROOT = tmp_path / "media"

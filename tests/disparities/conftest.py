@@ -37,7 +37,7 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def import_sample(city):
     """`import_sample(name)` -> the dataset, uploaded and imported synchronously with the proposals."""
-    from disparities import services
+    from disparities.services import imports as services
 
     def run(name: str, data: bytes | None = None, kind: str | None = None, target_city=None):
         dataset = services.dataset_upload(

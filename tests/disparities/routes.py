@@ -12,7 +12,7 @@ from tests.urlmap_types import Route
 
 
 def _stops_file() -> bytes:
-    from disparities.generate import write_stops
+    from disparities.files.generate import write_stops
 
     with tempfile.TemporaryDirectory() as tmp:
         return write_stops(Path(tmp) / "stops.csv", 300, seed=3).read_bytes()
@@ -21,7 +21,7 @@ def _stops_file() -> bytes:
 def uploaded_dataset(city, *, imported: bool = True):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from disparities import services
+    from disparities.services import imports as services
 
     dataset = services.dataset_upload(
         city=city,
@@ -54,7 +54,7 @@ def _failed(city):
 
 
 def benchmark(city):
-    from disparities import services_dashboard
+    from disparities.services import dashboards as services_dashboard
 
     return services_dashboard.benchmark_create_from_county(city=city, fips="26065", created_by=None)
 
@@ -79,7 +79,7 @@ def place_table() -> bytes:
 
 
 def _uploaded_benchmark(city):
-    from disparities import services_dashboard
+    from disparities.services import dashboards as services_dashboard
 
     (created,) = services_dashboard.benchmark_create_from_upload(
         city=city, data=place_table(), filename="ACSDT5Y2019.B03002-Data.csv", created_by=None
@@ -110,7 +110,8 @@ def _veil_run(city):
 
 
 def snapshot(city):
-    from disparities import dashboard, services_dashboard
+    from disparities.selectors import dashboard
+    from disparities.services import dashboards as services_dashboard
 
     dataset = uploaded_dataset(city)
     return services_dashboard.snapshot_publish(

@@ -5,8 +5,8 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 
 from cities.models import AuditEvent
-from disparities import services_dashboard
 from disparities.models import Dataset, PublishedSnapshot
+from disparities.services import dashboards as services_dashboard
 
 from .conftest import OWENSBORO
 from .test_views import post_upload, url

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
-from disparities import services
 from disparities.models import Dataset, ImportProblem, Rollup, Stop
+from disparities.services import imports as services
 
 from .conftest import upload_file
 

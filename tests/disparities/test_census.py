@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from disparities import census
-from disparities.census import CensusFileError, parse_b03002, parse_upload
+from disparities.figures import census
+from disparities.figures.census import CensusFileError, parse_b03002, parse_upload
 
 
 def test_ingham_county_as_read_from_the_file():

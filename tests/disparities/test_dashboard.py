@@ -12,8 +12,10 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from disparities import census, dashboard, report, services_dashboard, stats
+from disparities.figures import census, stats
 from disparities.models import Benchmark
+from disparities.selectors import dashboard, report
+from disparities.services import dashboards as services_dashboard
 
 from .conftest import BREMERTON_ARRESTS, BREMERTON_CITATIONS, LANSING, OWENSBORO, ST_LOUIS
 
@@ -592,7 +594,7 @@ def test_trends_follow_rates_and_shares_by_year_and_month(client_as, city, impor
 
 
 def test_hit_rate_trend_on_stops_with_searches(client_as, city, import_sample, tmp_path):
-    from disparities import generate
+    from disparities.files import generate
     from disparities.models import Stop
 
     path = generate.write_stops(tmp_path / "stops.csv", 4000, seed=3, years=2)

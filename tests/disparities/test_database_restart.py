@@ -21,8 +21,8 @@ import psycopg
 import pytest
 from django.core.cache import cache
 
-from disparities import services
-from disparities.generate import write_stops
+from disparities.files.generate import write_stops
+from disparities.services import imports as services
 from disparities.tasks import dataset_import_task
 from realcities.celery import app
 from tests.conftest import wait_for
@@ -40,7 +40,7 @@ django.setup()
 from realcities.celery import app
 app.conf.task_routes = {{"disparities.tasks.*": {{"queue": {QUEUE!r}}}}}
 from cities.models import City
-from disparities import services
+from disparities.services import imports as services
 from disparities.models import Dataset
 """
 

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from disparities import services
 from disparities.models import Dataset, Status
+from disparities.services import imports as services
 from disparities.tasks import import_retry_delay
 
 from .conftest import LANSING, upload_file

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from disparities import mapping as m
-from disparities.normalise import Normaliser, officer_pseudonym
+from disparities.files import mapping as m
+from disparities.files.normalise import Normaliser, officer_pseudonym
 
 
 @pytest.mark.parametrize("column", ["RACE", "driver_race", "CitizenRace", "Citizen_Race", "subject_race"])
@@ -149,9 +149,9 @@ def test_exported_mapping_is_validated_on_import():
     ],
 )
 def test_the_fast_path_gives_exactly_what_the_careful_path_gives(name, kind, tmp_path):
-    from disparities.generate import write_stops
-    from disparities.normalise import Problem, copy_row
-    from disparities.reader import open_table, preview
+    from disparities.files.generate import write_stops
+    from disparities.files.normalise import Problem, copy_row
+    from disparities.files.reader import open_table, preview
     from tests.disparities.conftest import SAMPLES
 
     path = write_stops(tmp_path / "g.csv", 3000) if name == "generated" else SAMPLES / name

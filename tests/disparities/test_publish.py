@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from scipy.optimize import linprog
 
-from disparities import dashboard, report, services_dashboard
 from disparities.models import PublishedSnapshot
+from disparities.selectors import dashboard, report
+from disparities.services import dashboards as services_dashboard
 
 from .conftest import BREMERTON_ARRESTS, LANSING, OWENSBORO, ST_LOUIS
 

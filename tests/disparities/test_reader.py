@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from disparities.reader import FileProblem, RowProblem, open_table
+from disparities.files.reader import FileProblem, RowProblem, open_table
 
 ROWS = "date,race,sex\n2017-04-01,W,M\n2017-04-02,B,F\n"
 

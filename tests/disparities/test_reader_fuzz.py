@@ -7,7 +7,7 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from disparities.reader import FileProblem, RowProblem, open_table, preview
+from disparities.files.reader import FileProblem, RowProblem, open_table, preview
 
 CELL = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 ROW = st.lists(CELL, min_size=0, max_size=6)

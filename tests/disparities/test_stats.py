@@ -10,7 +10,7 @@ from scipy.stats import poisson
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from statsmodels.stats.rates import confint_poisson, confint_poisson_2indep
 
-from disparities import stats
+from disparities.figures import stats
 
 # --- Wilson -------------------------------------------------------------------------------------
 
@@ -285,7 +285,7 @@ def check_against_schema(data, schema):
 
 
 def test_every_kind_of_figure_matches_the_schema():
-    from disparities.suppression import suppress_figure
+    from disparities.figures.suppression import suppress_figure
 
     figures = [
         stats.count(0, unit="stops"),

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from disparities import stats
-from disparities.suppression import (
+from disparities.figures import stats
+from disparities.figures.suppression import (
     COMPLEMENTARY_LABEL,
     SMALL_LABEL,
     protect_by_race,

@@ -10,7 +10,7 @@ import pytest
 from astral import Observer
 from astral.sun import sun
 
-from disparities import veil
+from disparities.figures import veil
 
 # Lansing, Michigan
 PLACE = {"latitude": 42.7325, "longitude": -84.5555, "timezone": "America/Detroit"}

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from disparities import services
 from disparities.models import Dataset, Status
+from disparities.services import imports as services
 
 from .conftest import BREMERTON_ARRESTS, SAMPLES, upload_file
 

@@ -11,9 +11,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-from disparities import services
-from disparities.generate import write_stops
+from disparities.files.generate import write_stops
 from disparities.models import Dataset, Rollup, Status, Stop
+from disparities.services import imports as services
 from disparities.tasks import dataset_import_task
 from tests.conftest import wait_for
 

@@ -4,8 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from disparities import dashboard, report
 from disparities.models import Benchmark, Dataset, JobStatus, Status, VeilRun
+from disparities.selectors import dashboard, report
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from disparities import services
 from disparities.models import Dataset
+from disparities.services import imports as services
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from cities.models import City
-from disparities import mapping as mapping_rules
-from disparities import services
+from disparities.files import mapping as mapping_rules
 from disparities.models import Kind, Status
+from disparities.services import imports as services
 
 
 class Command(BaseCommand):

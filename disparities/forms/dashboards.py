@@ -2,8 +2,8 @@
 
 from django import forms
 
-from . import census
-from .models import BENCHMARK_RACES, Race
+from ..figures import census
+from ..models import BENCHMARK_RACES, Race
 
 RACE_LABELS = dict(Race.choices)
 

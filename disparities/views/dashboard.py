@@ -19,16 +19,18 @@ from cities.csvsafe import csv_response
 from cities.decorators import city_view
 from cities.models import EDITOR_ROLES, AuditAction, City, Role
 
-from . import census, dashboard, report, services_dashboard
-from .forms_dashboard import (
+from ..figures import census
+from ..forms.dashboards import (
     BenchmarkEditForm,
     CountyBenchmarkForm,
     PublishForm,
     TypedBenchmarkForm,
     UploadBenchmarkForm,
 )
-from .models import Benchmark, Dataset, PublishedSnapshot, Status, VeilRun
-from .views import audit
+from ..models import Benchmark, Dataset, PublishedSnapshot, Status, VeilRun
+from ..selectors import dashboard, report
+from ..services import dashboards as services_dashboard
+from .datasets import audit
 
 MAX_CENSUS_UPLOAD = 5 * 1024 * 1024
 

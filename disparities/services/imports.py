@@ -31,8 +31,10 @@ from psycopg.copy import QueuedLibpqWriter
 
 from cities.models import City, User
 
-from . import mapping as mapping_rules
-from .models import (
+from ..files import mapping as mapping_rules
+from ..files.normalise import Normaliser, Problem, columns_for, copy_row, copy_types
+from ..files.reader import FileProblem, RowProblem, Table, open_table, preview
+from ..models import (
     RECORD_MODELS,
     CityDataKey,
     Dataset,
@@ -42,8 +44,6 @@ from .models import (
     SavedMapping,
     Status,
 )
-from .normalise import Normaliser, Problem, columns_for, copy_row, copy_types
-from .reader import FileProblem, RowProblem, Table, open_table, preview
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: b
 
 
 def _enqueue(dataset: Dataset) -> None:
-    from .tasks import dataset_import_task
+    from ..tasks import dataset_import_task
 
     dataset_import_task.delay_on_commit(dataset.pk)
 

@@ -13,8 +13,8 @@ from django.utils.text import get_valid_filename
 
 from cities.models import City, User
 
-from . import census, dashboard, report, veil
-from .models import (
+from ..figures import census, veil
+from ..models import (
     BENCHMARK_RACES,
     Benchmark,
     BenchmarkSource,
@@ -25,6 +25,7 @@ from .models import (
     Stop,
     VeilRun,
 )
+from ..selectors import dashboard, report
 
 
 def _benchmark_from(
@@ -188,7 +189,7 @@ class NotEligible(ValueError):
 
 def veil_run_start(*, dataset: Dataset, started_by: User | None) -> VeilRun:
     """Queue a veil of darkness run on a stops dataset (the worker picks it up after commit)."""
-    from .tasks import veil_run_task
+    from ..tasks import veil_run_task
 
     if dataset.kind != Kind.STOP:
         raise NotEligible("The veil of darkness test is for vehicle stops only.")

@@ -16,11 +16,12 @@ from cities.audit import audit_record
 from cities.decorators import city_view
 from cities.models import EDITOR_ROLES, AuditAction
 
-from . import mapping as m
-from . import selectors, services
-from .forms import MappingForm, MappingImportForm, UploadForm, canonical_label
-from .models import Dataset, ProblemKind, Status
-from .reports import safe_cell
+from ..files import mapping as m
+from ..forms.datasets import MappingForm, MappingImportForm, UploadForm, canonical_label
+from ..models import Dataset, ProblemKind, Status
+from ..reports import safe_cell
+from ..selectors import datasets as selectors
+from ..services import imports as services
 
 
 def audit(request: HttpRequest, action: str, dataset: Dataset, summary: str) -> None:

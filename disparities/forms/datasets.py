@@ -3,8 +3,8 @@
 from django import forms
 from django.conf import settings
 
-from . import mapping as m
-from .models import Kind
+from ..files import mapping as m
+from ..models import Kind
 
 ACCEPT = ".csv,.tsv,.txt,.zip,.xlsx,text/csv,text/tab-separated-values,application/zip,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

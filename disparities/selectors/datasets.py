@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from cities.models import City, Membership
 
-from . import mapping as m
-from .models import Dataset, ImportProblem, Race, Rollup, Status
-from .reader import FileProblem, open_table, preview
-from .services import PREVIEW_ROWS, progress_key
+from ..files import mapping as m
+from ..files.reader import FileProblem, open_table, preview
+from ..models import Dataset, ImportProblem, Race, Rollup, Status
+from ..services.imports import PREVIEW_ROWS, progress_key
 
 PAGE_SIZE = 25
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from . import stats, suppression
+from ..figures import stats, suppression
+from ..figures.methods import CAVEATS, METHODS
 from .dashboard import RACE_LABELS, Dashboard, Row, Table
-from .methods import CAVEATS, METHODS
 
 SCHEMA_ID = "https://realcities.example/schemas/disparity-report/1"
 # Part of the cache key of members' reports: raise it whenever the document's content changes, so a

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / "census"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "census"
 COUNTY_FILE = DATA_DIR / "ACS_17_5YR_B03002_counties_with_ann.csv"
 COUNTY_SOURCE = "US Census Bureau, American Community Survey 5-year estimates, table B03002, counties"
 COUNTY_VINTAGE = "2013-2017"

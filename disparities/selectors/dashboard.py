@@ -24,8 +24,8 @@ from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import Q, Sum
 
-from . import stats
-from .models import (
+from ..figures import stats
+from ..models import (
     RECORD_MODELS,
     Benchmark,
     Dataset,

@@ -1,0 +1,1 @@
+"""Forms of the police data pages (Django's own rendering)."""
