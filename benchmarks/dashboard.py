@@ -42,7 +42,8 @@ from django.utils import timezone  # noqa: E402
 from cities.models import City, Membership, User  # noqa: E402
 from disparities.models import Benchmark, Dataset, Rollup  # noqa: E402
 from disparities.services import dashboards as services_dashboard  # noqa: E402
-from disparities.services import imports as services  # noqa: E402
+from disparities.services import datasets as services  # noqa: E402
+from disparities.services import imports  # noqa: E402
 
 CHUNK = 1_000_000
 
@@ -93,7 +94,7 @@ def make_dataset(city: City, user: User, rows: int) -> Dataset:
             with connection.cursor() as cursor:
                 cursor.execute(INSERT, {"dataset": dataset.pk, "start": start, "end": end})
             print(f"  inserted {end:,} rows ({time.perf_counter() - started:.0f} s)", flush=True)
-        services.build_rollups(dataset, has_incident_id=False)
+        imports.build_rollups(dataset, has_incident_id=False)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT min(date), max(date) FROM disparities_stop WHERE dataset_id = %s", [dataset.pk]

@@ -33,7 +33,7 @@ from django.db import connection  # noqa: E402
 from cities.models import City  # noqa: E402
 from disparities.files.generate import write_stops  # noqa: E402
 from disparities.models import Dataset  # noqa: E402
-from disparities.services import imports as services  # noqa: E402
+from disparities.services import datasets as services  # noqa: E402
 
 # The generated file's columns, as the stop table's columns (the reference \copy loads them as they are).
 REFERENCE_COLUMNS = [
@@ -85,9 +85,10 @@ import os, resource, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "realcities.settings")
 sys.path.insert(0, {root!r})
 import django; django.setup()
-from disparities.services import imports as services
+from disparities.services import datasets as services
+from disparities.services import imports
 started = time.perf_counter()
-outcome = services.dataset_import(dataset_id={dataset_id})
+outcome = imports.dataset_import(dataset_id={dataset_id})
 elapsed = time.perf_counter() - started
 print(outcome.dataset.status, outcome.dataset.rows_imported, elapsed,
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, outcome.dataset.status_message)

@@ -12,7 +12,8 @@ from django.core.files import File
 
 from .files.generate import write_stops
 from .models import Dataset, Status
-from .services import imports as services
+from .services import datasets as services
+from .services import imports
 
 SAMPLES = Path(__file__).resolve().parent / "sample_data"
 DEMO_STOPS = 40_000
@@ -44,7 +45,7 @@ def _import(city, kind: str, path: Path, name: str, agency: str, user) -> Datase
             city=city, kind=kind, file=File(handle, name=path.name), name=name, source_agency=agency, uploaded_by=user
         )
     services.dataset_confirm(dataset=dataset, enqueue=False)
-    return services.dataset_import(dataset_id=dataset.pk).dataset
+    return imports.dataset_import(dataset_id=dataset.pk).dataset
 
 
 def seed(ctx: dict) -> None:

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from .services import imports as services
+from .services import imports
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +25,8 @@ def import_retry_delay(retries: int) -> int | None:
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def dataset_import_task(self, dataset_id: int) -> str:
     try:
-        outcome = services.dataset_import(dataset_id=dataset_id)
-    except services.DatabaseUnavailable as error:
+        outcome = imports.dataset_import(dataset_id=dataset_id)
+    except imports.DatabaseUnavailable as error:
         # Only before the import started (nothing written, the dataset still queued): a database
         # lost during the import is handled by the service, and its errors are not retried here.
         delay = import_retry_delay(self.request.retries)
@@ -42,7 +42,7 @@ def dataset_import_task(self, dataset_id: int) -> str:
 
 @shared_task
 def datasets_reap_stale_task() -> int:
-    return services.datasets_reap_stale()
+    return imports.datasets_reap_stale()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -12,7 +12,8 @@ from cities.models import City, Membership
 from ..files import mapping as m
 from ..files.reader import FileProblem, open_table, preview
 from ..models import Dataset, ImportProblem, Race, Rollup, Status
-from ..services.imports import PREVIEW_ROWS, progress_key
+from ..services.datasets import PREVIEW_ROWS
+from ..services.imports import progress_key
 
 PAGE_SIZE = 25
 

@@ -30,6 +30,7 @@ from ..forms.dashboards import (
 from ..models import Benchmark, Dataset, PublishedSnapshot, Status, VeilRun
 from ..selectors import dashboard, report
 from ..services import dashboards as services_dashboard
+from ..services import publishing
 from .datasets import audit
 
 MAX_CENSUS_UPLOAD = 5 * 1024 * 1024
@@ -545,7 +546,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = PublishForm(request.POST)
         if form.is_valid():
-            snapshot = services_dashboard.snapshot_publish(
+            snapshot = publishing.snapshot_publish(
                 dataset=dataset,
                 filters=filters,
                 benchmark=benchmark,
@@ -601,7 +602,7 @@ def snapshot_withdraw(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = PublishedSnapshot.objects.for_city(request.city).filter(pk=snapshot_id).first()  # type: ignore[attr-defined]
     if snapshot is None:
         raise Http404("No such page.")
-    services_dashboard.snapshot_withdraw(snapshot=snapshot, withdrawn_by=request.user)  # type: ignore[arg-type]
+    publishing.snapshot_withdraw(snapshot=snapshot, withdrawn_by=request.user)  # type: ignore[arg-type]
     audit(
         request,
         AuditAction.CHANGE,

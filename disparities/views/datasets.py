@@ -21,7 +21,7 @@ from ..forms.datasets import MappingForm, MappingImportForm, UploadForm, canonic
 from ..models import Dataset, ProblemKind, Status
 from ..reports import safe_cell
 from ..selectors import datasets as selectors
-from ..services import imports as services
+from ..services import datasets as services
 
 
 def audit(request: HttpRequest, action: str, dataset: Dataset, summary: str) -> None:

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def owensboro(city, tmp_path, settings):
     from disparities.services import dashboards as services_dashboard
-    from disparities.services import imports as services
+    from disparities.services import datasets as services
+    from disparities.services import imports
     from tests.disparities.conftest import OWENSBORO, upload_file
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -21,7 +22,7 @@ def owensboro(city, tmp_path, settings):
         city=city, kind="stop", file=upload_file(OWENSBORO), name="Owensboro stops"
     )
     services.dataset_confirm(dataset=dataset, enqueue=False)
-    return services.dataset_import(dataset_id=dataset.pk).dataset
+    return imports.dataset_import(dataset_id=dataset.pk).dataset
 
 
 def test_filter_the_dashboard_and_open_a_drilldown(

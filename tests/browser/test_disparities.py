@@ -45,7 +45,8 @@ def test_upload_correct_a_value_watch_the_progress_and_see_the_result(
 
 
 def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings):
-    from disparities.services import imports as services
+    from disparities.services import datasets as services
+    from disparities.services import imports
     from tests.disparities.conftest import BREMERTON_ARRESTS, upload_file
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -55,10 +56,10 @@ def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign
         city=city, kind="arrest", file=upload_file(BREMERTON_ARRESTS), allow_duplicate=True
     )
     services.dataset_confirm(dataset=imported, enqueue=False)
-    services.dataset_import(dataset_id=imported.pk)
+    imports.dataset_import(dataset_id=imported.pk)
     failed = services.dataset_upload(city=city, kind="arrest", file=upload_file("empty.csv", b"DATE,RACE\n"))
     services.dataset_confirm(dataset=failed, enqueue=False)
-    assert services.dataset_import(dataset_id=failed.pk).dataset.status == "failed"
+    assert imports.dataset_import(dataset_id=failed.pk).dataset.status == "failed"
     sign_in(phone, user)
     for url in (
         reverse("disparities:index", args=[city.slug]),
@@ -81,7 +82,7 @@ def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign
 
 
 def test_choosing_another_column_shows_its_values_at_once(page, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings):
-    from disparities.services import imports as services
+    from disparities.services import datasets as services
     from tests.disparities.conftest import BREMERTON_ARRESTS, upload_file
 
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -37,7 +37,8 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def import_sample(city):
     """`import_sample(name)` -> the dataset, uploaded and imported synchronously with the proposals."""
-    from disparities.services import imports as services
+    from disparities.services import datasets as services
+    from disparities.services import imports
 
     def run(name: str, data: bytes | None = None, kind: str | None = None, target_city=None):
         dataset = services.dataset_upload(
@@ -45,7 +46,7 @@ def import_sample(city):
         )
         dataset.status = "queued"
         dataset.save(update_fields=["status"])
-        return services.dataset_import(dataset_id=dataset.pk).dataset
+        return imports.dataset_import(dataset_id=dataset.pk).dataset
 
     return run
 

@@ -21,7 +21,8 @@ def _stops_file() -> bytes:
 def uploaded_dataset(city, *, imported: bool = True):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from disparities.services import imports as services
+    from disparities.services import datasets as services
+    from disparities.services import imports
 
     dataset = services.dataset_upload(
         city=city,
@@ -33,7 +34,7 @@ def uploaded_dataset(city, *, imported: bool = True):
     if imported:
         dataset.status = "queued"
         dataset.save(update_fields=["status"])
-        dataset = services.dataset_import(dataset_id=dataset.pk).dataset
+        dataset = imports.dataset_import(dataset_id=dataset.pk).dataset
     return dataset
 
 
@@ -111,10 +112,10 @@ def _veil_run(city):
 
 def snapshot(city):
     from disparities.selectors import dashboard
-    from disparities.services import dashboards as services_dashboard
+    from disparities.services import publishing
 
     dataset = uploaded_dataset(city)
-    return services_dashboard.snapshot_publish(
+    return publishing.snapshot_publish(
         dataset=dataset,
         filters=dashboard.Filters(),
         benchmark=benchmark(city),

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from disparities.models import Dataset, ImportProblem, Rollup, Stop
-from disparities.services import imports as services
+from disparities.services import datasets as services
+from disparities.services import imports
 
 from .conftest import upload_file
 
@@ -20,7 +21,7 @@ GOOD = "date,time,race,sex,age\n2017-04-01,07:00,W,M,34\n2017-04-02,13:30,B,F,22
 def run(city, data: bytes, name="stops.csv", kind="stop"):
     dataset = services.dataset_upload(city=city, kind=kind, file=upload_file(name, data))
     services.dataset_confirm(dataset=dataset, enqueue=False)
-    return services.dataset_import(dataset_id=dataset.pk).dataset
+    return imports.dataset_import(dataset_id=dataset.pk).dataset
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252"])
@@ -49,7 +50,7 @@ def test_a_mapped_column_missing_from_the_file_fails_the_import_with_the_column_
     dataset.mapping["columns"]["subject_race"] = "DRIVER_RACE"
     dataset.status = "queued"
     dataset.save()
-    dataset = services.dataset_import(dataset_id=dataset.pk).dataset
+    dataset = imports.dataset_import(dataset_id=dataset.pk).dataset
     assert dataset.status == "failed" and "DRIVER_RACE" in dataset.status_message
     assert not Stop.objects.filter(dataset=dataset).exists() and not Rollup.objects.filter(dataset=dataset).exists()
 
@@ -152,7 +153,7 @@ def test_replacing_keeps_the_old_figures_until_the_new_version_commits(city, dja
     assert Rollup.objects.filter(dataset=old).exists()
     old_file = old.file.path
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.dataset_import(dataset_id=new.pk).dataset
+        new = imports.dataset_import(dataset_id=new.pk).dataset
     assert new.status == "imported" and new.name == old.name and new.replaces is None
     assert not os.path.exists(old_file) and os.path.exists(new.file.path)
     assert not Dataset.objects.filter(pk=old.pk).exists() and not Rollup.objects.filter(dataset_id=old.pk).exists()
@@ -172,8 +173,8 @@ def test_saved_mapping_is_proposed_for_the_next_file_with_the_same_header(city):
 def test_a_second_delivery_does_no_work(city):
     dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
     services.dataset_confirm(dataset=dataset, enqueue=False)
-    first = services.dataset_import(dataset_id=dataset.pk)
-    second = services.dataset_import(dataset_id=dataset.pk)
+    first = imports.dataset_import(dataset_id=dataset.pk)
+    second = imports.dataset_import(dataset_id=dataset.pk)
     assert first.did_work and not second.did_work
     assert Stop.objects.filter(dataset=dataset).count() == 3 and second.dataset.attempts == 1
 
@@ -191,7 +192,7 @@ def test_a_dataset_deleted_before_its_import_is_skipped(city):
     services.dataset_confirm(dataset=dataset, enqueue=False)
     pk = dataset.pk
     services.dataset_delete(dataset=dataset)
-    outcome = services.dataset_import(dataset_id=pk)
+    outcome = imports.dataset_import(dataset_id=pk)
     assert outcome.dataset is None and not outcome.did_work
 
 
@@ -199,7 +200,7 @@ def test_values_the_mapping_did_not_list_are_reported(city):
     dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
     del dataset.mapping["values"]["subject_race"]["H"]
     services.dataset_confirm(dataset=dataset, mapping=dataset.mapping, enqueue=False)
-    dataset = services.dataset_import(dataset_id=dataset.pk).dataset
+    dataset = imports.dataset_import(dataset_id=dataset.pk).dataset
     problem = ImportProblem.objects.get(dataset=dataset, kind="unmapped")
     assert problem.column == "race" and problem.value == "H" and "counted as hispanic" in problem.reason
     assert dataset.values_missing == 0

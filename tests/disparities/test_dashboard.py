@@ -16,6 +16,7 @@ from disparities.figures import census, stats
 from disparities.models import Benchmark
 from disparities.selectors import dashboard, report
 from disparities.services import dashboards as services_dashboard
+from disparities.services import publishing
 
 from .conftest import BREMERTON_ARRESTS, BREMERTON_CITATIONS, LANSING, OWENSBORO, ST_LOUIS
 
@@ -666,7 +667,7 @@ def test_a_trend_that_does_not_fit_falls_back_to_counts(client_as, city, import_
 
 def test_a_published_snapshot_shows_trends_as_protected_counts(client_as, city, import_sample, daviess):
     dataset = import_sample(OWENSBORO)
-    snapshot = services_dashboard.snapshot_publish(
+    snapshot = publishing.snapshot_publish(
         dataset=dataset,
         filters=dashboard.Filters(trend="search_rate"),
         benchmark=daviess,

@@ -22,7 +22,7 @@ import pytest
 from django.core.cache import cache
 
 from disparities.files.generate import write_stops
-from disparities.services import imports as services
+from disparities.services import imports
 from disparities.tasks import dataset_import_task
 from realcities.celery import app
 from tests.conftest import wait_for
@@ -40,7 +40,8 @@ django.setup()
 from realcities.celery import app
 app.conf.task_routes = {{"disparities.tasks.*": {{"queue": {QUEUE!r}}}}}
 from cities.models import City
-from disparities.services import imports as services
+from disparities.services import datasets as services
+from disparities.services import imports
 from disparities.models import Dataset
 """
 
@@ -164,7 +165,7 @@ def test_database_restarted_mid_import_leaves_nothing_partial_and_a_retry_gives_
         # The fault comes while rows are being copied: the import's transaction is open and large.
         try:
             wait_for(
-                lambda: (cache.get(services.progress_key(dataset_id)) or {}).get("rows", 0) > 5_000
+                lambda: (cache.get(imports.progress_key(dataset_id)) or {}).get("rows", 0) > 5_000
                 and (dataset_state(private_postgres, dataset_id) or {}).get("status") == "importing",
                 timeout=60, interval=0.05,
             )  # fmt: skip
@@ -185,7 +186,7 @@ def test_database_restarted_mid_import_leaves_nothing_partial_and_a_retry_gives_
             assert state["status"] == "importing" and state["stops"] == state["rollups"] == 0, state
             # The periodic reaper (beat runs it every minute) finds the import whose worker let go.
             reaped = django_run({**private_app, "POLICE_IMPORT_STALE_SECONDS": "0"}, """
-                print(json.dumps(services.datasets_reap_stale()))
+                print(json.dumps(imports.datasets_reap_stale()))
             """)  # fmt: skip
             assert reaped >= 1
             state = dataset_state(private_postgres, dataset_id)

@@ -14,7 +14,8 @@ from django.db import connection
 from django.utils import timezone
 
 from disparities.models import Dataset, Status
-from disparities.services import imports as services
+from disparities.services import datasets as services
+from disparities.services import imports
 from disparities.tasks import import_retry_delay
 
 from .conftest import LANSING, upload_file
@@ -71,7 +72,7 @@ def lock_held_elsewhere(dataset_id: int):
         dbname=params["dbname"], user=params.get("user"), host=params.get("host"), port=params.get("port"),
         password=params.get("password"), autocommit=True,
     ) as other:  # fmt: skip
-        other.execute("SELECT pg_advisory_lock(%s, %s)", [services.LOCK_NAMESPACE, dataset_id])
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [imports.LOCK_NAMESPACE, dataset_id])
         yield
 
 
@@ -83,28 +84,28 @@ def test_a_dataset_queued_too_long_with_its_lock_free_is_marked_failed_and_can_b
     waited = timedelta(seconds=settings.POLICE_IMPORT_QUEUED_STALE_SECONDS)
     lost = queued(waited + timedelta(minutes=1))
     fresh = queued(waited - timedelta(minutes=5))
-    assert services.datasets_reap_stale() == 1
+    assert imports.datasets_reap_stale() == 1
     lost.refresh_from_db()
     assert lost.status == Status.FAILED and lost.finished_at is not None
-    assert lost.status_message == services.NEVER_STARTED
+    assert lost.status_message == imports.NEVER_STARTED
     assert "never started" in lost.status_message and "Press Retry" in lost.status_message
     assert status(fresh) == Status.QUEUED
     # The lost task turning up after all finds the dataset failed and does nothing.
-    outcome = services.dataset_import(dataset_id=lost.pk)
+    outcome = imports.dataset_import(dataset_id=lost.pk)
     assert not outcome.did_work and outcome.dataset.status == Status.FAILED
     # Retry queues it afresh (the reaper leaves it alone), and the import gives every row.
     services.dataset_retry(dataset=lost)
-    assert services.datasets_reap_stale() == 0 and status(lost) == Status.QUEUED
-    done = services.dataset_import(dataset_id=lost.pk).dataset
+    assert imports.datasets_reap_stale() == 0 and status(lost) == Status.QUEUED
+    done = imports.dataset_import(dataset_id=lost.pk).dataset
     assert done.status == Status.IMPORTED and done.rows_imported == 205
 
 
 def test_a_queued_dataset_whose_lock_is_held_is_left_alone(queued, settings):
     dataset = queued(timedelta(seconds=settings.POLICE_IMPORT_QUEUED_STALE_SECONDS + 60))
     with lock_held_elsewhere(dataset.pk):  # a worker has just picked it up
-        assert services.datasets_reap_stale() == 0
+        assert imports.datasets_reap_stale() == 0
     assert status(dataset) == Status.QUEUED
-    assert services.datasets_reap_stale() == 1 and status(dataset) == Status.FAILED
+    assert imports.datasets_reap_stale() == 1 and status(dataset) == Status.FAILED
 
 
 def test_a_queued_dataset_waiting_behind_a_running_import_is_left_alone(queued, settings):
@@ -116,19 +117,19 @@ def test_a_queued_dataset_waiting_behind_a_running_import_is_left_alone(queued, 
         status=Status.IMPORTING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )
     with lock_held_elsewhere(running.pk):
-        assert services.datasets_reap_stale() == 0
+        assert imports.datasets_reap_stale() == 0
     assert status(behind) == Status.QUEUED and status(running) == Status.IMPORTING
     # The running import's worker died long ago: the same pass reaps it, then the queued one.
     Dataset.objects.filter(pk=running.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
-    assert services.datasets_reap_stale() == 2
+    assert imports.datasets_reap_stale() == 2
     assert status(behind) == Status.FAILED and status(running) == Status.FAILED
-    assert Dataset.objects.get(pk=behind.pk).status_message == services.NEVER_STARTED
+    assert Dataset.objects.get(pk=behind.pk).status_message == imports.NEVER_STARTED
 
 
 def test_a_dataset_queued_before_queued_at_existed_counts_from_its_upload(queued, settings):
     dataset = queued(timedelta(0))
     old = timezone.now() - timedelta(seconds=settings.POLICE_IMPORT_QUEUED_STALE_SECONDS + 60)
     Dataset.objects.filter(pk=dataset.pk).update(queued_at=None, uploaded_at=timezone.now())
-    assert services.datasets_reap_stale() == 0
+    assert imports.datasets_reap_stale() == 0
     Dataset.objects.filter(pk=dataset.pk).update(uploaded_at=old)
-    assert services.datasets_reap_stale() == 1 and status(dataset) == Status.FAILED
+    assert imports.datasets_reap_stale() == 1 and status(dataset) == Status.FAILED

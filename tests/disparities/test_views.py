@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from disparities.models import Dataset, Status
-from disparities.services import imports as services
+from disparities.services import datasets as services
 
 from .conftest import BREMERTON_ARRESTS, SAMPLES, upload_file
 

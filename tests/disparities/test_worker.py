@@ -13,7 +13,8 @@ from django.core.cache import cache
 
 from disparities.files.generate import write_stops
 from disparities.models import Dataset, Rollup, Status, Stop
-from disparities.services import imports as services
+from disparities.services import datasets as services
+from disparities.services import imports
 from disparities.tasks import dataset_import_task
 from tests.conftest import wait_for
 
@@ -68,7 +69,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_a_retry_gives_the_exact_c
     )  # fmt: skip
     try:
         dataset_import_task.apply_async((dataset.pk,), queue="kill-test")
-        wait_for(lambda: (cache.get(services.progress_key(dataset.pk)) or {}).get("rows", 0) > 30_000, timeout=90)
+        wait_for(lambda: (cache.get(imports.progress_key(dataset.pk)) or {}).get("rows", 0) > 30_000, timeout=90)
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
@@ -78,7 +79,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_a_retry_gives_the_exact_c
     assert not Rollup.objects.filter(dataset=dataset).exists()
     assert Dataset.objects.get(pk=dataset.pk).status == Status.IMPORTING
     settings.POLICE_IMPORT_STALE_SECONDS = 0
-    assert wait_for(lambda: services.datasets_reap_stale() or None, timeout=20) == 1
+    assert wait_for(lambda: imports.datasets_reap_stale() or None, timeout=20) == 1
     dataset.refresh_from_db()
     assert dataset.status == Status.FAILED and "Retry" in dataset.status_message
     # The retry runs in the test worker and imports every row exactly once.
@@ -98,7 +99,7 @@ def test_cancel_while_importing_keeps_nothing(celery_worker, city, tmp_path):
     with path.open("rb") as handle:
         dataset = services.dataset_upload(city=city, kind="stop", file=File(handle, name="stops.csv"))
     services.dataset_confirm(dataset=dataset)
-    wait_for(lambda: (cache.get(services.progress_key(dataset.pk)) or {}).get("rows", 0) > 10_000, timeout=90)
+    wait_for(lambda: (cache.get(imports.progress_key(dataset.pk)) or {}).get("rows", 0) > 10_000, timeout=90)
     services.dataset_cancel(dataset=Dataset.objects.get(pk=dataset.pk))
     done = wait_for(lambda: Dataset.objects.filter(pk=dataset.pk, status__in=["imported", "failed"]).first(), timeout=90)
     assert done.status == Status.FAILED and "cancelled" in done.status_message

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from disparities.models import Dataset
-from disparities.services import imports as services
+from disparities.services import datasets as services
 
 
 class Command(BaseCommand):

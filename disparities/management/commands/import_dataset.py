@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from cities.models import City
 from disparities.files import mapping as mapping_rules
 from disparities.models import Kind, Status
-from disparities.services import imports as services
+from disparities.services import datasets as services
+from disparities.services import imports
 
 
 class Command(BaseCommand):
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(line)
 
-        outcome = services.dataset_import(dataset_id=dataset.pk, on_progress=progress)
+        outcome = imports.dataset_import(dataset_id=dataset.pk, on_progress=progress)
         dataset = outcome.dataset
         if dataset is None:
             raise CommandError("The dataset was deleted while it was being imported.")

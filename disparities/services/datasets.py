@@ -1,0 +1,214 @@
+"""Everything that writes a police dataset before and around its import: upload, mapping, confirm,
+retry, cancel, delete, and mappings exported and loaded.
+
+The import itself runs in services/imports.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from cities.models import City, User
+
+from ..files import mapping as mapping_rules
+from ..files.reader import FileProblem, open_table, preview
+from ..models import Dataset, Kind, SavedMapping, Status
+from .imports import cancel_key
+
+PREVIEW_ROWS = 5_000  # rows read to propose value mappings
+
+
+
+class DuplicateDataset(Exception):
+    def __init__(self, earlier: Dataset):
+        super().__init__(f"This file was already uploaded as “{earlier.name}”.")
+        self.earlier = earlier
+
+
+
+def file_sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+# -- upload and mapping ---------------------------------------------------------------------
+
+
+def dataset_upload(
+    *,
+    city: City,
+    kind: str,
+    file,
+    name: str = "",
+    source_agency: str = "",
+    uploaded_by: User | None = None,
+    replaces: Dataset | None = None,
+    allow_duplicate: bool = False,
+) -> Dataset:
+    """Store an uploaded file, read its header and propose a mapping (status `mapping`).
+
+    Raises `ValidationError` with what to fix when the file cannot be read at all, and
+    `DuplicateDataset` when the same file was uploaded before for this city and kind.
+    """
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "Choose what one row of the file is."})
+    if replaces is not None and (replaces.city_id != city.id or replaces.kind != kind):
+        raise ValidationError("A dataset can only be replaced by a file of the same city and kind.")
+    sha = file_sha256(file)
+    if not allow_duplicate:
+        earlier = (
+            Dataset.objects.for_city(city).filter(kind=kind, sha256=sha).exclude(pk=getattr(replaces, "pk", None))
+            .order_by("-uploaded_at").first()
+        )  # fmt: skip
+        if earlier is not None:
+            raise DuplicateDataset(earlier)
+    filename = Path(getattr(file, "name", "") or "upload.csv").name
+    dataset = Dataset(
+        city=city,
+        kind=kind,
+        name=(name or (replaces.name if replaces else "") or Path(filename).stem.replace("_", " "))[:200],
+        source_agency=source_agency or (replaces.source_agency if replaces else ""),
+        original_filename=filename[:255],
+        file_size=getattr(file, "size", 0) or 0,
+        sha256=sha,
+        uploaded_by=uploaded_by,
+        replaces=replaces,
+        status=Status.MAPPING,
+    )
+    dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
+    try:
+        table = open_table(
+            dataset.file.path, max_uncompressed=settings.POLICE_UPLOAD_MAX_UNCOMPRESSED
+        )
+        rows, _ = preview(table, limit=PREVIEW_ROWS)
+    except FileProblem as problem:
+        dataset.file.delete(save=False)
+        raise ValidationError(str(problem)) from problem
+    dataset.file_format = table.describe()
+    dataset.mapping = mapping_rules.propose(
+        table.header, rows, kind, saved=_saved_mapping(city, kind, table.header)
+    )
+    dataset.save()
+    return dataset
+
+
+def _saved_mapping(city: City, kind: str, header: list[str]) -> dict | None:
+    saved = (
+        SavedMapping.objects.for_city(city)
+        .filter(kind=kind, header_key=mapping_rules.header_key(header))
+        .first()
+    )
+    return saved.mapping if saved else None
+
+
+def dataset_set_mapping(*, dataset: Dataset, mapping: dict) -> Dataset:
+    """Keep the analyst's corrections (the mapping page saves as it goes)."""
+    if dataset.status not in {Status.MAPPING, Status.UPLOADED, Status.FAILED}:
+        raise ValidationError("This dataset's mapping cannot change now.")
+    dataset.mapping = mapping
+    dataset.save(update_fields=["mapping"])
+    return dataset
+
+
+def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: bool = True) -> Dataset:
+    """Confirm the mapping, remember it for the next file with this header, and queue the import.
+
+    `enqueue=False` leaves the queued dataset for the caller to import synchronously (the command
+    line and the demo seed do)."""
+    mapping = mapping if mapping is not None else dataset.mapping
+    header = dataset.file_format.get("header", [])
+    problems = mapping_rules.problems(mapping, header)
+    if problems:
+        raise ValidationError(problems)
+    if dataset.status not in {Status.MAPPING, Status.UPLOADED, Status.FAILED}:
+        raise ValidationError("This dataset is already being imported.")
+    # Before the task is queued: a worker must not find an old cancel request.
+    cache.delete(cancel_key(dataset.pk))
+    with transaction.atomic():
+        dataset.mapping = mapping
+        dataset.status = Status.QUEUED
+        dataset.status_message = ""
+        dataset.cancel_requested = False
+        dataset.queued_at = timezone.now()
+        dataset.save(update_fields=["mapping", "status", "status_message", "cancel_requested", "queued_at"])
+        SavedMapping.objects.update_or_create(
+            city=dataset.city,
+            kind=dataset.kind,
+            header_key=mapping_rules.header_key(header),
+            defaults={"header": header, "mapping": mapping, "name": dataset.source_agency or dataset.name},
+        )
+        if enqueue:
+            _enqueue(dataset)
+    return dataset
+
+
+def _enqueue(dataset: Dataset) -> None:
+    from ..tasks import dataset_import_task
+
+    dataset_import_task.delay_on_commit(dataset.pk)
+
+
+def dataset_retry(*, dataset: Dataset) -> Dataset:
+    if dataset.status != Status.FAILED:
+        raise ValidationError("Only a failed import can be retried.")
+    return dataset_confirm(dataset=dataset)
+
+
+def dataset_cancel(*, dataset: Dataset) -> Dataset:
+    """Ask a queued or running import to stop; it rolls back and nothing is imported."""
+    cache.set(cancel_key(dataset.pk), True, timeout=24 * 3600)
+    Dataset.objects.filter(pk=dataset.pk).update(cancel_requested=True)
+    updated = Dataset.objects.filter(pk=dataset.pk, status=Status.QUEUED).update(
+        status=Status.FAILED,
+        status_message="The import was cancelled before it started. Nothing was imported.",
+    )
+    dataset.refresh_from_db()
+    if updated:
+        cache.delete(cancel_key(dataset.pk))
+    return dataset
+
+
+def dataset_delete(*, dataset: Dataset) -> None:
+    """Delete a dataset with its records and rollups (the database cascades, in one statement)."""
+    if dataset.status == Status.IMPORTING:
+        raise ValidationError("Cancel the import before deleting the dataset.")
+    stored = dataset.file.name
+    with transaction.atomic():
+        Dataset.objects.filter(replaces=dataset).update(replaces=None)
+        Dataset.objects.filter(pk=dataset.pk).delete()
+        if stored and not Dataset.objects.filter(file=stored).exists():
+            transaction.on_commit(lambda: dataset.file.storage.delete(stored))
+
+
+def mapping_export(*, dataset: Dataset) -> dict:
+    """The dataset's mapping as a JSON-able document another city or a script can reuse."""
+    return {
+        "realcities_mapping": mapping_rules.MAPPING_VERSION,
+        "kind": dataset.kind,
+        "header": dataset.file_format.get("header", []),
+        **{k: v for k, v in dataset.mapping.items() if k not in {"personal_columns"}},
+    }
+
+
+def mapping_load(*, dataset: Dataset, data: object) -> Dataset:
+    """Apply an exported mapping to a dataset awaiting its mapping (values completed from its file)."""
+    try:
+        mapping = mapping_rules.validate_import(data, dataset.kind)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    table = open_table(dataset.file.path)
+    rows, _ = preview(table, limit=PREVIEW_ROWS)
+    mapping = mapping_rules.complete(mapping, table.header, rows)
+    return dataset_set_mapping(dataset=dataset, mapping=mapping)

@@ -1,0 +1,49 @@
+"""Publishing a dashboard: a snapshot frozen as the public may see it, and its withdrawal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.utils import timezone
+
+from cities.models import User
+
+from ..models import Benchmark, Dataset, JobStatus, PublishedSnapshot, VeilRun
+from ..selectors import dashboard, report
+
+
+def snapshot_publish(
+    *,
+    dataset: Dataset,
+    filters: dashboard.Filters,
+    benchmark: Benchmark | None,
+    title: str,
+    introduction: str,
+    published_by: User | None,
+) -> PublishedSnapshot:
+    """Freeze the dashboard as the public may see it (small cells suppressed) and publish it.
+
+    Trends are published as counts (protected by month and year together); rates and shares over
+    time stay with the members, since each would need its own protection of every numerator.
+    """
+    filters = replace(filters, trend="")
+    board = dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
+    latest = VeilRun.objects.filter(dataset=dataset, status=JobStatus.DONE).order_by("-id").first()
+    content = report.document(board, public=True, veil=latest.result if latest else None)
+    return PublishedSnapshot.objects.create(
+        city=dataset.city,
+        dataset=dataset,
+        title=title,
+        introduction=introduction,
+        filters=filters.as_dict(),
+        content=content,
+        published_by=published_by,
+    )
+
+
+def snapshot_withdraw(*, snapshot: PublishedSnapshot, withdrawn_by: User | None) -> PublishedSnapshot:
+    if snapshot.withdrawn_at is None:
+        snapshot.withdrawn_at = timezone.now()
+        snapshot.withdrawn_by = withdrawn_by
+        snapshot.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return snapshot
