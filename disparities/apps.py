@@ -7,7 +7,7 @@ class DisparitiesConfig(AppConfig):
     def ready(self) -> None:
         from cities import panels
 
-        from .selectors.datasets import home_panel
+        from .selectors.headline import home_panel
 
         panels.register("disparities", home_panel, order=30)
         panels.register_section("disparities", label="Police data", url_name="disparities:index", order=30)

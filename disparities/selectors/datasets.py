@@ -5,72 +5,16 @@ from collections import Counter
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Sum
-from django.urls import reverse
 
-from cities.models import City, Membership
+from cities.models import City
 
 from ..files import mapping as m
 from ..files.reader import FileProblem, open_table, preview
-from ..models import Dataset, ImportProblem, Race, Rollup, Status
+from ..models import Dataset, ImportProblem, Race, Rollup
 from ..services.datasets import PREVIEW_ROWS
 from ..services.imports import progress_key
 
 PAGE_SIZE = 25
-
-
-def home_panel(*, city: City, membership: Membership | None) -> dict:
-    """The city home's panel: the latest police datasets."""
-    datasets = list(Dataset.objects.for_city(city).visible().order_by("-uploaded_at", "-id")[:5])
-    items = [
-        {
-            "title": dataset.name,
-            "url": reverse("disparities:detail", args=[city.slug, dataset.pk]),
-            "meta": f"{dataset.get_kind_display()}, "
-            + (f"{dataset.rows_imported:,} rows" if dataset.status == Status.IMPORTED else dataset.get_status_display().lower()),
-        }
-        for dataset in datasets
-    ]
-    can_upload = membership is not None and membership.role in {"lead", "staff"}
-    items = _headline_items(city=city) + items
-    return {
-        "key": "disparities",
-        "title": "Latest police data",
-        "url": reverse("disparities:index", args=[city.slug]),
-        "items": items,
-        "empty": "No police data is loaded yet. Ask your police department for its stops, arrests, "
-        "citations, use of force or complaints file, then upload it here.",
-        "action": {"url": reverse("disparities:upload", args=[city.slug]), "label": "Upload police data"}
-        if can_upload
-        else None,
-    }
-
-
-def _headline_items(*, city: City) -> list[dict]:
-    """The latest imported dataset's headline disparities (ratios to the white rate), for the city home."""
-    from . import dashboard
-
-    latest = (
-        Dataset.objects.for_city(city)
-        .visible()
-        .filter(status=Status.IMPORTED)
-        .order_by("-imported_at", "-id")
-        .first()
-    )
-    if latest is None:
-        return []
-    url = reverse("disparities:dashboard", args=[city.slug, latest.pk])
-    items = []
-    for line in dashboard.headline(dataset=latest, benchmark=dashboard.default_benchmark(city=city)):
-        fig = line["figure"]
-        text = f"{fig.value:.2f}" if fig.value is not None else "—"
-        if fig.interval:
-            text += f" (95% interval {fig.interval[0]:.2f} to {fig.interval[1]:.2f})"
-        if not fig.reliable and fig.unit.startswith("ratio"):
-            text += f", {fig.note}"
-        items.append(
-            {"title": f"{line['label']}: {text}", "url": url, "meta": f"{latest.name}, not for publication"}
-        )
-    return items
 
 
 def dataset_list(*, city: City, page: int | str | None = 1) -> Page:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ..figures import stats, suppression
 from ..figures.methods import CAVEATS, METHODS
-from .dashboard import RACE_LABELS, Dashboard, Row, Table
+from .tables import RACE_LABELS, Column, Dashboard, Row, Table
 
 SCHEMA_ID = "https://realcities.example/schemas/disparity-report/1"
 # Part of the cache key of members' reports: raise it whenever the document's content changes, so a
@@ -338,7 +338,6 @@ def _public_trends(year: Table | None, month: Table | None, hidden_values: set[i
         )
         return _hidden_count(figure, label)
 
-    from .dashboard import Column
 
     def build(table: Table, body: list[Row], cell: str, total: str) -> Table:
         rows: list[Row] = []
@@ -392,7 +391,6 @@ def _public_grid(table: Table, hidden_values: set[int]) -> Table:
     fig = stats.count(grand.value, unit="records")
     total_cells["row_total"] = _hidden_count(fig, _label_of(grand)) if grand.hidden else fig
     rows.append(Row("total", "All", total_cells, total=True))
-    from .dashboard import Column
 
     del other_columns  # rates by type are not published: each would need its own protection
     return replace(table, columns=[*count_columns, Column("row_total", "All")], rows=rows, note=table.note)

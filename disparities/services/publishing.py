@@ -10,12 +10,13 @@ from cities.models import User
 
 from ..models import Benchmark, Dataset, JobStatus, PublishedSnapshot, VeilRun
 from ..selectors import dashboard, report
+from ..selectors.filters import Filters
 
 
 def snapshot_publish(
     *,
     dataset: Dataset,
-    filters: dashboard.Filters,
+    filters: Filters,
     benchmark: Benchmark | None,
     title: str,
     introduction: str,

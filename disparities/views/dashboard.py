@@ -29,6 +29,11 @@ from ..forms.dashboards import (
 )
 from ..models import Benchmark, Dataset, PublishedSnapshot, Status, VeilRun
 from ..selectors import dashboard, report
+from ..selectors.drilldown import DrillSelection
+from ..selectors.drilldown import drilldown as drill_page
+from ..selectors.filters import Filters, filter_options
+from ..selectors.tables import RACE_LABELS, TYPE_LABEL
+from ..selectors.trends import trend_choices
 from ..services import dashboards as services_dashboard
 from ..services import publishing
 from .datasets import audit
@@ -70,7 +75,7 @@ def _benchmark(request: HttpRequest) -> Benchmark | None:
     return dashboard.default_benchmark(city=city)
 
 
-def _query(filters: dashboard.Filters, benchmark: Benchmark | None, request: HttpRequest, **extra) -> str:
+def _query(filters: Filters, benchmark: Benchmark | None, request: HttpRequest, **extra) -> str:
     params = dict(filters.as_query())
     if request.GET.get("benchmark") and benchmark is not None:
         params["benchmark"] = str(benchmark.pk)
@@ -155,7 +160,7 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
             "can_edit": _can_edit(request),
             "suggested": suggested,
             "races": [
-                (r, dashboard.RACE_LABELS[r])
+                (r, RACE_LABELS[r])
                 for r in ("white", "black", "hispanic", "asian_pacific_islander", "native_american", "other")
             ],
         },
@@ -248,13 +253,13 @@ def benchmark_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Dashboard
 
 
-def _report(request: HttpRequest, dataset: Dataset) -> tuple[dict, dashboard.Filters, Benchmark | None]:
+def _report(request: HttpRequest, dataset: Dataset) -> tuple[dict, Filters, Benchmark | None]:
     """The members' report of the dataset under the request's filters.
 
     An imported dataset's rollups never change (a new version is a new dataset), so the document
     is cached per dataset import, benchmark, latest veil of darkness run and filters.
     """
-    filters = dashboard.Filters.from_query(request.GET)
+    filters = Filters.from_query(request.GET)
     benchmark = _benchmark(request)
     run = VeilRun.objects.filter(dataset=dataset, status="done").order_by("-id").only("id", "result").first()
     seconds = getattr(settings, "DISPARITY_REPORT_CACHE_SECONDS", 600)
@@ -293,7 +298,7 @@ def dashboard_page(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
     doc, filters, benchmark = _report(request, dataset)
     query = _query(filters, benchmark, request)
-    options = dashboard.filter_options(dataset=dataset)
+    options = filter_options(dataset=dataset)
     context = {
         "city": request.city,  # type: ignore[attr-defined]
         "section": "disparities",
@@ -303,14 +308,14 @@ def dashboard_page(request: HttpRequest, pk: int) -> HttpResponse:
         "options": options,
         "benchmarks": list(Benchmark.objects.for_city(request.city)[:20]),  # type: ignore[attr-defined]
         "benchmark": benchmark,
-        "trend_choices": dashboard.trend_choices(
+        "trend_choices": trend_choices(
             dataset=dataset, benchmark=benchmark, measures=options.get("measures")
         ),
         "charts": _chart_data(doc),
         "can_edit": _can_edit(request),
         "is_lead": _is_lead(request),
         "practices": dashboard.related_practices(kind=dataset.kind),
-        "type_label": dashboard.TYPE_LABEL.get(dataset.kind, "Type"),
+        "type_label": TYPE_LABEL.get(dataset.kind, "Type"),
         **_bases(request, dataset),
         **_veil_context(dataset),
     }
@@ -403,10 +408,10 @@ def _chart_column(table: dict) -> str | None:
 @city_view()
 def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
-    filters = dashboard.Filters.from_query(request.GET)
+    filters = Filters.from_query(request.GET)
     after = request.GET.get("after")
-    selection = dashboard.DrillSelection.from_query(request.GET)
-    page = dashboard.drilldown(
+    selection = DrillSelection.from_query(request.GET)
+    page = drill_page(
         dataset=dataset,
         filters=filters,
         selection=selection,
@@ -423,7 +428,7 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
     }
     base = {k: v for k, v in base.items() if v}
     if page.records:
-        who = dashboard.RACE_LABELS.get(selection.race or selection.officer_race, "all races")
+        who = RACE_LABELS.get(selection.race or selection.officer_race, "all races")
         details = [d for d in (selection.type and "a type", selection.period) if d]
         audit(
             request,
@@ -444,8 +449,8 @@ def drilldown(request: HttpRequest, pk: int) -> HttpResponse:
             "dataset": dataset,
             "page": page,
             "filters": filters,
-            "race_label": dashboard.RACE_LABELS.get(selection.race, ""),
-            "officer_race_label": dashboard.RACE_LABELS.get(selection.officer_race, ""),
+            "race_label": RACE_LABELS.get(selection.race, ""),
+            "officer_race_label": RACE_LABELS.get(selection.officer_race, ""),
             "next_query": urlencode({**base, "after": page.next_after}) if page.next_after else "",
             "first_query": urlencode(base),
             "of_query": of_query,
@@ -541,7 +546,7 @@ def veil_status(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
 @city_view(roles=[Role.LEAD])
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _imported(request, pk)
-    filters = dashboard.Filters.from_query(request.POST if request.method == "POST" else request.GET)
+    filters = Filters.from_query(request.POST if request.method == "POST" else request.GET)
     benchmark = _benchmark(request)
     if request.method == "POST":
         form = PublishForm(request.POST)

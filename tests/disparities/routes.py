@@ -111,13 +111,13 @@ def _veil_run(city):
 
 
 def snapshot(city):
-    from disparities.selectors import dashboard
+    from disparities.selectors.filters import Filters
     from disparities.services import publishing
 
     dataset = uploaded_dataset(city)
     return publishing.snapshot_publish(
         dataset=dataset,
-        filters=dashboard.Filters(),
+        filters=Filters(),
         benchmark=benchmark(city),
         title=f"Stops by race in {city.name}",
         introduction="Why we publish.",

@@ -15,6 +15,9 @@ from django.urls import reverse
 from disparities.figures import census, stats
 from disparities.models import Benchmark
 from disparities.selectors import dashboard, report
+from disparities.selectors.drilldown import DrillSelection, drilldown
+from disparities.selectors.filters import Filters
+from disparities.selectors.trends import TRENDS, figure_trend_table
 from disparities.services import dashboards as services_dashboard
 from disparities.services import publishing
 
@@ -305,7 +308,7 @@ def test_use_of_force_per_arrest_when_arrests_cover_the_period(city, import_samp
 
     force = import_sample(ST_LOUIS)
     arrests = import_sample(BREMERTON_ARRESTS)
-    board = dashboard.dashboard(dataset=force, filters=dashboard.Filters(), benchmark=daviess)
+    board = dashboard.dashboard(dataset=force, filters=Filters(), benchmark=daviess)
     per_arrest = board.table("per_arrest")  # both files have April 2017
     assert per_arrest is not None and "per 1,000 arrests" in per_arrest.rows[0].cells["rate"].unit
     assert "April 2017 to April 2017" in per_arrest.note
@@ -313,7 +316,7 @@ def test_use_of_force_per_arrest_when_arrests_cover_the_period(city, import_samp
     assert white["arrests"].value == 131 and white["rate"].denominator == 131
     Dataset.objects.filter(pk=arrests.pk).update(period_start="1990-01-01", period_end="1990-12-31")
     force.refresh_from_db()
-    board = dashboard.dashboard(dataset=force, filters=dashboard.Filters(), benchmark=daviess)
+    board = dashboard.dashboard(dataset=force, filters=Filters(), benchmark=daviess)
     assert board.table("per_arrest") is None
     assert any("No arrest dataset covers the same period" in n for n in board.notes)
 
@@ -325,7 +328,7 @@ def test_fines_total_median_and_share_above_a_threshold(city, import_sample, dav
     data = (header + "\n".join(lines) + "\n").encode()
     dataset = import_sample(BREMERTON_CITATIONS, data=data, kind="citation")
     assert dataset.status == "imported", dataset.status_message
-    board = dashboard.dashboard(dataset=dataset, filters=dashboard.Filters(), benchmark=daviess)
+    board = dashboard.dashboard(dataset=dataset, filters=Filters(), benchmark=daviess)
     fines = board.table("fines")
     assert fines is not None, board.notes
     white = next(r for r in fines.rows if r.key == "white").cells
@@ -337,7 +340,7 @@ def test_fines_total_median_and_share_above_a_threshold(city, import_sample, dav
     )
     assert (black["total"].value, black["median"].value, black["above"].value) == (600, 150, 1.0)
     higher = dashboard.dashboard(
-        dataset=dataset, filters=dashboard.Filters.from_query({"fine_threshold": "200"}), benchmark=daviess
+        dataset=dataset, filters=Filters.from_query({"fine_threshold": "200"}), benchmark=daviess
     )
     assert next(r for r in higher.table("fines").rows if r.key == "black").cells[
         "above"
@@ -439,7 +442,7 @@ def test_every_figure_links_to_the_records_it_counts(client_as, city, import_sam
     """Counts, shares, rates and ratios alike: the drill-down lists exactly what the figure counts,
     and a share of records also lists its denominator."""
     dataset = import_sample(name)
-    checked, kinds = _check_every_link(dataset, dashboard.Filters(), daviess)
+    checked, kinds = _check_every_link(dataset, Filters(), daviess)
     assert checked >= 20
     assert kinds >= 3  # not only counts
 
@@ -455,7 +458,7 @@ def test_every_figure_links_to_the_records_it_counts(client_as, city, import_sam
 )
 def test_every_figure_of_a_trend_links_to_its_records(city, import_sample, daviess, name, trend):
     dataset = import_sample(name)
-    checked, _kinds = _check_every_link(dataset, dashboard.Filters(trend=trend), daviess, only="trend_")
+    checked, _kinds = _check_every_link(dataset, Filters(trend=trend), daviess, only="trend_")
     assert checked >= 4
 
 
@@ -483,10 +486,10 @@ def _check_every_link(dataset, filters, benchmark, only=""):
                     continue
                 assert link, f"{t.key}/{row['key']}/{column['key']} has no link to its records"
                 params = dict(parse_qsl(urlsplit(link).query))
-                page = dashboard.drilldown(
+                page = drilldown(
                     dataset=dataset,
                     filters=filters,
-                    selection=dashboard.DrillSelection.from_query(params),
+                    selection=DrillSelection.from_query(params),
                 )
                 original = t.rows[[r["key"] for r in td["rows"]].index(row["key"])].cells[column["key"]]
                 assert page.total == original.counts[0], (t.key, row["key"], column["key"])
@@ -643,8 +646,8 @@ def test_fines_trend_adds_the_amounts_by_period():
             "fines_total": Decimal("0"),
         },
     ]
-    trend = dashboard.TRENDS["fines_total"]
-    by_year = dashboard._figure_trend_table(
+    trend = TRENDS["fines_total"]
+    by_year = figure_trend_table(
         rows, "fines_total", trend, "persons", "citations", None, by="year"
     )
     cells = {r.key: r.cells for r in by_year.rows}
@@ -669,7 +672,7 @@ def test_a_published_snapshot_shows_trends_as_protected_counts(client_as, city, 
     dataset = import_sample(OWENSBORO)
     snapshot = publishing.snapshot_publish(
         dataset=dataset,
-        filters=dashboard.Filters(trend="search_rate"),
+        filters=Filters(trend="search_rate"),
         benchmark=daviess,
         title="Stops",
         introduction="",

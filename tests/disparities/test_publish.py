@@ -11,6 +11,8 @@ from scipy.optimize import linprog
 
 from disparities.models import PublishedSnapshot
 from disparities.selectors import dashboard, report
+from disparities.selectors.filters import Filters
+from disparities.selectors.trends import count_trend_table
 from disparities.services import dashboards as services_dashboard
 
 from .conftest import BREMERTON_ARRESTS, LANSING, OWENSBORO, ST_LOUIS
@@ -217,8 +219,8 @@ def test_trends_by_month_and_year_are_protected_together():
                     value = rng.choice([0, rng.randint(1, 10), rng.randint(11, 80), rng.randint(11, 400)])
                     rows.append({"month": dt.date(year, month, 1), "race": race, "persons": value})
         tables = [
-            dashboard._trend_table(rows, "persons", "stops", by="year"),
-            dashboard._trend_table(rows, "persons", "stops", by="month"),
+            count_trend_table(rows, "persons", "stops", by="year"),
+            count_trend_table(rows, "persons", "stops", by="month"),
         ]
         exact = {"tables": [t.as_dict() for t in tables]}
         public = {"tables": [t.as_dict() for t in report.publicize(tables)]}
@@ -241,7 +243,7 @@ def test_public_page_json_and_csv_never_show_a_small_count(
     lead = client_as(city, "lead")
     snapshot = publish(lead, city, dataset)
     exact = report.document(
-        dashboard.dashboard(dataset=dataset, filters=dashboard.Filters(), benchmark=benchmark)
+        dashboard.dashboard(dataset=dataset, filters=Filters(), benchmark=benchmark)
     )
     public = snapshot.content
     assert public["public"] is True
@@ -272,7 +274,7 @@ def test_public_page_json_and_csv_never_show_a_small_count(
 def test_filtered_snapshot_is_protected_too(client_as, city, import_sample, benchmark):
     dataset = import_sample(OWENSBORO)
     snapshot = publish(client_as(city, "lead"), city, dataset, start="2016-01", end="2016-03", sex="female")
-    filters = dashboard.Filters.from_query({"start": "2016-01", "end": "2016-03", "sex": "female"})
+    filters = Filters.from_query({"start": "2016-01", "end": "2016-03", "sex": "female"})
     exact = report.document(dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark))
     assert snapshot.content["filters"]["start"] == "2016-01"
     assert_no_small_count(snapshot.content)

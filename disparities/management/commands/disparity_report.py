@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from disparities.models import Benchmark, Dataset, JobStatus, Status, VeilRun
 from disparities.selectors import dashboard, report
+from disparities.selectors.filters import Filters
 
 
 class Command(BaseCommand):
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No benchmark {options['benchmark']} in {dataset.city.name}.")
         else:
             benchmark = dashboard.default_benchmark(city=dataset.city)
-        filters = dashboard.Filters.from_query(
+        filters = Filters.from_query(
             {
                 "start": options["start"],
                 "end": options["end"],

@@ -1,0 +1,284 @@
+"""The drill-down: the records behind a figure, one bounded page at a time. The only reader of the
+typed record tables besides the veil of darkness job."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import OperationalError, connection, transaction
+from django.db.models import Q, Sum
+
+from ..models import (
+    RECORD_MODELS,
+    Dataset,
+    FineRollup,
+    Kind,
+    Race,
+    Rollup,
+)
+from .filters import Filters, next_month, parse_month
+from .tables import MEASURES, rollup_sum
+
+DRILL_PAGE = 50
+DRILL_FIELDS = {
+    "common": ["line", "date", "district", "subject_race", "subject_sex", "subject_age_group"],
+    Kind.STOP: [
+        "type",
+        "search_conducted",
+        "search_basis",
+        "contraband_found",
+        "arrest_made",
+        "citation_issued",
+        "warning_issued",
+        "outcome",
+    ],
+    Kind.ARREST: ["charge", "offense_level"],
+    Kind.CITATION: ["violation", "fine_amount"],
+    Kind.USE_OF_FORCE: ["incident_id", "force_type", "subject_injured", "officer_injured"],
+    Kind.COMPLAINT: ["incident_id", "allegation", "disposition", "officer_race"],
+}
+DISCRETIONARY_BASES = ["consent", "probable_cause", "plain_view", "k9", "other"]
+# A drill-down measure -> the record condition behind it.
+DRILL_MEASURES = {
+    "rows": Q(),
+    "persons": Q(is_person=True),
+    "incidents": Q(),  # every record of the incidents; the figure counts the incidents themselves
+    "searches": Q(search_conducted=True),
+    "hits": Q(search_conducted=True, contraband_found=True),
+    "searches_discretionary": Q(search_conducted=True, search_basis__in=DISCRETIONARY_BASES),
+    "hits_discretionary": Q(contraband_found=True, search_basis__in=DISCRETIONARY_BASES),
+    "searches_incident_to_arrest": Q(
+        search_conducted=True, search_basis__in=["incident_to_arrest", "inventory", "warrant"]
+    ),
+    "arrests": Q(arrest_made=True),
+    "citations": Q(citation_issued=True),
+    "warnings": Q(warning_issued=True),
+    "injuries": Q(subject_injured=True, is_person=True),
+    "officer_injuries": Q(officer_injured=True, is_person=True),
+    "sustained_incidents": Q(sustained=True),
+    "sustained": Q(sustained=True),
+    "fines": Q(fine_amount__isnull=False),
+    "fines_above": Q(fine_amount__isnull=False),  # and above the dashboard's threshold (below)
+}
+# What the records of a measure are, in the words of the drill-down page.
+DRILL_LABELS = {
+    "rows": "records",
+    "persons": "records about a person",
+    "incidents": "incidents",
+    "searches": "searches",
+    "hits": "searches that found contraband",
+    "searches_discretionary": "discretionary searches",
+    "hits_discretionary": "discretionary searches that found contraband",
+    "searches_incident_to_arrest": "searches incident to arrest",
+    "arrests": "stops ending in an arrest",
+    "citations": "stops ending in a citation",
+    "warnings": "stops ending in a warning",
+    "injuries": "records with the subject injured",
+    "officer_injuries": "records with the officer injured",
+    "sustained_incidents": "complaints sustained",
+    "sustained": "sustained allegations",
+    "fines": "fines",
+    "fines_above": "fines above the threshold",
+}
+TYPE_FIELD = {
+    Kind.STOP: "type",
+    Kind.ARREST: "charge",
+    Kind.CITATION: "violation",
+    Kind.USE_OF_FORCE: "force_type",
+    Kind.COMPLAINT: "allegation",
+}
+
+
+DRILL_TIMEOUT_MS = 3000
+# Measures that count incidents: (the rollup field of the figure, the rollup field of its records).
+INCIDENT_MEASURES = {
+    "incidents": ("incidents", "rows"),
+    "sustained_incidents": ("sustained_incidents", "sustained"),
+}
+
+
+@dataclass(frozen=True)
+class DrillSelection:
+    """Which records a figure stands on: a measure, and the race, type, period or officer race of its cell."""
+
+    measure: str = "rows"
+    race: str = ""
+    type: str = ""
+    period: str = ""
+    officer_race: str = ""
+    of: str = ""  # the denominator's measure, when the figure is a share of records
+
+    @classmethod
+    def from_query(cls, query: Any) -> DrillSelection:
+        """The selection named by a drill-down URL's parameters (anything unknown is dropped)."""
+        return cls.clean(
+            measure=query.get("measure", "rows"),
+            race=query.get("race", ""),
+            type=query.get("drill_type", ""),
+            period=query.get("period", "")[:7],
+            officer_race=query.get("officer_race", ""),
+            of=query.get("of", ""),
+        )
+
+    @classmethod
+    def clean(
+        cls,
+        *,
+        measure: str,
+        race: str = "",
+        type: str = "",
+        period: str = "",
+        officer_race: str = "",
+        of: str = "",
+    ) -> DrillSelection:
+        return cls(
+            measure=measure if measure in DRILL_MEASURES else "rows",
+            race=race if race in Race.values else "",
+            type=type[:300],
+            period=period if _period_range(period) else "",
+            officer_race=officer_race if officer_race in Race.values else "",
+            of=of if of in DRILL_MEASURES and of != measure else "",
+        )
+
+
+def _period_range(period: str) -> tuple[dt.date, dt.date] | None:
+    """A month ("2019-04") or a year ("2019") as [start, end)."""
+    if len(period) == 7 and parse_month(period):
+        start = parse_month(period)
+        return start, next_month(start)
+    if period.isdigit() and len(period) == 4 and 1900 <= int(period) <= 2200:
+        return dt.date(int(period), 1, 1), dt.date(int(period) + 1, 1, 1)
+    return None
+
+
+def _drill_totals(dataset: Dataset, filters: Filters, sel: DrillSelection) -> tuple[int, int]:
+    """How many the figure counts, and how many records the drill-down lists, from the rollups.
+
+    They differ for incidents (an incident has one record per person or allegation). 0 records: no
+    need to read any.
+    """
+    q = Q(dataset=dataset) & filters.q()
+    if sel.race:
+        q &= Q(race=sel.race)
+    if sel.type:
+        q &= Q(type="" if sel.type == "__none__" else sel.type)
+    if sel.period:
+        start, end = _period_range(sel.period)
+        q &= Q(month__gte=start, month__lt=end)
+    if sel.measure in ("fines", "fines_above"):
+        fines = FineRollup.objects.filter(q)
+        if sel.measure == "fines_above":
+            fines = fines.filter(amount__gt=filters.fine_threshold)
+        n = int(fines.aggregate(n=Sum("count"))["n"] or 0)
+        return n, n
+    if sel.officer_race:
+        q &= Q(officer_race=sel.officer_race)
+    if sel.measure in INCIDENT_MEASURES:
+        figure, records = INCIDENT_MEASURES[sel.measure]
+        sums = Rollup.objects.filter(q).aggregate(n=Sum(figure), records=Sum(records))
+        return int(sums["n"] or 0), int(sums["records"] or 0)
+    field = sel.measure if sel.measure in MEASURES else "rows"
+    n = int(Rollup.objects.filter(q).aggregate(n=rollup_sum(field))["n"] or 0)
+    return n, n
+
+
+@dataclass
+class DrillPage:
+    fields: list[str]
+    records: list[dict[str, Any]]
+    next_after: int | None
+    after: int | None
+    selection: DrillSelection
+    total: int = 0  # what the figure counts (records, or incidents), from the rollups
+    record_total: int = 0  # the records listed over all pages
+    of_total: int | None = None  # the denominator's records, when the figure is a share of records
+    too_slow: bool = False  # the page took too long to find: narrow the filters
+
+    @property
+    def headers(self) -> list[str]:
+        return [f.replace("subject_", "").replace("_", " ").capitalize() for f in self.fields]
+
+    @property
+    def measure(self) -> str:
+        return self.selection.measure
+
+    @property
+    def race(self) -> str:
+        return self.selection.race
+
+    @property
+    def type(self) -> str:
+        return self.selection.type
+
+    @property
+    def period(self) -> str:
+        return self.selection.period
+
+    @property
+    def label(self) -> str:
+        return DRILL_LABELS[self.selection.measure]
+
+    @property
+    def of_label(self) -> str:
+        return DRILL_LABELS.get(self.selection.of, "")
+
+
+def drilldown(
+    *, dataset: Dataset, filters: Filters, selection: DrillSelection, after: int | None = None
+) -> DrillPage:
+    """One page (50) of the records behind a figure, in file order, keyset-paginated by id.
+
+    No personal data: no location, coordinates, time of day, officer pseudonym or raw race text.
+    """
+    sel = selection
+    model = RECORD_MODELS[dataset.kind]
+    model_fields = {f.name for f in model._meta.fields}
+    fields = DRILL_FIELDS["common"] + [f for f in DRILL_FIELDS.get(dataset.kind, []) if f in model_fields]
+    q = Q(dataset=dataset) & filters.record_q()
+    condition = DRILL_MEASURES[sel.measure]
+    if all(child[0].split("__")[0] in model_fields for child in condition.children):
+        q &= condition
+    if sel.measure == "fines_above":
+        q &= Q(fine_amount__gt=filters.fine_threshold)
+    if sel.race:
+        q &= Q(subject_race=sel.race)
+    if sel.officer_race and "officer_race" in model_fields:
+        q &= Q(officer_race=sel.officer_race)
+    type_field = TYPE_FIELD.get(dataset.kind)
+    if (filters.type or sel.type) and type_field:
+        value = sel.type or filters.type
+        q &= Q(**{type_field: "" if value == "__none__" else value})
+    if sel.period:
+        start, end = _period_range(sel.period)
+        q &= Q(date__gte=start, date__lt=end)
+    if after:
+        q &= Q(id__gt=after)
+    total, record_total = _drill_totals(dataset, filters, sel)
+    of_total = _drill_totals(dataset, filters, replace(sel, measure=sel.of, of=""))[0] if sel.of else None
+    rows: list[dict[str, Any]] = []
+    too_slow = False
+    if record_total:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # A rare selection in a huge dataset would walk all its records: bound the wait.
+                cursor.execute("SET LOCAL statement_timeout = %s", [DRILL_TIMEOUT_MS])
+                rows = list(model.objects.filter(q).order_by("id").values("id", *fields)[: DRILL_PAGE + 1])
+        except OperationalError:
+            too_slow = True
+    next_after = rows[DRILL_PAGE - 1]["id"] if len(rows) > DRILL_PAGE else None
+    for record in rows:
+        if record.get("date") is not None:
+            record["date"] = record["date"].isoformat()
+    return DrillPage(
+        fields=fields,
+        records=rows[:DRILL_PAGE],
+        next_after=next_after,
+        after=after,
+        selection=sel,
+        total=total,
+        record_total=record_total,
+        of_total=of_total,
+        too_slow=too_slow,
+    )
