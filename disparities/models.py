@@ -266,6 +266,16 @@ RECORD_MODELS: dict[str, type[Record]] = {
     Kind.USE_OF_FORCE: UseOfForce,
     Kind.COMPLAINT: Complaint,
 }
+# The record field each kind's rollups take their `type` dimension from (and the drill-down filters on).
+TYPE_FIELD: dict[str, str] = {
+    Kind.STOP: "type",
+    Kind.ARREST: "charge",
+    Kind.CITATION: "violation",
+    Kind.USE_OF_FORCE: "force_type",
+    Kind.COMPLAINT: "allegation",
+}
+# Kinds whose rollups keep the officer's race as a dimension.
+OFFICER_RACE_KINDS = frozenset({Kind.USE_OF_FORCE, Kind.COMPLAINT})
 
 
 class RollupQuerySet(models.QuerySet):

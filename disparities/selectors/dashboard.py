@@ -56,7 +56,6 @@ def related_practices(*, kind: str, limit: int = 4) -> list:
     return suggest_resources(topics=related_topics(kind=kind), limit=limit)
 
 
-
 def default_benchmark(*, city) -> Benchmark | None:
     return Benchmark.objects.for_city(city).order_by("-is_default", "-id").first()
 
@@ -80,10 +79,7 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                 "searches",
                 "Searches and the outcome test",
                 by_race,
-                [
-                    ("search_rate", "Search rate", "searches", "persons"),
-                    ("hit_rate", "Hit rate (contraband found)", "hits", "searches"),
-                ],
+                ["search_rate", "hit_rate"],
                 note="Hit rate: searches that found contraband among searches (the outcome test; see the "
                 "caveat on infra-marginality). Wilson intervals; ratios with Katz log intervals.",
                 chart_column="search_rate",
@@ -95,26 +91,7 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                     "discretionary",
                     "Discretionary searches and searches incident to arrest",
                     by_race,
-                    [
-                        (
-                            "discretionary_rate",
-                            "Discretionary searches per stop",
-                            "searches_discretionary",
-                            "persons",
-                        ),
-                        (
-                            "discretionary_hit_rate",
-                            "Hit rate of discretionary searches",
-                            "hits_discretionary",
-                            "searches_discretionary",
-                        ),
-                        (
-                            "incident_rate",
-                            "Searches incident to arrest per stop",
-                            "searches_incident_to_arrest",
-                            "persons",
-                        ),
-                    ],
+                    ["discretionary_rate", "discretionary_hit_rate", "incident_rate"],
                     note="Discretionary: consent, probable cause, plain view, drug dog, other. Incident to "
                     "arrest, inventory and warrant searches are not the officer's choice.",
                 )
@@ -124,11 +101,7 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                 "outcomes",
                 "Arrest, citation and warning rates",
                 by_race,
-                [
-                    ("arrest_rate", "Arrest rate", "arrests", "persons"),
-                    ("citation_rate", "Citation rate", "citations", "persons"),
-                    ("warning_rate", "Warning rate", "warnings", "persons"),
-                ],
+                ["arrest_rate", "citation_rate", "warning_rate"],
                 note="Share of stops ending in each outcome, Wilson intervals.",
             )
         )
@@ -150,10 +123,7 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                 "injuries",
                 "Injuries in use-of-force records",
                 by_race,
-                [
-                    ("injury_rate", "Subject injured", "injuries", "persons"),
-                    ("officer_injury_rate", "Officer injured", "officer_injuries", "persons"),
-                ],
+                ["injury_rate", "officer_injury_rate"],
                 note="Share of records about a person in which the subject (or the officer) was injured.",
             )
         )
@@ -168,7 +138,7 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                 "sustained",
                 "Complaints sustained by complainant race",
                 by_race,
-                [("sustained_rate", "Share of complaints sustained", "sustained_incidents", "incidents")],
+                ["sustained_rate"],
                 note="A complaint is sustained when at least one of its allegations is.",
             )
         )

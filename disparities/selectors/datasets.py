@@ -4,12 +4,12 @@ from collections import Counter
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Sum
 
 from cities.models import City
 
 from ..files import mapping as m
 from ..files.reader import FileProblem, open_table, preview
+from ..measures import MEASURES
 from ..models import Dataset, ImportProblem, Race, Rollup
 from ..services.datasets import PREVIEW_ROWS
 from ..services.imports import progress_key
@@ -18,7 +18,9 @@ PAGE_SIZE = 25
 
 
 def dataset_list(*, city: City, page: int | str | None = 1) -> Page:
-    queryset = Dataset.objects.for_city(city).visible().select_related("uploaded_by").order_by("-uploaded_at", "-id")
+    queryset = (
+        Dataset.objects.for_city(city).visible().select_related("uploaded_by").order_by("-uploaded_at", "-id")
+    )
     return Paginator(queryset, PAGE_SIZE).get_page(page)
 
 
@@ -29,7 +31,9 @@ def dataset_get(*, city: City, pk: int) -> Dataset:
 
 def dataset_new_versions(*, dataset: Dataset) -> list[Dataset]:
     """New versions of this dataset still being prepared (they replace it when imported)."""
-    return list(Dataset.objects.filter(city_id=dataset.city_id, replaces=dataset).order_by("-uploaded_at")[:5])
+    return list(
+        Dataset.objects.filter(city_id=dataset.city_id, replaces=dataset).order_by("-uploaded_at")[:5]
+    )
 
 
 def dataset_progress(*, dataset: Dataset) -> dict:
@@ -61,7 +65,10 @@ def dataset_mapping_preview(*, dataset: Dataset, mapping: dict) -> dict:
         i for i, column in enumerate(table.header)
         if column in mapping.get("personal_columns", []) and column not in mapping.get("columns", {}).values()
     ]  # fmt: skip
-    shown = [[("(personal data hidden)" if i in hidden and cell else cell) for i, cell in enumerate(row)] for row in rows[:10]]
+    shown = [
+        [("(personal data hidden)" if i in hidden and cell else cell) for i, cell in enumerate(row)]
+        for row in rows[:10]
+    ]
     return {
         "error": "",
         "header": table.header,
@@ -80,11 +87,13 @@ def dataset_summary(*, dataset: Dataset) -> dict:
     rows = (
         Rollup.objects.filter(dataset=dataset)
         .values("race")
-        .annotate(rows=Sum("rows"), persons=Sum("persons"), incidents=Sum("incidents"))
+        .annotate(**{name: MEASURES[name].total() for name in ("rows", "persons", "incidents")})
         .order_by("-rows")
     )
     totals = Rollup.objects.filter(dataset=dataset).aggregate(
-        rows=Sum("rows"), persons=Sum("persons"), incidents=Sum("incidents_all")
+        rows=MEASURES["rows"].total(),
+        persons=MEASURES["persons"].total(),
+        incidents=MEASURES["incidents_all"].total(),
     )
     labels = dict(Race.choices)
     by_race = [{**row, "label": labels.get(row["race"], row["race"])} for row in rows]
@@ -97,6 +106,9 @@ def problem_list(*, dataset: Dataset, limit: int = 50) -> list[ImportProblem]:
 
 def problem_rows(*, dataset: Dataset):
     """Every kept problem, in line order, streamed (for the CSV report)."""
-    return ImportProblem.objects.filter(dataset=dataset).order_by("line", "id").values_list(
-        "line", "kind", "column", "value", "reason"
-    ).iterator(chunk_size=2000)
+    return (
+        ImportProblem.objects.filter(dataset=dataset)
+        .order_by("line", "id")
+        .values_list("line", "kind", "column", "value", "reason")
+        .iterator(chunk_size=2000)
+    )

@@ -8,10 +8,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
+from ..measures import MEASURES, rollup_sum
 from ..models import (
+    OFFICER_RACE_KINDS,
     RECORD_MODELS,
+    TYPE_FIELD,
     Dataset,
     FineRollup,
     Kind,
@@ -19,7 +22,6 @@ from ..models import (
     Rollup,
 )
 from .filters import Filters, next_month, parse_month
-from .tables import MEASURES, rollup_sum
 
 DRILL_PAGE = 50
 DRILL_FIELDS = {
@@ -39,64 +41,10 @@ DRILL_FIELDS = {
     Kind.USE_OF_FORCE: ["incident_id", "force_type", "subject_injured", "officer_injured"],
     Kind.COMPLAINT: ["incident_id", "allegation", "disposition", "officer_race"],
 }
-DISCRETIONARY_BASES = ["consent", "probable_cause", "plain_view", "k9", "other"]
-# A drill-down measure -> the record condition behind it.
-DRILL_MEASURES = {
-    "rows": Q(),
-    "persons": Q(is_person=True),
-    "incidents": Q(),  # every record of the incidents; the figure counts the incidents themselves
-    "searches": Q(search_conducted=True),
-    "hits": Q(search_conducted=True, contraband_found=True),
-    "searches_discretionary": Q(search_conducted=True, search_basis__in=DISCRETIONARY_BASES),
-    "hits_discretionary": Q(contraband_found=True, search_basis__in=DISCRETIONARY_BASES),
-    "searches_incident_to_arrest": Q(
-        search_conducted=True, search_basis__in=["incident_to_arrest", "inventory", "warrant"]
-    ),
-    "arrests": Q(arrest_made=True),
-    "citations": Q(citation_issued=True),
-    "warnings": Q(warning_issued=True),
-    "injuries": Q(subject_injured=True, is_person=True),
-    "officer_injuries": Q(officer_injured=True, is_person=True),
-    "sustained_incidents": Q(sustained=True),
-    "sustained": Q(sustained=True),
-    "fines": Q(fine_amount__isnull=False),
-    "fines_above": Q(fine_amount__isnull=False),  # and above the dashboard's threshold (below)
-}
-# What the records of a measure are, in the words of the drill-down page.
-DRILL_LABELS = {
-    "rows": "records",
-    "persons": "records about a person",
-    "incidents": "incidents",
-    "searches": "searches",
-    "hits": "searches that found contraband",
-    "searches_discretionary": "discretionary searches",
-    "hits_discretionary": "discretionary searches that found contraband",
-    "searches_incident_to_arrest": "searches incident to arrest",
-    "arrests": "stops ending in an arrest",
-    "citations": "stops ending in a citation",
-    "warnings": "stops ending in a warning",
-    "injuries": "records with the subject injured",
-    "officer_injuries": "records with the officer injured",
-    "sustained_incidents": "complaints sustained",
-    "sustained": "sustained allegations",
-    "fines": "fines",
-    "fines_above": "fines above the threshold",
-}
-TYPE_FIELD = {
-    Kind.STOP: "type",
-    Kind.ARREST: "charge",
-    Kind.CITATION: "violation",
-    Kind.USE_OF_FORCE: "force_type",
-    Kind.COMPLAINT: "allegation",
-}
-
 
 DRILL_TIMEOUT_MS = 3000
-# Measures that count incidents: (the rollup field of the figure, the rollup field of its records).
-INCIDENT_MEASURES = {
-    "incidents": ("incidents", "rows"),
-    "sustained_incidents": ("sustained_incidents", "sustained"),
-}
+# The measures whose records a drill-down can list.
+LISTABLE = frozenset(name for name, measure in MEASURES.items() if measure.listable)
 
 
 @dataclass(frozen=True)
@@ -134,12 +82,12 @@ class DrillSelection:
         of: str = "",
     ) -> DrillSelection:
         return cls(
-            measure=measure if measure in DRILL_MEASURES else "rows",
+            measure=measure if measure in LISTABLE else "rows",
             race=race if race in Race.values else "",
             type=type[:300],
             period=period if _period_range(period) else "",
             officer_race=officer_race if officer_race in Race.values else "",
-            of=of if of in DRILL_MEASURES and of != measure else "",
+            of=of if of in LISTABLE and of != measure else "",
         )
 
 
@@ -167,20 +115,17 @@ def _drill_totals(dataset: Dataset, filters: Filters, sel: DrillSelection) -> tu
     if sel.period:
         start, end = _period_range(sel.period)
         q &= Q(month__gte=start, month__lt=end)
-    if sel.measure in ("fines", "fines_above"):
-        fines = FineRollup.objects.filter(q)
-        if sel.measure == "fines_above":
-            fines = fines.filter(amount__gt=filters.fine_threshold)
-        n = int(fines.aggregate(n=Sum("count"))["n"] or 0)
-        return n, n
-    if sel.officer_race:
+    measure = MEASURES[sel.measure]
+    if not measure.in_rollup:  # fines above the threshold: counted from the amounts
+        n = FineRollup.objects.filter(q, amount__gt=filters.fine_threshold).aggregate(n=Sum("count"))["n"]
+        return int(n or 0), int(n or 0)
+    if sel.officer_race and dataset.kind in OFFICER_RACE_KINDS:
         q &= Q(officer_race=sel.officer_race)
-    if sel.measure in INCIDENT_MEASURES:
-        figure, records = INCIDENT_MEASURES[sel.measure]
-        sums = Rollup.objects.filter(q).aggregate(n=Sum(figure), records=Sum(records))
+    if measure.counts_incidents:
+        listed = rollup_sum(measure.listed, persons_only=measure.persons_only)
+        sums = Rollup.objects.filter(q).aggregate(n=measure.total(), records=listed)
         return int(sums["n"] or 0), int(sums["records"] or 0)
-    field = sel.measure if sel.measure in MEASURES else "rows"
-    n = int(Rollup.objects.filter(q).aggregate(n=rollup_sum(field))["n"] or 0)
+    n = int(Rollup.objects.filter(q).aggregate(n=measure.total())["n"] or 0)
     return n, n
 
 
@@ -218,11 +163,34 @@ class DrillPage:
 
     @property
     def label(self) -> str:
-        return DRILL_LABELS[self.selection.measure]
+        return MEASURES[self.selection.measure].label
 
     @property
     def of_label(self) -> str:
-        return DRILL_LABELS.get(self.selection.of, "")
+        return MEASURES[self.selection.of].label if self.selection.of else ""
+
+
+def drill_records(*, dataset: Dataset, filters: Filters, selection: DrillSelection) -> QuerySet:
+    """Every record a figure stands on (the drill-down lists them a page at a time): the records its
+    measure opens (`measures.MEASURES`), under the dashboard's filters and the cell's race, officer
+    race, type and period."""
+    sel = selection
+    model = RECORD_MODELS[dataset.kind]
+    condition = MEASURES[sel.measure].record_q(dataset.kind, threshold=filters.fine_threshold)
+    if condition is None:  # this kind of record does not record the measure
+        return model.objects.none()
+    q = Q(dataset=dataset) & filters.record_q() & condition
+    if sel.race:
+        q &= Q(subject_race=sel.race)
+    if sel.officer_race and dataset.kind in OFFICER_RACE_KINDS:
+        q &= Q(officer_race=sel.officer_race)
+    value = sel.type or filters.type
+    if value:
+        q &= Q(**{TYPE_FIELD[dataset.kind]: "" if value == "__none__" else value})
+    if sel.period:
+        start, end = _period_range(sel.period)
+        q &= Q(date__gte=start, date__lt=end)
+    return model.objects.filter(q)
 
 
 def drilldown(
@@ -236,25 +204,9 @@ def drilldown(
     model = RECORD_MODELS[dataset.kind]
     model_fields = {f.name for f in model._meta.fields}
     fields = DRILL_FIELDS["common"] + [f for f in DRILL_FIELDS.get(dataset.kind, []) if f in model_fields]
-    q = Q(dataset=dataset) & filters.record_q()
-    condition = DRILL_MEASURES[sel.measure]
-    if all(child[0].split("__")[0] in model_fields for child in condition.children):
-        q &= condition
-    if sel.measure == "fines_above":
-        q &= Q(fine_amount__gt=filters.fine_threshold)
-    if sel.race:
-        q &= Q(subject_race=sel.race)
-    if sel.officer_race and "officer_race" in model_fields:
-        q &= Q(officer_race=sel.officer_race)
-    type_field = TYPE_FIELD.get(dataset.kind)
-    if (filters.type or sel.type) and type_field:
-        value = sel.type or filters.type
-        q &= Q(**{type_field: "" if value == "__none__" else value})
-    if sel.period:
-        start, end = _period_range(sel.period)
-        q &= Q(date__gte=start, date__lt=end)
+    records = drill_records(dataset=dataset, filters=filters, selection=sel)
     if after:
-        q &= Q(id__gt=after)
+        records = records.filter(id__gt=after)
     total, record_total = _drill_totals(dataset, filters, sel)
     of_total = _drill_totals(dataset, filters, replace(sel, measure=sel.of, of=""))[0] if sel.of else None
     rows: list[dict[str, Any]] = []
@@ -264,7 +216,7 @@ def drilldown(
             with transaction.atomic(), connection.cursor() as cursor:
                 # A rare selection in a huge dataset would walk all its records: bound the wait.
                 cursor.execute("SET LOCAL statement_timeout = %s", [DRILL_TIMEOUT_MS])
-                rows = list(model.objects.filter(q).order_by("id").values("id", *fields)[: DRILL_PAGE + 1])
+                rows = list(records.order_by("id").values("id", *fields)[: DRILL_PAGE + 1])
         except OperationalError:
             too_slow = True
     next_after = rows[DRILL_PAGE - 1]["id"] if len(rows) > DRILL_PAGE else None

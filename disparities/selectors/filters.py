@@ -9,14 +9,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, Sum
+from django.db.models import Q
 
+from ..measures import MEASURES, ROLLUP_MEASURES
 from ..models import (
     Dataset,
     Rollup,
     Sex,
 )
-from .tables import MEASURES
 from .trends import TRENDS
 
 DEFAULT_FINE_THRESHOLD = Decimal("100")
@@ -173,7 +173,7 @@ def filter_options(*, dataset: Dataset) -> dict[str, Any]:
 
     months = rollups.exclude(month=None).order_by("month").values_list("month", flat=True).distinct()
     month_list = [m.strftime("%Y-%m") for m in months]
-    sums = rollups.aggregate(**{m: Sum(m) for m in MEASURES})
+    sums = rollups.aggregate(**{m: MEASURES[m].total() for m in ROLLUP_MEASURES})
     options = {
         "measures": sorted(m for m, v in sums.items() if v),
         "districts": distinct("district"),

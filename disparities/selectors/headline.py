@@ -22,7 +22,11 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
             "title": dataset.name,
             "url": reverse("disparities:detail", args=[city.slug, dataset.pk]),
             "meta": f"{dataset.get_kind_display()}, "
-            + (f"{dataset.rows_imported:,} rows" if dataset.status == Status.IMPORTED else dataset.get_status_display().lower()),
+            + (
+                f"{dataset.rows_imported:,} rows"
+                if dataset.status == Status.IMPORTED
+                else dataset.get_status_display().lower()
+            ),
         }
         for dataset in datasets
     ]

@@ -338,7 +338,6 @@ def _public_trends(year: Table | None, month: Table | None, hidden_values: set[i
         )
         return _hidden_count(figure, label)
 
-
     def build(table: Table, body: list[Row], cell: str, total: str) -> Table:
         rows: list[Row] = []
         for i, r in enumerate(body):

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from ..figures import stats
+from ..measures import MEASURES, ROLLUP_MEASURES, SHARES
 from ..models import (
     Benchmark,
     Dataset,
@@ -31,29 +32,6 @@ if TYPE_CHECKING:
 RACE_LABELS = dict(Race.choices)
 RACE_ORDER = list(stats.RACES)
 KNOWN_RACES = [r for r in RACE_ORDER if r != "unknown"]
-MEASURES = (
-    "rows",
-    "persons",
-    "incidents",
-    "incidents_all",
-    "searches",
-    "searches_discretionary",
-    "searches_incident_to_arrest",
-    "searches_basis_unknown",
-    "hits",
-    "hits_discretionary",
-    "frisks",
-    "arrests",
-    "citations",
-    "warnings",
-    "force",
-    "injuries",
-    "officer_injuries",
-    "sustained",
-    "sustained_incidents",
-    "fines",
-    "fines_total",
-)
 
 # What one event is, per kind: the count rates are computed on, and the word for it.
 EVENT_UNIT = {
@@ -71,7 +49,6 @@ TYPE_LABEL = {
     Kind.COMPLAINT: "Allegation",
 }
 MAX_TYPES = 12  # charges, violations ... shown by name; the rest are grouped as "all others"
-
 
 
 @dataclass
@@ -160,22 +137,14 @@ class Dashboard:
         return next((t for t in self.tables if t.key == key), None)
 
 
-# Injuries are shares of the records about a person: a police dog's injury is not counted in them.
-PERSON_ONLY = {"injuries", "officer_injuries"}
-
-
-def rollup_sum(measure: str) -> Sum:
-    return Sum(measure, filter=Q(is_person=True)) if measure in PERSON_ONLY else Sum(measure)
-
-
-def sum_by(queryset, *keys: str, measures=MEASURES) -> list[dict[str, Any]]:
-    return list(queryset.values(*keys).annotate(**{m: rollup_sum(m) for m in measures}).order_by(*keys))
+def sum_by(queryset, *keys: str, measures=ROLLUP_MEASURES) -> list[dict[str, Any]]:
+    return list(queryset.values(*keys).annotate(**{m: MEASURES[m].total() for m in measures}).order_by(*keys))
 
 
 def race_rows(dataset: Dataset, filters: Filters) -> dict[str, dict[str, int]]:
     by_race: dict[str, dict[str, int]] = {}
     for row in sum_by(Rollup.objects.filter(dataset=dataset).filter(filters.q()), "race"):
-        by_race[row["race"]] = {m: (row[m] or 0) for m in MEASURES}
+        by_race[row["race"]] = {m: (row[m] or 0) for m in ROLLUP_MEASURES}
     return by_race
 
 
@@ -220,7 +189,9 @@ def counts_table(dataset: Dataset, by_race: dict, unit: str) -> Table:
         incidents_all = sum(v["incidents_all"] for v in by_race.values())
         total_cells["incidents"] = stats.count(incidents_all, unit=_unit_of("incidents", dataset, unit))
     rows.append(Row("total", "All", total_cells, total=True))
-    primary = "incidents" if dataset.has_incident_id and primary_measure(dataset) == "incidents" else "persons"
+    primary = (
+        "incidents" if dataset.has_incident_id and primary_measure(dataset) == "incidents" else "persons"
+    )
     note = ""
     if dataset.has_incident_id:
         note = (
@@ -324,12 +295,13 @@ def proportion_table(
     key: str,
     title: str,
     by_race: dict,
-    specs: list[tuple[str, str, str, str]],
+    shares: list[str],
     *,
     note: str = "",
     chart_column: str | None = None,
 ) -> Table:
-    """Proportions by race with their ratio to white: specs are (key, label, numerator, denominator)."""
+    """Proportions by race with their ratio to white, one of each share of records named (`SHARES`)."""
+    specs = [(name, SHARES[name].label, SHARES[name].numerator, SHARES[name].denominator) for name in shares]
     columns: list[Column] = []
     for spec_key, label, num, _den in specs:
         columns.append(Column(f"{spec_key}_n", f"{label}: count", drill=num))
@@ -419,7 +391,6 @@ def type_table(
         note=f"Counted in {'records' if measure == 'rows' else unit}; the {MAX_TYPES} most frequent shown by name.",
         grid=True,
     )
-
 
 
 def fine_table(dataset: Dataset, filters: Filters) -> Table | None:

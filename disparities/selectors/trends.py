@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..figures import stats
+from ..measures import SHARES
 from ..models import (
     Benchmark,
     Dataset,
@@ -44,29 +45,25 @@ class Trend:
     needs_benchmark: bool = False
 
 
+# The shares of records a trend can follow (`measures.SHARES`), in the order the page offers them.
+TREND_SHARES = (
+    "search_rate", "hit_rate", "discretionary_rate", "discretionary_hit_rate", "arrest_rate", "citation_rate",
+    "warning_rate", "injury_rate", "sustained_rate",
+)  # fmt: skip
 TRENDS: dict[str, Trend] = {
     "count": Trend("Counts", "count"),
     "rate": Trend("Rate per 1,000 residents", "rate", needs_benchmark=True),
     "ratio": Trend("Ratio to the white rate per resident", "ratio", needs_benchmark=True),
-    "search_rate": Trend("Search rate", "percent", "searches", "persons", (Kind.STOP,)),
-    "hit_rate": Trend("Hit rate (contraband found)", "percent", "hits", "searches", (Kind.STOP,)),
-    "discretionary_rate": Trend(
-        "Discretionary searches per stop", "percent", "searches_discretionary", "persons", (Kind.STOP,)
-    ),
-    "discretionary_hit_rate": Trend(
-        "Hit rate of discretionary searches",
-        "percent",
-        "hits_discretionary",
-        "searches_discretionary",
-        (Kind.STOP,),
-    ),
-    "arrest_rate": Trend("Arrest rate", "percent", "arrests", "persons", (Kind.STOP,)),
-    "citation_rate": Trend("Citation rate", "percent", "citations", "persons", (Kind.STOP,)),
-    "warning_rate": Trend("Warning rate", "percent", "warnings", "persons", (Kind.STOP,)),
-    "injury_rate": Trend("Subject injured", "percent", "injuries", "persons", (Kind.USE_OF_FORCE,)),
-    "sustained_rate": Trend(
-        "Share of complaints sustained", "percent", "sustained_incidents", "incidents", (Kind.COMPLAINT,)
-    ),
+    **{
+        name: Trend(
+            SHARES[name].label,
+            "percent",
+            SHARES[name].numerator,
+            SHARES[name].denominator,
+            SHARES[name].kinds,
+        )
+        for name in TREND_SHARES
+    },
     "fines_total": Trend("Total of fines ($)", "money", kinds=(Kind.CITATION,)),
 }
 

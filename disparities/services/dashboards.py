@@ -184,8 +184,10 @@ class NotEligible(ValueError):
     pass
 
 
-def veil_run_start(*, dataset: Dataset, started_by: User | None) -> VeilRun:
-    """Queue a veil of darkness run on a stops dataset (the worker picks it up after commit)."""
+def veil_run_start(*, dataset: Dataset, started_by: User | None, enqueue: bool = True) -> VeilRun:
+    """Queue a veil of darkness run on a stops dataset (the worker picks it up after commit).
+
+    `enqueue=False` leaves the queued run for the caller to execute (`veil_run_execute`)."""
     from ..tasks import veil_run_task
 
     if dataset.kind != Kind.STOP:
@@ -198,7 +200,8 @@ def veil_run_start(*, dataset: Dataset, started_by: User | None) -> VeilRun:
     run = VeilRun.objects.create(
         city=dataset.city, dataset=dataset, started_by=started_by, stage="Waiting for the worker"
     )
-    veil_run_task.delay_on_commit(run.pk)
+    if enqueue:
+        veil_run_task.delay_on_commit(run.pk)
     return run
 
 

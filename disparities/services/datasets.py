@@ -26,12 +26,10 @@ from .imports import cancel_key
 PREVIEW_ROWS = 5_000  # rows read to propose value mappings
 
 
-
 class DuplicateDataset(Exception):
     def __init__(self, earlier: Dataset):
         super().__init__(f"This file was already uploaded as “{earlier.name}”.")
         self.earlier = earlier
-
 
 
 def file_sha256(file) -> str:
@@ -89,9 +87,7 @@ def dataset_upload(
     )
     dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
     try:
-        table = open_table(
-            dataset.file.path, max_uncompressed=settings.POLICE_UPLOAD_MAX_UNCOMPRESSED
-        )
+        table = open_table(dataset.file.path, max_uncompressed=settings.POLICE_UPLOAD_MAX_UNCOMPRESSED)
         rows, _ = preview(table, limit=PREVIEW_ROWS)
     except FileProblem as problem:
         dataset.file.delete(save=False)

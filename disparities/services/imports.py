@@ -27,11 +27,14 @@ from psycopg.copy import QueuedLibpqWriter
 
 from cities.models import City
 
+from .. import measures
 from ..files import mapping as mapping_rules
 from ..files.normalise import Normaliser, Problem, columns_for, copy_row, copy_types
 from ..files.reader import FileProblem, RowProblem, Table, open_table
 from ..models import (
+    OFFICER_RACE_KINDS,
     RECORD_MODELS,
+    TYPE_FIELD,
     CityDataKey,
     Dataset,
     ImportProblem,
@@ -351,85 +354,15 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
 
 # -- rollups --------------------------------------------------------------------------------
 
-MEASURES = [
-    "rows", "persons", "incidents", "incidents_all", "with_time", "violations", "searches",
-    "searches_discretionary", "searches_incident_to_arrest", "searches_basis_unknown", "hits",
-    "hits_discretionary", "frisks", "arrests", "citations", "warnings", "force", "injuries",
-    "officer_injuries", "sustained", "sustained_incidents", "fines", "fines_total",
-]  # fmt: skip
-DISCRETIONARY = "('consent', 'probable_cause', 'plain_view', 'k9', 'other')"
-NON_DISCRETIONARY = "('incident_to_arrest', 'inventory', 'warrant')"
-
-TYPE_COLUMN = {
-    "stop": "type",
-    "arrest": "charge",
-    "citation": "violation",
-    "use_of_force": "force_type",
-    "complaint": "allegation",
-}
-
-
-def _measures(kind: str, has_incident_id: bool) -> dict[str, str]:
-    exprs = dict.fromkeys(MEASURES, "0")
-    exprs.update(
-        rows="count(*)",
-        persons="count(*) FILTER (WHERE is_person)",
-        with_time="count(time)",
-        incidents="sum(first_pair)" if has_incident_id else "count(*) FILTER (WHERE is_person)",
-        incidents_all="sum(first_incident)" if has_incident_id else "count(*)",
-    )
-    if kind == "stop":
-        exprs.update(
-            violations="coalesce(sum(cardinality(violations)), 0)",
-            searches="count(*) FILTER (WHERE search_conducted)",
-            searches_discretionary=f"count(*) FILTER (WHERE search_conducted AND search_basis IN {DISCRETIONARY})",
-            searches_incident_to_arrest=(
-                f"count(*) FILTER (WHERE search_conducted AND search_basis IN {NON_DISCRETIONARY})"
-            ),
-            searches_basis_unknown="count(*) FILTER (WHERE search_conducted AND search_basis IN ('', 'unknown'))",
-            hits="count(*) FILTER (WHERE search_conducted AND contraband_found)",
-            hits_discretionary=(
-                f"count(*) FILTER (WHERE search_conducted AND contraband_found AND search_basis IN {DISCRETIONARY})"
-            ),
-            frisks="count(*) FILTER (WHERE frisk_performed)",
-            arrests="count(*) FILTER (WHERE arrest_made)",
-            citations="count(*) FILTER (WHERE citation_issued)",
-            warnings="count(*) FILTER (WHERE warning_issued)",
-        )
-    elif kind == "arrest":
-        exprs.update(violations="coalesce(sum(cardinality(charges)), 0)", arrests="count(*)")
-    elif kind == "citation":
-        exprs.update(
-            violations="coalesce(sum(cardinality(violations)), 0)",
-            citations="count(*)",
-            fines="count(fine_amount)",
-            fines_total="coalesce(sum(fine_amount), 0)",
-        )
-    elif kind == "use_of_force":
-        exprs.update(
-            force="count(*)",
-            injuries="count(*) FILTER (WHERE subject_injured)",
-            officer_injuries="count(*) FILTER (WHERE officer_injured)",
-        )
-    elif kind == "complaint":
-        exprs.update(
-            sustained="count(*) FILTER (WHERE sustained)",
-            sustained_incidents=(
-                "sum(first_pair * pair_sustained)"
-                if has_incident_id
-                else "count(*) FILTER (WHERE sustained AND is_person)"
-            ),
-        )
-    return exprs
-
 
 def build_rollups(dataset: Dataset, *, has_incident_id: bool) -> None:
     """(Re)build the dataset's rollup rows from its records, inside the caller's transaction."""
     kind = dataset.kind
     table = RECORD_MODELS[kind]._meta.db_table
-    type_column = TYPE_COLUMN[kind]
-    officer_race = "officer_race" if kind in {Kind.USE_OF_FORCE, Kind.COMPLAINT} else "''"
-    exprs = _measures(kind, has_incident_id)
+    type_column = TYPE_FIELD[kind]
+    officer_race = "officer_race" if kind in OFFICER_RACE_KINDS else "''"
+    exprs = measures.rollup_columns(kind, has_incident_id=has_incident_id)
+    names = measures.ROLLUP_MEASURES
     if has_incident_id:
         sustained_window = (
             ", (bool_or(coalesce(sustained, false)) OVER pair)::int AS pair_sustained"
@@ -461,13 +394,12 @@ def build_rollups(dataset: Dataset, *, has_incident_id: bool) -> None:
         cursor.execute("DELETE FROM disparities_finerollup WHERE dataset_id = %s", [dataset.pk])
         cursor.execute(
             f"""
-            INSERT INTO disparities_rollup (dataset_id, month, district, race, sex, age_group, type, officer_race,
-                is_person, {", ".join(MEASURES)})
-            SELECT %(dataset)s, {dims}, {", ".join(exprs[name] for name in MEASURES)}
+            INSERT INTO disparities_rollup (dataset_id, {", ".join(measures.DIMENSIONS)}, {", ".join(names)})
+            SELECT %(dataset)s, {dims}, {", ".join(exprs[name] for name in names)}
             FROM {source}
             WHERE w.dataset_id = %(dataset)s
             GROUP BY 2, 3, 4, 5, 6, 7, 8, 9
-            """,  # noqa: S608 - identifiers and expressions are the module's own constants
+            """,  # noqa: S608 - identifiers and expressions are the measures module's own constants
             {"dataset": dataset.pk},
         )
         if kind == Kind.CITATION:

@@ -14,12 +14,12 @@ def owensboro(city, tmp_path, settings):
     from disparities.services import dashboards as services_dashboard
     from disparities.services import datasets as services
     from disparities.services import imports
-    from tests.disparities.conftest import OWENSBORO, upload_file
+    from tests.builders import OWENSBORO, police_file
 
     settings.MEDIA_ROOT = tmp_path / "media"
     services_dashboard.benchmark_create_from_county(city=city, fips="21059", created_by=None)
     dataset = services.dataset_upload(
-        city=city, kind="stop", file=upload_file(OWENSBORO), name="Owensboro stops"
+        city=city, kind="stop", file=police_file(OWENSBORO), name="Owensboro stops"
     )
     services.dataset_confirm(dataset=dataset, enqueue=False)
     return imports.dataset_import(dataset_id=dataset.pk).dataset

@@ -47,17 +47,17 @@ def test_upload_correct_a_value_watch_the_progress_and_see_the_result(
 def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings):
     from disparities.services import datasets as services
     from disparities.services import imports
-    from tests.disparities.conftest import BREMERTON_ARRESTS, upload_file
+    from tests.builders import BREMERTON_ARRESTS, police_file
 
     settings.MEDIA_ROOT = tmp_path / "media"
     user = member_of(city, "lead")
-    dataset = services.dataset_upload(city=city, kind="arrest", file=upload_file(BREMERTON_ARRESTS))
+    dataset = services.dataset_upload(city=city, kind="arrest", file=police_file(BREMERTON_ARRESTS))
     imported = services.dataset_upload(
-        city=city, kind="arrest", file=upload_file(BREMERTON_ARRESTS), allow_duplicate=True
+        city=city, kind="arrest", file=police_file(BREMERTON_ARRESTS), allow_duplicate=True
     )
     services.dataset_confirm(dataset=imported, enqueue=False)
     imports.dataset_import(dataset_id=imported.pk)
-    failed = services.dataset_upload(city=city, kind="arrest", file=upload_file("empty.csv", b"DATE,RACE\n"))
+    failed = services.dataset_upload(city=city, kind="arrest", file=police_file("empty.csv", b"DATE,RACE\n"))
     services.dataset_confirm(dataset=failed, enqueue=False)
     assert imports.dataset_import(dataset_id=failed.pk).dataset.status == "failed"
     sign_in(phone, user)
@@ -83,10 +83,10 @@ def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign
 
 def test_choosing_another_column_shows_its_values_at_once(page, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings):
     from disparities.services import datasets as services
-    from tests.disparities.conftest import BREMERTON_ARRESTS, upload_file
+    from tests.builders import BREMERTON_ARRESTS, police_file
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    dataset = services.dataset_upload(city=city, kind="arrest", file=upload_file(BREMERTON_ARRESTS))
+    dataset = services.dataset_upload(city=city, kind="arrest", file=police_file(BREMERTON_ARRESTS))
     sign_in(page, member_of(city, "staff"))
     page.goto(live_server.url + reverse("disparities:mapping", args=[city.slug, dataset.pk]))
     expect(page.locator("caption#values-officer_sex")).to_have_count(0)

@@ -1,95 +1,47 @@
 """URL map entries for the police data pages (see tests/urlmap.py).
 
-Builders create what a URL needs inside the given city: a small stops file uploaded and imported
-through the import service (the real path, synchronously), a population benchmark, a veil of
-darkness run, a published snapshot.
+Each entry builds what its URL needs inside the given city with the builders of tests/builders.py,
+through the app's own services: a small generated stops file uploaded and imported (synchronously),
+a population benchmark, a veil of darkness run, a published snapshot.
 """
 
-import tempfile
-from pathlib import Path
-
+from tests.builders import (
+    county_benchmark,
+    failed_dataset,
+    generated_stops,
+    imported_dataset,
+    published_snapshot,
+    uploaded_benchmark,
+    uploaded_dataset,
+    veil_run,
+)
 from tests.urlmap_types import Route
 
-
-def _stops_file() -> bytes:
-    from disparities.files.generate import write_stops
-
-    with tempfile.TemporaryDirectory() as tmp:
-        return write_stops(Path(tmp) / "stops.csv", 300, seed=3).read_bytes()
-
-
-def uploaded_dataset(city, *, imported: bool = True):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from disparities.services import datasets as services
-    from disparities.services import imports
-
-    dataset = services.dataset_upload(
-        city=city,
-        kind="stop",
-        file=SimpleUploadedFile("stops.csv", _stops_file(), content_type="text/csv"),
-        name="Stops",
-        allow_duplicate=True,
-    )
-    if imported:
-        dataset.status = "queued"
-        dataset.save(update_fields=["status"])
-        dataset = imports.dataset_import(dataset_id=dataset.pk).dataset
-    return dataset
+STOPS = {"file": "stops.csv", "kind": "stop", "name": "Stops"}
 
 
 def _uploaded(city):
-    return {"pk": uploaded_dataset(city, imported=False).pk}
+    return {"pk": uploaded_dataset(city, data=generated_stops(300), **STOPS).pk}
 
 
 def _imported(city):
-    return {"pk": uploaded_dataset(city).pk}
+    return {"pk": imported_dataset(city, data=generated_stops(300), **STOPS).pk}
 
 
 def _failed(city):
-    dataset = uploaded_dataset(city, imported=False)
-    dataset.status = "failed"
-    dataset.status_message = "The file could not be read."
-    dataset.save(update_fields=["status", "status_message"])
-    return {"pk": dataset.pk}
-
-
-def benchmark(city):
-    from disparities.services import dashboards as services_dashboard
-
-    return services_dashboard.benchmark_create_from_county(city=city, fips="26065", created_by=None)
+    return {"pk": failed_dataset(city).pk}
 
 
 def _benchmark(city):
-    return {"pk": benchmark(city).pk}
-
-
-PLACE_TABLE_HEADER = "GEO_ID,NAME," + ",".join(f"B03002_{n:03d}E,B03002_{n:03d}M" for n in range(1, 22))
-PLACE_TABLE_ROW = "1600000US2600001,Testville city," + ",".join(
-    f"{v},{m}"
-    for v, m in [(1000, 10), (900, 9), (500, 8), (200, 7), (20, 6), (50, 5), (5, 4), (10, 3), (15, 2)]
-    + [(0, 1)] * 2
-    + [(100, 11)]
-    + [(0, 1)] * 9
-)
-
-
-def place_table() -> bytes:
-    """A one-place Census B03002 table in data.census.gov's layout (Testville: 1,000 residents)."""
-    return f"{PLACE_TABLE_HEADER}\n{PLACE_TABLE_ROW}\n".encode()
+    return {"pk": county_benchmark(city).pk}
 
 
 def _uploaded_benchmark(city):
-    from disparities.services import dashboards as services_dashboard
-
-    (created,) = services_dashboard.benchmark_create_from_upload(
-        city=city, data=place_table(), filename="ACSDT5Y2019.B03002-Data.csv", created_by=None
-    )
-    return {"pk": created.pk}
+    return {"pk": uploaded_benchmark(city).pk}
 
 
 def _with_benchmark(city):
-    benchmark(city)
+    county_benchmark(city)
     return _imported(city)
 
 
@@ -98,39 +50,16 @@ def _table(city):
 
 
 def _veil_run(city):
-    from disparities.models import VeilRun
-
-    dataset = uploaded_dataset(city)
-    run = VeilRun.objects.create(
-        city=city,
-        dataset=dataset,
-        status="done",
-        result={"eligible": False, "reason": "Too few stops <b>x</b>."},
-    )
-    return {"pk": dataset.pk, "run_id": run.pk}
-
-
-def snapshot(city):
-    from disparities.selectors.filters import Filters
-    from disparities.services import publishing
-
-    dataset = uploaded_dataset(city)
-    return publishing.snapshot_publish(
-        dataset=dataset,
-        filters=Filters(),
-        benchmark=benchmark(city),
-        title=f"Stops by race in {city.name}",
-        introduction="Why we publish.",
-        published_by=None,
-    )
+    run = veil_run(city)
+    return {"pk": run.dataset_id, "run_id": run.pk}
 
 
 def _snapshot(city):
-    return {"snapshot_id": snapshot(city).pk}
+    return {"snapshot_id": published_snapshot(city).pk}
 
 
 def _public_table(city):
-    return {"snapshot_id": snapshot(city).pk, "table": "counts"}
+    return {"snapshot_id": published_snapshot(city).pk, "table": "counts"}
 
 
 ROUTES = [
@@ -162,7 +91,7 @@ ROUTES = [
     Route("disparities:publish", _with_benchmark),
     Route("disparities:snapshots"),
     Route("disparities:snapshot_withdraw", _snapshot, walk=False),
-    Route("disparities:public_index", lambda city: snapshot(city) and {}, kind="public"),
+    Route("disparities:public_index", lambda city: published_snapshot(city) and {}, kind="public"),
     Route("disparities:public_snapshot", _snapshot, kind="public"),
     Route("disparities:public_json", _snapshot, kind="public", walk=False),
     Route("disparities:public_csv", _public_table, kind="public", walk=False),

@@ -7,8 +7,8 @@ from django.urls import reverse
 from cities.models import AuditEvent
 from disparities.models import Dataset, PublishedSnapshot
 from disparities.services import dashboards as services_dashboard
+from tests.builders import OWENSBORO, imported_dataset
 
-from .conftest import OWENSBORO
 from .test_views import post_upload, url
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +43,8 @@ def test_upload_mapping_import_and_delete_are_logged(client_as, city):
         AuditEvent.objects.filter(pk=deleted.pk).update(summary="nothing happened")
 
 
-def test_records_exports_and_publishing_are_logged(client_as, city, import_sample):
-    dataset = import_sample(OWENSBORO)
+def test_records_exports_and_publishing_are_logged(client_as, city):
+    dataset = imported_dataset(city, file=OWENSBORO)
     services_dashboard.benchmark_create_from_county(city=city, fips="21059", created_by=None)
     viewer = client_as(city, "viewer")
     before = len(entries(city))
@@ -76,8 +76,8 @@ def test_records_exports_and_publishing_are_logged(client_as, city, import_sampl
     assert "Viewed 50 of the 112 records" in page and "Exported the report as JSON" in page
 
 
-def test_refused_requests_write_nothing(client_as, city, other_city, import_sample):
-    dataset = import_sample(OWENSBORO)
+def test_refused_requests_write_nothing(client_as, city, other_city):
+    dataset = imported_dataset(city, file=OWENSBORO)
     before = AuditEvent.objects.count()
     stranger = client_as(other_city, "lead")
     assert stranger.get(url("drilldown", city, dataset.pk), {"race": "black"}).status_code == 404

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,8 +11,7 @@ from django.db.models import Sum
 from disparities.models import Dataset, ImportProblem, Rollup, Stop
 from disparities.services import datasets as services
 from disparities.services import imports
-
-from .conftest import upload_file
+from tests.builders import police_file, queued_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ GOOD = "date,time,race,sex,age\n2017-04-01,07:00,W,M,34\n2017-04-02,13:30,B,F,22
 
 
 def run(city, data: bytes, name="stops.csv", kind="stop"):
-    dataset = services.dataset_upload(city=city, kind=kind, file=upload_file(name, data))
+    dataset = services.dataset_upload(city=city, kind=kind, file=police_file(name, data))
     services.dataset_confirm(dataset=dataset, enqueue=False)
     return imports.dataset_import(dataset_id=dataset.pk).dataset
 
@@ -39,17 +39,17 @@ def test_semicolon_and_tab_files(city):
 
 
 def test_missing_required_column_is_refused_before_import(city):
-    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", b"date,sex\n2017-01-01,M\n"))
+    dataset = services.dataset_upload(city=city, kind="stop", file=police_file("s.csv", b"date,sex\n2017-01-01,M\n"))
     with pytest.raises(ValidationError, match="race"):
         services.dataset_confirm(dataset=dataset, enqueue=False)
     assert Dataset.objects.get(pk=dataset.pk).status == "mapping"
 
 
 def test_a_mapped_column_missing_from_the_file_fails_the_import_with_the_column_named(city):
-    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
-    dataset.mapping["columns"]["subject_race"] = "DRIVER_RACE"
-    dataset.status = "queued"
-    dataset.save()
+    dataset = queued_dataset(city, file="s.csv", data=GOOD.replace("race", "DRIVER_RACE").encode(), kind="stop")
+    assert dataset.mapping["columns"]["subject_race"] == "DRIVER_RACE"
+    # The stored file is no longer the one that was mapped (restored from another copy, say).
+    Path(dataset.file.path).write_bytes(GOOD.encode())
     dataset = imports.dataset_import(dataset_id=dataset.pk).dataset
     assert dataset.status == "failed" and "DRIVER_RACE" in dataset.status_message
     assert not Stop.objects.filter(dataset=dataset).exists() and not Rollup.objects.filter(dataset=dataset).exists()
@@ -91,7 +91,7 @@ def test_rejected_rows_report_downloads_as_csv(city, client_as):
 
 def test_empty_file(city):
     with pytest.raises(ValidationError, match="empty"):
-        services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", b""))
+        services.dataset_upload(city=city, kind="stop", file=police_file("s.csv", b""))
     assert not Dataset.objects.filter(city=city).exists()
 
 
@@ -106,7 +106,7 @@ def test_zip_with_two_files_is_refused(city):
         archive.writestr("a.csv", GOOD)
         archive.writestr("b.csv", GOOD)
     with pytest.raises(ValidationError, match="exactly one CSV"):
-        services.dataset_upload(city=city, kind="stop", file=upload_file("s.zip", buffer.getvalue()))
+        services.dataset_upload(city=city, kind="stop", file=police_file("s.zip", buffer.getvalue()))
     assert not Dataset.objects.filter(city=city).exists()
 
 
@@ -128,17 +128,17 @@ def test_zipped_csv_and_xlsx_import(city, tmp_path):
 
 def test_a_file_that_is_not_text_fails_with_advice(city):
     with pytest.raises(ValidationError, match="Excel|column"):
-        services.dataset_upload(city=city, kind="stop", file=upload_file("s.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 64))
+        services.dataset_upload(city=city, kind="stop", file=police_file("s.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 64))
 
 
 def test_duplicate_upload_points_to_the_earlier_dataset(city, other_city):
-    first = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    first = services.dataset_upload(city=city, kind="stop", file=police_file("s.csv", GOOD.encode()))
     with pytest.raises(services.DuplicateDataset) as caught:
-        services.dataset_upload(city=city, kind="stop", file=upload_file("again.csv", GOOD.encode()))
+        services.dataset_upload(city=city, kind="stop", file=police_file("again.csv", GOOD.encode()))
     assert caught.value.earlier == first
     # Another city, or another kind, is not a duplicate.
-    services.dataset_upload(city=other_city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
-    services.dataset_upload(city=city, kind="arrest", file=upload_file("s.csv", GOOD.encode()))
+    services.dataset_upload(city=other_city, kind="stop", file=police_file("s.csv", GOOD.encode()))
+    services.dataset_upload(city=city, kind="arrest", file=police_file("s.csv", GOOD.encode()))
 
 
 def test_replacing_keeps_the_old_figures_until_the_new_version_commits(city, django_capture_on_commit_callbacks):
@@ -146,7 +146,7 @@ def test_replacing_keeps_the_old_figures_until_the_new_version_commits(city, dja
 
     old = run(city, GOOD.encode())
     new = services.dataset_upload(
-        city=city, kind="stop", file=upload_file("v2.csv", (GOOD + "2017-05-01,08:00,B,M,30\n").encode()), replaces=old
+        city=city, kind="stop", file=police_file("v2.csv", (GOOD + "2017-05-01,08:00,B,M,30\n").encode()), replaces=old
     )
     assert list(Dataset.objects.for_city(city).visible()) == [old]
     services.dataset_confirm(dataset=new, enqueue=False)
@@ -161,17 +161,17 @@ def test_replacing_keeps_the_old_figures_until_the_new_version_commits(city, dja
 
 
 def test_saved_mapping_is_proposed_for_the_next_file_with_the_same_header(city):
-    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    dataset = services.dataset_upload(city=city, kind="stop", file=police_file("s.csv", GOOD.encode()))
     dataset.mapping["values"]["subject_race"]["H"] = "other"
     services.dataset_confirm(dataset=dataset, mapping=dataset.mapping, enqueue=False)
     later = services.dataset_upload(
-        city=city, kind="stop", file=upload_file("next.csv", GOOD.replace("34", "35").encode())
+        city=city, kind="stop", file=police_file("next.csv", GOOD.replace("34", "35").encode())
     )
     assert later.mapping["values"]["subject_race"]["H"] == "other"
 
 
 def test_a_second_delivery_does_no_work(city):
-    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    dataset = services.dataset_upload(city=city, kind="stop", file=police_file("s.csv", GOOD.encode()))
     services.dataset_confirm(dataset=dataset, enqueue=False)
     first = imports.dataset_import(dataset_id=dataset.pk)
     second = imports.dataset_import(dataset_id=dataset.pk)
@@ -180,7 +180,7 @@ def test_a_second_delivery_does_no_work(city):
 
 
 def test_cancel_rolls_back(city):
-    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    dataset = services.dataset_upload(city=city, kind="stop", file=police_file("s.csv", GOOD.encode()))
     services.dataset_confirm(dataset=dataset, enqueue=False)
     dataset = services.dataset_cancel(dataset=dataset)
     assert dataset.status == "failed" and "cancelled" in dataset.status_message
@@ -188,7 +188,7 @@ def test_cancel_rolls_back(city):
 
 
 def test_a_dataset_deleted_before_its_import_is_skipped(city):
-    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    dataset = services.dataset_upload(city=city, kind="stop", file=police_file("s.csv", GOOD.encode()))
     services.dataset_confirm(dataset=dataset, enqueue=False)
     pk = dataset.pk
     services.dataset_delete(dataset=dataset)
@@ -197,7 +197,7 @@ def test_a_dataset_deleted_before_its_import_is_skipped(city):
 
 
 def test_values_the_mapping_did_not_list_are_reported(city):
-    dataset = services.dataset_upload(city=city, kind="stop", file=upload_file("s.csv", GOOD.encode()))
+    dataset = services.dataset_upload(city=city, kind="stop", file=police_file("s.csv", GOOD.encode()))
     del dataset.mapping["values"]["subject_race"]["H"]
     services.dataset_confirm(dataset=dataset, mapping=dataset.mapping, enqueue=False)
     dataset = imports.dataset_import(dataset_id=dataset.pk).dataset

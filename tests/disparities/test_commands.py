@@ -7,8 +7,15 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from disparities.models import Dataset, Rollup
-
-from .conftest import BREMERTON_ARRESTS, BREMERTON_CITATIONS, KINDS, LANSING, OWENSBORO, SAMPLES, ST_LOUIS
+from tests.builders import (
+    BREMERTON_ARRESTS,
+    BREMERTON_CITATIONS,
+    LANSING,
+    OWENSBORO,
+    POLICE_FILES,
+    POLICE_SAMPLES,
+    ST_LOUIS,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +30,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_every_real_file_imports_from_the_command_line(city, name, capsys):
-    call_command("import_dataset", str(SAMPLES / name), city=city.slug, kind=KINDS[name], name=name)
+    call_command("import_dataset", str(POLICE_SAMPLES / name), city=city.slug, kind=POLICE_FILES[name], name=name)
     out = capsys.readouterr().out
     dataset = Dataset.objects.get(city=city, name=name)
     assert dataset.status == "imported"
@@ -35,7 +42,7 @@ def test_every_real_file_imports_from_the_command_line(city, name, capsys):
 
 
 def test_mapping_round_trip_through_json(city, tmp_path, capsys):
-    call_command("import_dataset", str(SAMPLES / BREMERTON_ARRESTS), city=city.slug, kind="arrest")
+    call_command("import_dataset", str(POLICE_SAMPLES / BREMERTON_ARRESTS), city=city.slug, kind="arrest")
     dataset = Dataset.objects.get(city=city)
     out = tmp_path / "mapping.json"
     call_command("export_mapping", str(dataset.pk), output=str(out))
@@ -45,7 +52,7 @@ def test_mapping_round_trip_through_json(city, tmp_path, capsys):
     data["values"]["subject_race"]["U"] = "other"
     out.write_text(json.dumps(data))
     call_command(
-        "import_dataset", str(SAMPLES / BREMERTON_ARRESTS), city=city.slug, kind="arrest", mapping=str(out),
+        "import_dataset", str(POLICE_SAMPLES / BREMERTON_ARRESTS), city=city.slug, kind="arrest", mapping=str(out),
         allow_duplicate=True, name="again",
     )
     again = Dataset.objects.get(city=city, name="again")
@@ -60,9 +67,9 @@ def test_command_fails_with_the_reason(city, tmp_path):
     assert not Dataset.objects.filter(city=city).exists()
     with pytest.raises(CommandError, match="No city"):
         call_command("import_dataset", str(bad), city="nowhere", kind="stop")
-    call_command("import_dataset", str(SAMPLES / BREMERTON_CITATIONS), city=city.slug, kind="citation")
+    call_command("import_dataset", str(POLICE_SAMPLES / BREMERTON_CITATIONS), city=city.slug, kind="citation")
     with pytest.raises(CommandError, match="already uploaded"):
-        call_command("import_dataset", str(SAMPLES / BREMERTON_CITATIONS), city=city.slug, kind="citation")
+        call_command("import_dataset", str(POLICE_SAMPLES / BREMERTON_CITATIONS), city=city.slug, kind="citation")
 
 
 def test_command_exits_non_zero(city, tmp_path):

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,15 +14,23 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from disparities.figures import census, stats
+from disparities.measures import MEASURES
 from disparities.models import Benchmark
 from disparities.selectors import dashboard, report
-from disparities.selectors.drilldown import DrillSelection, drilldown
+from disparities.selectors.drilldown import DrillSelection, drill_records, drilldown
 from disparities.selectors.filters import Filters
 from disparities.selectors.trends import TRENDS, figure_trend_table
 from disparities.services import dashboards as services_dashboard
 from disparities.services import publishing
-
-from .conftest import BREMERTON_ARRESTS, BREMERTON_CITATIONS, LANSING, OWENSBORO, ST_LOUIS
+from tests.builders import (
+    BREMERTON_ARRESTS,
+    BREMERTON_CITATIONS,
+    LANSING,
+    OWENSBORO,
+    ST_LOUIS,
+    generated_stops,
+    imported_dataset,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +135,7 @@ def test_default_benchmark_switches_and_others_get_404(client_as, city, other_ci
 
 
 def test_uploaded_census_table_is_kept_and_can_be_downloaded(client_as, city, other_city, tmp_path, settings):
-    from tests.disparities.routes import place_table
+    from tests.builders import place_table
 
     settings.MEDIA_ROOT = tmp_path
     staff = client_as(city, "staff")
@@ -165,12 +174,12 @@ def test_a_refused_upload_keeps_no_file(client_as, city, tmp_path, settings):
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
 
 
-def test_typed_benchmark_figures_can_be_corrected_and_the_dashboard_follows(client_as, city, import_sample):
+def test_typed_benchmark_figures_can_be_corrected_and_the_dashboard_follows(client_as, city):
     b = services_dashboard.benchmark_create_typed(
         city=city, name="Testville", residents={"white": 10000, "black": 1000}, total=None,
         source="City office", vintage="2020", created_by=None,
     )  # fmt: skip
-    dataset = import_sample(OWENSBORO)
+    dataset = imported_dataset(city, file=OWENSBORO)
     lead = client_as(city, "lead")
     before = value(
         table(lead.get(url("report_json", city, dataset.pk)).json(), "population"), "black", "rate"
@@ -240,8 +249,8 @@ def test_census_figures_are_not_editable_and_roles_and_cities_are_checked(
 # The dashboard on the real files: the README's figures
 
 
-def test_owensboro_dashboard_shows_the_readme_figures(client_as, city, import_sample, daviess):
-    dataset = import_sample(OWENSBORO)
+def test_owensboro_dashboard_shows_the_readme_figures(client_as, city, daviess):
+    dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "viewer")
     doc = client.get(url("report_json", city, dataset.pk)).json()
     counts = table(doc, "counts")
@@ -270,10 +279,9 @@ def test_owensboro_dashboard_shows_the_readme_figures(client_as, city, import_sa
 
 
 def test_complaints_use_of_force_arrests_and_citations_show_the_readme_figures(
-    client_as, city, import_sample, daviess
-):
+    client_as, city, daviess):
     client = client_as(city, "staff")
-    lansing = import_sample(LANSING)
+    lansing = imported_dataset(city, file=LANSING)
     doc = client.get(url("report_json", city, lansing.pk)).json()
     counts = table(doc, "counts")
     assert {r["key"]: (r["cells"]["rows"]["value"], r["cells"]["incidents"]["value"]) for r in counts["rows"]} == {
@@ -282,20 +290,20 @@ def test_complaints_use_of_force_arrests_and_citations_show_the_readme_figures(
     assert "complaints" in counts["rows"][0]["cells"]["incidents"]["unit"]
     sustained = table(doc, "sustained")
     assert row(sustained, "black")["cells"]["sustained_rate"]["denominator"] == 45
-    st_louis = import_sample(ST_LOUIS)
+    st_louis = imported_dataset(city, file=ST_LOUIS)
     doc = client.get(url("report_json", city, st_louis.pk)).json()
     counts = table(doc, "counts")
     assert (value(counts, "black", "persons"), value(counts, "black", "incidents")) == (1344, 550)
     assert (value(counts, "white", "persons"), value(counts, "white", "incidents")) == (672, 274)
     assert value(counts, "total", "incidents") == 859
     assert value(counts, "total", "rows") - value(counts, "total", "persons") == 7  # the police dog's rows
-    arrests = import_sample(BREMERTON_ARRESTS)
+    arrests = imported_dataset(city, file=BREMERTON_ARRESTS)
     doc = client.get(url("report_json", city, arrests.pk)).json()
     assert {r["key"]: r["cells"]["rows"]["value"] for r in table(doc, "counts")["rows"] if not r["total"]} == {
         "white": 131, "black": 19, "asian_pacific_islander": 7, "unknown": 1, "native_american": 1,
     }  # fmt: skip
     assert table(doc, "types")["row_header"] == "Charge"
-    citations = import_sample(BREMERTON_CITATIONS)
+    citations = imported_dataset(city, file=BREMERTON_CITATIONS)
     doc = client.get(url("report_json", city, citations.pk)).json()
     assert {r["key"]: r["cells"]["rows"]["value"] for r in table(doc, "counts")["rows"] if not r["total"]} == {
         "white": 163, "black": 30, "unknown": 27, "asian_pacific_islander": 7,
@@ -303,11 +311,11 @@ def test_complaints_use_of_force_arrests_and_citations_show_the_readme_figures(
     assert "This file gives no fine amounts." in doc["notes"]
 
 
-def test_use_of_force_per_arrest_when_arrests_cover_the_period(city, import_sample, daviess):
+def test_use_of_force_per_arrest_when_arrests_cover_the_period(city, daviess):
     from disparities.models import Dataset
 
-    force = import_sample(ST_LOUIS)
-    arrests = import_sample(BREMERTON_ARRESTS)
+    force = imported_dataset(city, file=ST_LOUIS)
+    arrests = imported_dataset(city, file=BREMERTON_ARRESTS)
     board = dashboard.dashboard(dataset=force, filters=Filters(), benchmark=daviess)
     per_arrest = board.table("per_arrest")  # both files have April 2017
     assert per_arrest is not None and "per 1,000 arrests" in per_arrest.rows[0].cells["rate"].unit
@@ -321,12 +329,12 @@ def test_use_of_force_per_arrest_when_arrests_cover_the_period(city, import_samp
     assert any("No arrest dataset covers the same period" in n for n in board.notes)
 
 
-def test_fines_total_median_and_share_above_a_threshold(city, import_sample, daviess):
+def test_fines_total_median_and_share_above_a_threshold(city, daviess):
     header = "Date,Race,Sex,Violation,Fine\n"
     lines = [f"4/{d}/17,{race},M,SPEEDING,{amount}" for d, (race, amount) in enumerate(
         [("W", 50), ("W", 150), ("W", 250), ("B", 150), ("B", 150), ("B", 300)], start=1)]  # fmt: skip
     data = (header + "\n".join(lines) + "\n").encode()
-    dataset = import_sample(BREMERTON_CITATIONS, data=data, kind="citation")
+    dataset = imported_dataset(city, file=BREMERTON_CITATIONS, data=data, kind="citation")
     assert dataset.status == "imported", dataset.status_message
     board = dashboard.dashboard(dataset=dataset, filters=Filters(), benchmark=daviess)
     fines = board.table("fines")
@@ -351,8 +359,8 @@ def test_fines_total_median_and_share_above_a_threshold(city, import_sample, dav
 # Filters, htmx, queries
 
 
-def test_filters_narrow_the_figures_and_stay_in_the_url(client_as, city, import_sample, daviess):
-    dataset = import_sample(OWENSBORO)
+def test_filters_narrow_the_figures_and_stay_in_the_url(client_as, city, daviess):
+    dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "viewer")
     full = client.get(url("report_json", city, dataset.pk)).json()
     narrowed = client.get(
@@ -374,9 +382,8 @@ def test_filters_narrow_the_figures_and_stay_in_the_url(client_as, city, import_
 
 
 def test_dashboard_reads_rollups_only_with_few_queries(
-    client_as, city, import_sample, daviess, django_assert_max_num_queries
-):
-    dataset = import_sample(OWENSBORO)
+    client_as, city, daviess, django_assert_max_num_queries):
+    dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "viewer")
     client.get(url("dashboard", city, dataset.pk))  # warm the options cache and the session
     with CaptureQueriesContext(connection) as queries:
@@ -387,8 +394,8 @@ def test_dashboard_reads_rollups_only_with_few_queries(
     assert "disparities_stop" not in sql, "the dashboard must not read raw records"
 
 
-def test_wrong_city_dataset_and_not_imported_are_404(client_as, city, other_city, import_sample):
-    foreign = import_sample(BREMERTON_ARRESTS, target_city=other_city)
+def test_wrong_city_dataset_and_not_imported_are_404(client_as, city, other_city):
+    foreign = imported_dataset(other_city, file=BREMERTON_ARRESTS)
     client = client_as(city, "lead")
     for name in ("dashboard", "report_json", "report", "drilldown", "publish"):
         assert client.get(url(name, city, foreign.pk)).status_code == 404, name
@@ -400,9 +407,8 @@ def test_wrong_city_dataset_and_not_imported_are_404(client_as, city, other_city
 
 
 def test_drilldown_lists_the_records_behind_a_count_without_personal_data(
-    client_as, city, import_sample, daviess
-):
-    dataset = import_sample(OWENSBORO)
+    client_as, city, daviess):
+    dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "viewer")
     page = client.get(url("dashboard", city, dataset.pk)).content.decode()
     link = url("drilldown", city, dataset.pk) + "?race=black&amp;measure=arrests"
@@ -437,11 +443,20 @@ def test_drilldown_lists_the_records_behind_a_count_without_personal_data(
 NOT_FROM_RECORDS = {("population", "population_share"), ("per_arrest", "arrests")}
 
 
-@pytest.mark.parametrize("name", [OWENSBORO, LANSING, ST_LOUIS, BREMERTON_CITATIONS, BREMERTON_ARRESTS])
-def test_every_figure_links_to_the_records_it_counts(client_as, city, import_sample, daviess, name):
+GENERATED = "generated"  # 40,000 generated stops, with searches of every basis, hits and outcomes
+
+
+def _linked_dataset(city, name):
+    if name == GENERATED:
+        return imported_dataset(city, file="stops.csv", data=generated_stops(40_000, seed=2024), kind="stop")
+    return imported_dataset(city, file=name)
+
+
+@pytest.mark.parametrize("name", [OWENSBORO, LANSING, ST_LOUIS, BREMERTON_CITATIONS, BREMERTON_ARRESTS, GENERATED])
+def test_every_figure_links_to_the_records_it_counts(client_as, city, daviess, name):
     """Counts, shares, rates and ratios alike: the drill-down lists exactly what the figure counts,
     and a share of records also lists its denominator."""
-    dataset = import_sample(name)
+    dataset = _linked_dataset(city, name)
     checked, kinds = _check_every_link(dataset, Filters(), daviess)
     assert checked >= 20
     assert kinds >= 3  # not only counts
@@ -454,12 +469,39 @@ def test_every_figure_links_to_the_records_it_counts(client_as, city, import_sam
         (OWENSBORO, "ratio"),
         (LANSING, "sustained_rate"),
         (ST_LOUIS, "injury_rate"),
+        (GENERATED, "discretionary_hit_rate"),
+        (GENERATED, "hit_rate"),
     ],
 )
-def test_every_figure_of_a_trend_links_to_its_records(city, import_sample, daviess, name, trend):
-    dataset = import_sample(name)
+def test_every_figure_of_a_trend_links_to_its_records(city, daviess, name, trend):
+    dataset = _linked_dataset(city, name)
     checked, _kinds = _check_every_link(dataset, Filters(trend=trend), daviess, only="trend_")
     assert checked >= 4
+
+
+def _listed(dataset, filters, selection) -> int:
+    """What the drill-down lists, counted in the unit of the figure.
+
+    A figure of records: its records. A figure of incidents counts each (incident, race) pair of
+    records about a person once, in the cell of the pair's first record: the drill-down lists the
+    pairs' records in the cell, so it is the listed pairs whose first record is in the cell that the
+    figure counts (under a period filter, a pair's later records can fall in another period)."""
+    records = drill_records(dataset=dataset, filters=filters, selection=selection)
+    if not MEASURES[selection.measure].counts_incidents:
+        return records.count()
+    first = {}
+    model = records.model
+    for pk, incident, race in (
+        model.objects.filter(dataset=dataset, is_person=True).order_by("line", "id")
+        .values_list("id", "incident_id", "subject_race")
+    ):  # fmt: skip
+        first.setdefault((incident or f"line:{pk}", race), pk)
+    in_cell = set(
+        drill_records(dataset=dataset, filters=filters, selection=replace(selection, measure="persons", of=""))
+        .values_list("id", flat=True)
+    )
+    pairs = {(incident or f"line:{pk}", race) for pk, incident, race in records.values_list("id", "incident_id", "subject_race")}
+    return sum(1 for pair in pairs if first[pair] in in_cell)
 
 
 def _check_every_link(dataset, filters, benchmark, only=""):
@@ -492,9 +534,17 @@ def _check_every_link(dataset, filters, benchmark, only=""):
                     selection=DrillSelection.from_query(params),
                 )
                 original = t.rows[[r["key"] for r in td["rows"]].index(row["key"])].cells[column["key"]]
-                assert page.total == original.counts[0], (t.key, row["key"], column["key"])
+                where = (t.key, row["key"], column["key"])
+                assert page.total == original.counts[0], where
+                # The records themselves (the measures module's condition), not only the rollups' count.
+                assert _listed(dataset, filters, page.selection) == original.counts[0], where
+                assert drill_records(dataset=dataset, filters=filters, selection=page.selection).count() == (
+                    page.record_total
+                ), where
                 if params.get("of"):
-                    assert page.of_total == original.counts[1], (t.key, row["key"], column["key"])
+                    assert page.of_total == original.counts[1], where
+                    of = replace(page.selection, measure=page.selection.of, of="")
+                    assert _listed(dataset, filters, of) == original.counts[1], where
                 if page.record_total:
                     assert page.records, (t.key, row["key"], column["key"])
                 checked += 1
@@ -504,9 +554,8 @@ def _check_every_link(dataset, filters, benchmark, only=""):
 
 
 def test_a_rate_links_to_its_records_and_its_denominator_from_the_page(
-    client_as, city, import_sample, daviess
-):
-    dataset = import_sample(OWENSBORO)
+    client_as, city, daviess):
+    dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "viewer")
     page = client.get(url("dashboard", city, dataset.pk)).content.decode()
     hit_rate = url("drilldown", city, dataset.pk) + "?race=black&amp;measure=hits&amp;of=searches"
@@ -544,13 +593,13 @@ def test_a_rate_links_to_its_records_and_its_denominator_from_the_page(
 # Trends of every figure, by year and month
 
 
-def test_trends_follow_rates_and_shares_by_year_and_month(client_as, city, import_sample, daviess):
+def test_trends_follow_rates_and_shares_by_year_and_month(client_as, city, daviess):
     """Each trend figure checked against the raw records, counted here without the rollups."""
     from collections import Counter
 
     from disparities.models import Stop
 
-    dataset = import_sample(OWENSBORO)
+    dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "viewer")
     stops = Stop.objects.filter(dataset=dataset, is_person=True)
     # The year with the most arrests of Black people, so every figure below is non-trivial.
@@ -597,12 +646,12 @@ def test_trends_follow_rates_and_shares_by_year_and_month(client_as, city, impor
     assert trend("hit_rate")[0]["title"].startswith("Stops by year")  # asked for anyway: counts
 
 
-def test_hit_rate_trend_on_stops_with_searches(client_as, city, import_sample, tmp_path):
+def test_hit_rate_trend_on_stops_with_searches(client_as, city, tmp_path):
     from disparities.files import generate
     from disparities.models import Stop
 
     path = generate.write_stops(tmp_path / "stops.csv", 4000, seed=3, years=2)
-    dataset = import_sample("stops.csv", data=path.read_bytes(), kind="stop")
+    dataset = imported_dataset(city, file="stops.csv", data=path.read_bytes(), kind="stop")
     client = client_as(city, "viewer")
     doc = client.get(url("report_json", city, dataset.pk), {"trend": "hit_rate"}).json()
     by_year = table(doc, "trend_year")
@@ -656,8 +705,8 @@ def test_fines_trend_adds_the_amounts_by_period():
     assert by_year.columns[0].format == "money" and by_year.columns[0].drill == "fines"
 
 
-def test_a_trend_that_does_not_fit_falls_back_to_counts(client_as, city, import_sample):
-    dataset = import_sample(LANSING)
+def test_a_trend_that_does_not_fit_falls_back_to_counts(client_as, city):
+    dataset = imported_dataset(city, file=LANSING)
     client = client_as(city, "viewer")
     for name in ("hit_rate", "rate", "<script>", "fines_total"):  # a stop figure; no benchmark; nonsense
         doc = client.get(url("report_json", city, dataset.pk), {"trend": name}).json()
@@ -668,8 +717,8 @@ def test_a_trend_that_does_not_fit_falls_back_to_counts(client_as, city, import_
     assert csv_text.status_code == 200
 
 
-def test_a_published_snapshot_shows_trends_as_protected_counts(client_as, city, import_sample, daviess):
-    dataset = import_sample(OWENSBORO)
+def test_a_published_snapshot_shows_trends_as_protected_counts(client_as, city, daviess):
+    dataset = imported_dataset(city, file=OWENSBORO)
     snapshot = publishing.snapshot_publish(
         dataset=dataset,
         filters=Filters(trend="search_rate"),
@@ -683,8 +732,8 @@ def test_a_published_snapshot_shows_trends_as_protected_counts(client_as, city, 
     assert "row_total" in [c["key"] for c in tables["trend_year"]["columns"]]
 
 
-def test_drilldown_query_count_is_bounded(client_as, city, import_sample, django_assert_max_num_queries):
-    dataset = import_sample(OWENSBORO)
+def test_drilldown_query_count_is_bounded(client_as, city, django_assert_max_num_queries):
+    dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "viewer")
     client.get(url("drilldown", city, dataset.pk))
     with django_assert_max_num_queries(12):
@@ -695,9 +744,9 @@ def test_drilldown_query_count_is_bounded(client_as, city, import_sample, django
 # Exports and the JSON report
 
 
-def test_csv_of_every_table_neutralises_formulas(client_as, city, import_sample, daviess):
+def test_csv_of_every_table_neutralises_formulas(client_as, city, daviess):
     data = b'DATE,TIME,RACE,SEX,CHARGE\n4/1/17,0700,W,M,=HYPERLINK("http://x")\n4/2/17,1249,B,F,@SUM(A1)\n'
-    dataset = import_sample(BREMERTON_ARRESTS, data=data)
+    dataset = imported_dataset(city, file=BREMERTON_ARRESTS, data=data)
     client = client_as(city, "staff")
     doc = client.get(url("report_json", city, dataset.pk)).json()
     for t in doc["tables"]:
@@ -718,8 +767,8 @@ def _check(data, schema):
     check_against_schema(data, schema)
 
 
-def test_report_json_matches_its_schema_and_the_command(client_as, city, import_sample, daviess, capsys):
-    dataset = import_sample(OWENSBORO)
+def test_report_json_matches_its_schema_and_the_command(client_as, city, daviess, capsys):
+    dataset = imported_dataset(city, file=OWENSBORO)
     doc = client_as(city, "viewer").get(url("report_json", city, dataset.pk)).json()
     for key in report.REPORT_SCHEMA["required"]:
         assert key in doc
@@ -741,8 +790,8 @@ def test_report_json_matches_its_schema_and_the_command(client_as, city, import_
     assert public["public"] is True and public["dataset"]["rows_imported"] is None
 
 
-def test_printable_report_has_methods_source_period_and_caveats(client_as, city, import_sample, daviess):
-    dataset = import_sample(OWENSBORO)
+def test_printable_report_has_methods_source_period_and_caveats(client_as, city, daviess):
+    dataset = imported_dataset(city, file=OWENSBORO)
     page = client_as(city, "viewer").get(url("report", city, dataset.pk)).content.decode()
     for words in ("Methods", "Caveats", "Residents are not the people at risk", "Data source and period",
                   "Daviess County, Kentucky", "2015", "infra-marginality", "@media print"[:0]):  # fmt: skip
@@ -759,7 +808,7 @@ def test_related_topics_are_library_topics():
     assert dashboard.related_topics(kind="nope") == []
 
 
-def test_dashboard_suggests_published_practices_on_its_topics(client_as, city, import_sample, daviess):
+def test_dashboard_suggests_published_practices_on_its_topics(client_as, city, daviess):
     from library import services as library_services
     from library.models import Kind as LibraryKind
     from tests.factories import UserFactory
@@ -778,20 +827,20 @@ def test_dashboard_suggests_published_practices_on_its_topics(client_as, city, i
     resource("Open stop data portal", ["police_data"], publish=True)
     resource("Unpublished stop idea", ["police_data"], publish=False)
     resource("Reading program", ["literacy"], publish=True)
-    dataset = import_sample(OWENSBORO)
+    dataset = imported_dataset(city, file=OWENSBORO)
     page = client_as(city, "viewer").get(url("dashboard", city, dataset.pk)).content.decode()
     assert "Open stop data portal" in page
     assert "Unpublished stop idea" not in page and "Reading program" not in page
 
 
-def test_home_panel_shows_headline_disparities(client_as, city, import_sample, daviess):
-    import_sample(OWENSBORO)
+def test_home_panel_shows_headline_disparities(client_as, city, daviess):
+    imported_dataset(city, file=OWENSBORO)
     page = client_as(city, "viewer").get(reverse("cities:home", args=[city.slug])).content.decode()
     assert "ratio to white" in page and "2.77" in page
 
 
-def test_home_headline_is_cached_until_the_benchmark_changes(client_as, city, import_sample, daviess):
-    import_sample(OWENSBORO)
+def test_home_headline_is_cached_until_the_benchmark_changes(client_as, city, daviess):
+    imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "viewer")
     home = reverse("cities:home", args=[city.slug])
     client.get(home)
@@ -813,8 +862,8 @@ def test_home_headline_is_cached_until_the_benchmark_changes(client_as, city, im
     assert "1.38 (95%" in client.get(home).content.decode()  # (830 / 1,000) / (6,017 / 10,000)
 
 
-def test_bad_parameters_are_ignored_not_errors(client_as, city, import_sample):
-    dataset = import_sample(BREMERTON_ARRESTS)
+def test_bad_parameters_are_ignored_not_errors(client_as, city):
+    dataset = imported_dataset(city, file=BREMERTON_ARRESTS)
     client = client_as(city, "viewer")
     for params in (
         {"start": "2016-13", "end": "x", "sex": "robot", "fine_threshold": "NaN", "benchmark": "abc"},
@@ -826,11 +875,11 @@ def test_bad_parameters_are_ignored_not_errors(client_as, city, import_sample):
         assert client.get(url("report_json", city, dataset.pk), params).status_code == 200
 
 
-def test_injuries_are_shares_of_records_about_a_person(client_as, city, import_sample, daviess):
+def test_injuries_are_shares_of_records_about_a_person(client_as, city, daviess):
     """St. Louis County's file has police dog records: an injured dog is not a person's injury."""
     from disparities.models import UseOfForce
 
-    dataset = import_sample(ST_LOUIS)
+    dataset = imported_dataset(city, file=ST_LOUIS)
     people = UseOfForce.objects.filter(dataset=dataset, is_person=True)
     assert UseOfForce.objects.filter(dataset=dataset, is_person=False).exists()
     doc = client_as(city, "viewer").get(url("report_json", city, dataset.pk)).json()

@@ -17,8 +17,7 @@ from disparities.models import Dataset, Status
 from disparities.services import datasets as services
 from disparities.services import imports
 from disparities.tasks import import_retry_delay
-
-from .conftest import LANSING, upload_file
+from tests.builders import LANSING, police_file
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def queued(city):
 
     def make(age: timedelta) -> Dataset:
         dataset = services.dataset_upload(
-            city=city, kind="complaint", file=upload_file(LANSING), allow_duplicate=True
+            city=city, kind="complaint", file=police_file(LANSING), allow_duplicate=True
         )
         services.dataset_confirm(dataset=dataset, enqueue=False)
         dataset.refresh_from_db()
@@ -74,6 +73,10 @@ def lock_held_elsewhere(dataset_id: int):
     ) as other:  # fmt: skip
         other.execute("SELECT pg_advisory_lock(%s, %s)", [imports.LOCK_NAMESPACE, dataset_id])
         yield
+
+
+class WorkerKilled(BaseException):
+    """What a killed worker leaves: the import stops where it is, without its own error handling."""
 
 
 def status(dataset: Dataset) -> str:
@@ -113,14 +116,19 @@ def test_a_queued_dataset_waiting_behind_a_running_import_is_left_alone(queued, 
     however long it waited. Once that import is over (or reaped), the lost one is."""
     behind = queued(timedelta(seconds=settings.POLICE_IMPORT_QUEUED_STALE_SECONDS + 3600))
     running = queued(timedelta(hours=3))
-    Dataset.objects.filter(pk=running.pk).update(
-        status=Status.IMPORTING, started_at=timezone.now(), heartbeat_at=timezone.now()
-    )
-    with lock_held_elsewhere(running.pk):
-        assert imports.datasets_reap_stale() == 0
-    assert status(behind) == Status.QUEUED and status(running) == Status.IMPORTING
+    seen = {}
+
+    def while_importing(state):
+        seen["reaped"] = imports.datasets_reap_stale()
+        seen["statuses"] = (status(behind), status(running))
+        raise WorkerKilled  # the worker dies here: nothing of the import stays, the dataset says `importing`
+
+    with pytest.raises(WorkerKilled):
+        imports.dataset_import(dataset_id=running.pk, on_progress=while_importing)
+    assert seen == {"reaped": 0, "statuses": (Status.QUEUED, Status.IMPORTING)}
+    assert status(running) == Status.IMPORTING
     # The running import's worker died long ago: the same pass reaps it, then the queued one.
-    Dataset.objects.filter(pk=running.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    settings.POLICE_IMPORT_STALE_SECONDS = 0
     assert imports.datasets_reap_stale() == 2
     assert status(behind) == Status.FAILED and status(running) == Status.FAILED
     assert Dataset.objects.get(pk=behind.pk).status_message == imports.NEVER_STARTED

@@ -6,8 +6,14 @@ import pytest
 from django.db.models import Sum
 
 from disparities.models import Arrest, Complaint, Rollup, Stop, UseOfForce
-
-from .conftest import BREMERTON_ARRESTS, BREMERTON_CITATIONS, LANSING, OWENSBORO, ST_LOUIS
+from tests.builders import (
+    BREMERTON_ARRESTS,
+    BREMERTON_CITATIONS,
+    LANSING,
+    OWENSBORO,
+    ST_LOUIS,
+    imported_dataset,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +23,8 @@ def by_race(dataset, measure="rows", **filters):
     return {r["race"]: r["n"] for r in rows if r["n"]}
 
 
-def test_owensboro_stops(import_sample):
-    dataset = import_sample(OWENSBORO)
+def test_owensboro_stops(city):
+    dataset = imported_dataset(city, file=OWENSBORO)
     assert dataset.status == "imported", dataset.status_message
     assert (dataset.rows_read, dataset.rows_imported, dataset.rows_rejected) == (6921, 6921, 0)
     assert by_race(dataset) == {"white": 6017, "black": 830, "asian_pacific_islander": 53, "other": 3, "unknown": 18}
@@ -34,8 +40,8 @@ def test_owensboro_stops(import_sample):
     assert stop.officer_id_hash and stop.officer_id_hash != "0b087b613e"
 
 
-def test_lansing_complaints_rows_and_complaints(import_sample):
-    dataset = import_sample(LANSING)
+def test_lansing_complaints_rows_and_complaints(city):
+    dataset = imported_dataset(city, file=LANSING)
     assert dataset.status == "imported", dataset.status_message
     assert dataset.rows_imported == 205 and dataset.has_incident_id and not dataset.has_time
     expected_rows = {"black": 76, "white": 81, "hispanic": 23, "unknown": 19, "other": 6}
@@ -46,8 +52,8 @@ def test_lansing_complaints_rows_and_complaints(import_sample):
     assert not Complaint.objects.filter(dataset=dataset, time__isnull=False).exists()
 
 
-def test_st_louis_use_of_force_rows_incidents_and_the_dog(import_sample):
-    dataset = import_sample(ST_LOUIS)
+def test_st_louis_use_of_force_rows_incidents_and_the_dog(city):
+    dataset = imported_dataset(city, file=ST_LOUIS)
     assert dataset.status == "imported", dataset.status_message
     assert dataset.rows_imported == 2102
     rows = by_race(dataset, "persons")
@@ -62,9 +68,9 @@ def test_st_louis_use_of_force_rows_incidents_and_the_dog(import_sample):
     assert Rollup.objects.filter(dataset=dataset, age_group="11-19").exists()
 
 
-def test_bremerton_arrests_and_citations(import_sample):
-    arrests = import_sample(BREMERTON_ARRESTS)
-    citations = import_sample(BREMERTON_CITATIONS)
+def test_bremerton_arrests_and_citations(city):
+    arrests = imported_dataset(city, file=BREMERTON_ARRESTS)
+    citations = imported_dataset(city, file=BREMERTON_CITATIONS)
     assert by_race(arrests) == {"white": 131, "black": 19, "asian_pacific_islander": 7, "unknown": 1, "native_american": 1}
     assert by_race(citations) == {"white": 163, "black": 30, "unknown": 27, "asian_pacific_islander": 7}
     first = Arrest.objects.filter(dataset=arrests).order_by("line").first()

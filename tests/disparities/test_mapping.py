@@ -152,9 +152,9 @@ def test_the_fast_path_gives_exactly_what_the_careful_path_gives(name, kind, tmp
     from disparities.files.generate import write_stops
     from disparities.files.normalise import Problem, copy_row
     from disparities.files.reader import open_table, preview
-    from tests.disparities.conftest import SAMPLES
+    from tests.builders import POLICE_SAMPLES
 
-    path = write_stops(tmp_path / "g.csv", 3000) if name == "generated" else SAMPLES / name
+    path = write_stops(tmp_path / "g.csv", 3000) if name == "generated" else POLICE_SAMPLES / name
     table = open_table(path)
     rows, _ = preview(table)
     mapping = m.propose(table.header, rows, kind)

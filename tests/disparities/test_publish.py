@@ -14,8 +14,7 @@ from disparities.selectors import dashboard, report
 from disparities.selectors.filters import Filters
 from disparities.selectors.trends import count_trend_table
 from disparities.services import dashboards as services_dashboard
-
-from .conftest import BREMERTON_ARRESTS, LANSING, OWENSBORO, ST_LOUIS
+from tests.builders import BREMERTON_ARRESTS, LANSING, OWENSBORO, ST_LOUIS, imported_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -237,9 +236,8 @@ def test_trends_by_month_and_year_are_protected_together():
 
 @pytest.mark.parametrize("name", [OWENSBORO, LANSING, ST_LOUIS, BREMERTON_ARRESTS])
 def test_public_page_json_and_csv_never_show_a_small_count(
-    client_as, client, city, import_sample, benchmark, name
-):
-    dataset = import_sample(name)
+    client_as, client, city, benchmark, name):
+    dataset = imported_dataset(city, file=name)
     lead = client_as(city, "lead")
     snapshot = publish(lead, city, dataset)
     exact = report.document(
@@ -271,8 +269,8 @@ def test_public_page_json_and_csv_never_show_a_small_count(
     assert_no_small_count(as_json)
 
 
-def test_filtered_snapshot_is_protected_too(client_as, city, import_sample, benchmark):
-    dataset = import_sample(OWENSBORO)
+def test_filtered_snapshot_is_protected_too(client_as, city, benchmark):
+    dataset = imported_dataset(city, file=OWENSBORO)
     snapshot = publish(client_as(city, "lead"), city, dataset, start="2016-01", end="2016-03", sex="female")
     filters = Filters.from_query({"start": "2016-01", "end": "2016-03", "sex": "female"})
     exact = report.document(dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark))
@@ -282,9 +280,8 @@ def test_filtered_snapshot_is_protected_too(client_as, city, import_sample, benc
 
 
 def test_only_a_lead_publishes_and_withdrawing_takes_the_page_down(
-    client_as, client, city, other_city, import_sample, benchmark
-):
-    dataset = import_sample(BREMERTON_ARRESTS)
+    client_as, client, city, other_city, benchmark):
+    dataset = imported_dataset(city, file=BREMERTON_ARRESTS)
     staff = client_as(city, "staff")
     assert (
         staff.post(reverse("disparities:publish", args=[city.slug, dataset.pk]), {"title": "x"}).status_code

@@ -4,10 +4,8 @@ import pytest
 from django.urls import reverse
 
 from disparities.models import VeilRun
+from tests.builders import OWENSBORO, generated_stops, imported_dataset
 from tests.conftest import wait_for
-from tests.disparities.routes import uploaded_dataset
-
-from .conftest import OWENSBORO
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,10 +16,9 @@ def _owensboro(city):
 
 
 def test_veil_of_darkness_runs_in_the_worker_on_the_real_owensboro_stops(
-    celery_worker, client_as, city, import_sample
-):
+    celery_worker, client_as, city):
     _owensboro(city)
-    dataset = import_sample(OWENSBORO)
+    dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "staff")
     response = client.post(reverse("disparities:veil_start", args=[city.slug, dataset.pk]))
     assert response.status_code == 302
@@ -48,7 +45,7 @@ def test_veil_of_darkness_runs_in_the_worker_on_the_real_owensboro_stops(
 
 def test_ineligible_dataset_says_why(celery_worker, client_as, city):
     _owensboro(city)
-    dataset = uploaded_dataset(city)  # 300 generated stops
+    dataset = imported_dataset(city, file="stops.csv", data=generated_stops(300), kind="stop")
     client = client_as(city, "lead")
     client.post(reverse("disparities:veil_start", args=[city.slug, dataset.pk]))
     run = wait_for(
@@ -59,10 +56,10 @@ def test_ineligible_dataset_says_why(celery_worker, client_as, city):
     assert "Not eligible:" in page and run.result["reason"][:40] in page
 
 
-def test_viewer_cannot_start_and_other_kinds_are_refused(client_as, city, import_sample):
-    from .conftest import BREMERTON_ARRESTS
+def test_viewer_cannot_start_and_other_kinds_are_refused(client_as, city):
+    from tests.builders import BREMERTON_ARRESTS
 
-    arrests = import_sample(BREMERTON_ARRESTS)
+    arrests = imported_dataset(city, file=BREMERTON_ARRESTS)
     viewer = client_as(city, "viewer")
     assert viewer.post(reverse("disparities:veil_start", args=[city.slug, arrests.pk])).status_code == 404
     staff = client_as(city, "staff")

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from disparities.models import Dataset, Status
 from disparities.services import datasets as services
-
-from .conftest import BREMERTON_ARRESTS, SAMPLES, upload_file
+from disparities.services import imports
+from tests.builders import BREMERTON_ARRESTS, POLICE_SAMPLES, imported_dataset, police_file, queued_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_duplicate_upload_links_to_the_earlier_one(client_as, city):
 
 
 def test_viewers_read_but_do_not_upload_and_other_cities_get_404(client_as, city, other_city):
-    dataset = services.dataset_upload(city=city, kind="arrest", file=upload_file("a.csv", GOOD))
+    dataset = services.dataset_upload(city=city, kind="arrest", file=police_file("a.csv", GOOD))
     client = client_as(city, "viewer")
     assert client.get(url("index", city)).status_code == 200
     assert client.get(url("upload", city)).status_code == 404
@@ -107,8 +107,8 @@ def test_viewers_read_but_do_not_upload_and_other_cities_get_404(client_as, city
     assert other.post(url("retry", other_city, dataset.pk)).status_code == 404
 
 
-def test_result_page_progress_fragment_and_delete(client_as, city, import_sample):
-    dataset = import_sample(BREMERTON_ARRESTS)
+def test_result_page_progress_fragment_and_delete(client_as, city):
+    dataset = imported_dataset(city, file=BREMERTON_ARRESTS)
     client = client_as(city, "lead")
     page = client.get(url("detail", city, dataset.pk))
     body = page.content.decode()
@@ -116,23 +116,29 @@ def test_result_page_progress_fragment_and_delete(client_as, city, import_sample
     fragment = client.get(url("progress", city, dataset.pk), headers={"HX-Request": "true"})
     assert 'id="dataset-status"' in fragment.content.decode() and "hx-trigger" not in fragment.content.decode()
     assert "<html" not in fragment.content.decode()
-    Dataset.objects.filter(pk=dataset.pk).update(status=Status.IMPORTING)
-    running = client.get(url("progress", city, dataset.pk), headers={"HX-Request": "true"}).content.decode()
+    # While an import runs, its fragment polls and shows the bar.
+    another = queued_dataset(city, file=BREMERTON_ARRESTS)
+    seen = []
+
+    def while_importing(state):
+        seen.append(client.get(url("progress", city, another.pk), headers={"HX-Request": "true"}).content.decode())
+
+    imports.dataset_import(dataset_id=another.pk, on_progress=while_importing)
+    running = seen[0]
     assert 'hx-trigger="every 500ms"' in running and "<progress" in running
-    Dataset.objects.filter(pk=dataset.pk).update(status=Status.IMPORTED)
     assert client.get(url("delete", city, dataset.pk)).status_code == 200
     response = client.post(url("delete", city, dataset.pk))
     assert response.status_code == 302 and not Dataset.objects.filter(pk=dataset.pk).exists()
 
 
-def test_mapping_export_and_load(client_as, city, import_sample):
-    dataset = import_sample(BREMERTON_ARRESTS)
+def test_mapping_export_and_load(client_as, city):
+    dataset = imported_dataset(city, file=BREMERTON_ARRESTS)
     client = client_as(city, "staff")
     exported = json.loads(client.get(url("mapping_json", city, dataset.pk)).content)
     assert exported["columns"]["subject_race"] == "RACE"
     exported["values"]["subject_race"]["U"] = "other"
     fresh = services.dataset_upload(
-        city=city, kind="arrest", file=upload_file("b.csv", (SAMPLES / BREMERTON_ARRESTS).read_bytes()), allow_duplicate=True
+        city=city, kind="arrest", file=police_file("b.csv", (POLICE_SAMPLES / BREMERTON_ARRESTS).read_bytes()), allow_duplicate=True
     )
     response = client.post(
         url("mapping_import", city, fresh.pk),
@@ -158,8 +164,8 @@ def test_list_paginates_with_a_bounded_number_of_queries(client_as, city, django
         assert client.get(url("index", city) + "?page=2").status_code == 200
 
 
-def test_home_panel_lists_latest_datasets(client_as, city, import_sample):
-    import_sample(BREMERTON_ARRESTS)
+def test_home_panel_lists_latest_datasets(client_as, city):
+    imported_dataset(city, file=BREMERTON_ARRESTS)
     client = client_as(city, "staff")
     body = client.get(reverse("cities:home", args=[city.slug])).content.decode()
     assert BREMERTON_ARRESTS in body and "159 rows" in body
@@ -191,7 +197,7 @@ def test_every_real_file_through_the_pages(client_as, city, name):
 
     kind, figures = README_FIGURES[name]
     client = client_as(city, "staff")
-    response = client.post(url("upload", city), {"kind": kind, "file": upload_file(name)})
+    response = client.post(url("upload", city), {"kind": kind, "file": police_file(name)})
     dataset = Dataset.objects.get(city=city)
     form = client.get(response.url).context["form"]
     data = {field: form[field].value() or "" for field in form.fields}
@@ -204,12 +210,12 @@ def test_every_real_file_through_the_pages(client_as, city, name):
         assert f"<td>{figure}</td>" in row, (race, row)
 
 
-def test_replace_a_dataset_through_the_pages(client_as, city, import_sample):
-    old = import_sample(BREMERTON_ARRESTS)
+def test_replace_a_dataset_through_the_pages(client_as, city):
+    old = imported_dataset(city, file=BREMERTON_ARRESTS)
     client = client_as(city, "staff")
     assert f"?replaces={old.pk}" in client.get(url("detail", city, old.pk)).content.decode()
-    data = (SAMPLES / BREMERTON_ARRESTS).read_bytes() + b"4/30/17,1200,THEFT 3,B,M,6TH ST\n"
-    response = client.post(url("upload", city) + f"?replaces={old.pk}", {"kind": "arrest", "file": upload_file("v2.csv", data)})
+    data = (POLICE_SAMPLES / BREMERTON_ARRESTS).read_bytes() + b"4/30/17,1200,THEFT 3,B,M,6TH ST\n"
+    response = client.post(url("upload", city) + f"?replaces={old.pk}", {"kind": "arrest", "file": police_file("v2.csv", data)})
     new = Dataset.objects.exclude(pk=old.pk).get(city=city)
     assert response.url == url("mapping", city, new.pk) and new.replaces == old and new.name == old.name
     # Until the new version is imported, the list shows the old one only, and the old one says so.
@@ -230,5 +236,5 @@ def test_upload_still_checks_csrf(city, member_of):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(member_of(city, "staff"))
-    response = client.post(url("upload", city), {"kind": "arrest", "file": upload_file("a.csv", GOOD)})
+    response = client.post(url("upload", city), {"kind": "arrest", "file": police_file("a.csv", GOOD)})
     assert response.status_code == 403 and not Dataset.objects.filter(city=city).exists()

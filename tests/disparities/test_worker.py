@@ -16,16 +16,15 @@ from disparities.models import Dataset, Rollup, Status, Stop
 from disparities.services import datasets as services
 from disparities.services import imports
 from disparities.tasks import dataset_import_task
+from tests.builders import LANSING, police_file
 from tests.conftest import wait_for
-
-from .conftest import LANSING, upload_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_confirmed_dataset_is_imported_by_the_worker(celery_worker, city):
-    dataset = services.dataset_upload(city=city, kind="complaint", file=upload_file(LANSING))
+    dataset = services.dataset_upload(city=city, kind="complaint", file=police_file(LANSING))
     services.dataset_confirm(dataset=dataset)
     done = wait_for(lambda: Dataset.objects.filter(pk=dataset.pk, status__in=["imported", "failed"]).first(), timeout=60)
     assert done.status == Status.IMPORTED, done.status_message
@@ -33,7 +32,7 @@ def test_confirmed_dataset_is_imported_by_the_worker(celery_worker, city):
 
 
 def test_two_deliveries_of_the_task_do_the_work_once(celery_worker, city):
-    dataset = services.dataset_upload(city=city, kind="complaint", file=upload_file(LANSING))
+    dataset = services.dataset_upload(city=city, kind="complaint", file=police_file(LANSING))
     services.dataset_confirm(dataset=dataset, enqueue=False)
     first = dataset_import_task.delay(dataset.pk)
     second = dataset_import_task.delay(dataset.pk)
