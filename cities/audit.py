@@ -17,9 +17,12 @@ def audit_record(
     city: City | None = None,
     actor: User | None = None,
     request: HttpRequest | None = None,
+    ip_address: str | None = None,
 ) -> AuditEvent:
     """Append one event to the audit log. Call it from services and views that touch personal
-    data or police datasets: a view of a participant list, an export, a change, a deletion."""
+    data or police datasets: a view of a participant list, an export, a change, a deletion.
+
+    A service has no request: its caller passes the client's address (`cities.clientip.client_ip`)."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if city is None and request is not None:
@@ -32,7 +35,7 @@ def audit_record(
         city_id=city.id if city else None,
         actor_id=actor.id if actor else None,
         actor_email=actor.email if actor else "",
-        ip_address=client_ip(request) if request is not None else None,
+        ip_address=client_ip(request) if request is not None else ip_address,
     )
 
 

@@ -129,6 +129,15 @@ def _decode(data: bytes) -> str:
         return data.decode("latin-1")  # the Census Bureau's older download tool
 
 
+def table_rows(data: bytes) -> list[list[str]]:
+    """The cells of a Census table as a city uploaded it (any encoding the Bureau's tools write), to
+    send it back as it was; raises CensusFileError when it is not a CSV file."""
+    try:
+        return list(csv.reader(io.StringIO(_decode(data), newline="")))
+    except csv.Error as exc:
+        raise CensusFileError(f"The file is not a readable CSV file ({exc}).") from None
+
+
 def vintage_from_filename(filename: str) -> str | None:
     """'ACS_17_5YR_B03002_with_ann.csv' -> '2013-2017'; 'ACSDT5Y2019.B03002-Data.csv' -> '2015-2019'."""
     m = re.search(r"ACS_(\d{2})_(\d)YR", filename, re.IGNORECASE)

@@ -18,6 +18,9 @@ class CountyBenchmarkForm(forms.Form):
         self.fields["fips"].choices = [("", "Choose a county")] + census.county_choices()
 
 
+CENSUS_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+
 class UploadBenchmarkForm(forms.Form):
     file = forms.FileField(
         label="Census table B03002 for your city (CSV)",
@@ -29,6 +32,17 @@ class UploadBenchmarkForm(forms.Form):
         max_length=20,
         help_text="Only when the file has several places.",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > CENSUS_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 5 MB: download the table for your city only."
+            )
+        return upload
+
+    def clean_geo_id(self) -> str:
+        return self.cleaned_data["geo_id"].strip()
 
 
 class TypedBenchmarkForm(forms.Form):

@@ -1,5 +1,7 @@
 """Forms of the police data pages (Django's own rendering)."""
 
+import json
+
 from django import forms
 from django.conf import settings
 
@@ -41,8 +43,25 @@ class UploadForm(forms.Form):
             self.fields["source_agency"].initial = replacing.source_agency
 
 
+MAPPING_FILE_MAX_BYTES = 1024 * 1024
+
+
 class MappingImportForm(forms.Form):
-    mapping_file = forms.FileField(label="Mapping file (JSON)", help_text="A mapping exported from REAL Cities.")
+    mapping_file = forms.FileField(
+        label="Mapping file (JSON)",
+        help_text="A mapping exported from REAL Cities.",
+        error_messages={"required": "Choose a mapping file (JSON) to load."},
+    )
+
+    def clean_mapping_file(self) -> object:
+        """The mapping the file holds, as JSON data (the service checks what it says)."""
+        upload = self.cleaned_data["mapping_file"]
+        if upload.size > MAPPING_FILE_MAX_BYTES:
+            raise forms.ValidationError("A mapping file is small; this one is over 1 MB.")
+        try:
+            return json.loads(upload.read().decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            raise forms.ValidationError("This file is not a mapping exported as JSON from REAL Cities.") from None
 
 
 TIME_FORMAT_CHOICES = [
@@ -137,6 +156,25 @@ class MappingForm(forms.Form):
 
     def value_rows(self, field: str):
         return [(self[name], raw) for name, raw in self.value_fields.get(field, [])]
+
+    def value_sections(self, counts: dict) -> list[dict]:
+        """For each mapped categorical column: its values as found, how often, and the choice for each."""
+        sections = []
+        for field in m.fields_for(self.kind):
+            rows = self.value_rows(field)
+            if rows:
+                found = counts.get(field, {})
+                sections.append(
+                    {"field": field, "label": m.LABELS[field], "rows": [(bf, raw, found.get(raw, 0)) for bf, raw in rows]}
+                )
+        return sections
+
+    def columns_changed(self, mapping: dict) -> bool:
+        """Whether `mapping` (from `to_mapping`) reads other columns or dates than the one shown: its
+        values must then be proposed and checked again before an import."""
+        return mapping["columns"] != self.mapping.get("columns") or mapping["date_format"] != self.mapping.get(
+            "date_format"
+        )
 
     def column_fields(self):
         return [self[f"col__{field}"] for field in m.fields_for(self.kind)]

@@ -1,6 +1,7 @@
 """Reads for the police data pages. Pages read datasets and rollups, never aggregate records."""
 
 from collections import Counter
+from collections.abc import Iterator
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -10,7 +11,7 @@ from cities.models import City
 from ..files import mapping as m
 from ..files.reader import FileProblem, open_table, preview
 from ..measures import MEASURES
-from ..models import Dataset, ImportProblem, Race, Rollup
+from ..models import Dataset, ImportProblem, ProblemKind, Race, Rollup
 from ..services.datasets import PREVIEW_ROWS
 from ..services.imports import progress_key
 
@@ -26,7 +27,7 @@ def dataset_list(*, city: City, page: int | str | None = 1) -> Page:
 
 def dataset_get(*, city: City, pk: int) -> Dataset:
     """The city's dataset, or Dataset.DoesNotExist (the view answers 404)."""
-    return Dataset.objects.for_city(city).select_related("uploaded_by", "replaces").get(pk=pk)
+    return Dataset.objects.for_city(city).select_related("city", "uploaded_by", "replaces").get(pk=pk)
 
 
 def dataset_new_versions(*, dataset: Dataset) -> list[Dataset]:
@@ -112,3 +113,12 @@ def problem_rows(*, dataset: Dataset):
         .values_list("line", "kind", "column", "value", "reason")
         .iterator(chunk_size=2000)
     )
+
+
+def problems_csv_rows(*, dataset: Dataset) -> Iterator[list]:
+    """problems.csv: a header, then every kept problem in line order, with the raw values the file had
+    (written through `cities.csvsafe`, so none of them is run by a spreadsheet)."""
+    labels = dict(ProblemKind.choices)
+    yield ["line", "problem", "column", "value", "reason"]
+    for line, kind, column, value, reason in problem_rows(dataset=dataset):
+        yield [line, labels.get(kind, kind), column, value, reason]

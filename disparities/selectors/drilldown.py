@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Q, QuerySet, Sum
+from django.utils.http import urlencode
 
 from ..measures import MEASURES, rollup_sum
 from ..models import (
@@ -89,6 +90,17 @@ class DrillSelection:
             officer_race=officer_race if officer_race in Race.values else "",
             of=of if of in LISTABLE and of != measure else "",
         )
+
+    def as_query(self) -> dict[str, str]:
+        """The selection as a drill-down URL's parameters (the inverse of `from_query`)."""
+        return {
+            "race": self.race,
+            "officer_race": self.officer_race,
+            "measure": self.measure,
+            "of": self.of,
+            "drill_type": self.type,
+            "period": self.period,
+        }
 
 
 def _period_range(period: str) -> tuple[dt.date, dt.date] | None:
@@ -234,3 +246,17 @@ def drilldown(
         of_total=of_total,
         too_slow=too_slow,
     )
+
+
+def drill_queries(*, filters: Filters, page: DrillPage) -> dict[str, str]:
+    """The query strings of a drill-down page's links: the next and first pages, the records of the
+    figure's denominator (a share of records), and the dashboard under the same filters."""
+    selection = page.selection
+    base = {k: v for k, v in {**filters.as_query(), **selection.as_query()}.items() if v}
+    of_params = {k: v for k, v in base.items() if k != "of"}
+    return {
+        "next_query": urlencode({**base, "after": page.next_after}) if page.next_after else "",
+        "first_query": urlencode(base),
+        "of_query": urlencode({**of_params, "measure": selection.of}) if selection.of else "",
+        "dashboard_query": urlencode(filters.as_query()),
+    }

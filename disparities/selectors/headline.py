@@ -7,7 +7,7 @@ from typing import Any
 from django.core.cache import cache
 from django.urls import reverse
 
-from cities.models import City, Membership
+from cities.models import City, Membership, may
 
 from ..models import Benchmark, Dataset, Status
 from .dashboard import dashboard, default_benchmark
@@ -30,7 +30,7 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
         }
         for dataset in datasets
     ]
-    can_upload = membership is not None and membership.role in {"lead", "staff"}
+    can_upload = may(membership, "can_edit")
     items = _headline_items(city=city) + items
     return {
         "key": "disparities",

@@ -1,16 +1,23 @@
-"""Writes of the disparity dashboards: population benchmarks and veil of darkness runs."""
+"""Writes of the disparity dashboards: population benchmarks, veil of darkness runs, and the audit
+entry of a look at the records behind a figure.
+
+A Census table that cannot be read, or figures that do not add up, raise `ValidationError` on the
+field they concern (`file`, `geo_id`, `fips`), for the form to show (`cities.forms.add_service_errors`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from cities.models import City, User
+from cities.models import AuditAction, City, User
 
 from ..figures import census, veil
 from ..models import (
@@ -23,6 +30,19 @@ from ..models import (
     Stop,
     VeilRun,
 )
+from ..selectors.drilldown import DrillPage
+from ..selectors.filters import Filters
+from ..selectors.tables import RACE_LABELS
+from .datasets import dataset_audit
+
+
+@contextmanager
+def _census_problems(field: str | None = None) -> Iterator[None]:
+    """A Census table or typed figures that cannot be used, as the ValidationError a form shows."""
+    try:
+        yield
+    except census.CensusFileError as problem:
+        raise ValidationError({field: str(problem)} if field else str(problem)) from problem
 
 
 def _benchmark_from(
@@ -59,7 +79,7 @@ def _benchmark_from(
 def benchmark_create_from_county(*, city: City, fips: str, created_by: User | None) -> Benchmark:
     parsed = census.county(fips)
     if parsed is None:
-        raise census.CensusFileError("That county is not in the Census table. Choose it from the list.")
+        raise ValidationError({"fips": "That county is not in the Census table. Choose it from the list."})
     return _benchmark_from(
         city=city, parsed=parsed, source_kind=BenchmarkSource.COUNTY_TABLE, created_by=created_by
     )
@@ -69,14 +89,17 @@ def benchmark_create_from_upload(
     *, city: City, data: bytes, filename: str, geo_id: str = "", created_by: User | None
 ) -> list[Benchmark]:
     """One benchmark per geography of the uploaded Census table (or only `geo_id` when given)."""
-    parsed = census.parse_upload(data, filename=filename)
+    with _census_problems("file"):
+        parsed = census.parse_upload(data, filename=filename)
     if geo_id:
         parsed = {k: v for k, v in parsed.items() if k == geo_id}
         if not parsed:
-            raise census.CensusFileError(f"The file has no geography with the code {geo_id}.")
+            raise ValidationError({"geo_id": f"The file has no geography with the code {geo_id}."})
     if len(parsed) > 20:
-        raise census.CensusFileError(
-            f"The file has {len(parsed)} places; download the table for your city only, or give its code."
+        raise ValidationError(
+            {
+                "geo_id": f"The file has {len(parsed)} places; download the table for your city only, or give its code."
+            }
         )
     # The table is kept as it was sent (once, shared by the places read from it), so the figures
     # can always be checked against their source. It is removed if the benchmarks cannot be saved.
@@ -113,9 +136,10 @@ def benchmark_create_typed(
     vintage: str,
     created_by: User | None,
 ) -> Benchmark:
-    parsed = census.typed_benchmark(
-        name=name, residents=residents, total=total, source=source, vintage=vintage
-    )
+    with _census_problems():
+        parsed = census.typed_benchmark(
+            name=name, residents=residents, total=total, source=source, vintage=vintage
+        )
     return _benchmark_from(city=city, parsed=parsed, source_kind=BenchmarkSource.TYPED, created_by=created_by)
 
 
@@ -145,12 +169,13 @@ def benchmark_update(
     fields = {"name": name, "source": source, "vintage": vintage}
     if residents is not None:
         if not benchmark.figures_editable:
-            raise census.CensusFileError(
+            raise ValidationError(
                 "The figures of a Census table cannot be changed. Type the figures in as a new benchmark."
             )
-        parsed = census.typed_benchmark(
-            name=name, residents=residents, total=total, source=source, vintage=vintage
-        )
+        with _census_problems():
+            parsed = census.typed_benchmark(
+                name=name, residents=residents, total=total, source=source, vintage=vintage
+            )
         fields["total"] = parsed.total.value
         fields.update({race: parsed.races[race].value for race in BENCHMARK_RACES})
     for key, value in fields.items():
@@ -252,3 +277,23 @@ def veil_run_execute(*, run_id: int) -> VeilRun:
         run.finished_at = timezone.now()
         run.save(update_fields=["result", "status", "stage", "error", "finished_at"])
     return run
+
+
+# ---------------------------------------------------------------------------------------------
+# The records behind a figure
+
+
+def drilldown_viewed(
+    *, dataset: Dataset, page: DrillPage, filters: Filters, by: User | None, ip_address: str | None = None
+) -> None:
+    """One audit entry for one look at the records behind a figure (a page that lists none: nothing)."""
+    if not page.records:
+        return
+    selection = page.selection
+    who = RACE_LABELS.get(selection.race or selection.officer_race, "all races")
+    details = [d for d in (selection.type and "a type", selection.period) if d]
+    dataset_audit(
+        dataset=dataset, action=AuditAction.VIEW, by=by, ip_address=ip_address,
+        summary=f"Viewed {len(page.records)} of the {page.record_total} records behind a figure "
+        f"({page.label}, {who}; {filters.describe()}{'; ' + ', '.join(details) if details else ''})",
+    )  # fmt: skip

@@ -1,7 +1,9 @@
 """Everything that writes a police dataset before and around its import: upload, mapping, confirm,
-retry, cancel, delete, and mappings exported and loaded.
+retry, cancel, delete, mappings exported and loaded, and the audit log of every act on a dataset.
 
-The import itself runs in services/imports.py.
+The import itself runs in services/imports.py. A service that acts for a person (`by`, `uploaded_by`)
+writes its entry in the city's audit log, with the address the request came from (`ip_address`);
+the command line and the demo seed act for no one and write none.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from cities.models import City, User
+from cities.audit import audit_record
+from cities.models import AuditAction, City, User
 
 from ..files import mapping as mapping_rules
 from ..files.reader import FileProblem, open_table, preview
@@ -41,6 +44,36 @@ def file_sha256(file) -> str:
     return digest.hexdigest()
 
 
+def dataset_audit(
+    *, dataset: Dataset, action: str, summary: str, by: User | None, ip_address: str | None = None
+) -> None:
+    """One entry in the city's audit log for an act on a police dataset (see SECURITY.md); an act for no
+    one (the command line, the demo seed, a test's builder) writes none."""
+    if by is None:
+        return
+    audit_record(
+        action=action, object_type="police dataset", object_id=dataset.pk, summary=summary,
+        city=dataset.city, actor=by, ip_address=ip_address,
+    )  # fmt: skip
+
+
+def dataset_exported(*, dataset: Dataset, what: str, by: User | None, ip_address: str | None = None) -> None:
+    """A member downloaded something of the dataset: the report, a table, the lines it could not read."""
+    dataset_audit(
+        dataset=dataset, action=AuditAction.EXPORT, summary=f"Exported {what}", by=by, ip_address=ip_address
+    )
+
+
+def dataset_file_viewed(
+    *, dataset: Dataset, rows: int, by: User | None, ip_address: str | None = None
+) -> None:
+    """The mapping page showed the file's first rows as uploaded, names and addresses included."""
+    dataset_audit(
+        dataset=dataset, action=AuditAction.VIEW, summary=f"Viewed the first {rows} rows of the file to map it",
+        by=by, ip_address=ip_address,
+    )  # fmt: skip
+
+
 # -- upload and mapping ---------------------------------------------------------------------
 
 
@@ -54,6 +87,7 @@ def dataset_upload(
     uploaded_by: User | None = None,
     replaces: Dataset | None = None,
     allow_duplicate: bool = False,
+    ip_address: str | None = None,
 ) -> Dataset:
     """Store an uploaded file, read its header and propose a mapping (status `mapping`).
 
@@ -91,12 +125,17 @@ def dataset_upload(
         rows, _ = preview(table, limit=PREVIEW_ROWS)
     except FileProblem as problem:
         dataset.file.delete(save=False)
-        raise ValidationError(str(problem)) from problem
+        raise ValidationError({"file": str(problem)}) from problem
     dataset.file_format = table.describe()
     dataset.mapping = mapping_rules.propose(
         table.header, rows, kind, saved=_saved_mapping(city, kind, table.header)
     )
     dataset.save()
+    dataset_audit(
+        dataset=dataset, action=AuditAction.CREATE, by=uploaded_by, ip_address=ip_address,
+        summary=f"Uploaded “{dataset.name}” ({dataset.get_kind_display().lower()}, "
+        f"{dataset.original_filename or 'file'})" + (f", a new version of dataset {replaces.pk}" if replaces else ""),
+    )  # fmt: skip
     return dataset
 
 
@@ -118,7 +157,14 @@ def dataset_set_mapping(*, dataset: Dataset, mapping: dict) -> Dataset:
     return dataset
 
 
-def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: bool = True) -> Dataset:
+def dataset_confirm(
+    *,
+    dataset: Dataset,
+    mapping: dict | None = None,
+    enqueue: bool = True,
+    by: User | None = None,
+    ip_address: str | None = None,
+) -> Dataset:
     """Confirm the mapping, remember it for the next file with this header, and queue the import.
 
     `enqueue=False` leaves the queued dataset for the caller to import synchronously (the command
@@ -147,6 +193,10 @@ def dataset_confirm(*, dataset: Dataset, mapping: dict | None = None, enqueue: b
         )
         if enqueue:
             _enqueue(dataset)
+        dataset_audit(
+            dataset=dataset, action=AuditAction.CHANGE, by=by, ip_address=ip_address,
+            summary="Confirmed the mapping and started the import",
+        )  # fmt: skip
     return dataset
 
 
@@ -156,13 +206,21 @@ def _enqueue(dataset: Dataset) -> None:
     dataset_import_task.delay_on_commit(dataset.pk)
 
 
-def dataset_retry(*, dataset: Dataset) -> Dataset:
+def dataset_retry(*, dataset: Dataset, by: User | None = None, ip_address: str | None = None) -> Dataset:
     if dataset.status != Status.FAILED:
         raise ValidationError("Only a failed import can be retried.")
-    return dataset_confirm(dataset=dataset)
+    dataset = dataset_confirm(dataset=dataset)
+    dataset_audit(
+        dataset=dataset,
+        action=AuditAction.CHANGE,
+        summary="Started the import again",
+        by=by,
+        ip_address=ip_address,
+    )
+    return dataset
 
 
-def dataset_cancel(*, dataset: Dataset) -> Dataset:
+def dataset_cancel(*, dataset: Dataset, by: User | None = None, ip_address: str | None = None) -> Dataset:
     """Ask a queued or running import to stop; it rolls back and nothing is imported."""
     cache.set(cancel_key(dataset.pk), True, timeout=24 * 3600)
     Dataset.objects.filter(pk=dataset.pk).update(cancel_requested=True)
@@ -173,10 +231,17 @@ def dataset_cancel(*, dataset: Dataset) -> Dataset:
     dataset.refresh_from_db()
     if updated:
         cache.delete(cancel_key(dataset.pk))
+    dataset_audit(
+        dataset=dataset,
+        action=AuditAction.CHANGE,
+        summary="Cancelled the import",
+        by=by,
+        ip_address=ip_address,
+    )
     return dataset
 
 
-def dataset_delete(*, dataset: Dataset) -> None:
+def dataset_delete(*, dataset: Dataset, by: User | None = None, ip_address: str | None = None) -> None:
     """Delete a dataset with its records and rollups (the database cascades, in one statement)."""
     if dataset.status == Status.IMPORTING:
         raise ValidationError("Cancel the import before deleting the dataset.")
@@ -186,6 +251,10 @@ def dataset_delete(*, dataset: Dataset) -> None:
         Dataset.objects.filter(pk=dataset.pk).delete()
         if stored and not Dataset.objects.filter(file=stored).exists():
             transaction.on_commit(lambda: dataset.file.storage.delete(stored))
+        dataset_audit(
+            dataset=dataset, action=AuditAction.DELETE, by=by, ip_address=ip_address,
+            summary=f"Deleted “{dataset.name}”, its records and its figures",
+        )  # fmt: skip
 
 
 def mapping_export(*, dataset: Dataset) -> dict:

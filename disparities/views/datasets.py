@@ -1,55 +1,54 @@
 """Police data pages: list, upload, mapping, progress and result, reports. Thin: parse, call, render."""
 
-import csv
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from cities.audit import audit_record
+from cities.clientip import client_ip
+from cities.csvsafe import csv_response
 from cities.decorators import city_view
-from cities.models import EDITOR_ROLES, AuditAction
+from cities.forms import add_service_errors
+from cities.http import CityRequest
+from cities.models import EDITOR_ROLES, may
 
 from ..files import mapping as m
 from ..forms.datasets import MappingForm, MappingImportForm, UploadForm, canonical_label
-from ..models import Dataset, ProblemKind, Status
-from ..reports import safe_cell
+from ..models import Dataset, Status
 from ..selectors import datasets as selectors
 from ..services import datasets as services
 
-
-def audit(request: HttpRequest, action: str, dataset: Dataset, summary: str) -> None:
-    """One entry in the city's audit log for an act on a police dataset (see SECURITY.md)."""
-    audit_record(
-        action=action, object_type="police dataset", object_id=dataset.pk, summary=summary, request=request
-    )
+MAPPABLE = {Status.UPLOADED, Status.MAPPING, Status.FAILED}
 
 
-def _dataset(request: HttpRequest, pk: int) -> Dataset:
+def _dataset(request: CityRequest, pk: int) -> Dataset:
     try:
-        return selectors.dataset_get(city=request.city, pk=pk)  # type: ignore[attr-defined]
+        return selectors.dataset_get(city=request.city, pk=pk)
     except Dataset.DoesNotExist:
         raise Http404("No such dataset.") from None
 
 
-def _can_edit(request: HttpRequest) -> bool:
-    membership = getattr(request, "membership", None)
-    return membership is not None and membership.role in EDITOR_ROLES
+def _who(request: CityRequest) -> dict:
+    """Who acts, for the audit log the services write: the member and the address they came from."""
+    return {"by": request.user, "ip_address": client_ip(request)}
 
 
 @city_view()
-def index(request: HttpRequest) -> HttpResponse:
-    page = selectors.dataset_list(city=request.city, page=request.GET.get("page"))  # type: ignore[attr-defined]
+def index(request: CityRequest) -> HttpResponse:
+    page = selectors.dataset_list(city=request.city, page=request.GET.get("page"))
     return render(
         request,
         "disparities/index.html",
-        {"city": request.city, "section": "disparities", "page": page, "can_edit": _can_edit(request)},  # type: ignore[attr-defined]
+        {
+            "city": request.city,
+            "section": "disparities",
+            "page": page,
+            "can_edit": may(request.membership, "can_edit"),
+        },
     )
 
 
@@ -80,7 +79,7 @@ def _too_large_message() -> str:
 
 @city_view(roles=EDITOR_ROLES)
 @csrf_exempt  # checked below, once the upload handlers are in place (reading the token reads the body)
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: CityRequest) -> HttpResponse:
     handler = None
     if request.method == "POST":
         try:
@@ -94,7 +93,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return _upload(request, handler)
 
 
-def _replacing(request: HttpRequest) -> Dataset | None:
+def _replacing(request: CityRequest) -> Dataset | None:
     pk = request.GET.get("replaces") or request.POST.get("replaces")
     if not pk:
         return None
@@ -105,7 +104,7 @@ def _replacing(request: HttpRequest) -> Dataset | None:
 
 
 def _render_upload(
-    request: HttpRequest, form: UploadForm, *, replacing=None, error: str = "", status: int = 200
+    request: CityRequest, form: UploadForm, *, replacing=None, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = {
         "city": request.city,
@@ -113,72 +112,56 @@ def _render_upload(
         "form": form,
         "replacing": replacing,
         "error": error,
-    }  # type: ignore[attr-defined]
+    }
     return render(request, "disparities/upload.html", context, status=status)
 
 
 @csrf_protect
-def _upload(request: HttpRequest, handler: SizeLimitUploadHandler | None) -> HttpResponse:
-    if request.method != "POST":
-        replacing = _replacing(request)
-        return _render_upload(request, UploadForm(replacing=replacing), replacing=replacing)
+def _upload(request: CityRequest, handler: SizeLimitUploadHandler | None) -> HttpResponse:
     replacing = _replacing(request)
-    form = UploadForm(request.POST, request.FILES, replacing=replacing)
+    if request.method != "POST":
+        return _render_upload(request, UploadForm(replacing=replacing), replacing=replacing)
     if handler is not None and handler.too_large:
-        return _render_upload(
-            request,
-            UploadForm(replacing=replacing),
-            replacing=replacing,
-            error=_too_large_message(),
-            status=413,
-        )
+        form = UploadForm(replacing=replacing)
+        return _render_upload(request, form, replacing=replacing, error=_too_large_message(), status=413)
+    form = UploadForm(request.POST, request.FILES, replacing=replacing)
     if not form.is_valid():
         return _render_upload(request, form, replacing=replacing, status=400)
     try:
         dataset = services.dataset_upload(
-            city=request.city,  # type: ignore[attr-defined]
+            city=request.city,
             kind=replacing.kind if replacing else form.cleaned_data["kind"],
             file=form.cleaned_data["file"],
             name=form.cleaned_data["name"],
             source_agency=form.cleaned_data["source_agency"],
-            uploaded_by=request.user,  # type: ignore[arg-type]
+            uploaded_by=request.user,
             replaces=replacing,
             allow_duplicate=request.POST.get("allow_duplicate") == "1",
+            ip_address=client_ip(request),
         )
     except services.DuplicateDataset as duplicate:
-        return render(
-            request,
-            "disparities/duplicate.html",
-            {"city": request.city, "section": "disparities", "earlier": duplicate.earlier, "form": form},  # type: ignore[attr-defined]
-            status=409,
-        )
+        context = {"city": request.city, "section": "disparities", "earlier": duplicate.earlier, "form": form}
+        return render(request, "disparities/duplicate.html", context, status=409)
     except ValidationError as error:
-        form.add_error("file", error.messages)
+        add_service_errors(form, error)
         return _render_upload(request, form, replacing=replacing, status=400)
-    audit(
-        request,
-        AuditAction.CREATE,
-        dataset,
-        f"Uploaded “{dataset.name}” ({dataset.get_kind_display().lower()}, {dataset.original_filename or 'file'})"
-        + (f", a new version of dataset {replacing.pk}" if replacing else ""),
-    )
-    return redirect("disparities:mapping", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
+    return redirect("disparities:mapping", request.city.slug, dataset.pk)
 
 
 @city_view()
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
-    if dataset.status in {Status.UPLOADED, Status.MAPPING} and _can_edit(request):
-        return redirect("disparities:mapping", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
+    if dataset.status in {Status.UPLOADED, Status.MAPPING} and may(request.membership, "can_edit"):
+        return redirect("disparities:mapping", request.city.slug, dataset.pk)
     return render(request, "disparities/dataset.html", _detail_context(request, dataset))
 
 
-def _detail_context(request: HttpRequest, dataset: Dataset) -> dict:
+def _detail_context(request: CityRequest, dataset: Dataset) -> dict:
     context = {
-        "city": request.city,  # type: ignore[attr-defined]
+        "city": request.city,
         "section": "disparities",
         "dataset": dataset,
-        "can_edit": _can_edit(request),
+        "can_edit": may(request.membership, "can_edit"),
         "progress": selectors.dataset_progress(dataset=dataset),
         "new_versions": selectors.dataset_new_versions(dataset=dataset),
     }
@@ -189,125 +172,103 @@ def _detail_context(request: HttpRequest, dataset: Dataset) -> dict:
 
 
 @city_view()
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
-    template = "disparities/dataset.html#status" if request.htmx else "disparities/dataset.html"  # type: ignore[attr-defined]
-    return render(request, template, _detail_context(request, dataset))
+    template_name = "disparities/dataset.html"
+    if request.htmx:
+        template_name += "#status"
+    return render(request, template_name, _detail_context(request, dataset))
 
 
 @city_view(roles=EDITOR_ROLES)
-def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping_page(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
-    if dataset.status not in {Status.UPLOADED, Status.MAPPING, Status.FAILED}:
-        return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
+    if dataset.status not in MAPPABLE:
+        return redirect("disparities:detail", request.city.slug, dataset.pk)
     preview = selectors.dataset_mapping_preview(dataset=dataset, mapping=dataset.mapping)
     if preview["error"]:
         messages.error(request, preview["error"])
-        return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
+        return redirect("disparities:detail", request.city.slug, dataset.pk)
     mapping = preview["mapping"]
-    personal = mapping.get("personal_columns", [])
-    if request.method == "GET":
-        # The page shows the file's first rows as uploaded, names and addresses included.
-        audit(
-            request,
-            AuditAction.VIEW,
-            dataset,
-            f"Viewed the first {len(preview['sample'])} rows of the file to map it",
-        )
     form = MappingForm(
-        request.POST or None, kind=dataset.kind, header=preview["header"], mapping=mapping, personal=personal
+        request.POST or None,
+        kind=dataset.kind,
+        header=preview["header"],
+        mapping=mapping,
+        personal=mapping.get("personal_columns", []),
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            new = form.to_mapping()
-            changed = new["columns"] != mapping.get("columns") or new["date_format"] != mapping.get(
-                "date_format"
-            )
-            new = m.complete(new, preview["header"], preview["sample"])
-            if request.POST.get("action") == "import" and not changed:
-                try:
-                    services.dataset_confirm(dataset=dataset, mapping=new)
-                except ValidationError as error:
-                    services.dataset_set_mapping(dataset=dataset, mapping=new)
-                    for message in error.messages:
-                        form.add_error(None, message)
-                    status = 400
-                else:
-                    audit(
-                        request, AuditAction.CHANGE, dataset, "Confirmed the mapping and started the import"
-                    )
-                    messages.success(
-                        request,
-                        "The mapping is saved for the next file of this kind; the import has started.",
-                    )
-                    return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
-            else:
-                services.dataset_set_mapping(dataset=dataset, mapping=new)
-                if changed and request.POST.get("action") == "import":
-                    messages.warning(
-                        request, "You changed the columns: check the values proposed for them, then import."
-                    )
-                else:
-                    messages.success(request, "Mapping saved.")
-                return redirect("disparities:mapping", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
-        else:
-            status = 400
-    value_sections = []
-    for field, rows in ((f, form.value_rows(f)) for f in m.fields_for(dataset.kind)):
-        if rows:
-            counts = preview["counts"].get(field, {})
-            value_sections.append(
-                {
-                    "field": field,
-                    "label": m.LABELS[field],
-                    "rows": [(bf, raw, counts.get(raw, 0)) for bf, raw in rows],
-                }
-            )
-    return render(
-        request,
-        "disparities/mapping.html",
-        {
-            "city": request.city,  # type: ignore[attr-defined]
-            "section": "disparities",
-            "dataset": dataset,
-            "form": form,
-            "preview": preview,
-            "value_sections": value_sections,
-            "personal": personal,
-            "problems": m.problems(mapping, preview["header"]),
-            "import_form": MappingImportForm(),
-            "canonical_label": canonical_label,
-        },
-        status=status,
-    )
+    if request.method == "GET":  # the page shows the file's first rows as uploaded, names included
+        services.dataset_file_viewed(dataset=dataset, rows=len(preview["sample"]), **_who(request))
+    elif form.is_valid() and (saved := _mapping_save(request, dataset, form, preview)) is not None:
+        return saved
+    return _render_mapping(request, dataset, form, preview, status=200 if request.method == "GET" else 400)
+
+
+def _mapping_save(
+    request: CityRequest, dataset: Dataset, form: MappingForm, preview: dict
+) -> HttpResponse | None:
+    """Save the corrected mapping, or confirm it and start the import. None: the form shows why not."""
+    new = form.to_mapping()
+    changed = form.columns_changed(new)
+    new = m.complete(new, preview["header"], preview["sample"])
+    wants_import = request.POST.get("action") == "import"
+    if wants_import and not changed:
+        try:
+            services.dataset_confirm(dataset=dataset, mapping=new, **_who(request))
+        except ValidationError as error:
+            services.dataset_set_mapping(dataset=dataset, mapping=new)
+            add_service_errors(form, error)
+            return None
+        messages.success(
+            request, "The mapping is saved for the next file of this kind; the import has started."
+        )
+        return redirect("disparities:detail", request.city.slug, dataset.pk)
+    services.dataset_set_mapping(dataset=dataset, mapping=new)
+    if changed and wants_import:
+        messages.warning(request, "You changed the columns: check the values proposed for them, then import.")
+    else:
+        messages.success(request, "Mapping saved.")
+    return redirect("disparities:mapping", request.city.slug, dataset.pk)
+
+
+def _render_mapping(
+    request: CityRequest, dataset: Dataset, form: MappingForm, preview: dict, *, status: int
+) -> HttpResponse:
+    mapping = preview["mapping"]
+    context = {
+        "city": request.city,
+        "section": "disparities",
+        "dataset": dataset,
+        "form": form,
+        "preview": preview,
+        "value_sections": form.value_sections(preview["counts"]),
+        "personal": mapping.get("personal_columns", []),
+        "problems": m.problems(mapping, preview["header"]),
+        "import_form": MappingImportForm(),
+        "canonical_label": canonical_label,
+    }
+    return render(request, "disparities/mapping.html", context, status=status)
 
 
 @city_view(roles=EDITOR_ROLES)
 @require_POST
-def mapping_import(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping_import(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     form = MappingImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["mapping_file"]
-        try:
-            if upload.size > 1024 * 1024:
-                raise ValidationError("A mapping file is small; this one is over 1 MB.")
-            data = json.loads(upload.read().decode("utf-8-sig"))
-            services.mapping_load(dataset=dataset, data=data)
-        except (ValueError, UnicodeDecodeError):
-            messages.error(request, "This file is not a mapping exported as JSON from REAL Cities.")
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Mapping loaded. Check it, then import.")
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("mapping_file", [])))
+        return redirect("disparities:mapping", request.city.slug, dataset.pk)
+    try:
+        services.mapping_load(dataset=dataset, data=form.cleaned_data["mapping_file"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, "Choose a mapping file (JSON) to load.")
-    return redirect("disparities:mapping", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
+        messages.success(request, "Mapping loaded. Check it, then import.")
+    return redirect("disparities:mapping", request.city.slug, dataset.pk)
 
 
 @city_view(roles=EDITOR_ROLES)
-def mapping_json(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping_json(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     response = JsonResponse(services.mapping_export(dataset=dataset), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="mapping-{dataset.kind}-{dataset.pk}.json"'
@@ -316,74 +277,48 @@ def mapping_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @city_view(roles=EDITOR_ROLES)
 @require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     if dataset.is_running:
-        services.dataset_cancel(dataset=dataset)
-        audit(request, AuditAction.CHANGE, dataset, "Cancelled the import")
+        services.dataset_cancel(dataset=dataset, **_who(request))
         messages.success(request, "Cancelling: the import stops and nothing of it is kept.")
-    return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
+    return redirect("disparities:detail", request.city.slug, dataset.pk)
 
 
 @city_view(roles=EDITOR_ROLES)
 @require_POST
-def retry(request: HttpRequest, pk: int) -> HttpResponse:
+def retry(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     try:
-        services.dataset_retry(dataset=dataset)
+        services.dataset_retry(dataset=dataset, **_who(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        audit(request, AuditAction.CHANGE, dataset, "Started the import again")
-    return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
+    return redirect("disparities:detail", request.city.slug, dataset.pk)
 
 
 @city_view(roles=EDITOR_ROLES)
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
-    if request.method == "POST":
-        try:
-            services.dataset_delete(dataset=dataset)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("disparities:detail", request.city.slug, dataset.pk)  # type: ignore[attr-defined]
-        audit(request, AuditAction.DELETE, dataset, f"Deleted “{dataset.name}”, its records and its figures")
-        messages.success(request, f"“{dataset.name}” and all its figures are deleted.")
-        return redirect("disparities:index", request.city.slug)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "disparities/delete.html",
-        {"city": request.city, "section": "disparities", "dataset": dataset},  # type: ignore[attr-defined]
-    )
-
-
-class _Echo:
-    def write(self, value):
-        return value
+    if request.method != "POST":
+        return render(
+            request,
+            "disparities/delete.html",
+            {"city": request.city, "section": "disparities", "dataset": dataset},
+        )
+    try:
+        services.dataset_delete(dataset=dataset, **_who(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("disparities:detail", request.city.slug, dataset.pk)
+    messages.success(request, f"“{dataset.name}” and all its figures are deleted.")
+    return redirect("disparities:index", request.city.slug)
 
 
 @city_view(roles=EDITOR_ROLES)
-def problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def problems_csv(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
-    writer = csv.writer(_Echo())
-    labels = dict(ProblemKind.choices)
-
-    def lines():
-        yield writer.writerow(["line", "problem", "column", "value", "reason"])
-        for line, kind, column, value, reason in selectors.problem_rows(dataset=dataset):
-            yield writer.writerow(
-                [
-                    "" if line is None else line,
-                    labels.get(kind, kind),
-                    safe_cell(column),
-                    safe_cell(value),
-                    safe_cell(reason),
-                ]
-            )
-
-    audit(
-        request, AuditAction.EXPORT, dataset, "Exported the lines the import could not read (CSV, raw values)"
+    what = "the lines the import could not read (CSV, raw values)"
+    services.dataset_exported(dataset=dataset, what=what, **_who(request))
+    return csv_response(
+        selectors.problems_csv_rows(dataset=dataset), filename=f"problems-dataset-{dataset.pk}.csv"
     )
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="problems-dataset-{dataset.pk}.csv"'
-    return response

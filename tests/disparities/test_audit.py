@@ -7,7 +7,7 @@ from django.urls import reverse
 from cities.models import AuditEvent
 from disparities.models import Dataset, PublishedSnapshot
 from disparities.services import dashboards as services_dashboard
-from tests.builders import OWENSBORO, imported_dataset
+from tests.builders import BREMERTON_ARRESTS, OWENSBORO, imported_dataset, police_file
 
 from .test_views import post_upload, url
 
@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def entries(city, **filters):
-    return list(AuditEvent.objects.filter(city_id=city.pk, object_type="police dataset", **filters).order_by("id"))
+    return list(
+        AuditEvent.objects.filter(city_id=city.pk, object_type="police dataset", **filters).order_by("id")
+    )
 
 
 def test_upload_mapping_import_and_delete_are_logged(client_as, city):
@@ -31,7 +33,9 @@ def test_upload_mapping_import_and_delete_are_logged(client_as, city):
     form = page.context["form"]
     data = {name: form[name].value() or "" for name in form.fields}
     client.post(url("mapping", city, dataset.pk), {**data, "action": "import"})
-    assert [e.summary for e in entries(city, action="change")] == ["Confirmed the mapping and started the import"]
+    assert [e.summary for e in entries(city, action="change")] == [
+        "Confirmed the mapping and started the import"
+    ]
     client.post(url("cancel", city, dataset.pk))
     assert "Cancelled the import" in [e.summary for e in entries(city, action="change")]
     client.post(url("delete", city, dataset.pk))
@@ -39,6 +43,8 @@ def test_upload_mapping_import_and_delete_are_logged(client_as, city):
     assert deleted.object_id == str(dataset.pk) and "April arrests" in deleted.summary
     # The log outlives the dataset and cannot be edited.
     assert not Dataset.objects.filter(pk=dataset.pk).exists()
+    # Written by the services, with the address the request came from.
+    assert {e.ip_address for e in entries(city)} == {"127.0.0.1"}
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=deleted.pk).update(summary="nothing happened")
 
@@ -54,7 +60,9 @@ def test_records_exports_and_publishing_are_logged(client_as, city):
     (look,) = entries(city, action="view")
     assert look.actor_id == viewer.user.pk
     assert "50 of the 112 records" in look.summary and "Black" in look.summary and "arrest" in look.summary
-    viewer.get(url("drilldown", city, dataset.pk), {"race": "hispanic", "measure": "arrests"})  # none: no entry
+    viewer.get(
+        url("drilldown", city, dataset.pk), {"race": "hispanic", "measure": "arrests"}
+    )  # none: no entry
     assert len(entries(city, action="view")) == 1
     viewer.get(url("report_json", city, dataset.pk))
     viewer.get(url("table_csv", city, dataset.pk, "population"))
@@ -85,3 +93,16 @@ def test_refused_requests_write_nothing(client_as, city, other_city):
     assert client_as(city, "viewer").get(url("problems_csv", city, dataset.pk)).status_code == 404
     assert client_as(city, "viewer").post(url("delete", city, dataset.pk)).status_code == 404
     assert AuditEvent.objects.count() == before
+
+
+def test_acts_for_no_one_write_no_entry_and_a_proxied_address_is_the_proxys_last(client_as, city, settings):
+    """The command line and the demo seed act for no one: the same services write no entry. Behind the
+    deployment's proxy, the entry keeps the address the proxy saw, not one the client made up."""
+    imported_dataset(city, file=OWENSBORO)
+    assert entries(city) == []
+    settings.BEHIND_PROXY = True
+    staff = client_as(city, "staff")
+    staff.post(url("upload", city), {"kind": "arrest", "name": "x", "file": police_file(BREMERTON_ARRESTS)},
+               headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.7"})  # fmt: skip
+    (created,) = entries(city, action="create")
+    assert created.ip_address == "198.51.100.7" and created.actor_id == staff.user.pk

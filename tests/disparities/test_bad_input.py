@@ -39,20 +39,27 @@ def test_semicolon_and_tab_files(city):
 
 
 def test_missing_required_column_is_refused_before_import(city):
-    dataset = services.dataset_upload(city=city, kind="stop", file=police_file("s.csv", b"date,sex\n2017-01-01,M\n"))
+    dataset = services.dataset_upload(
+        city=city, kind="stop", file=police_file("s.csv", b"date,sex\n2017-01-01,M\n")
+    )
     with pytest.raises(ValidationError, match="race"):
         services.dataset_confirm(dataset=dataset, enqueue=False)
     assert Dataset.objects.get(pk=dataset.pk).status == "mapping"
 
 
 def test_a_mapped_column_missing_from_the_file_fails_the_import_with_the_column_named(city):
-    dataset = queued_dataset(city, file="s.csv", data=GOOD.replace("race", "DRIVER_RACE").encode(), kind="stop")
+    dataset = queued_dataset(
+        city, file="s.csv", data=GOOD.replace("race", "DRIVER_RACE").encode(), kind="stop"
+    )
     assert dataset.mapping["columns"]["subject_race"] == "DRIVER_RACE"
     # The stored file is no longer the one that was mapped (restored from another copy, say).
     Path(dataset.file.path).write_bytes(GOOD.encode())
     dataset = imports.dataset_import(dataset_id=dataset.pk).dataset
     assert dataset.status == "failed" and "DRIVER_RACE" in dataset.status_message
-    assert not Stop.objects.filter(dataset=dataset).exists() and not Rollup.objects.filter(dataset=dataset).exists()
+    assert (
+        not Stop.objects.filter(dataset=dataset).exists()
+        and not Rollup.objects.filter(dataset=dataset).exists()
+    )
 
 
 def test_ragged_rows_are_rejected_with_their_line_numbers(city):
@@ -128,7 +135,9 @@ def test_zipped_csv_and_xlsx_import(city, tmp_path):
 
 def test_a_file_that_is_not_text_fails_with_advice(city):
     with pytest.raises(ValidationError, match="Excel|column"):
-        services.dataset_upload(city=city, kind="stop", file=police_file("s.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 64))
+        services.dataset_upload(
+            city=city, kind="stop", file=police_file("s.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 64)
+        )
 
 
 def test_duplicate_upload_points_to_the_earlier_dataset(city, other_city):
@@ -141,12 +150,17 @@ def test_duplicate_upload_points_to_the_earlier_dataset(city, other_city):
     services.dataset_upload(city=city, kind="arrest", file=police_file("s.csv", GOOD.encode()))
 
 
-def test_replacing_keeps_the_old_figures_until_the_new_version_commits(city, django_capture_on_commit_callbacks):
+def test_replacing_keeps_the_old_figures_until_the_new_version_commits(
+    city, django_capture_on_commit_callbacks
+):
     import os
 
     old = run(city, GOOD.encode())
     new = services.dataset_upload(
-        city=city, kind="stop", file=police_file("v2.csv", (GOOD + "2017-05-01,08:00,B,M,30\n").encode()), replaces=old
+        city=city,
+        kind="stop",
+        file=police_file("v2.csv", (GOOD + "2017-05-01,08:00,B,M,30\n").encode()),
+        replaces=old,
     )
     assert list(Dataset.objects.for_city(city).visible()) == [old]
     services.dataset_confirm(dataset=new, enqueue=False)
@@ -156,7 +170,10 @@ def test_replacing_keeps_the_old_figures_until_the_new_version_commits(city, dja
         new = imports.dataset_import(dataset_id=new.pk).dataset
     assert new.status == "imported" and new.name == old.name and new.replaces is None
     assert not os.path.exists(old_file) and os.path.exists(new.file.path)
-    assert not Dataset.objects.filter(pk=old.pk).exists() and not Rollup.objects.filter(dataset_id=old.pk).exists()
+    assert (
+        not Dataset.objects.filter(pk=old.pk).exists()
+        and not Rollup.objects.filter(dataset_id=old.pk).exists()
+    )
     assert list(Dataset.objects.for_city(city).visible()) == [new]
 
 

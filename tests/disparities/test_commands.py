@@ -20,17 +20,25 @@ from tests.builders import (
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    OWENSBORO: ("rows", {"white": 6017, "black": 830, "asian_pacific_islander": 53, "other": 3, "unknown": 18}),
+    OWENSBORO: (
+        "rows",
+        {"white": 6017, "black": 830, "asian_pacific_islander": 53, "other": 3, "unknown": 18},
+    ),
     LANSING: ("incidents", {"black": 45, "white": 52, "hispanic": 11, "unknown": 14, "other": 2}),
     ST_LOUIS: ("incidents", {"black": 550, "white": 274}),
-    BREMERTON_ARRESTS: ("rows", {"white": 131, "black": 19, "asian_pacific_islander": 7, "unknown": 1, "native_american": 1}),
+    BREMERTON_ARRESTS: (
+        "rows",
+        {"white": 131, "black": 19, "asian_pacific_islander": 7, "unknown": 1, "native_american": 1},
+    ),
     BREMERTON_CITATIONS: ("rows", {"white": 163, "black": 30, "unknown": 27, "asian_pacific_islander": 7}),
 }
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_every_real_file_imports_from_the_command_line(city, name, capsys):
-    call_command("import_dataset", str(POLICE_SAMPLES / name), city=city.slug, kind=POLICE_FILES[name], name=name)
+    call_command(
+        "import_dataset", str(POLICE_SAMPLES / name), city=city.slug, kind=POLICE_FILES[name], name=name
+    )
     out = capsys.readouterr().out
     dataset = Dataset.objects.get(city=city, name=name)
     assert dataset.status == "imported"
@@ -52,8 +60,13 @@ def test_mapping_round_trip_through_json(city, tmp_path, capsys):
     data["values"]["subject_race"]["U"] = "other"
     out.write_text(json.dumps(data))
     call_command(
-        "import_dataset", str(POLICE_SAMPLES / BREMERTON_ARRESTS), city=city.slug, kind="arrest", mapping=str(out),
-        allow_duplicate=True, name="again",
+        "import_dataset",
+        str(POLICE_SAMPLES / BREMERTON_ARRESTS),
+        city=city.slug,
+        kind="arrest",
+        mapping=str(out),
+        allow_duplicate=True,
+        name="again",
     )
     again = Dataset.objects.get(city=city, name="again")
     assert Rollup.objects.filter(dataset=again, race="other").aggregate(n=Sum("rows"))["n"] == 1
@@ -69,7 +82,9 @@ def test_command_fails_with_the_reason(city, tmp_path):
         call_command("import_dataset", str(bad), city="nowhere", kind="stop")
     call_command("import_dataset", str(POLICE_SAMPLES / BREMERTON_CITATIONS), city=city.slug, kind="citation")
     with pytest.raises(CommandError, match="already uploaded"):
-        call_command("import_dataset", str(POLICE_SAMPLES / BREMERTON_CITATIONS), city=city.slug, kind="citation")
+        call_command(
+            "import_dataset", str(POLICE_SAMPLES / BREMERTON_CITATIONS), city=city.slug, kind="citation"
+        )
 
 
 def test_command_exits_non_zero(city, tmp_path):
@@ -93,6 +108,9 @@ def test_command_exits_non_zero(city, tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "import_dataset", str(bad), "--city", "nowhere", "--kind", "stop"],
-        capture_output=True, text=True, check=False, env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
     assert result.returncode != 0 and "No city" in result.stderr

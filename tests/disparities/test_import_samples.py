@@ -27,8 +27,19 @@ def test_owensboro_stops(city):
     dataset = imported_dataset(city, file=OWENSBORO)
     assert dataset.status == "imported", dataset.status_message
     assert (dataset.rows_read, dataset.rows_imported, dataset.rows_rejected) == (6921, 6921, 0)
-    assert by_race(dataset) == {"white": 6017, "black": 830, "asian_pacific_islander": 53, "other": 3, "unknown": 18}
-    assert by_race(dataset, "arrests") == {"white": 689, "black": 112, "asian_pacific_islander": 8, "unknown": 5}
+    assert by_race(dataset) == {
+        "white": 6017,
+        "black": 830,
+        "asian_pacific_islander": 53,
+        "other": 3,
+        "unknown": 18,
+    }
+    assert by_race(dataset, "arrests") == {
+        "white": 689,
+        "black": 112,
+        "asian_pacific_islander": 8,
+        "unknown": 5,
+    }
     assert Stop.objects.filter(dataset=dataset, type="").count() == 42
     assert Rollup.objects.filter(dataset=dataset, type="").aggregate(n=Sum("rows"))["n"] == 42
     assert Stop.objects.filter(dataset=dataset, violations=[]).count() == 6
@@ -61,8 +72,11 @@ def test_st_louis_use_of_force_rows_incidents_and_the_dog(city):
     assert (rows["black"], incidents["black"]) == (1344, 550)
     assert (rows["white"], incidents["white"]) == (672, 274)
     assert UseOfForce.objects.filter(dataset=dataset, is_person=False).count() == 7
-    assert Rollup.objects.filter(dataset=dataset, is_person=False).aggregate(n=Sum("rows"), p=Sum("persons")) == {
-        "n": 7, "p": 0,
+    assert Rollup.objects.filter(dataset=dataset, is_person=False).aggregate(
+        n=Sum("rows"), p=Sum("persons")
+    ) == {
+        "n": 7,
+        "p": 0,
     }
     assert Rollup.objects.filter(dataset=dataset).aggregate(n=Sum("incidents_all"))["n"] == 859
     assert Rollup.objects.filter(dataset=dataset, age_group="11-19").exists()
@@ -71,7 +85,13 @@ def test_st_louis_use_of_force_rows_incidents_and_the_dog(city):
 def test_bremerton_arrests_and_citations(city):
     arrests = imported_dataset(city, file=BREMERTON_ARRESTS)
     citations = imported_dataset(city, file=BREMERTON_CITATIONS)
-    assert by_race(arrests) == {"white": 131, "black": 19, "asian_pacific_islander": 7, "unknown": 1, "native_american": 1}
+    assert by_race(arrests) == {
+        "white": 131,
+        "black": 19,
+        "asian_pacific_islander": 7,
+        "unknown": 1,
+        "native_american": 1,
+    }
     assert by_race(citations) == {"white": 163, "black": 30, "unknown": 27, "asian_pacific_islander": 7}
     first = Arrest.objects.filter(dataset=arrests).order_by("line").first()
     assert str(first.date) == "2017-04-01" and str(first.time) == "07:00:00"

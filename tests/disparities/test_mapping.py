@@ -131,7 +131,10 @@ def test_exported_mapping_is_validated_on_import():
     with pytest.raises(ValueError, match="columns"):
         m.validate_import({"nope": 1}, "stop")
     good = m.validate_import(
-        {"columns": {"subject_race": "RACE", "bogus": "X"}, "values": {"subject_race": {"W": "white", "Z": "zzz"}}},
+        {
+            "columns": {"subject_race": "RACE", "bogus": "X"},
+            "values": {"subject_race": {"W": "white", "Z": "zzz"}},
+        },
         "stop",
     )
     assert good["columns"] == {"subject_race": "RACE"} and good["values"]["subject_race"] == {"W": "white"}
@@ -173,5 +176,7 @@ def test_the_fast_path_gives_exactly_what_the_careful_path_gives(name, kind, tmp
 
 def test_a_time_column_that_carries_the_date_too():
     header = ["date", "race", "time"]
-    record, problems = _normalise("stop", header, ["2017-01-01", "W", "2017-01-01 13:52:00"], time_format="%H:%M:%S")
+    record, problems = _normalise(
+        "stop", header, ["2017-01-01", "W", "2017-01-01 13:52:00"], time_format="%H:%M:%S"
+    )
     assert record[3] == time(13, 52) and problems == []

@@ -235,14 +235,11 @@ def test_trends_by_month_and_year_are_protected_together():
 
 
 @pytest.mark.parametrize("name", [OWENSBORO, LANSING, ST_LOUIS, BREMERTON_ARRESTS])
-def test_public_page_json_and_csv_never_show_a_small_count(
-    client_as, client, city, benchmark, name):
+def test_public_page_json_and_csv_never_show_a_small_count(client_as, client, city, benchmark, name):
     dataset = imported_dataset(city, file=name)
     lead = client_as(city, "lead")
     snapshot = publish(lead, city, dataset)
-    exact = report.document(
-        dashboard.dashboard(dataset=dataset, filters=Filters(), benchmark=benchmark)
-    )
+    exact = report.document(dashboard.dashboard(dataset=dataset, filters=Filters(), benchmark=benchmark))
     public = snapshot.content
     assert public["public"] is True
     assert_no_small_count(public)
@@ -280,7 +277,8 @@ def test_filtered_snapshot_is_protected_too(client_as, city, benchmark):
 
 
 def test_only_a_lead_publishes_and_withdrawing_takes_the_page_down(
-    client_as, client, city, other_city, benchmark):
+    client_as, client, city, other_city, benchmark
+):
     dataset = imported_dataset(city, file=BREMERTON_ARRESTS)
     staff = client_as(city, "staff")
     assert (

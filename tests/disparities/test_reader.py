@@ -135,7 +135,10 @@ def test_xlsx_is_read_with_typed_cells(tmp_path):
     workbook.save(path)
     table = open_table(path)
     assert table.format == "xlsx" and table.header == ["DATE", "TIME", "RACE", "AGE"]
-    assert _rows(table) == [(2, ["2017-04-01", "07:00:00", "W", "34"]), (3, ["2017-04-02 13:05:00", "", "B", "19"])]
+    assert _rows(table) == [
+        (2, ["2017-04-01", "07:00:00", "W", "34"]),
+        (3, ["2017-04-02 13:05:00", "", "B", "19"]),
+    ]
 
 
 def test_old_excel_is_refused_with_advice(tmp_path):

@@ -151,7 +151,9 @@ def test_stops_only_in_daylight():
 
 
 # The project ships a copy of the real file (the same bytes as shared/data/police/).
-OWENSBORO = Path(__file__).resolve().parents[2] / "disparities" / "sample_data" / "ky_owensboro_2020_04_01.csv"
+OWENSBORO = (
+    Path(__file__).resolve().parents[2] / "disparities" / "sample_data" / "ky_owensboro_2020_04_01.csv"
+)
 
 
 def test_real_owensboro_vehicle_stops():

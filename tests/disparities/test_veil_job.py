@@ -15,8 +15,7 @@ def _owensboro(city):
     city.save(update_fields=["latitude", "longitude", "timezone"])
 
 
-def test_veil_of_darkness_runs_in_the_worker_on_the_real_owensboro_stops(
-    celery_worker, client_as, city):
+def test_veil_of_darkness_runs_in_the_worker_on_the_real_owensboro_stops(celery_worker, client_as, city):
     _owensboro(city)
     dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "staff")

@@ -22,7 +22,8 @@ def url(name, city, *args):
 
 def post_upload(client, city, data=GOOD, name="arrests.csv", **extra):
     return client.post(
-        url("upload", city), {"kind": "arrest", "name": "April arrests", "file": SimpleUploadedFile(name, data), **extra}
+        url("upload", city),
+        {"kind": "arrest", "name": "April arrests", "file": SimpleUploadedFile(name, data), **extra},
     )
 
 
@@ -114,14 +115,18 @@ def test_result_page_progress_fragment_and_delete(client_as, city):
     body = page.content.decode()
     assert "159 of 159 rows imported" in body and "131" in body
     fragment = client.get(url("progress", city, dataset.pk), headers={"HX-Request": "true"})
-    assert 'id="dataset-status"' in fragment.content.decode() and "hx-trigger" not in fragment.content.decode()
+    assert (
+        'id="dataset-status"' in fragment.content.decode() and "hx-trigger" not in fragment.content.decode()
+    )
     assert "<html" not in fragment.content.decode()
     # While an import runs, its fragment polls and shows the bar.
     another = queued_dataset(city, file=BREMERTON_ARRESTS)
     seen = []
 
     def while_importing(state):
-        seen.append(client.get(url("progress", city, another.pk), headers={"HX-Request": "true"}).content.decode())
+        seen.append(
+            client.get(url("progress", city, another.pk), headers={"HX-Request": "true"}).content.decode()
+        )
 
     imports.dataset_import(dataset_id=another.pk, on_progress=while_importing)
     running = seen[0]
@@ -138,7 +143,10 @@ def test_mapping_export_and_load(client_as, city):
     assert exported["columns"]["subject_race"] == "RACE"
     exported["values"]["subject_race"]["U"] = "other"
     fresh = services.dataset_upload(
-        city=city, kind="arrest", file=police_file("b.csv", (POLICE_SAMPLES / BREMERTON_ARRESTS).read_bytes()), allow_duplicate=True
+        city=city,
+        kind="arrest",
+        file=police_file("b.csv", (POLICE_SAMPLES / BREMERTON_ARRESTS).read_bytes()),
+        allow_duplicate=True,
     )
     response = client.post(
         url("mapping_import", city, fresh.pk),
@@ -147,19 +155,33 @@ def test_mapping_export_and_load(client_as, city):
     assert response.status_code == 302
     fresh.refresh_from_db()
     assert fresh.mapping["values"]["subject_race"]["U"] == "other"
-    bad = client.post(url("mapping_import", city, fresh.pk), {"mapping_file": SimpleUploadedFile("m.json", b"nope")})
+    bad = client.post(
+        url("mapping_import", city, fresh.pk), {"mapping_file": SimpleUploadedFile("m.json", b"nope")}
+    )
     assert bad.status_code == 302
+    assert "not a mapping exported as JSON" in client.get(bad.url).content.decode()
+    big = SimpleUploadedFile("m.json", b" " * (1024 * 1024 + 1))
+    response = client.post(url("mapping_import", city, fresh.pk), {"mapping_file": big}, follow=True)
+    assert "over 1 MB" in response.content.decode()
+    response = client.post(url("mapping_import", city, fresh.pk), {}, follow=True)
+    assert "Choose a mapping file (JSON) to load." in response.content.decode()
+    fresh.refresh_from_db()
+    assert fresh.mapping["values"]["subject_race"]["U"] == "other"  # what was loaded before is kept
 
 
 def test_list_paginates_with_a_bounded_number_of_queries(client_as, city, django_assert_max_num_queries):
     client = client_as(city, "staff")
     for index in range(30):
-        Dataset.objects.create(city=city, kind="stop", name=f"Set {index}", sha256=f"{index:064d}", file="x.csv")
+        Dataset.objects.create(
+            city=city, kind="stop", name=f"Set {index}", sha256=f"{index:064d}", file="x.csv"
+        )
     with django_assert_max_num_queries(10):
         response = client.get(url("index", city))
     assert response.status_code == 200 and "Page 1 of 2" in response.content.decode()
     for index in range(30, 80):
-        Dataset.objects.create(city=city, kind="stop", name=f"Set {index}", sha256=f"{index:064d}", file="x.csv")
+        Dataset.objects.create(
+            city=city, kind="stop", name=f"Set {index}", sha256=f"{index:064d}", file="x.csv"
+        )
     with django_assert_max_num_queries(10):
         assert client.get(url("index", city) + "?page=2").status_code == 200
 
@@ -180,7 +202,10 @@ def test_personal_columns_are_hidden_in_the_preview(client_as, city):
 
 
 README_FIGURES = {
-    "ky_owensboro_2020_04_01.csv": ("stop", {"White": "6,017", "Black": "830", "Asian / Pacific Islander": "53"}),
+    "ky_owensboro_2020_04_01.csv": (
+        "stop",
+        {"White": "6,017", "Black": "830", "Asian / Pacific Islander": "53"},
+    ),
     "Michigan_Lansing_COMPLAINTS.csv": ("complaint", {"Black": "45", "White": "52", "Hispanic": "11"}),
     "Missouri_St._Louis_County_USE_OF_FORCE_MULTIPLE.csv": ("use_of_force", {"Black": "550", "White": "274"}),
     "Washington_Bremerton_ARRESTS_April_2017.csv": ("arrest", {"White": "131", "Black": "19"}),
@@ -215,15 +240,22 @@ def test_replace_a_dataset_through_the_pages(client_as, city):
     client = client_as(city, "staff")
     assert f"?replaces={old.pk}" in client.get(url("detail", city, old.pk)).content.decode()
     data = (POLICE_SAMPLES / BREMERTON_ARRESTS).read_bytes() + b"4/30/17,1200,THEFT 3,B,M,6TH ST\n"
-    response = client.post(url("upload", city) + f"?replaces={old.pk}", {"kind": "arrest", "file": police_file("v2.csv", data)})
+    response = client.post(
+        url("upload", city) + f"?replaces={old.pk}", {"kind": "arrest", "file": police_file("v2.csv", data)}
+    )
     new = Dataset.objects.exclude(pk=old.pk).get(city=city)
     assert response.url == url("mapping", city, new.pk) and new.replaces == old and new.name == old.name
     # Until the new version is imported, the list shows the old one only, and the old one says so.
     assert new.name in client.get(url("index", city)).content.decode()
-    assert "A new version of this dataset is being prepared" in client.get(url("detail", city, old.pk)).content.decode()
+    assert (
+        "A new version of this dataset is being prepared"
+        in client.get(url("detail", city, old.pk)).content.decode()
+    )
     assert list(Dataset.objects.for_city(city).visible()) == [old]
     form = client.get(response.url).context["form"]
-    client.post(url("mapping", city, new.pk), {**{f: form[f].value() or "" for f in form.fields}, "action": "import"})
+    client.post(
+        url("mapping", city, new.pk), {**{f: form[f].value() or "" for f in form.fields}, "action": "import"}
+    )
     from disparities.tasks import dataset_import_task
 
     dataset_import_task.run(new.pk)

@@ -20,13 +20,24 @@ from tests.builders import LANSING, police_file
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
+MANY = 300_000  # stops: an import long enough to be killed or cancelled while it runs
+
+
+@pytest.fixture(scope="module")
+def many_stops(tmp_path_factory):
+    """The generated file of MANY stops, written once for the tests that stop an import halfway."""
+    return write_stops(tmp_path_factory.mktemp("stops") / "stops.csv", MANY)
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_confirmed_dataset_is_imported_by_the_worker(celery_worker, city):
     dataset = services.dataset_upload(city=city, kind="complaint", file=police_file(LANSING))
     services.dataset_confirm(dataset=dataset)
-    done = wait_for(lambda: Dataset.objects.filter(pk=dataset.pk, status__in=["imported", "failed"]).first(), timeout=60)
+    done = wait_for(
+        lambda: Dataset.objects.filter(pk=dataset.pk, status__in=["imported", "failed"]).first(), timeout=60
+    )
     assert done.status == Status.IMPORTED, done.status_message
     assert done.rows_imported == 205 and Rollup.objects.filter(dataset=done).exists()
 
@@ -46,11 +57,10 @@ def test_two_deliveries_of_the_task_do_the_work_once(celery_worker, city):
 
 
 def test_a_worker_killed_mid_import_leaves_nothing_and_a_retry_gives_the_exact_count(
-    celery_worker, city, settings, tmp_path
+    celery_worker, city, settings, many_stops
 ):
-    rows = 300_000
-    path = write_stops(tmp_path / "stops.csv", rows)
-    with path.open("rb") as handle:
+    rows = MANY
+    with many_stops.open("rb") as handle:
         from django.core.files import File
 
         dataset = services.dataset_upload(city=city, kind="stop", file=File(handle, name="stops.csv"))
@@ -68,7 +78,9 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_a_retry_gives_the_exact_c
     )  # fmt: skip
     try:
         dataset_import_task.apply_async((dataset.pk,), queue="kill-test")
-        wait_for(lambda: (cache.get(imports.progress_key(dataset.pk)) or {}).get("rows", 0) > 30_000, timeout=90)
+        wait_for(
+            lambda: (cache.get(imports.progress_key(dataset.pk)) or {}).get("rows", 0) > 30_000, timeout=90
+        )
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
@@ -91,15 +103,16 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_a_retry_gives_the_exact_c
     assert done.attempts == 2
 
 
-def test_cancel_while_importing_keeps_nothing(celery_worker, city, tmp_path):
+def test_cancel_while_importing_keeps_nothing(celery_worker, city, many_stops):
     from django.core.files import File
 
-    path = write_stops(tmp_path / "stops.csv", 300_000)
-    with path.open("rb") as handle:
+    with many_stops.open("rb") as handle:
         dataset = services.dataset_upload(city=city, kind="stop", file=File(handle, name="stops.csv"))
     services.dataset_confirm(dataset=dataset)
     wait_for(lambda: (cache.get(imports.progress_key(dataset.pk)) or {}).get("rows", 0) > 10_000, timeout=90)
     services.dataset_cancel(dataset=Dataset.objects.get(pk=dataset.pk))
-    done = wait_for(lambda: Dataset.objects.filter(pk=dataset.pk, status__in=["imported", "failed"]).first(), timeout=90)
+    done = wait_for(
+        lambda: Dataset.objects.filter(pk=dataset.pk, status__in=["imported", "failed"]).first(), timeout=90
+    )
     assert done.status == Status.FAILED and "cancelled" in done.status_message
     assert not Stop.objects.filter(dataset=dataset).exists()
