@@ -42,7 +42,12 @@ def _import(city, kind: str, path: Path, name: str, agency: str, user) -> Datase
         services.dataset_delete(dataset=existing)
     with path.open("rb") as handle:
         dataset = services.dataset_upload(
-            city=city, kind=kind, file=File(handle, name=path.name), name=name, source_agency=agency, uploaded_by=user
+            city=city,
+            kind=kind,
+            file=File(handle, name=path.name),
+            name=name,
+            source_agency=agency,
+            uploaded_by=user,
         )
     services.dataset_confirm(dataset=dataset, enqueue=False)
     return imports.dataset_import(dataset_id=dataset.pk).dataset

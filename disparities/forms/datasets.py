@@ -14,7 +14,8 @@ ACCEPT = ".csv,.tsv,.txt,.zip,.xlsx,text/csv,text/tab-separated-values,applicati
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="What is one row of the file?",
-        choices=[("", "Choose…")] + [
+        choices=[("", "Choose…")]
+        + [
             (Kind.STOP, "A stop (traffic or pedestrian)"),
             (Kind.ARREST, "An arrest or an arrest charge"),
             (Kind.CITATION, "A citation (ticket)"),
@@ -22,10 +23,18 @@ class UploadForm(forms.Form):
             (Kind.COMPLAINT, "A citizen complaint or allegation"),
         ],
     )
-    name = forms.CharField(label="Name", max_length=200, required=False,
-                           help_text="For example “Traffic stops 2019–2023”. The file name is used if you leave it empty.")
-    source_agency = forms.CharField(label="Source agency", max_length=200, required=False,
-                                    help_text="The department that gave you the file.")
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        required=False,
+        help_text="For example “Traffic stops 2019–2023”. The file name is used if you leave it empty.",
+    )
+    source_agency = forms.CharField(
+        label="Source agency",
+        max_length=200,
+        required=False,
+        help_text="The department that gave you the file.",
+    )
     file = forms.FileField(
         label="File",
         help_text="CSV, TSV, a zipped CSV, or Excel (.xlsx).",
@@ -61,7 +70,9 @@ class MappingImportForm(forms.Form):
         try:
             return json.loads(upload.read().decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError):
-            raise forms.ValidationError("This file is not a mapping exported as JSON from REAL Cities.") from None
+            raise forms.ValidationError(
+                "This file is not a mapping exported as JSON from REAL Cities."
+            ) from None
 
 
 TIME_FORMAT_CHOICES = [
@@ -89,7 +100,11 @@ DATE_FORMAT_CHOICES = [
     ("%b %d, %Y", "Apr 1, 2017"),
     ("%B %d, %Y", "April 1, 2017"),
 ]
-SEPARATOR_CHOICES = [("", "One value per cell"), (";", "Several values separated by ;"), ("|", "Several values separated by |")]
+SEPARATOR_CHOICES = [
+    ("", "One value per cell"),
+    (";", "Several values separated by ;"),
+    ("|", "Several values separated by |"),
+]
 CANONICAL_LABELS = {
     m.NOT_A_PERSON: "Not a person (e.g. a police dog): leave out of person counts",
     "asian_pacific_islander": "Asian / Pacific Islander",
@@ -146,7 +161,9 @@ class MappingForm(forms.Form):
                 continue
             choices = [(c, canonical_label(c)) for c in m.CHOICES[field]]
             names = []
-            for index, (raw, canonical) in enumerate(sorted(mapping.get("values", {}).get(field, {}).items())):
+            for index, (raw, canonical) in enumerate(
+                sorted(mapping.get("values", {}).get(field, {}).items())
+            ):
                 name = f"val__{field}__{index}"
                 self.fields[name] = forms.ChoiceField(
                     label=f"{raw or '(blank)'}", choices=choices, initial=canonical, required=False
@@ -165,16 +182,20 @@ class MappingForm(forms.Form):
             if rows:
                 found = counts.get(field, {})
                 sections.append(
-                    {"field": field, "label": m.LABELS[field], "rows": [(bf, raw, found.get(raw, 0)) for bf, raw in rows]}
+                    {
+                        "field": field,
+                        "label": m.LABELS[field],
+                        "rows": [(bf, raw, found.get(raw, 0)) for bf, raw in rows],
+                    }
                 )
         return sections
 
     def columns_changed(self, mapping: dict) -> bool:
         """Whether `mapping` (from `to_mapping`) reads other columns or dates than the one shown: its
         values must then be proposed and checked again before an import."""
-        return mapping["columns"] != self.mapping.get("columns") or mapping["date_format"] != self.mapping.get(
+        return mapping["columns"] != self.mapping.get("columns") or mapping[
             "date_format"
-        )
+        ] != self.mapping.get("date_format")
 
     def column_fields(self):
         return [self[f"col__{field}"] for field in m.fields_for(self.kind)]

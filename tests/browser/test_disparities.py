@@ -44,7 +44,9 @@ def test_upload_correct_a_value_watch_the_progress_and_see_the_result(
     expect(page.locator("main")).to_contain_text("150,000 of 150,000 rows imported")
 
 
-def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings):
+def test_police_data_pages_fit_a_phone(
+    phone, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings
+):
     from disparities.services import datasets as services
     from disparities.services import imports
     from tests.builders import BREMERTON_ARRESTS, police_file
@@ -71,7 +73,9 @@ def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign
     ):
         phone.goto(live_server.url + url)
         check_a11y(phone, context="at 320px")
-        overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         culprits = phone.evaluate(
             """() => { const out = []; const d = document.documentElement;
             for (const e of document.querySelectorAll('main *')) { const old = e.style.display; e.style.display = 'none';
@@ -81,7 +85,9 @@ def test_police_data_pages_fit_a_phone(phone, live_server, member_of, city, sign
         assert overflow <= 1, f"{url} scrolls sideways: {culprits}"
 
 
-def test_choosing_another_column_shows_its_values_at_once(page, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings):
+def test_choosing_another_column_shows_its_values_at_once(
+    page, live_server, member_of, city, sign_in, check_a11y, tmp_path, settings
+):
     from disparities.services import datasets as services
     from tests.builders import BREMERTON_ARRESTS, police_file
 

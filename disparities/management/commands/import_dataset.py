@@ -16,7 +16,9 @@ from disparities.services import imports
 
 
 class Command(BaseCommand):
-    help = "Import a police data file (CSV, TSV, zipped CSV, XLSX) for a city. Prints progress and the counts."
+    help = (
+        "Import a police data file (CSV, TSV, zipped CSV, XLSX) for a city. Prints progress and the counts."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -27,8 +29,12 @@ class Command(BaseCommand):
             help="A mapping exported as JSON (export_mapping), or 'auto' for the saved or proposed one.",
         )  # fmt: skip
         parser.add_argument("--name", default="")
-        parser.add_argument("--agency", default="", help="The source agency, e.g. 'Riverton Police Department'.")
-        parser.add_argument("--allow-duplicate", action="store_true", help="Import even if the same file was imported.")
+        parser.add_argument(
+            "--agency", default="", help="The source agency, e.g. 'Riverton Police Department'."
+        )
+        parser.add_argument(
+            "--allow-duplicate", action="store_true", help="Import even if the same file was imported."
+        )
 
     def handle(self, *args, **options):
         path = Path(options["path"])
@@ -59,7 +65,9 @@ class Command(BaseCommand):
                 dataset = services.mapping_load(dataset=dataset, data=data)
             problems = mapping_rules.problems(dataset.mapping, dataset.file_format.get("header", []))
             if problems:
-                raise CommandError(" ".join(problems) + " Export a mapping, edit it, and pass it with --mapping.")
+                raise CommandError(
+                    " ".join(problems) + " Export a mapping, edit it, and pass it with --mapping."
+                )
             services.dataset_confirm(dataset=dataset, enqueue=False)
         except ValidationError as error:
             services.dataset_delete(dataset=dataset)
