@@ -67,11 +67,6 @@ def _has_two_factor(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def member_has_role(request: HttpRequest, *roles: Role | str) -> bool:
-    membership = getattr(request, "membership", None)
-    return membership is not None and membership.role in {str(r) for r in roles}
-
-
 def curator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """National curators only; anyone else signed in gets 404, anonymous visitors sign in."""
 

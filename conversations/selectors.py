@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import EDITOR_ROLES, City, Membership, Role, User
+from cities.models import City, Membership, Role, User, may
 from relationships.models import StakeholderGroup
 
 from .models import (
@@ -39,21 +39,17 @@ LIST_FILTERS = {
 }
 
 
-def is_editor(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in EDITOR_ROLES
-
-
 def conversations_visible(*, city: City, membership: Membership | None) -> QuerySet[Conversation]:
     """Editors see every conversation of the city; facilitators only those assigned to them."""
     qs = Conversation.objects.for_city(city)
-    if membership is not None and membership.role == Role.FACILITATOR:
+    if may(membership, "can_facilitate") and not may(membership, "can_edit"):
         qs = qs.filter(facilitators=membership.user_id)
     return qs
 
 
 def conversation_get(*, city: City, membership: Membership | None, pk: int) -> Conversation:
     """One conversation of the city that this member may open; DoesNotExist otherwise."""
-    if membership is None or membership.role not in (*EDITOR_ROLES, Role.FACILITATOR):
+    if not may(membership, "can_facilitate"):
         raise Conversation.DoesNotExist
     return conversations_visible(city=city, membership=membership).select_related("city", "campaign", "guide").get(pk=pk)
 
@@ -99,7 +95,7 @@ def conversation_list(*, city: City, membership: Membership | None, when: str = 
 def home_panel(*, city: City, membership: Membership | None) -> dict:
     """The city home's panel: upcoming conversations (an empty state until there are any)."""
     items = []
-    if membership is not None and membership.role in (*EDITOR_ROLES, Role.FACILITATOR):
+    if may(membership, "can_facilitate"):
         upcoming = conversation_list(city=city, membership=membership, when="upcoming")[:5]
         for conversation in upcoming:
             start = timezone.localtime(conversation.first_start) if conversation.first_start else None
@@ -111,7 +107,7 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
                     + f"{conversation.registered} of {conversation.capacity} registered",
                 }
             )
-    can_plan = is_editor(membership)
+    can_plan = may(membership, "can_edit")
     return {
         "key": "conversations",
         "title": "Upcoming conversations",

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import City, Membership, Role, User
+from cities.models import City, Membership, Role, User, may
 from relationships.models import Commitment, Stakeholder, StakeholderGroup
 from relationships.services import commitment_create
 
@@ -769,7 +769,7 @@ def campaign_create(
 
 def pledge_set(*, campaign: Campaign, city: City, count: int, by: User) -> CityPledge:
     """A city's lead pledges (or changes the pledge of) a number of conversations."""
-    if not Membership.objects.for_city(city).filter(user=by, role=Role.LEAD).exists():
+    if not may(Membership.objects.for_city(city).filter(user=by).first(), "can_manage"):
         raise ValidationError("Only the city's program lead pledges for the city.")
     if count < 1:
         raise ValidationError({"count": "Pledge at least one conversation."})

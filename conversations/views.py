@@ -14,7 +14,8 @@ from cities import ratelimit
 from cities.audit import audit_list_view, audit_record
 from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
-from cities.models import EDITOR_ROLES, AuditAction, City, Role
+from cities.http import CityRequest
+from cities.models import EDITOR_ROLES, WORKER_ROLES, AuditAction, may
 
 from . import ical, selectors, services
 from .forms import (
@@ -49,12 +50,12 @@ from .planning import allowed_moves
 
 EDITORS = list(EDITOR_ROLES)
 REGISTRATIONS_PAGE_SIZE = 50
-WORKERS = [*EDITOR_ROLES, Role.FACILITATOR]
+WORKERS = WORKER_ROLES
 
 
-def _conversation(request: HttpRequest, pk: int) -> Conversation:
+def _conversation(request: CityRequest, pk: int) -> Conversation:
     try:
-        return selectors.conversation_get(city=request.city, membership=request.membership, pk=pk)  # type: ignore[attr-defined]
+        return selectors.conversation_get(city=request.city, membership=request.membership, pk=pk)
     except Conversation.DoesNotExist as missing:
         raise Http404("No such conversation.") from missing
 
@@ -67,7 +68,7 @@ def _session(conversation: Conversation, pk: int) -> Session:
 
 
 def _audit(
-    request: HttpRequest, *, action: str, object_type: str, object_id: object, summary: str, city=None
+    request: CityRequest, *, action: str, object_type: str, object_id: object, summary: str, city=None
 ) -> None:
     """Log who viewed or changed participants' personal data (the city lead reads the log)."""
     audit_record(
@@ -80,17 +81,17 @@ def _audit(
     )
 
 
-def _ctx(request: HttpRequest, **extra) -> dict:
-    return {"city": request.city, "section": "conversations", **extra}  # type: ignore[attr-defined]
+def _ctx(request: CityRequest, **extra) -> dict:
+    return {"city": request.city, "section": "conversations", **extra}
 
 
 # ----------------------------------------------------------------------------------------- list
 
 
 @city_view()
-def index(request: HttpRequest) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
+def index(request: CityRequest) -> HttpResponse:
+    city = request.city
+    membership = request.membership
     when = request.GET.get("when", "")
     status = request.GET.get("status", "")
     if when not in selectors.LIST_FILTERS:
@@ -101,7 +102,6 @@ def index(request: HttpRequest) -> HttpResponse:
         selectors.conversation_list(city=city, membership=membership, when=when, status=status),
         selectors.PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    can_open = membership is not None and membership.role in WORKERS
     context = _ctx(
         request,
         page=page,
@@ -110,8 +110,8 @@ def index(request: HttpRequest) -> HttpResponse:
         status=status,
         filters=selectors.LIST_FILTERS,
         statuses=ConversationStatus.choices,
-        can_plan=selectors.is_editor(membership),
-        can_open=can_open,
+        can_plan=may(membership, "can_edit"),
+        can_open=may(membership, "can_facilitate"),
         campaigns=selectors.campaigns_current()[:5],
     )
     template = "conversations/index.html#results" if request.htmx else "conversations/index.html"
@@ -122,8 +122,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def create(request: HttpRequest) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def create(request: CityRequest) -> HttpResponse:
+    city = request.city
     form = ConversationForm(request.POST or None, city=city)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -146,9 +146,9 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: CityRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    form = ConversationForm(request.POST or None, instance=conversation, city=request.city)  # type: ignore[attr-defined]
+    form = ConversationForm(request.POST or None, instance=conversation, city=request.city)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         facilitators = data.pop("facilitators")
@@ -174,9 +174,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @city_view(roles=WORKERS)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: CityRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    editor = selectors.is_editor(request.membership)  # type: ignore[attr-defined]
+    editor = may(request.membership, "can_edit")
     guide_visible = conversation.guide is not None and conversation.guide.status == "published"
     sessions = list(conversation.sessions.select_related("report"))
     context = _ctx(
@@ -206,7 +206,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @city_view(roles=EDITORS)
 @require_POST
-def set_status(request: HttpRequest, pk: int) -> HttpResponse:
+def set_status(request: CityRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     status = request.POST.get("status", "")
     try:
@@ -219,7 +219,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def session_form(request: HttpRequest, pk: int, session_id: int | None = None) -> HttpResponse:
+def session_form(request: CityRequest, pk: int, session_id: int | None = None) -> HttpResponse:
     conversation = _conversation(request, pk)
     session = _session(conversation, session_id) if session_id else None
     initial = {"time_zone": conversation.city.timezone}
@@ -244,7 +244,7 @@ def session_form(request: HttpRequest, pk: int, session_id: int | None = None) -
 
 @city_view(roles=EDITORS)
 @require_POST
-def session_delete(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+def session_delete(request: CityRequest, pk: int, session_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     session = _session(conversation, session_id)
     try:
@@ -257,9 +257,9 @@ def session_delete(request: HttpRequest, pk: int, session_id: int) -> HttpRespon
 
 
 @city_view(roles=EDITORS)
-def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist(request: CityRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    city = request.city  # type: ignore[attr-defined]
+    city = request.city
     form = ChecklistItemForm(request.POST or None, city=city)
     if request.method == "POST" and form.is_valid():
         try:
@@ -279,9 +279,9 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def checklist_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+def checklist_item(request: CityRequest, pk: int, item_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    city = request.city  # type: ignore[attr-defined]
+    city = request.city
     item = get_object_or_404(ChecklistItem.objects.for_city(city), conversation=conversation, pk=item_id)
     form = ChecklistItemForm(request.POST or None, instance=item, city=city)
     if request.method == "POST" and form.is_valid():
@@ -302,9 +302,9 @@ def checklist_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 
 @city_view(roles=EDITORS)
 @require_POST
-def checklist_toggle(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+def checklist_toggle(request: CityRequest, pk: int, item_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    city = request.city  # type: ignore[attr-defined]
+    city = request.city
     item = get_object_or_404(ChecklistItem.objects.for_city(city), conversation=conversation, pk=item_id)
     services.checklist_item_toggle(item=item)
     if request.htmx:
@@ -317,9 +317,9 @@ def checklist_toggle(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
 
 
 @city_view(roles=EDITORS)
-def voices(request: HttpRequest, pk: int) -> HttpResponse:
+def voices(request: CityRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    city = request.city  # type: ignore[attr-defined]
+    city = request.city
     rows = selectors.voices(conversation=conversation)
     targets_form = VoiceTargetsForm(
         request.POST if request.POST.get("action") == "targets" else None,
@@ -375,9 +375,9 @@ def voices(request: HttpRequest, pk: int) -> HttpResponse:
 
 @city_view(roles=EDITORS)
 @require_POST
-def invitation_response(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
+def invitation_response(request: CityRequest, pk: int, invitation_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    city = request.city  # type: ignore[attr-defined]
+    city = request.city
     invitation = get_object_or_404(
         Invitation.objects.for_city(city), conversation=conversation, pk=invitation_id
     )
@@ -389,7 +389,7 @@ def invitation_response(request: HttpRequest, pk: int, invitation_id: int) -> Ht
 
 
 @city_view(roles=EDITORS)
-def registrations(request: HttpRequest, pk: int) -> HttpResponse:
+def registrations(request: CityRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     page = Paginator(selectors.registrations(conversation=conversation), REGISTRATIONS_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -418,12 +418,12 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @city_view(roles=EDITORS)
 @require_POST
-def registration_cancel(request: HttpRequest, pk: int, registration_id: int) -> HttpResponse:
+def registration_cancel(request: CityRequest, pk: int, registration_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     registration = get_object_or_404(
         Registration.objects.for_city(request.city),
         conversation=conversation,
-        pk=registration_id,  # type: ignore[attr-defined]
+        pk=registration_id,
     )
     promoted = services.registration_cancel(registration=registration)
     _audit(
@@ -445,7 +445,7 @@ def registration_cancel(request: HttpRequest, pk: int, registration_id: int) -> 
 
 
 @city_view(roles=WORKERS)
-def check_in_list(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+def check_in_list(request: CityRequest, pk: int, session_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     session = _session(conversation, session_id)
     q = request.GET.get("q", "").strip()[:100]
@@ -468,7 +468,9 @@ def check_in_list(request: HttpRequest, pk: int, session_id: int) -> HttpRespons
     return _render_check_in(request, conversation, session, q=q, walk_in_form=walk_in_form)
 
 
-def _render_check_in(request, conversation, session, *, q: str = "", walk_in_form=None) -> HttpResponse:
+def _render_check_in(
+    request: CityRequest, conversation: Conversation, session: Session, *, q: str = "", walk_in_form=None
+) -> HttpResponse:
     walk_in_form = walk_in_form or WalkInForm()
     people = selectors.check_in_list(session=session, q=q)
     if request.method == "GET":  # the page, and each htmx search of it (after a check-in: already seen)
@@ -496,11 +498,11 @@ def _render_check_in(request, conversation, session, *, q: str = "", walk_in_for
 
 @city_view(roles=WORKERS)
 @require_POST
-def check_in_toggle(request: HttpRequest, pk: int, session_id: int, registration_id: int) -> HttpResponse:
+def check_in_toggle(request: CityRequest, pk: int, session_id: int, registration_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     session = _session(conversation, session_id)
     registration = get_object_or_404(
-        Registration.objects.for_city(request.city),  # type: ignore[attr-defined]
+        Registration.objects.for_city(request.city),
         conversation=conversation,
         pk=registration_id,
         status=RegistrationStatus.CONFIRMED,
@@ -520,7 +522,7 @@ def check_in_toggle(request: HttpRequest, pk: int, session_id: int, registration
 
 
 @city_view(roles=WORKERS)
-def report(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+def report(request: CityRequest, pk: int, session_id: int) -> HttpResponse:
     """The facilitator's report on a session: assigned facilitator, lead or staff only."""
     conversation = _conversation(request, pk)
     session = _session(conversation, session_id)
@@ -588,7 +590,7 @@ def report(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
         commitments=[link.commitment for link in existing.report_commitments.select_related("commitment")]
         if existing
         else [],
-        editor=selectors.is_editor(request.membership),  # type: ignore[attr-defined]
+        editor=may(request.membership, "can_edit"),
     )
     bad = form.errors or quote_form.errors or commitment_form.errors
     return render(request, "conversations/report.html", context, status=400 if bad else 200)
@@ -596,10 +598,10 @@ def report(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
 
 @city_view(roles=EDITORS)
 @require_POST
-def quote_review(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
+def quote_review(request: CityRequest, pk: int, quote_id: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     quote = get_object_or_404(
-        Quote.objects.for_city(request.city).select_related("report__session"),  # type: ignore[attr-defined]
+        Quote.objects.for_city(request.city).select_related("report__session"),
         report__session__conversation=conversation,
         pk=quote_id,
     )
@@ -641,8 +643,8 @@ def quote_review(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def calendar_settings(request: HttpRequest) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def calendar_settings(request: CityRequest) -> HttpResponse:
+    city = request.city
     if request.method == "POST":
         services.calendar_feed_regenerate(city=city)
         messages.success(request, "A new calendar link was made; the old one no longer works.")
@@ -806,10 +808,10 @@ def public_feedback(request: HttpRequest, city_slug: str, token: str) -> HttpRes
 
 
 @city_view()
-def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def campaign(request: CityRequest, campaign_id: int) -> HttpResponse:
+    city = request.city
     the_campaign = get_object_or_404(Campaign, pk=campaign_id)
-    is_lead = request.membership is not None and request.membership.role == Role.LEAD  # type: ignore[attr-defined]
+    is_lead = may(request.membership, "can_manage")
     pledge = the_campaign.pledges.filter(city=city).first()
     form = PledgeForm(request.POST or None, initial={"count": pledge.count if pledge else None})
     if request.method == "POST":

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
-from cities.models import City
+from cities.models import City, may
 
 from .models import (
     Adoption,
@@ -477,7 +477,7 @@ def home_panel(*, city: City, membership) -> dict:
         }
         for s in answered
     ]
-    can_submit = membership is not None and membership.role in ("lead", "staff")
+    can_submit = may(membership, "can_edit")
     return {
         "key": "library",
         "title": "Practices and reforms",

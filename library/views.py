@@ -10,7 +10,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
 from cities.decorators import city_view, curator_required
-from cities.models import EDITOR_ROLES
+from cities.forms import add_service_errors
+from cities.http import CityRequest, HtmxRequest
+from cities.models import EDITOR_ROLES, may
 
 from . import selectors, services
 from .forms import (
@@ -40,15 +42,10 @@ from .models import (
 )
 from .services import RESOURCE_TRANSITIONS
 
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 # Public -----------------------------------------------------------------------------------
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HtmxRequest) -> HttpResponse:
     """The public library: search with ?q=, facets, sorting; readable without signing in."""
     params = selectors.SearchParams.from_querydict(request.GET)
     facets, total = selectors.search_facets(params)
@@ -76,7 +73,7 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     my_cities = []
     if request.user.is_authenticated:
         my_cities = [
-            m.city for m in request.user.memberships.select_related("city") if m.role in EDITOR_ROLES
+            m.city for m in request.user.memberships.select_related("city") if m.can_edit
         ]
     return render(
         request,
@@ -159,7 +156,7 @@ def curate_new(request: HttpRequest) -> HttpResponse:
         try:
             resource = services.resource_create(by=request.user, **data)
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            add_service_errors(form, error)
         else:
             messages.success(request, "Draft saved. Send it for review when it is ready.")
             return redirect("library:curate_edit", resource_id=resource.pk)
@@ -184,7 +181,7 @@ def curate_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
                 resource=resource, by=request.user, note=form.cleaned_data["note"], **data
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            add_service_errors(form, error)
         else:
             messages.success(request, "Changes saved as a new revision.")
             return redirect("library:curate_edit", resource_id=resource.pk)
@@ -223,7 +220,7 @@ def curate_transition(request: HttpRequest, resource_id: int) -> HttpResponse:
                 resource=resource, to=form.cleaned_data["to"], by=request.user, note=form.cleaned_data["note"]
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error) if isinstance(error, ValidationError) else str(error))
+            messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
         else:
             messages.success(request, f"The resource is now {resource.get_status_display().lower()}.")
     return redirect("library:curate_edit", resource_id=resource.pk)
@@ -270,7 +267,7 @@ def curate_restore(request: HttpRequest, resource_id: int, number: int) -> HttpR
     try:
         services.revision_restore(revision=revision, by=request.user)
     except ValidationError as error:
-        messages.error(request, f"Revision {number} cannot be restored: {_error_text(error)}")
+        messages.error(request, f"Revision {number} cannot be restored: {' '.join(error.messages)}")
     else:
         messages.success(
             request, f"Revision {number} restored; the previous content is kept as a revision too."
@@ -323,7 +320,7 @@ def curate_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            add_service_errors(form, error)
         else:
             if submission.status == SubmissionStatus.ACCEPTED:
                 messages.success(
@@ -353,7 +350,7 @@ def frameworks(request: HttpRequest) -> HttpResponse:
         try:
             framework = services.framework_create(**form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "Framework created. Load its items from a CSV file or add them one by one."
@@ -405,7 +402,7 @@ def framework_item(request: HttpRequest, slug: str, item_id: int | None = None) 
         try:
             services.framework_item_save(framework=framework, item=item, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            add_service_errors(form, error)
         else:
             messages.success(request, "Item saved.")
             return redirect("library:framework", slug=framework.slug)
@@ -435,14 +432,9 @@ def framework_matrix(request: HttpRequest, slug: str) -> HttpResponse:
 # City pages -------------------------------------------------------------------------------
 
 
-def _can_edit(request: HttpRequest) -> bool:
-    membership = getattr(request, "membership", None)
-    return membership is not None and membership.role in EDITOR_ROLES
-
-
 @city_view()
-def city_library(request: HttpRequest) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def city_library(request: CityRequest) -> HttpResponse:
+    city = request.city
     return render(
         request,
         "library/city_library.html",
@@ -452,7 +444,7 @@ def city_library(request: HttpRequest) -> HttpResponse:
             "adoptions": selectors.city_adoptions(city=city),
             "submissions": selectors.city_submissions(city=city)[:50],
             "frameworks": selectors.framework_list(),
-            "can_edit": _can_edit(request),
+            "can_edit": may(request.membership, "can_edit"),
         },
     )
 
@@ -466,8 +458,8 @@ def _summary_text(counts: dict[str, int]) -> str:
 
 
 @city_view()
-def city_framework(request: HttpRequest, slug: str) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def city_framework(request: CityRequest, slug: str) -> HttpResponse:
+    city = request.city
     framework = selectors.framework_with_count(slug=slug)
     if framework is None:
         raise Http404("No such framework.")
@@ -481,14 +473,14 @@ def city_framework(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": selectors.city_framework_rows(city=city, framework=framework),
             "summary": _summary_text(selectors.city_status_summary(city=city, framework=framework)),
             "statuses": FrameworkStatusChoice.choices,
-            "can_edit": _can_edit(request),
+            "can_edit": may(request.membership, "can_edit"),
         },
     )
 
 
 @city_view(roles=EDITOR_ROLES)
-def city_framework_item(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def city_framework_item(request: CityRequest, slug: str, item_id: int) -> HttpResponse:
+    city = request.city
     item = get_object_or_404(
         FrameworkItem.objects.select_related("framework"), pk=item_id, framework__slug=slug
     )
@@ -509,7 +501,7 @@ def city_framework_item(request: HttpRequest, slug: str, item_id: int) -> HttpRe
             try:
                 services.evidence_link_add(record=record, **link_form.cleaned_data)
             except ValidationError as error:
-                link_form.add_error(None, _error_text(error))
+                add_service_errors(link_form, error)
             else:
                 messages.success(request, "Evidence added.")
                 return redirect(
@@ -536,8 +528,8 @@ def city_framework_item(request: HttpRequest, slug: str, item_id: int) -> HttpRe
 
 
 @city_view(roles=EDITOR_ROLES)
-def city_adopt(request: HttpRequest, resource_slug: str) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def city_adopt(request: CityRequest, resource_slug: str) -> HttpResponse:
+    city = request.city
     resource = get_object_or_404(Resource.objects.published(), slug=resource_slug)
     adoption = selectors.city_adoption(city=city, resource=resource)
     initial = (
@@ -555,7 +547,7 @@ def city_adopt(request: HttpRequest, resource_slug: str) -> HttpResponse:
             try:
                 services.adoption_set(city=city, resource=resource, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, _error_text(error))
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Saved: {city.name} — {resource.title}.")
                 return redirect("library:resource", slug=resource.slug)
@@ -567,8 +559,8 @@ def city_adopt(request: HttpRequest, resource_slug: str) -> HttpResponse:
 
 
 @city_view(roles=EDITOR_ROLES)
-def city_submit(request: HttpRequest) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def city_submit(request: CityRequest) -> HttpResponse:
+    city = request.city
     form = SubmissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         submission = services.submission_create(city=city, by=request.user, **form.cleaned_data)
@@ -578,13 +570,13 @@ def city_submit(request: HttpRequest) -> HttpResponse:
 
 
 @city_view()
-def city_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
-    city = request.city  # type: ignore[attr-defined]
+def city_submission(request: CityRequest, submission_id: int) -> HttpResponse:
+    city = request.city
     submission = get_object_or_404(
         Submission.objects.for_city(city).select_related("submitted_by", "decided_by", "resource"),
         pk=submission_id,
     )
-    can_change = _can_edit(request) and submission.status == SubmissionStatus.CHANGES_REQUESTED
+    can_change = may(request.membership, "can_edit") and submission.status == SubmissionStatus.CHANGES_REQUESTED
     form = SubmissionForm(request.POST or None, instance=submission) if can_change else None
     if request.method == "POST":
         if form is None:
@@ -593,7 +585,7 @@ def city_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             try:
                 services.submission_update(submission=submission, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, _error_text(error))
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Sent back to the curators.")
                 return redirect("library:city_submission", city_slug=city.slug, submission_id=submission.pk)

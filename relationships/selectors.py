@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce, Greatest, Least, Lower, RowNumb
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import EDITOR_ROLES, City, Membership, Role, User
+from cities.models import City, Membership, User, may
 
 from . import hooks
 from .health import HEALTHY, Health, health_of, readiness_share
@@ -43,22 +43,6 @@ DIRECTORY_PAGE_SIZE = 25
 MEETINGS_PAGE_SIZE = 20
 RELATIONSHIPS_PAGE_SIZE = 25
 COMMITMENTS_PAGE_SIZE = 25
-
-# Who may do what in this section (see docs/relationships.md).
-CONTACT_ROLES = frozenset({Role.LEAD, Role.STAFF, Role.FACILITATOR})
-PRIVATE_NOTES_ROLES = EDITOR_ROLES
-
-
-def can_edit(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in EDITOR_ROLES
-
-
-def can_see_contact(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in CONTACT_ROLES
-
-
-def can_see_private_notes(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in PRIVATE_NOTES_ROLES
 
 
 def page_of(queryset, number, size: int) -> Page:
@@ -554,7 +538,7 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
         "empty": "No standing relationship is recorded yet. Start with the stakeholders you already "
         "know: faith leaders, advocates, youth groups, neighbourhood associations.",
         "action": {"label": "Log a meeting", "url": reverse("relationships:meeting_new", args=[city.slug])}
-        if can_edit(membership) else None,
+        if may(membership, "can_edit") else None,
     }
 
 

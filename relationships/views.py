@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from cities.audit import audit_list_view, audit_record
 from cities.decorators import city_view
 from cities.forms import add_service_errors
-from cities.models import EDITOR_ROLES, AuditAction, City, Role
+from cities.http import CityRequest
+from cities.models import EDITOR_ROLES, AuditAction, Role, may
 
 from . import contacts_csv, selectors, services
 from .forms import (
@@ -54,17 +55,18 @@ SUBSECTIONS = [
 ]
 
 
-def _ctx(request: HttpRequest, **extra) -> dict:
-    membership = request.membership  # type: ignore[attr-defined]
+def _ctx(request: CityRequest, **extra) -> dict:
+    membership = request.membership
     name = request.resolver_match.url_name if request.resolver_match else ""
     return {
         "sub": next((sub for prefix, sub in SUBSECTIONS if name.startswith(prefix)), "index"),
-        "city": request.city,  # type: ignore[attr-defined]
+        "city": request.city,
         "section": "relationships",
-        "can_edit": selectors.can_edit(membership),
-        "is_lead": membership is not None and membership.role == Role.LEAD,
-        "can_see_contact": selectors.can_see_contact(membership),
-        "can_see_private_notes": selectors.can_see_private_notes(membership),
+        "can_edit": may(membership, "can_edit"),
+        "is_lead": may(membership, "can_manage"),
+        "can_see_contact": may(membership, "can_see_contacts"),
+        # Private meeting notes are for those who change the city's records: the lead and staff.
+        "can_see_private_notes": may(membership, "can_edit"),
         **extra,
     }
 
@@ -111,8 +113,8 @@ def _described(form: DirectoryFilterForm, filters: dict) -> list[str]:
 
 
 @city_view()
-def index(request: HttpRequest) -> HttpResponse:
-    data = selectors.landing(city=request.city)  # type: ignore[attr-defined]
+def index(request: CityRequest) -> HttpResponse:
+    data = selectors.landing(city=request.city)
     return render(request, "relationships/index.html", _ctx(request, **data, health_labels=Health))
 
 
@@ -120,11 +122,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @city_view()
-def directory(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def directory(request: CityRequest) -> HttpResponse:
+    city = request.city
     form = DirectoryFilterForm(request.GET or None, districts=selectors.city_districts(city=city))
     filters = dict(form.cleaned_data) if form.is_valid() else {}
-    filters["search_contact"] = selectors.can_see_contact(request.membership)  # type: ignore[attr-defined]
+    filters["search_contact"] = may(request.membership, "can_see_contacts")
     page = selectors.page_of(
         selectors.stakeholder_list(city=city, filters=filters),
         request.GET.get("page"),
@@ -142,7 +144,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             noun=("stakeholder", "stakeholders"),
         )
     template = "relationships/directory.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#results"
     return render(
         request, template, _ctx(request, form=form, page=page, qs=_querystring_without_page(request))
@@ -150,8 +152,8 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def stakeholder_new(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def stakeholder_new(request: CityRequest) -> HttpResponse:
+    city = request.city
     form = StakeholderForm(request.POST if request.method == "POST" else None, city=city)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,12 +176,12 @@ def stakeholder_new(request: HttpRequest) -> HttpResponse:
 
 
 @city_view()
-def stakeholder_detail(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def stakeholder_detail(request: CityRequest, stakeholder_id: int) -> HttpResponse:
+    city = request.city
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     data = selectors.stakeholder_detail(city=city, stakeholder=stakeholder)
     if (
-        selectors.can_see_contact(request.membership)  # type: ignore[attr-defined]
+        may(request.membership, "can_see_contacts")
         and stakeholder.contact_visible
         and (stakeholder.email or stakeholder.phone)
     ):
@@ -198,8 +200,8 @@ def stakeholder_detail(request: HttpRequest, stakeholder_id: int) -> HttpRespons
 
 
 @city_view(roles=EDITORS)
-def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def stakeholder_edit(request: CityRequest, stakeholder_id: int) -> HttpResponse:
+    city = request.city
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     form = StakeholderForm(
         request.POST if request.method == "POST" else None, instance=stakeholder, city=city
@@ -225,8 +227,8 @@ def stakeholder_edit(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
 
 @city_view(roles=EDITORS)
 @require_POST
-def stakeholder_consent(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def stakeholder_consent(request: CityRequest, stakeholder_id: int) -> HttpResponse:
+    city = request.city
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     form = ConsentForm(request.POST)
     if form.is_valid():
@@ -258,8 +260,8 @@ def stakeholder_consent(request: HttpRequest, stakeholder_id: int) -> HttpRespon
 
 @city_view(roles=EDITORS)
 @require_POST
-def stakeholder_withdraw(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def stakeholder_withdraw(request: CityRequest, stakeholder_id: int) -> HttpResponse:
+    city = request.city
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     services.stakeholder_consent_withdraw(stakeholder=stakeholder, by=request.user)
     messages.success(
@@ -269,8 +271,8 @@ def stakeholder_withdraw(request: HttpRequest, stakeholder_id: int) -> HttpRespo
 
 
 @city_view(roles=EDITORS)
-def stakeholder_import(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def stakeholder_import(request: CityRequest) -> HttpResponse:
+    city = request.city
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -292,8 +294,8 @@ def stakeholder_import(request: HttpRequest) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def import_preview(request: CityRequest, import_id: int) -> HttpResponse:
+    city = request.city
     batch = _found(selectors.import_in_city, city=city, import_id=import_id)
     if request.method == "POST":
         if "cancel" in request.POST:
@@ -336,9 +338,9 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def import_report(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_report(request: CityRequest, import_id: int) -> HttpResponse:
     """Every line not added (duplicates and bad lines), with the original values and the reason."""
-    city: City = request.city  # type: ignore[attr-defined]
+    city = request.city
     batch = _found(selectors.import_in_city, city=city, import_id=import_id)
     audit_record(
         action=AuditAction.EXPORT,
@@ -372,8 +374,8 @@ def import_report(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @city_view()
-def relationship_list(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def relationship_list(request: CityRequest) -> HttpResponse:
+    city = request.city
     filters = {"health": request.GET.get("health", "")}
     if request.GET.get("mine"):
         filters["mine"] = request.user.pk
@@ -393,8 +395,8 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def relationship_new(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def relationship_new(request: CityRequest) -> HttpResponse:
+    city = request.city
     initial = {"owner": request.user.pk}
     if request.GET.get("stakeholder", "").isdigit():
         initial["stakeholder"] = request.GET["stakeholder"]
@@ -418,8 +420,8 @@ def relationship_new(request: HttpRequest) -> HttpResponse:
 
 
 @city_view()
-def relationship_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def relationship_detail(request: CityRequest, relationship_id: int) -> HttpResponse:
+    city = request.city
     relationship = _found(selectors.relationship_in_city, city=city, relationship_id=relationship_id)
     return render(
         request,
@@ -434,8 +436,8 @@ def relationship_detail(request: HttpRequest, relationship_id: int) -> HttpRespo
 
 
 @city_view(roles=EDITORS)
-def relationship_edit(request: HttpRequest, relationship_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def relationship_edit(request: CityRequest, relationship_id: int) -> HttpResponse:
+    city = request.city
     relationship = _found(selectors.relationship_in_city, city=city, relationship_id=relationship_id)
     form = RelationshipForm(
         request.POST if request.method == "POST" else None, instance=relationship, city=city
@@ -458,8 +460,8 @@ def relationship_edit(request: HttpRequest, relationship_id: int) -> HttpRespons
 
 @city_view(roles=EDITORS)
 @require_POST
-def relationship_assess(request: HttpRequest, relationship_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def relationship_assess(request: CityRequest, relationship_id: int) -> HttpResponse:
+    city = request.city
     relationship = _found(selectors.relationship_in_city, city=city, relationship_id=relationship_id)
     form = TrustForm(request.POST)
     if form.is_valid():
@@ -483,8 +485,8 @@ def relationship_assess(request: HttpRequest, relationship_id: int) -> HttpRespo
 
 
 @city_view()
-def meeting_list(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def meeting_list(request: CityRequest) -> HttpResponse:
+    city = request.city
     kind = request.GET.get("kind", "")
     filters = {"kind": kind if kind in MeetingKind.values else ""}
     page = selectors.page_of(
@@ -506,8 +508,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def meeting_new(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def meeting_new(request: CityRequest) -> HttpResponse:
+    city = request.city
     initial = {"attendee_members": [request.user.pk]}
     if request.GET.get("relationship", "").isdigit():
         initial["relationships"] = [int(request.GET["relationship"])]
@@ -574,8 +576,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 @city_view()
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _found(selectors.meeting_in_city, city=request.city, meeting_id=meeting_id)  # type: ignore[attr-defined]
+def meeting_detail(request: CityRequest, meeting_id: int) -> HttpResponse:
+    meeting = _found(selectors.meeting_in_city, city=request.city, meeting_id=meeting_id)
     return render(request, "relationships/meeting_detail.html", _ctx(request, meeting=meeting))
 
 
@@ -583,8 +585,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @city_view()
-def commitment_list(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def commitment_list(request: CityRequest) -> HttpResponse:
+    city = request.city
     status = request.GET.get("status", "active")
     filters = {
         "status": status,
@@ -614,8 +616,8 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def commitment_new(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def commitment_new(request: CityRequest) -> HttpResponse:
+    city = request.city
     form = CommitmentForm(
         request.POST if request.method == "POST" else None, city=city, initial={"owner": request.user.pk}
     )
@@ -636,8 +638,8 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
 
 
 @city_view()
-def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
-    commitment = _found(selectors.commitment_in_city, city=request.city, commitment_id=commitment_id)  # type: ignore[attr-defined]
+def commitment_detail(request: CityRequest, commitment_id: int) -> HttpResponse:
+    commitment = _found(selectors.commitment_in_city, city=request.city, commitment_id=commitment_id)
     return render(
         request,
         "relationships/commitment_detail.html",
@@ -655,8 +657,8 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
 
 @city_view(roles=EDITORS)
 @require_POST
-def commitment_status(request: HttpRequest, commitment_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def commitment_status(request: CityRequest, commitment_id: int) -> HttpResponse:
+    city = request.city
     commitment = _found(selectors.commitment_in_city, city=city, commitment_id=commitment_id)
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -681,8 +683,8 @@ def commitment_status(request: HttpRequest, commitment_id: int) -> HttpResponse:
 
 @city_view(roles=LEAD)
 @require_POST
-def commitment_publish(request: HttpRequest, commitment_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def commitment_publish(request: CityRequest, commitment_id: int) -> HttpResponse:
+    city = request.city
     commitment = _found(selectors.commitment_in_city, city=city, commitment_id=commitment_id)
     if "unpublish" in request.POST:
         services.commitment_unpublish(commitment=commitment, by=request.user)
@@ -725,17 +727,17 @@ def public_commitments(request: HttpRequest, city_slug: str) -> HttpResponse:
 
 
 @city_view()
-def trust_gaps(request: HttpRequest) -> HttpResponse:
+def trust_gaps(request: CityRequest) -> HttpResponse:
     return render(
         request, "relationships/trust_gaps.html", _ctx(request, **selectors.trust_gaps(city=request.city))
-    )  # type: ignore[attr-defined]
+    )
 
 
 @city_view()
-def readiness(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def readiness(request: CityRequest) -> HttpResponse:
+    city = request.city
     ready = selectors.readiness(city=city)
-    if selectors.can_see_contact(request.membership):  # type: ignore[attr-defined]
+    if may(request.membership, "can_see_contacts"):
         people = {
             r.stakeholder.pk: r.stakeholder
             for row in [*ready["districts"], *ready["groups"]]
@@ -758,8 +760,8 @@ def readiness(request: HttpRequest) -> HttpResponse:
 
 
 @city_view(roles=EDITORS)
-def crisis_new(request: HttpRequest) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def crisis_new(request: CityRequest) -> HttpResponse:
+    city = request.city
     form = CrisisForm(
         request.POST if request.method == "POST" else None, initial={"occurred_on": timezone.localdate()}
     )
@@ -776,8 +778,8 @@ def crisis_new(request: HttpRequest) -> HttpResponse:
 
 
 @city_view()
-def crisis_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    city: City = request.city  # type: ignore[attr-defined]
+def crisis_detail(request: CityRequest, event_id: int) -> HttpResponse:
+    city = request.city
     event = _found(selectors.crisis_event_in_city, city=city, event_id=event_id)
     meetings = selectors.meeting_list(city=city, filters={"crisis": event.pk})[:50]
     return render(request, "relationships/crisis_detail.html", _ctx(request, event=event, meetings=meetings))
