@@ -234,14 +234,3 @@ def classify(rows: list[ContactRow], *, existing: list[tuple[int, str, str]], gr
             if email:
                 by_email[email] = ref
             by_name[key] = (ref, email)
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00", "|", "%")
-
-
-def escape_cell(value: str) -> str:
-    """Keep spreadsheet programs from running a downloaded cell as a formula."""
-    value = value.replace("\x00", "")
-    if value and value.startswith(FORMULA_START):
-        return "'" + value
-    return value

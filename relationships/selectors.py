@@ -1,5 +1,6 @@
 """Reads for the relationships pages. Every query is scoped to one city and bounded in number."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,6 +32,7 @@ from .models import (
     Commitment,
     CommitmentStatus,
     CrisisEvent,
+    ImportStatus,
     Meeting,
     Relationship,
     Stakeholder,
@@ -172,6 +174,18 @@ def import_summary(batch: StakeholderImport) -> dict:
         "bad": [r for r in rows if r["verdict"] == "bad"],
         "total": len(rows),
     }
+
+
+def import_skipped_rows(*, batch: StakeholderImport) -> Iterator[list]:
+    """The CSV of every line not added (duplicates and bad lines, and new lines while the import is
+    only previewed): a header, then the line number, verdict, reason and the original values."""
+    yield ["line", "verdict", "reason", *batch.header]
+    for row in batch.rows:
+        if row.get("created_id"):
+            continue
+        if row["verdict"] == "new" and batch.status == ImportStatus.PREVIEW:
+            continue
+        yield [row["line"], row["verdict"], row["reason"], *row["original"]]
 
 
 # --- Relationships and meetings ----------------------------------------------------------------------

@@ -5,7 +5,6 @@ publishes commitments; private meeting notes are for the lead and staff; contact
 hidden from viewers and, for everyone, as soon as consent is withdrawn.
 """
 
-import csv
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cities.audit import audit_list_view, audit_record
+from cities.csvsafe import csv_response
 from cities.decorators import city_view
 from cities.forms import add_service_errors
 from cities.http import CityRequest
@@ -349,25 +349,9 @@ def import_report(request: CityRequest, import_id: int) -> HttpResponse:
         summary=f"downloaded the lines not added from {batch.filename}",
         request=request,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="skipped-lines-{batch.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["line", "verdict", "reason", *[contacts_csv.escape_cell(h) for h in batch.header]])
-    for row in batch.rows:
-        if row.get("created_id"):
-            continue
-        if row["verdict"] == "new" and batch.status == ImportStatus.PREVIEW:
-            continue
-        writer.writerow(
-            [
-                row["line"],
-                row["verdict"],
-                contacts_csv.escape_cell(row["reason"]),
-                *[contacts_csv.escape_cell(v) for v in row["original"]],
-            ]
-        )
-    return response
+    return csv_response(
+        selectors.import_skipped_rows(batch=batch), filename=f"skipped-lines-{batch.pk}.csv"
+    )
 
 
 # --- Relationships ----------------------------------------------------------------------------------

