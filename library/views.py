@@ -50,15 +50,12 @@ def index(request: HtmxRequest) -> HttpResponse:
     params = selectors.SearchParams.from_querydict(request.GET)
     facets, total = selectors.search_facets(params)
     page = selectors.resource_search(params, count=total)
-    base_query = request.GET.copy()
-    base_query.pop("page", None)
     context = {
         "section": "library",
         "params": params,
         "page": page,
         "facets": facets,
         "sorts": selectors.SORTS,
-        "query_string": base_query.urlencode(),
     }
     template = "library/index.html"
     if request.htmx and request.htmx.target == "library-results":

@@ -87,12 +87,6 @@ def _without_errors(form, formset) -> None:
         f._errors = ErrorDict()
 
 
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _contact_shown(stakeholder) -> bool:
     return stakeholder.contact_visible and bool(stakeholder.email or stakeholder.phone)
 
@@ -147,7 +141,7 @@ def directory(request: CityRequest) -> HttpResponse:
     if request.htmx:
         template += "#results"
     return render(
-        request, template, _ctx(request, form=form, page=page, qs=_querystring_without_page(request))
+        request, template, _ctx(request, form=form, page=page)
     )
 
 
@@ -373,7 +367,6 @@ def relationship_list(request: CityRequest) -> HttpResponse:
             health=filters["health"],
             mine=bool(request.GET.get("mine")),
             healths=list(Health),
-            qs=_querystring_without_page(request),
         ),
     )
 
@@ -486,7 +479,6 @@ def meeting_list(request: CityRequest) -> HttpResponse:
             page=page,
             kind=filters["kind"],
             kinds=MeetingKind.choices,
-            qs=_querystring_without_page(request),
         ),
     )
 
@@ -594,7 +586,6 @@ def commitment_list(request: CityRequest) -> HttpResponse:
             statuses=CommitmentStatus.choices,
             mine=bool(request.GET.get("mine")),
             today=timezone.localdate(),
-            qs=_querystring_without_page(request),
         ),
     )
 
