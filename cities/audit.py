@@ -40,7 +40,7 @@ def audit_record(
 
 
 def audit_list_view(
-    request: HttpRequest,
+    request: HttpRequest | None = None,
     *,
     object_type: str,
     what: str,
@@ -49,6 +49,9 @@ def audit_list_view(
     object_id: object = "",
     details: Iterable[str] = (),
     noun: tuple[str, str] = ("person", "people"),
+    city: City | None = None,
+    actor: User | None = None,
+    ip_address: str | None = None,
 ) -> AuditEvent | None:
     """One entry for one look at a list of people (a page, or the htmx refresh of its results), not
     one per person: which list, how many people it showed, and with which filter and page.
@@ -56,6 +59,8 @@ def audit_list_view(
     `what` names the list ("Viewed the stakeholder directory"); `details` says how it was narrowed
     ("page 2 of 5", "group: Youth"). Never put a person's name or a search text in either: the log
     is append-only and cannot be purged. A list that shows nobody records nothing.
+
+    A service passes `city`, `actor` and the client's `ip_address` instead of the request.
     """
     if shown <= 0:
         return None
@@ -70,5 +75,8 @@ def audit_list_view(
         object_type=object_type,
         object_id=object_id,
         summary=summary,
+        city=city,
+        actor=actor,
         request=request,
+        ip_address=ip_address,
     )

@@ -31,3 +31,11 @@ class AuthenticatedRequest(HtmxRequest):
 class CityRequest(AuthenticatedRequest):
     city: City
     membership: Membership | None
+
+
+def acting(request: AuthenticatedRequest) -> dict:
+    """Who acts, for the audit entries the services write: `services.x(..., **acting(request))` passes
+    the signed-in member as `by` and the address the request came from as `ip_address`."""
+    from .clientip import client_ip
+
+    return {"by": request.user, "ip_address": client_ip(request)}

@@ -96,6 +96,17 @@ class DirectoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", "All districts"), *((d, d) for d in districts)]
 
+    def described(self, filters: dict) -> list[str]:
+        """The filters in words for the audit log. The search text itself is left out: it is often
+        a person's name, and the log cannot be purged."""
+        words = ["a text search"] if (filters.get("q") or "").strip() else []
+        for name in ("group", "district", "kind", "consent"):
+            value = filters.get(name)
+            if value:
+                label = dict(self.fields[name].choices).get(value, value)
+                words.append(f"{self.fields[name].label.lower()}: {label}")
+        return words
+
 
 class RelationshipForm(forms.ModelForm):
     owner = MemberChoiceField(queryset=User.objects.none(), help_text="The member who keeps this relationship.")

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.audit import audit_record
+from cities.audit import audit_list_view, audit_record
 from cities.models import AuditAction, City, Membership, User
 
 from . import contacts_csv
@@ -47,6 +47,44 @@ def stakeholder_create(*, city: City, created_by: User | None = None, **fields) 
         stakeholder.save()
         _audit_stakeholder(stakeholder, by=created_by, action=AuditAction.CREATE, summary="added to the directory")
     return stakeholder
+
+
+def _contact_shown(stakeholder: Stakeholder) -> bool:
+    return stakeholder.contact_visible and bool(stakeholder.email or stakeholder.phone)
+
+
+def directory_viewed(
+    *, city: City, page, details: Iterable[str], by: User | None, ip_address: str | None = None
+) -> None:
+    """One entry for a look at the directory with contact details (a page or an htmx refresh)."""
+    shown = list(page.object_list)  # the rows the template reads: no second query
+    audit_list_view(
+        object_type="stakeholder directory", what="Viewed the stakeholder directory", shown=len(shown),
+        with_contact=sum(1 for s in shown if _contact_shown(s)),
+        details=[f"page {page.number} of {page.paginator.num_pages}", *details],
+        noun=("stakeholder", "stakeholders"), city=city, actor=by, ip_address=ip_address,
+    )  # fmt: skip
+
+
+def stakeholder_contact_viewed(*, stakeholder: Stakeholder, by: User | None, ip_address: str | None = None) -> None:
+    """A member opened a stakeholder whose contact details are shown: one entry (none if none shown)."""
+    if _contact_shown(stakeholder):
+        audit_record(
+            action=AuditAction.VIEW, object_type="stakeholder", object_id=stakeholder.pk,
+            summary=f"{stakeholder.name}: contact details shown", city=stakeholder.city, actor=by,
+            ip_address=ip_address,
+        )  # fmt: skip
+
+
+def readiness_roster_viewed(*, city: City, ready: dict, by: User | None, ip_address: str | None = None) -> None:
+    """One entry for a look at whom to call in a crisis, by district and by group."""
+    people = {r.stakeholder.pk: r.stakeholder for row in [*ready["districts"], *ready["groups"]] for r in row.roster}
+    audit_list_view(
+        object_type="crisis readiness roster", what="Viewed whom to call in a crisis (readiness)",
+        shown=len(people), with_contact=sum(1 for s in people.values() if _contact_shown(s)),
+        details=["by district and by group"], noun=("stakeholder", "stakeholders"),
+        city=city, actor=by, ip_address=ip_address,
+    )  # fmt: skip
 
 
 def _audit_stakeholder(stakeholder: Stakeholder, *, by: User | None, action: str, summary: str) -> None:
@@ -298,6 +336,30 @@ def stakeholder_import_confirm(
             summary=f"imported {created} contact(s) from {batch.filename}", city=city, actor=by,
         )
     return batch
+
+
+def stakeholder_import_viewed(
+    *, batch: StakeholderImport, summary: dict, by: User | None, ip_address: str | None = None
+) -> None:
+    """One entry for a look at the lines of an uploaded contacts file."""
+    audit_list_view(
+        object_type="contacts import", object_id=batch.pk, what=f"Viewed the lines of {batch.filename}",
+        shown=summary["total"], with_contact=sum(1 for row in summary["new"] if row["fields"].get("email")),
+        details=[
+            f"new: {len(summary['new'])}, possible duplicates: {len(summary['duplicates'])}, "
+            f"cannot be imported: {len(summary['bad'])}"
+        ],
+        noun=("line", "lines"), city=batch.city, actor=by, ip_address=ip_address,
+    )  # fmt: skip
+
+
+def stakeholder_import_exported(*, batch: StakeholderImport, by: User | None, ip_address: str | None = None) -> None:
+    """The lines not added were downloaded (with their original values)."""
+    audit_record(
+        action=AuditAction.EXPORT, object_type="contacts import", object_id=batch.pk,
+        summary=f"downloaded the lines not added from {batch.filename}", city=batch.city, actor=by,
+        ip_address=ip_address,
+    )  # fmt: skip
 
 
 def stakeholder_import_cancel(*, batch: StakeholderImport, by: User | None) -> StakeholderImport:

@@ -15,12 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cities.audit import audit_list_view, audit_record
 from cities.csvsafe import csv_response
 from cities.decorators import city_view
 from cities.forms import add_service_errors
-from cities.http import CityRequest
-from cities.models import EDITOR_ROLES, AuditAction, Role, may
+from cities.http import CityRequest, acting
+from cities.models import EDITOR_ROLES, Role, may
 
 from . import contacts_csv, selectors, services
 from .forms import (
@@ -87,22 +86,6 @@ def _without_errors(form, formset) -> None:
         f._errors = ErrorDict()
 
 
-def _contact_shown(stakeholder) -> bool:
-    return stakeholder.contact_visible and bool(stakeholder.email or stakeholder.phone)
-
-
-def _described(form: DirectoryFilterForm, filters: dict) -> list[str]:
-    """The directory's filters in words for the audit log. The search text itself is left out: it
-    is often a person's name, and the log cannot be purged."""
-    words = ["a text search"] if (filters.get("q") or "").strip() else []
-    for name in ("group", "district", "kind", "consent"):
-        value = filters.get(name)
-        if value:
-            label = dict(form.fields[name].choices).get(value, value)
-            words.append(f"{form.fields[name].label.lower()}: {label}")
-    return words
-
-
 # --- Landing ----------------------------------------------------------------------------------------
 
 
@@ -127,16 +110,7 @@ def directory(request: CityRequest) -> HttpResponse:
         selectors.DIRECTORY_PAGE_SIZE,
     )
     if filters["search_contact"]:  # a role shown contact details: each look (page or htmx refresh) is logged
-        shown = list(page.object_list)  # the rows the template reads: no second query
-        audit_list_view(
-            request,
-            object_type="stakeholder directory",
-            what="Viewed the stakeholder directory",
-            shown=len(shown),
-            with_contact=sum(1 for s in shown if _contact_shown(s)),
-            details=[f"page {page.number} of {page.paginator.num_pages}", *_described(form, filters)],
-            noun=("stakeholder", "stakeholders"),
-        )
+        services.directory_viewed(city=city, page=page, details=form.described(filters), **acting(request))
     template = "relationships/directory.html"
     if request.htmx:
         template += "#results"
@@ -174,18 +148,8 @@ def stakeholder_detail(request: CityRequest, stakeholder_id: int) -> HttpRespons
     city = request.city
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     data = selectors.stakeholder_detail(city=city, stakeholder=stakeholder)
-    if (
-        may(request.membership, "can_see_contacts")
-        and stakeholder.contact_visible
-        and (stakeholder.email or stakeholder.phone)
-    ):
-        audit_record(
-            action=AuditAction.VIEW,
-            object_type="stakeholder",
-            object_id=stakeholder.pk,
-            summary=f"{stakeholder.name}: contact details shown",
-            request=request,
-        )
+    if may(request.membership, "can_see_contacts"):
+        services.stakeholder_contact_viewed(stakeholder=stakeholder, **acting(request))
     return render(
         request,
         "relationships/stakeholder_detail.html",
@@ -311,19 +275,7 @@ def import_preview(request: CityRequest, import_id: int) -> HttpResponse:
             )
         return redirect("relationships:import_preview", city.slug, batch.pk)
     summary = selectors.import_summary(batch)
-    audit_list_view(
-        request,
-        object_type="contacts import",
-        object_id=batch.pk,
-        what=f"Viewed the lines of {batch.filename}",
-        shown=summary["total"],
-        with_contact=sum(1 for row in summary["new"] if row["fields"].get("email")),
-        details=[
-            f"new: {len(summary['new'])}, possible duplicates: {len(summary['duplicates'])}, "
-            f"cannot be imported: {len(summary['bad'])}"
-        ],
-        noun=("line", "lines"),
-    )
+    services.stakeholder_import_viewed(batch=batch, summary=summary, **acting(request))
     return render(
         request,
         "relationships/import_preview.html",
@@ -336,13 +288,7 @@ def import_report(request: CityRequest, import_id: int) -> HttpResponse:
     """Every line not added (duplicates and bad lines), with the original values and the reason."""
     city = request.city
     batch = _found(selectors.import_in_city, city=city, import_id=import_id)
-    audit_record(
-        action=AuditAction.EXPORT,
-        object_type="contacts import",
-        object_id=batch.pk,
-        summary=f"downloaded the lines not added from {batch.filename}",
-        request=request,
-    )
+    services.stakeholder_import_exported(batch=batch, **acting(request))
     return csv_response(
         selectors.import_skipped_rows(batch=batch), filename=f"skipped-lines-{batch.pk}.csv"
     )
@@ -713,20 +659,7 @@ def readiness(request: CityRequest) -> HttpResponse:
     city = request.city
     ready = selectors.readiness(city=city)
     if may(request.membership, "can_see_contacts"):
-        people = {
-            r.stakeholder.pk: r.stakeholder
-            for row in [*ready["districts"], *ready["groups"]]
-            for r in row.roster
-        }
-        audit_list_view(
-            request,
-            object_type="crisis readiness roster",
-            what="Viewed whom to call in a crisis (readiness)",
-            shown=len(people),
-            with_contact=sum(1 for s in people.values() if _contact_shown(s)),
-            details=["by district and by group"],
-            noun=("stakeholder", "stakeholders"),
-        )
+        services.readiness_roster_viewed(city=city, ready=ready, **acting(request))
     return render(
         request,
         "relationships/readiness.html",
