@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django import forms
+from django.http import QueryDict
 
 from cities.models import TIMEZONE_CHOICES, City
 from relationships.models import Stakeholder, StakeholderGroup
@@ -149,6 +152,31 @@ class ReportForm(forms.Form):
     def other_fields(self):
         return [self[n] for n in ("unnamed_attendance", "themes", "what_was_heard", "tensions", "next_steps")]
 
+    @staticmethod
+    def initial_for(report) -> dict:
+        """What a saved report shows again in the form."""
+        if report is None:
+            return {}
+        return {
+            "unnamed_attendance": report.unnamed_attendance,
+            "themes": ", ".join(report.themes),
+            "what_was_heard": report.what_was_heard,
+            "tensions": report.tensions,
+            "next_steps": report.next_steps,
+            **{f"count_{g}": c for g, c in report.attendance.items()},
+        }
+
+    def report_fields(self) -> dict:
+        """The arguments of services.report_save that this form fills."""
+        return {
+            "attendance": self.attendance(),
+            "unnamed_attendance": self.cleaned_data.get("unnamed_attendance") or 0,
+            "themes": self.theme_list(),
+            "what_was_heard": self.cleaned_data["what_was_heard"],
+            "tensions": self.cleaned_data["tensions"],
+            "next_steps": self.cleaned_data["next_steps"],
+        }
+
 
 class QuoteForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Quote (anonymised)", max_length=1000)
@@ -161,6 +189,53 @@ class CommitmentForm(forms.Form):
     owed_by = forms.CharField(max_length=200, label="Who will do it")
     owed_to = forms.CharField(max_length=200, required=False, label="To whom")
     due_date = forms.DateField(required=False, label="By when", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@dataclass
+class ReportForms:
+    """The three forms of the report page; only the one named by the POST's `action` is bound:
+    save or submit the report, add a quote, record a commitment."""
+
+    action: str
+    report: ReportForm
+    quote: QuoteForm
+    commitment: CommitmentForm
+
+    @classmethod
+    def build(cls, data: QueryDict, *, report) -> "ReportForms":
+        action = data.get("action", "")
+        return cls(
+            action=action,
+            report=ReportForm(data if action in ("save", "submit") else None, initial=ReportForm.initial_for(report)),
+            quote=QuoteForm(data if action == "quote" else None),
+            commitment=CommitmentForm(data if action == "commitment" else None),
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.report.errors or self.quote.errors or self.commitment.errors)
+
+
+@dataclass
+class VoicesForms:
+    """The two forms of the whose-voices page: the targets per group, and an invitation."""
+
+    action: str
+    targets: VoiceTargetsForm
+    invite: InviteForm
+
+    @classmethod
+    def build(cls, data: QueryDict, *, city: City, initial_targets: dict[str, int]) -> "VoicesForms":
+        action = data.get("action", "")
+        return cls(
+            action=action,
+            targets=VoiceTargetsForm(data if action == "targets" else None, initial_targets=initial_targets),
+            invite=InviteForm(data if action == "invite" else None, city=city),
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.targets.errors or self.invite.errors)
 
 
 class FeedbackForm(forms.Form):

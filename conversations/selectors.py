@@ -214,6 +214,39 @@ def report_for(*, session: Session) -> FacilitatorReport | None:
     return FacilitatorReport.objects.for_city(session.city).filter(session=session).first()
 
 
+def report_page(*, session: Session) -> dict:
+    """The report of a session as its page shows it: the report, its quotes and its commitments."""
+    report = report_for(session=session)
+    if report is None:
+        return {"report": None, "quotes": [], "commitments": []}
+    return {
+        "report": report,
+        "quotes": list(report.quotes.all()),
+        "commitments": [link.commitment for link in report.report_commitments.select_related("commitment")],
+    }
+
+
+def voices_page(*, conversation: Conversation, rows: list) -> dict:
+    """The whose-voices page besides its forms: the invitations, the groups still missing, and
+    whether a session is still to come (inviting makes sense)."""
+    return {
+        "invitations": list(
+            Invitation.objects.for_city(conversation.city).filter(conversation=conversation).select_related("stakeholder")
+        ),
+        "upcoming": conversation.sessions.filter(starts_at__gt=timezone.now()).exists(),
+        "missing": [r for r in rows if r.is_missing],
+    }
+
+
+def registration_closed(*, conversation: Conversation) -> str | None:
+    """Why the public registration of a conversation is closed, or None while it is open."""
+    if conversation.status == ConversationStatus.CANCELLED:
+        return "This conversation has been cancelled, so registration is closed."
+    if conversation.status != ConversationStatus.SCHEDULED:
+        return "This conversation has taken place; registration is closed."
+    return None
+
+
 def shareable_quotes(*, conversation: Conversation) -> QuerySet[Quote]:
     """The only quotes anyone may see outside the report form: consented AND reviewed."""
     return Quote.objects.for_city(conversation.city).filter(

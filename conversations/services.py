@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import City, Membership, Role, User, may
+from cities.audit import audit_list_view, audit_record
+from cities.models import AuditAction, City, Membership, Role, User, may
 from relationships.models import Commitment, Stakeholder, StakeholderGroup
 from relationships.services import commitment_create
 
@@ -277,6 +278,20 @@ def invitation_create(*, conversation: Conversation, stakeholder: Stakeholder, b
     return invitation
 
 
+def invitations_viewed(
+    *, conversation: Conversation, invitations: list[Invitation], by: User | None, ip_address: str | None = None
+) -> None:
+    """One entry for a look at a conversation's invitation list (stakeholders, some with contacts)."""
+    audit_list_view(
+        object_type="conversation invitations", object_id=conversation.pk,
+        what=f"Viewed the invitations of '{conversation.title}'", shown=len(invitations),
+        with_contact=sum(
+            1 for i in invitations if i.stakeholder.contact_visible and (i.stakeholder.email or i.stakeholder.phone)
+        ),
+        city=conversation.city, actor=by, ip_address=ip_address,
+    )  # fmt: skip
+
+
 def invitation_set_response(*, invitation: Invitation, response: str) -> Invitation:
     if response not in InvitationResponse.values:
         raise ValidationError("Choose an answer.")
@@ -371,18 +386,67 @@ def _promote_waitlist(conversation: Conversation) -> list[Registration]:
     return promoted
 
 
-def registration_cancel(*, registration: Registration) -> list[Registration]:
-    """Cancel a registration and give its seat to the next person on the waitlist."""
+def _audit(
+    *, city: City, action: str, object_type: str, object_id: object, summary: str, by: User | None,
+    ip_address: str | None,
+) -> None:
+    """Who viewed or changed participants' personal data (the city lead reads the log)."""
+    audit_record(
+        action=action, object_type=object_type, object_id=object_id, summary=summary, city=city,
+        actor=by, ip_address=ip_address,
+    )  # fmt: skip
+
+
+def registration_cancel(
+    *,
+    registration: Registration,
+    by: User | None = None,
+    by_registrant: bool = False,
+    ip_address: str | None = None,
+) -> list[Registration]:
+    """Cancel a registration and give its seat to the next person on the waitlist.
+
+    A member who cancels (`by`) or the registrant through the emailed link (`by_registrant`) leaves
+    an entry in the audit log, with the address the request came from; a cancellation for no one
+    writes none."""
     with transaction.atomic():
         Conversation.objects.select_for_update().get(pk=registration.conversation_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if current.status == RegistrationStatus.CANCELLED:
-            return []
-        current.status = RegistrationStatus.CANCELLED
-        current.cancelled_at = timezone.now()
-        current.save(update_fields=["status", "cancelled_at"])
-        registration.status, registration.cancelled_at = current.status, current.cancelled_at
-        return _promote_waitlist(registration.conversation)
+            promoted: list[Registration] = []
+        else:
+            current.status = RegistrationStatus.CANCELLED
+            current.cancelled_at = timezone.now()
+            current.save(update_fields=["status", "cancelled_at"])
+            registration.status, registration.cancelled_at = current.status, current.cancelled_at
+            promoted = _promote_waitlist(registration.conversation)
+    title = registration.conversation.title
+    if by_registrant:
+        summary = f"The registrant cancelled through the emailed link ('{title}')"
+    elif by is not None:
+        summary = f"Cancelled a registration of '{title}'" + (
+            f"; {len(promoted)} moved up from the waitlist" if promoted else ""
+        )
+    else:
+        return promoted
+    _audit(
+        city=registration.conversation.city, action=AuditAction.CHANGE,
+        object_type="conversation registration", object_id=registration.pk, summary=summary, by=by,
+        ip_address=ip_address,
+    )  # fmt: skip
+    return promoted
+
+
+def registrations_viewed(*, conversation: Conversation, page, by: User | None, ip_address: str | None = None) -> None:
+    """One entry for a look at a page of a conversation's registrations (names and emails)."""
+    people = list(page.object_list)  # the rows the template reads: no second query
+    audit_list_view(
+        object_type="conversation registrations", object_id=conversation.pk,
+        what=f"Viewed the registrations of '{conversation.title}'", shown=len(people),
+        with_contact=sum(1 for r in people if r.email),
+        details=[f"page {page.number} of {page.paginator.num_pages}"],
+        city=conversation.city, actor=by, ip_address=ip_address,
+    )  # fmt: skip
 
 
 def _site(path: str) -> str:
@@ -481,6 +545,19 @@ def check_in(*, session: Session, registration: Registration, by: User | None) -
     return check
 
 
+def check_in_list_viewed(
+    *, session: Session, people: list[Registration], q: str = "", by: User | None, ip_address: str | None = None
+) -> None:
+    """One entry for a look at a session's check-in list (the page, or each htmx search of it)."""
+    conversation = session.conversation
+    audit_list_view(
+        object_type="conversation check-in list", object_id=session.pk,
+        what=f"Viewed the check-in list of '{conversation.title}', {session.date:%Y-%m-%d}",
+        shown=len(people), details=["a name search" if q else ""],
+        city=conversation.city, actor=by, ip_address=ip_address,
+    )  # fmt: skip
+
+
 def check_in_undo(*, session: Session, registration: Registration) -> None:
     CheckIn.objects.for_city(session.city).filter(session=session, registration=registration).delete()
 
@@ -560,6 +637,13 @@ def report_save(
     return report
 
 
+def report_started(*, session: Session, author: User | None) -> FacilitatorReport:
+    """The session's report, started as an empty draft if there is none yet (a quote or a commitment
+    may be recorded before the report is written)."""
+    existing = FacilitatorReport.objects.for_city(session.city).filter(session=session).first()
+    return existing or report_save(session=session, author=author, attendance={})
+
+
 def _advance_after_report(conversation: Conversation, *, by: User | None) -> None:
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.status == ConversationStatus.SCHEDULED:
@@ -577,17 +661,35 @@ def quote_add(*, report: FacilitatorReport, text: str, speaker_group: str = "", 
     return quote
 
 
-def quote_review(*, quote: Quote, by: User) -> Quote:
-    """Mark a quote as checked (anonymised) for sharing. A quote without consent cannot be."""
+def _quote_where(quote: Quote) -> str:
+    """Which report a quote belongs to, for the audit log (never the quote's words)."""
+    return f"'{quote.report.session.conversation.title}', {quote.report.session.date:%Y-%m-%d}"
+
+
+def quote_review(*, quote: Quote, by: User, ip_address: str | None = None) -> Quote:
+    """Mark a quote as checked (anonymised) for sharing. A quote without consent cannot be.
+    The review is in the audit log."""
     if not quote.consent:
         raise ValidationError("This quote has no consent from its speaker; it can never be shared.")
     quote.reviewed, quote.reviewed_by, quote.reviewed_at = True, by, timezone.now()
     quote.save(update_fields=["reviewed", "reviewed_by", "reviewed_at"])
+    _audit(
+        city=quote.city, action=AuditAction.CHANGE, object_type="conversation quote", object_id=quote.pk,
+        summary=f"Reviewed a quote for sharing, from the report of {_quote_where(quote)}", by=by,
+        ip_address=ip_address,
+    )  # fmt: skip
     return quote
 
 
-def quote_delete(*, quote: Quote) -> None:
+def quote_delete(*, quote: Quote, by: User | None = None, ip_address: str | None = None) -> None:
+    """Remove a quote; a member's removal (`by`) is in the audit log."""
+    quote_pk, where = quote.pk, _quote_where(quote)
     quote.delete()
+    if by is not None:
+        _audit(
+            city=quote.city, action=AuditAction.DELETE, object_type="conversation quote", object_id=quote_pk,
+            summary=f"Removed a quote from the report of {where}", by=by, ip_address=ip_address,
+        )  # fmt: skip
 
 
 def report_commitment_add(

@@ -11,26 +11,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cities import ratelimit
-from cities.audit import audit_list_view, audit_record
+from cities.clientip import client_ip
 from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
-from cities.http import CityRequest
-from cities.models import EDITOR_ROLES, WORKER_ROLES, AuditAction, may
+from cities.http import CityRequest, acting
+from cities.models import EDITOR_ROLES, WORKER_ROLES, may
 
 from . import ical, selectors, services
 from .forms import (
     CampaignForm,
     ChecklistItemForm,
-    CommitmentForm,
     ConversationForm,
     FeedbackForm,
-    InviteForm,
     PledgeForm,
-    QuoteForm,
     RegistrationForm,
-    ReportForm,
+    ReportForms,
     SessionForm,
-    VoiceTargetsForm,
+    VoicesForms,
     WalkInForm,
 )
 from .models import (
@@ -65,20 +62,6 @@ def _session(conversation: Conversation, pk: int) -> Session:
         return selectors.session_get(conversation=conversation, pk=pk)
     except Session.DoesNotExist as missing:
         raise Http404("No such session.") from missing
-
-
-def _audit(
-    request: CityRequest, *, action: str, object_type: str, object_id: object, summary: str, city=None
-) -> None:
-    """Log who viewed or changed participants' personal data (the city lead reads the log)."""
-    audit_record(
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        summary=summary,
-        city=city or getattr(request, "city", None),
-        request=request,
-    )
 
 
 def _ctx(request: CityRequest, **extra) -> dict:
@@ -316,61 +299,68 @@ def checklist_toggle(request: CityRequest, pk: int, item_id: int) -> HttpRespons
     return redirect("conversations:checklist", city_slug=city.slug, pk=conversation.pk)
 
 
+def _voices_post(request: CityRequest, conversation: Conversation, forms: VoicesForms) -> HttpResponse | None:
+    """Save the targets or add an invitation; None when the form named by the action is invalid."""
+    if forms.action == "targets" and forms.targets.is_valid():
+        services.voice_targets_set(conversation=conversation, targets=forms.targets.targets())
+        messages.success(request, "Targets saved.")
+    elif forms.action == "invite" and forms.invite.is_valid():
+        invitation = services.invitation_create(
+            conversation=conversation, stakeholder=forms.invite.cleaned_data["stakeholder"], by=request.user
+        )
+        messages.success(request, f"{invitation.stakeholder.name} is on the invitation list.")
+    else:
+        return None
+    return redirect("conversations:voices", city_slug=conversation.city.slug, pk=conversation.pk)
+
+
+def _report_post(
+    request: CityRequest, conversation: Conversation, session: Session, forms: ReportForms
+) -> HttpResponse | None:
+    """Save or submit the report, add a quote or record a commitment; None when the form is invalid."""
+    url = reverse("conversations:report", args=[conversation.city.slug, conversation.pk, session.pk])
+    if forms.action in ("save", "submit") and forms.report.is_valid():
+        submit = forms.action == "submit"
+        services.report_save(session=session, author=request.user, submit=submit, **forms.report.report_fields())
+        messages.success(request, "Report submitted. Thank you." if submit else "Draft saved.")
+        return redirect(url)
+    if forms.action not in ("quote", "commitment"):
+        return None
+    target = services.report_started(session=session, author=request.user)
+    if forms.action == "quote" and forms.quote.is_valid():
+        services.quote_add(report=target, **forms.quote.cleaned_data)
+        messages.success(request, "Quote added.")
+        return redirect(url + "#quotes")
+    if forms.action == "commitment" and forms.commitment.is_valid():
+        try:
+            services.report_commitment_add(report=target, by=request.user, **forms.commitment.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(forms.commitment, error)
+        else:
+            messages.success(request, "Commitment recorded; it is now tracked with the city's commitments.")
+            return redirect(url + "#commitments")
+    return None
+
+
 @city_view(roles=EDITORS)
 def voices(request: CityRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
-    city = request.city
     rows = selectors.voices(conversation=conversation)
-    targets_form = VoiceTargetsForm(
-        request.POST if request.POST.get("action") == "targets" else None,
-        initial_targets={r.group: r.target for r in rows},
-    )
-    invite_form = InviteForm(request.POST if request.POST.get("action") == "invite" else None, city=city)
-    if request.method == "POST":
-        if request.POST.get("action") == "targets" and targets_form.is_valid():
-            services.voice_targets_set(conversation=conversation, targets=targets_form.targets())
-            messages.success(request, "Targets saved.")
-            return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
-        if request.POST.get("action") == "invite" and invite_form.is_valid():
-            invitation = services.invitation_create(
-                conversation=conversation,
-                stakeholder=invite_form.cleaned_data["stakeholder"],
-                by=request.user,
-            )
-            messages.success(request, f"{invitation.stakeholder.name} is on the invitation list.")
-            return redirect("conversations:voices", city_slug=city.slug, pk=conversation.pk)
-    invitations = list(
-        Invitation.objects.for_city(city).filter(conversation=conversation).select_related("stakeholder")
-    )
-    audit_list_view(
+    forms = VoicesForms.build(request.POST, city=request.city, initial_targets={r.group: r.target for r in rows})
+    if request.method == "POST" and (done := _voices_post(request, conversation, forms)):
+        return done
+    page = selectors.voices_page(conversation=conversation, rows=rows)
+    services.invitations_viewed(conversation=conversation, invitations=page["invitations"], **acting(request))
+    context = _ctx(
         request,
-        object_type="conversation invitations",
-        object_id=conversation.pk,
-        what=f"Viewed the invitations of '{conversation.title}'",
-        shown=len(invitations),
-        with_contact=sum(
-            1
-            for i in invitations
-            if i.stakeholder.contact_visible and (i.stakeholder.email or i.stakeholder.phone)
-        ),
+        conversation=conversation,
+        rows=rows,
+        targets_form=forms.targets,
+        invite_form=forms.invite,
+        responses=InvitationResponse.choices,
+        **page,
     )
-    upcoming = conversation.sessions.filter(starts_at__gt=timezone.now()).exists()
-    return render(
-        request,
-        "conversations/voices.html",
-        _ctx(
-            request,
-            conversation=conversation,
-            rows=rows,
-            targets_form=targets_form,
-            invite_form=invite_form,
-            invitations=invitations,
-            responses=InvitationResponse.choices,
-            upcoming=upcoming,
-            missing=[r for r in rows if r.is_missing],
-        ),
-        status=400 if (targets_form.errors or invite_form.errors) else 200,
-    )
+    return render(request, "conversations/voices.html", context, status=400 if forms.has_errors else 200)
 
 
 @city_view(roles=EDITORS)
@@ -394,16 +384,7 @@ def registrations(request: CityRequest, pk: int) -> HttpResponse:
     page = Paginator(selectors.registrations(conversation=conversation), REGISTRATIONS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    people = list(page.object_list)  # the rows the template reads: no second query
-    audit_list_view(
-        request,
-        object_type="conversation registrations",
-        object_id=conversation.pk,
-        what=f"Viewed the registrations of '{conversation.title}'",
-        shown=len(people),
-        with_contact=sum(1 for r in people if r.email),
-        details=[f"page {page.number} of {page.paginator.num_pages}"],
-    )
+    services.registrations_viewed(conversation=conversation, page=page, **acting(request))
     return render(
         request,
         "conversations/registrations.html",
@@ -425,15 +406,7 @@ def registration_cancel(request: CityRequest, pk: int, registration_id: int) -> 
         conversation=conversation,
         pk=registration_id,
     )
-    promoted = services.registration_cancel(registration=registration)
-    _audit(
-        request,
-        action=AuditAction.CHANGE,
-        object_type="conversation registration",
-        object_id=registration.pk,
-        summary=f"Cancelled a registration of '{conversation.title}'"
-        + (f"; {len(promoted)} moved up from the waitlist" if promoted else ""),
-    )
+    promoted = services.registration_cancel(registration=registration, **acting(request))
     text = f"{registration.name}'s registration was cancelled."
     if promoted:
         text += f" {promoted[0].name} moved up from the waitlist."
@@ -474,14 +447,7 @@ def _render_check_in(
     walk_in_form = walk_in_form or WalkInForm()
     people = selectors.check_in_list(session=session, q=q)
     if request.method == "GET":  # the page, and each htmx search of it (after a check-in: already seen)
-        audit_list_view(
-            request,
-            object_type="conversation check-in list",
-            object_id=session.pk,
-            what=f"Viewed the check-in list of '{conversation.title}', {session.date:%Y-%m-%d}",
-            shown=len(people),
-            details=["a name search" if q else ""],
-        )
+        services.check_in_list_viewed(session=session, people=people, q=q, **acting(request))
     context = _ctx(
         request,
         conversation=conversation,
@@ -526,74 +492,20 @@ def report(request: CityRequest, pk: int, session_id: int) -> HttpResponse:
     """The facilitator's report on a session: assigned facilitator, lead or staff only."""
     conversation = _conversation(request, pk)
     session = _session(conversation, session_id)
-    existing = selectors.report_for(session=session)
-    initial = {}
-    if existing:
-        initial = {
-            "unnamed_attendance": existing.unnamed_attendance,
-            "themes": ", ".join(existing.themes),
-            "what_was_heard": existing.what_was_heard,
-            "tensions": existing.tensions,
-            "next_steps": existing.next_steps,
-            **{f"count_{g}": c for g, c in existing.attendance.items()},
-        }
-    action = request.POST.get("action", "")
-    form = ReportForm(request.POST if action in ("save", "submit") else None, initial=initial)
-    quote_form = QuoteForm(request.POST if action == "quote" else None)
-    commitment_form = CommitmentForm(request.POST if action == "commitment" else None)
-    if request.method == "POST":
-        url = reverse("conversations:report", args=[conversation.city.slug, conversation.pk, session.pk])
-        if action in ("save", "submit") and form.is_valid():
-            services.report_save(
-                session=session,
-                author=request.user,
-                attendance=form.attendance(),
-                unnamed_attendance=form.cleaned_data.get("unnamed_attendance") or 0,
-                themes=form.theme_list(),
-                what_was_heard=form.cleaned_data["what_was_heard"],
-                tensions=form.cleaned_data["tensions"],
-                next_steps=form.cleaned_data["next_steps"],
-                submit=action == "submit",
-            )
-            messages.success(
-                request, "Report submitted. Thank you." if action == "submit" else "Draft saved."
-            )
-            return redirect(url)
-        if action in ("quote", "commitment"):
-            target = existing or services.report_save(session=session, author=request.user, attendance={})
-            if action == "quote" and quote_form.is_valid():
-                services.quote_add(report=target, **quote_form.cleaned_data)
-                messages.success(request, "Quote added.")
-                return redirect(url + "#quotes")
-            if action == "commitment" and commitment_form.is_valid():
-                try:
-                    services.report_commitment_add(
-                        report=target, by=request.user, **commitment_form.cleaned_data
-                    )
-                except ValidationError as error:
-                    add_service_errors(commitment_form, error)
-                else:
-                    messages.success(
-                        request, "Commitment recorded; it is now tracked with the city's commitments."
-                    )
-                    return redirect(url + "#commitments")
-    existing = selectors.report_for(session=session)
+    forms = ReportForms.build(request.POST, report=selectors.report_for(session=session))
+    if request.method == "POST" and (done := _report_post(request, conversation, session, forms)):
+        return done
     context = _ctx(
         request,
         conversation=conversation,
         session=session,
-        report=existing,
-        form=form,
-        quote_form=quote_form,
-        commitment_form=commitment_form,
-        quotes=list(existing.quotes.all()) if existing else [],
-        commitments=[link.commitment for link in existing.report_commitments.select_related("commitment")]
-        if existing
-        else [],
+        form=forms.report,
+        quote_form=forms.quote,
+        commitment_form=forms.commitment,
         editor=may(request.membership, "can_edit"),
+        **selectors.report_page(session=session),
     )
-    bad = form.errors or quote_form.errors or commitment_form.errors
-    return render(request, "conversations/report.html", context, status=400 if bad else 200)
+    return render(request, "conversations/report.html", context, status=400 if forms.has_errors else 200)
 
 
 @city_view(roles=EDITORS)
@@ -605,31 +517,15 @@ def quote_review(request: CityRequest, pk: int, quote_id: int) -> HttpResponse:
         report__session__conversation=conversation,
         pk=quote_id,
     )
-    where = f"'{conversation.title}', {quote.report.session.date:%Y-%m-%d}"
     if request.POST.get("action") == "delete":
-        quote_pk = quote.pk
-        services.quote_delete(quote=quote)
-        _audit(
-            request,
-            action=AuditAction.DELETE,
-            object_type="conversation quote",
-            object_id=quote_pk,
-            summary=f"Removed a quote from the report of {where}",
-        )
+        services.quote_delete(quote=quote, **acting(request))
         messages.success(request, "Quote removed.")
     else:
         try:
-            services.quote_review(quote=quote, by=request.user)
+            services.quote_review(quote=quote, **acting(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            _audit(
-                request,
-                action=AuditAction.CHANGE,
-                object_type="conversation quote",
-                object_id=quote.pk,
-                summary=f"Reviewed a quote for sharing, from the report of {where}",
-            )
             messages.success(request, "Quote reviewed: it may now be shared.")
     return redirect(
         reverse(
@@ -709,41 +605,20 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
     refusal = ratelimit.consume(request, action="conversations.register", key=f"{city_slug}/{public_id}")
     conversation = _public_conversation(city_slug, public_id)
     form = RegistrationForm(request.POST or None, consent_wording=services.CONSENT_WORDING)
-    problem = None
-    if conversation.status == ConversationStatus.CANCELLED:
-        problem = "This conversation has been cancelled, so registration is closed."
-    elif conversation.status != ConversationStatus.SCHEDULED:
-        problem = "This conversation has taken place; registration is closed."
+    problem = selectors.registration_closed(conversation=conversation)
+    context = {"conversation": conversation, "sessions": conversation.sessions.all(), "form": form}
     if problem is None and refusal is not None:
-        return _rate_limited(
-            request,
-            "conversations/public_register.html",
-            {"conversation": conversation, "sessions": list(conversation.sessions.all()), "form": form},
-            refusal,
-        )
+        return _rate_limited(request, "conversations/public_register.html", context, refusal)
     if request.method == "POST" and problem is None and form.is_valid():
         try:
             registration = services.registration_create(conversation=conversation, **form.cleaned_data)
         except services.RegistrationRefused as refused:
             problem = str(refused)
         else:
-            return render(
-                request,
-                "conversations/public_registered.html",
-                {"conversation": conversation, "registration": registration},
-            )
-    sessions = list(conversation.sessions.all())
-    status = 200
-    if problem:
-        status = 409 if request.method == "POST" else 200
-    elif form.errors:
-        status = 400
-    return render(
-        request,
-        "conversations/public_register.html",
-        {"conversation": conversation, "sessions": sessions, "form": form, "problem": problem},
-        status=status,
-    )
+            done = {"conversation": conversation, "registration": registration}
+            return render(request, "conversations/public_registered.html", done)
+    status = (409 if request.method == "POST" else 200) if problem else (400 if form.errors else 200)
+    return render(request, "conversations/public_register.html", {**context, "problem": problem}, status=status)
 
 
 @never_cache  # shows the registrant's name: never kept by a browser or a proxy
@@ -761,14 +636,11 @@ def public_cancel(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
         return _rate_limited(request, "conversations/public_cancel.html", {**context, "done": False}, refusal)
     done = False
     if request.method == "POST":
-        services.registration_cancel(registration=registration)
-        _audit(
-            request,
-            action=AuditAction.CHANGE,
-            object_type="conversation registration",
-            object_id=registration.pk,
-            summary=f"The registrant cancelled through the emailed link ('{registration.conversation.title}')",
-            city=registration.conversation.city,
+        services.registration_cancel(
+            registration=registration,
+            by=request.user if request.user.is_authenticated else None,
+            by_registrant=True,
+            ip_address=client_ip(request),
         )
         done = True
     return render(request, "conversations/public_cancel.html", {**context, "done": done})
