@@ -153,61 +153,60 @@ def invitation_revoke(request: CityRequest, invitation_id: int) -> HttpResponse:
     return redirect("cities:members", city_slug=request.city.slug)
 
 
+INVALID_LINK = (
+    "This invitation link is not valid. Check that you copied all of it, or ask the program lead for a new one."
+)
+
+
+def _welcome(request: HttpRequest, accepted: services.Accepted) -> HttpResponse:
+    messages.success(request, f"Welcome to {accepted.membership.city.name}.")
+    return redirect("cities:home", city_slug=accepted.membership.city.slug)
+
+
+def _accept(
+    request: HttpRequest, invitation: Invitation, form: AcceptInvitationForm | None
+) -> HttpResponse | str | None:
+    """Accept a POSTed invitation: as the person signed in, or as a new account made from the form.
+    Returns the welcome, or why the invitation cannot be used, or None when the form is invalid."""
+    try:
+        if request.user.is_authenticated:
+            return _welcome(request, services.invitation_accept_existing_user(invitation=invitation, user=request.user))
+        if form is None or not form.is_valid():
+            return None
+        try:
+            accepted = services.invitation_accept_new_user(
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error("password1", error)
+            return None
+    except services.InvitationUnusable as error:
+        return str(error)
+    logout(request)
+    perform_login(request, accepted.user, redirect_url=None)
+    return _welcome(request, accepted)
+
+
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the email: set a password (or sign in) and land in the city."""
     invitation = services.invitation_by_token(token=token)
     if invitation is None:
-        return render(
-            request,
-            "cities/invitation_problem.html",
-            {"problem": "This invitation link is not valid. Check that you copied all of it, "
-             "or ask the program lead for a new one."},
-            status=404,
-        )
-    problem = None
-    form = None
-    if request.user.is_authenticated:
-        if request.method == "POST":
-            try:
-                accepted = services.invitation_accept_existing_user(invitation=invitation, user=request.user)
-            except services.InvitationUnusable as error:
-                problem = str(error)
-            else:
-                messages.success(request, f"Welcome to {accepted.membership.city.name}.")
-                return redirect("cities:home", city_slug=accepted.membership.city.slug)
-    elif request.method == "POST":
-        form = AcceptInvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                accepted = services.invitation_accept_new_user(
-                    invitation=invitation,
-                    full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["password1"],
-                )
-            except ValidationError as error:
-                form.add_error("password1", error)
-            except services.InvitationUnusable as error:
-                problem = str(error)
-            else:
-                logout(request)
-                perform_login(request, accepted.user, redirect_url=None)
-                messages.success(request, f"Welcome to {accepted.membership.city.name}.")
-                return redirect("cities:home", city_slug=accepted.membership.city.slug)
-    else:
-        form = AcceptInvitationForm()
-    if problem is None:
-        problem = selectors.invitation_problem(invitation=invitation)
-    return render(
-        request,
-        "cities/invitation_accept.html",
-        {
-            "invitation": invitation,
-            "form": form,
-            "problem": problem,
-            "has_account": selectors.account_exists(email=invitation.email),
-        },
-        status=400 if (problem or (form is not None and form.errors)) else 200,
-    )
+        return render(request, "cities/invitation_problem.html", {"problem": INVALID_LINK}, status=404)
+    form = None if request.user.is_authenticated else AcceptInvitationForm(request.POST if request.method == "POST" else None)
+    outcome = _accept(request, invitation, form) if request.method == "POST" else None
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    problem = outcome or selectors.invitation_problem(invitation=invitation)
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "problem": problem,
+        "has_account": selectors.account_exists(email=invitation.email),
+    }
+    status = 400 if (problem or (form is not None and form.errors)) else 200
+    return render(request, "cities/invitation_accept.html", context, status=status)
 
 
 @city_view(roles=[Role.LEAD])

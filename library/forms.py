@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django import forms
+from django.http import QueryDict
 
 from cities.models import City
 
@@ -165,6 +168,23 @@ class EvidenceLinkForm(forms.Form):
         url = self.cleaned_data["url"].strip()
         validate_link(url)
         return url
+
+
+@dataclass
+class CityItemForms:
+    """The two forms of a city's framework item page: its status, and a piece of evidence. Only the
+    one whose button was pressed is bound."""
+
+    status: CityStatusForm
+    link: EvidenceLinkForm
+
+    @classmethod
+    def build(cls, data: QueryDict, *, record) -> "CityItemForms":
+        initial = {"status": record.status, "notes": record.notes} if record else {}
+        return cls(
+            status=CityStatusForm(data if "save_status" in data else None, initial=initial),
+            link=EvidenceLinkForm(data if "add_link" in data else None),
+        )
 
 
 class AdoptionForm(forms.Form):

@@ -396,6 +396,11 @@ def framework_items(*, framework: Framework) -> QuerySet:
     return FrameworkItem.objects.filter(framework=framework).order_by("sort_key")
 
 
+def city_framework_record(*, city: City, item: FrameworkItem) -> CityFrameworkStatus | None:
+    """Where the city stands on one item of a framework, with its evidence; None before it says."""
+    return CityFrameworkStatus.objects.for_city(city).filter(item=item).prefetch_related("evidence").first()
+
+
 def city_framework_rows(
     *, city: City, framework: Framework
 ) -> list[tuple[FrameworkItem, CityFrameworkStatus | None]]:

@@ -23,6 +23,7 @@ from .models import (
     EvidenceLink,
     Framework,
     FrameworkItem,
+    FrameworkStatusChoice,
     OutcomeRow,
     Resource,
     ResourceStatus,
@@ -340,6 +341,16 @@ def evidence_link_add(*, record: CityFrameworkStatus, kind: str, label: str, url
     link.full_clean()  # the url: http(s) or a path of this app only (library.validators)
     link.save()
     return link
+
+
+def item_evidence_add(
+    *, city: City, item: FrameworkItem, record: CityFrameworkStatus | None, by: User | None, kind: str,
+    label: str, url: str,
+) -> EvidenceLink:
+    """Evidence for a framework item; an item the city has not rated yet is recorded as not started."""
+    if record is None:
+        record = city_framework_status_set(city=city, item=item, status=FrameworkStatusChoice.NOT_STARTED, by=by)
+    return evidence_link_add(record=record, kind=kind, label=label, url=url)
 
 
 def evidence_link_remove(*, city: City, link_id: int) -> None:

@@ -17,9 +17,8 @@ from cities.models import EDITOR_ROLES, may
 from . import selectors, services
 from .forms import (
     AdoptionForm,
-    CityStatusForm,
+    CityItemForms,
     DecisionForm,
-    EvidenceLinkForm,
     FrameworkCSVForm,
     FrameworkForm,
     FrameworkItemForm,
@@ -30,7 +29,6 @@ from .forms import (
 )
 from .models import (
     AdoptionStatus,
-    CityFrameworkStatus,
     Framework,
     FrameworkItem,
     FrameworkStatusChoice,
@@ -475,52 +473,44 @@ def city_framework(request: CityRequest, slug: str) -> HttpResponse:
     )
 
 
+def _city_item_post(request: CityRequest, item: FrameworkItem, record, forms: CityItemForms) -> HttpResponse | None:
+    """Save the item's status, add evidence or remove it; None when the form is invalid."""
+    city = request.city
+    if "save_status" in request.POST and forms.status.is_valid():
+        services.city_framework_status_set(city=city, item=item, by=request.user, **forms.status.cleaned_data)
+        messages.success(request, f"Status of {item.number} saved.")
+        return redirect("library:city_framework", city_slug=city.slug, slug=item.framework.slug)
+    here = reverse("library:city_framework_item", args=[city.slug, item.framework.slug, item.pk])
+    if "add_link" in request.POST and forms.link.is_valid():
+        try:
+            services.item_evidence_add(city=city, item=item, record=record, by=request.user, **forms.link.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(forms.link, error)
+        else:
+            messages.success(request, "Evidence added.")
+            return redirect(here)
+    if "remove_link" in request.POST:
+        link_id = request.POST.get("remove_link", "")
+        if link_id.isdigit():
+            services.evidence_link_remove(city=city, link_id=int(link_id))
+            messages.success(request, "Evidence removed.")
+        return redirect(here)
+    return None
+
+
 @city_view(roles=EDITOR_ROLES)
 def city_framework_item(request: CityRequest, slug: str, item_id: int) -> HttpResponse:
     city = request.city
-    item = get_object_or_404(
-        FrameworkItem.objects.select_related("framework"), pk=item_id, framework__slug=slug
-    )
-    record = CityFrameworkStatus.objects.for_city(city).filter(item=item).prefetch_related("evidence").first()
-    initial = {"status": record.status, "notes": record.notes} if record else {}
-    form = CityStatusForm(request.POST if "save_status" in request.POST else None, initial=initial)
-    link_form = EvidenceLinkForm(request.POST if "add_link" in request.POST else None)
+    item = get_object_or_404(FrameworkItem.objects.select_related("framework"), pk=item_id, framework__slug=slug)
+    record = selectors.city_framework_record(city=city, item=item)
+    forms = CityItemForms.build(request.POST, record=record)
     if request.method == "POST":
-        if "save_status" in request.POST and form.is_valid():
-            services.city_framework_status_set(city=city, item=item, by=request.user, **form.cleaned_data)
-            messages.success(request, f"Status of {item.number} saved.")
-            return redirect("library:city_framework", city_slug=city.slug, slug=slug)
-        if "add_link" in request.POST and link_form.is_valid():
-            if record is None:
-                record = services.city_framework_status_set(
-                    city=city, item=item, status=FrameworkStatusChoice.NOT_STARTED, by=request.user
-                )
-            try:
-                services.evidence_link_add(record=record, **link_form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(link_form, error)
-            else:
-                messages.success(request, "Evidence added.")
-                return redirect(
-                    "library:city_framework_item", city_slug=city.slug, slug=slug, item_id=item.pk
-                )
-        if "remove_link" in request.POST:
-            link_id = request.POST.get("remove_link", "")
-            if link_id.isdigit():
-                services.evidence_link_remove(city=city, link_id=int(link_id))
-                messages.success(request, "Evidence removed.")
-            return redirect("library:city_framework_item", city_slug=city.slug, slug=slug, item_id=item.pk)
+        if done := _city_item_post(request, item, record, forms):
+            return done
+        record = selectors.city_framework_record(city=city, item=item)  # evidence may have started it
+    context = {"section": "library", "city": city, "item": item, "record": record}
     return render(
-        request,
-        "library/city_framework_item.html",
-        {
-            "section": "library",
-            "city": city,
-            "item": item,
-            "record": record,
-            "form": form,
-            "link_form": link_form,
-        },
+        request, "library/city_framework_item.html", {**context, "form": forms.status, "link_form": forms.link}
     )
 
 

@@ -2,6 +2,8 @@
 records of the same city (querysets built from the city passed in)."""
 
 from django import forms
+from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils import timezone
 
 from cities.models import City, User
@@ -16,6 +18,7 @@ from .models import (
     StakeholderKind,
 )
 from .selectors import city_members
+from .services import CommitmentDraft
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -162,6 +165,31 @@ class MeetingForm(forms.Form):
         self.fields["attendee_members"].queryset = city_members(city=city)
         self.fields["crisis_event"].queryset = CrisisEvent.objects.for_city(city).order_by("-occurred_on")
 
+    @staticmethod
+    def initial_for(query: QueryDict, *, user: User) -> dict:
+        """A new meeting: the member attended; a relationship or a crisis named in the link is ticked."""
+        initial: dict = {"attendee_members": [user.pk]}
+        if query.get("relationship", "").isdigit():
+            initial["relationships"] = [int(query["relationship"])]
+        if query.get("crisis", "").isdigit():
+            initial["crisis_event"] = int(query["crisis"])
+            initial["kind"] = MeetingKind.CRISIS
+        return initial
+
+    def meeting_fields(self) -> dict:
+        """The arguments of services.meeting_log that this form fills. The stakeholders of the
+        relationships it served count as attending."""
+        data = self.cleaned_data
+        stakeholders = {s.pk: s for s in data["attendee_stakeholders"]}
+        for r in data["relationships"]:
+            stakeholders.setdefault(r.stakeholder.pk, r.stakeholder)
+        names = ("date", "kind", "title", "relationships", "attendee_members", "decisions", "private_notes")
+        return {
+            **{name: data[name] for name in names},
+            "attendee_stakeholders": stakeholders.values(),
+            "crisis_event": data["crisis_event"],
+        }
+
 
 class CommitmentDraftForm(forms.Form):
     what = forms.CharField(label="Commitment made", max_length=300, required=False,
@@ -179,6 +207,32 @@ class CommitmentDraftForm(forms.Form):
 
 
 CommitmentDraftFormSet = forms.formset_factory(CommitmentDraftForm, extra=1, max_num=10)
+
+
+def commitment_drafts(formset, *, owner: User) -> list[CommitmentDraft]:
+    """The commitments typed into the meeting form's rows (empty rows left out), owned by `owner`."""
+    return [
+        CommitmentDraft(
+            what=f.cleaned_data["what"], owed_by=f.cleaned_data["owed_by"],
+            due_date=f.cleaned_data.get("due_date"), owner=owner,
+        )
+        for f in formset
+        if f.cleaned_data.get("what")
+    ]  # fmt: skip
+
+
+def meeting_forms_with_one_more_row(data: QueryDict, *, city: City) -> tuple[MeetingForm, forms.BaseFormSet]:
+    """The meeting form again with one more commitment row, keeping what was typed but without
+    complaining yet (the "add a row" button works without JavaScript)."""
+    data = data.copy()
+    data["c-TOTAL_FORMS"] = str(min(int(data.get("c-TOTAL_FORMS", "1") or 1) + 1, 10))
+    form, formset = MeetingForm(data, city=city), CommitmentDraftFormSet(data, prefix="c")
+    form._errors = ErrorDict()
+    formset._errors = []
+    formset._non_form_errors = formset.error_class()
+    for f in formset.forms:
+        f._errors = ErrorDict()
+    return form, formset
 
 
 class CommitmentForm(forms.Form):

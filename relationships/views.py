@@ -9,7 +9,6 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,6 +34,8 @@ from .forms import (
     StakeholderForm,
     StatusForm,
     TrustForm,
+    commitment_drafts,
+    meeting_forms_with_one_more_row,
 )
 from .health import Health
 from .models import CommitmentStatus, ImportStatus, MeetingKind
@@ -75,15 +76,6 @@ def _found(fn, **kwargs):
         return fn(**kwargs)
     except ObjectDoesNotExist as missing:
         raise Http404("No such record.") from missing
-
-
-def _without_errors(form, formset) -> None:
-    """Show a bound form again with what was typed, but without complaining yet."""
-    form._errors = ErrorDict()
-    formset._errors = []
-    formset._non_form_errors = formset.error_class()
-    for f in formset.forms:
-        f._errors = ErrorDict()
 
 
 # --- Landing ----------------------------------------------------------------------------------------
@@ -251,29 +243,33 @@ def stakeholder_import(request: CityRequest) -> HttpResponse:
     )
 
 
+def _import_decide(request: CityRequest, batch) -> HttpResponse:
+    """Cancel the import, or add the new lines and the possible duplicates that were ticked."""
+    city = request.city
+    if "cancel" in request.POST:
+        services.stakeholder_import_cancel(batch=batch, by=request.user)
+        messages.info(request, "The import was cancelled; nothing was added.")
+        return redirect("relationships:directory", city.slug)
+    include = {int(v) for v in request.POST.getlist("include") if v.isdigit()}
+    try:
+        batch = services.stakeholder_import_confirm(batch=batch, include_lines=include, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        skipped = selectors.import_summary(batch)["total"] - batch.created_count
+        messages.success(
+            request,
+            f"{batch.created_count} contacts added to the directory. "
+            f"{skipped} lines were skipped: download them with their reasons below.",
+        )
+    return redirect("relationships:import_preview", city.slug, batch.pk)
+
+
 @city_view(roles=EDITORS)
 def import_preview(request: CityRequest, import_id: int) -> HttpResponse:
-    city = request.city
-    batch = _found(selectors.import_in_city, city=city, import_id=import_id)
+    batch = _found(selectors.import_in_city, city=request.city, import_id=import_id)
     if request.method == "POST":
-        if "cancel" in request.POST:
-            services.stakeholder_import_cancel(batch=batch, by=request.user)
-            messages.info(request, "The import was cancelled; nothing was added.")
-            return redirect("relationships:directory", city.slug)
-        include = {int(v) for v in request.POST.getlist("include") if v.isdigit()}
-        try:
-            batch = services.stakeholder_import_confirm(batch=batch, include_lines=include, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            summary = selectors.import_summary(batch)
-            skipped = summary["total"] - batch.created_count
-            messages.success(
-                request,
-                f"{batch.created_count} contacts added to the directory. "
-                f"{skipped} lines were skipped: download them with their reasons below.",
-            )
-        return redirect("relationships:import_preview", city.slug, batch.pk)
+        return _import_decide(request, batch)
     summary = selectors.import_summary(batch)
     services.stakeholder_import_viewed(batch=batch, summary=summary, **acting(request))
     return render(
@@ -432,69 +428,27 @@ def meeting_list(request: CityRequest) -> HttpResponse:
 @city_view(roles=EDITORS)
 def meeting_new(request: CityRequest) -> HttpResponse:
     city = request.city
-    initial = {"attendee_members": [request.user.pk]}
-    if request.GET.get("relationship", "").isdigit():
-        initial["relationships"] = [int(request.GET["relationship"])]
-    if request.GET.get("crisis", "").isdigit():
-        initial["crisis_event"] = int(request.GET["crisis"])
-        initial["kind"] = MeetingKind.CRISIS
-    if request.method == "POST":
-        form = MeetingForm(request.POST, city=city)
-        formset = CommitmentDraftFormSet(request.POST, prefix="c")
-        if "more" in request.POST:
-            # Add one more commitment row without losing anything typed (works without JavaScript).
-            data = request.POST.copy()
-            data["c-TOTAL_FORMS"] = str(min(int(data.get("c-TOTAL_FORMS", "1") or 1) + 1, 10))
-            formset = CommitmentDraftFormSet(data, prefix="c")
-            form = MeetingForm(data, city=city)
-            _without_errors(form, formset)
-            return render(
-                request,
-                "relationships/meeting_form.html",
-                _ctx(request, form=form, formset=formset, fresh_more=True),
+    template = "relationships/meeting_form.html"
+    if request.method != "POST":
+        form = MeetingForm(city=city, initial=MeetingForm.initial_for(request.GET, user=request.user))
+        return render(request, template, _ctx(request, form=form, formset=CommitmentDraftFormSet(prefix="c")))
+    if "more" in request.POST:
+        form, formset = meeting_forms_with_one_more_row(request.POST, city=city)
+        return render(request, template, _ctx(request, form=form, formset=formset, fresh_more=True))
+    form, formset = MeetingForm(request.POST, city=city), CommitmentDraftFormSet(request.POST, prefix="c")
+    if form.is_valid() and formset.is_valid():
+        drafts = commitment_drafts(formset, owner=request.user)
+        try:
+            meeting = services.meeting_log(
+                city=city, created_by=request.user, commitments=drafts, **form.meeting_fields()
             )
-        if form.is_valid() and formset.is_valid():
-            data = form.cleaned_data
-            stakeholders = {s.pk: s for s in data["attendee_stakeholders"]}
-            for r in data["relationships"]:
-                stakeholders.setdefault(r.stakeholder.pk, r.stakeholder)
-            drafts = [
-                services.CommitmentDraft(
-                    what=f.cleaned_data["what"],
-                    owed_by=f.cleaned_data["owed_by"],
-                    due_date=f.cleaned_data.get("due_date"),
-                    owner=request.user,
-                )
-                for f in formset
-                if f.cleaned_data.get("what")
-            ]
-            try:
-                meeting = services.meeting_log(
-                    city=city,
-                    date=data["date"],
-                    kind=data["kind"],
-                    title=data["title"],
-                    relationships=data["relationships"],
-                    attendee_members=data["attendee_members"],
-                    attendee_stakeholders=stakeholders.values(),
-                    decisions=data["decisions"],
-                    private_notes=data["private_notes"],
-                    crisis_event=data["crisis_event"],
-                    commitments=drafts,
-                    created_by=request.user,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                made = f" and {len(drafts)} commitment{'s' if len(drafts) != 1 else ''}" if drafts else ""
-                messages.success(request, f"The meeting{made} is logged.")
-                return redirect("relationships:meeting_detail", city.slug, meeting.pk)
-        return render(
-            request, "relationships/meeting_form.html", _ctx(request, form=form, formset=formset), status=400
-        )
-    form = MeetingForm(city=city, initial=initial)
-    formset = CommitmentDraftFormSet(prefix="c")
-    return render(request, "relationships/meeting_form.html", _ctx(request, form=form, formset=formset))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            made = f" and {len(drafts)} commitment{'s' if len(drafts) != 1 else ''}" if drafts else ""
+            messages.success(request, f"The meeting{made} is logged.")
+            return redirect("relationships:meeting_detail", city.slug, meeting.pk)
+    return render(request, template, _ctx(request, form=form, formset=formset), status=400)
 
 
 @city_view()
