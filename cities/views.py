@@ -98,8 +98,6 @@ def invite(request: CityRequest) -> HttpResponse:
     )
 
 
-
-
 def _member_or_404(request: CityRequest, membership_id: int) -> Membership:
     try:
         return selectors.membership_in_city(city=request.city, membership_id=membership_id)
@@ -123,7 +121,8 @@ def member_role(request: CityRequest, membership_id: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, f"{membership.user.display_name} is now {Role(form.cleaned_data['role']).label.lower()}."
+                request,
+                f"{membership.user.display_name} is now {Role(form.cleaned_data['role']).label.lower()}.",
             )
     return redirect("cities:members", city_slug=request.city.slug)
 
@@ -153,9 +152,7 @@ def invitation_revoke(request: CityRequest, invitation_id: int) -> HttpResponse:
     return redirect("cities:members", city_slug=request.city.slug)
 
 
-INVALID_LINK = (
-    "This invitation link is not valid. Check that you copied all of it, or ask the program lead for a new one."
-)
+INVALID_LINK = "This invitation link is not valid. Check that you copied all of it, or ask the program lead for a new one."
 
 
 def _welcome(request: HttpRequest, accepted: services.Accepted) -> HttpResponse:
@@ -170,7 +167,9 @@ def _accept(
     Returns the welcome, or why the invitation cannot be used, or None when the form is invalid."""
     try:
         if request.user.is_authenticated:
-            return _welcome(request, services.invitation_accept_existing_user(invitation=invitation, user=request.user))
+            return _welcome(
+                request, services.invitation_accept_existing_user(invitation=invitation, user=request.user)
+            )
         if form is None or not form.is_valid():
             return None
         try:
@@ -194,7 +193,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_by_token(token=token)
     if invitation is None:
         return render(request, "cities/invitation_problem.html", {"problem": INVALID_LINK}, status=404)
-    form = None if request.user.is_authenticated else AcceptInvitationForm(request.POST if request.method == "POST" else None)
+    form = (
+        None
+        if request.user.is_authenticated
+        else AcceptInvitationForm(request.POST if request.method == "POST" else None)
+    )
     outcome = _accept(request, invitation, form) if request.method == "POST" else None
     if isinstance(outcome, HttpResponse):
         return outcome

@@ -83,7 +83,11 @@ class VoiceTargetsForm(forms.Form):
         initial_targets = initial_targets or {}
         for group, label in StakeholderGroup.choices:
             self.fields[group] = forms.IntegerField(
-                label=label, min_value=0, max_value=1000, required=False, initial=initial_targets.get(group) or None
+                label=label,
+                min_value=0,
+                max_value=1000,
+                required=False,
+                initial=initial_targets.get(group) or None,
             )
 
     def targets(self) -> dict[str, int]:
@@ -91,7 +95,9 @@ class VoiceTargetsForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    stakeholder = forms.ModelChoiceField(queryset=Stakeholder.objects.none(), label="Invite from the directory")
+    stakeholder = forms.ModelChoiceField(
+        queryset=Stakeholder.objects.none(), label="Invite from the directory"
+    )
 
     def __init__(self, *args, city: City, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,15 +109,21 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label="Email address", help_text="For your confirmation and a link to cancel.")
     phone = forms.CharField(max_length=40, required=False, label="Phone (optional)")
     group = forms.ChoiceField(
-        choices=GROUP_CHOICES, required=False, label="Which of these describes you best? (optional)",
+        choices=GROUP_CHOICES,
+        required=False,
+        label="Which of these describes you best? (optional)",
         help_text="It helps the organisers make sure every voice is in the room.",
     )
     language = forms.CharField(max_length=60, required=False, label="Language you prefer (optional)")
     access_needs = forms.MultipleChoiceField(
-        choices=AccessNeed.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=AccessNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="What would help you take part? (optional)",
     )
-    access_notes = forms.CharField(max_length=300, required=False, label="Anything else we should know (optional)")
+    access_notes = forms.CharField(
+        max_length=300, required=False, label="Anything else we should know (optional)"
+    )
     consent_to_contact = forms.BooleanField(required=False)
 
     def __init__(self, *args, consent_wording: str, **kwargs):
@@ -129,16 +141,23 @@ class ReportForm(forms.Form):
         label="Others present (group not known)", min_value=0, max_value=5000, required=False
     )
     themes = forms.CharField(
-        required=False, max_length=600, label="Themes heard", help_text="Short tags separated by commas, e.g. traffic stops, youth, trust."
+        required=False,
+        max_length=600,
+        label="Themes heard",
+        help_text="Short tags separated by commas, e.g. traffic stops, youth, trust.",
     )
-    what_was_heard = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, label="What was heard")
+    what_was_heard = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label="What was heard"
+    )
     tensions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Next steps")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for group, label in StakeholderGroup.choices:
-            self.fields[f"count_{group}"] = forms.IntegerField(label=label, min_value=0, max_value=5000, required=False)
+            self.fields[f"count_{group}"] = forms.IntegerField(
+                label=label, min_value=0, max_value=5000, required=False
+            )
 
     def attendance(self) -> dict[str, int]:
         return {g: self.cleaned_data.get(f"count_{g}") or 0 for g in StakeholderGroup.values}
@@ -179,8 +198,12 @@ class ReportForm(forms.Form):
 
 
 class QuoteForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Quote (anonymised)", max_length=1000)
-    speaker_group = forms.ChoiceField(choices=GROUP_CHOICES, required=False, label="Speaker's group (optional)")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Quote (anonymised)", max_length=1000
+    )
+    speaker_group = forms.ChoiceField(
+        choices=GROUP_CHOICES, required=False, label="Speaker's group (optional)"
+    )
     consent = forms.BooleanField(required=False, label="The speaker agreed to be quoted anonymously")
 
 
@@ -188,7 +211,9 @@ class CommitmentForm(forms.Form):
     what = forms.CharField(max_length=300, label="What was promised")
     owed_by = forms.CharField(max_length=200, label="Who will do it")
     owed_to = forms.CharField(max_length=200, required=False, label="To whom")
-    due_date = forms.DateField(required=False, label="By when", widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        required=False, label="By when", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 @dataclass
@@ -206,7 +231,9 @@ class ReportForms:
         action = data.get("action", "")
         return cls(
             action=action,
-            report=ReportForm(data if action in ("save", "submit") else None, initial=ReportForm.initial_for(report)),
+            report=ReportForm(
+                data if action in ("save", "submit") else None, initial=ReportForm.initial_for(report)
+            ),
             quote=QuoteForm(data if action == "quote" else None),
             commitment=CommitmentForm(data if action == "commitment" else None),
         )
@@ -240,21 +267,38 @@ class VoicesForms:
 
 class FeedbackForm(forms.Form):
     felt_heard = forms.TypedChoiceField(
-        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label="Did you feel heard? (1 not at all, 5 completely)"
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Did you feel heard? (1 not at all, 5 completely)",
     )
     trust_police_before = forms.TypedChoiceField(
-        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label="Your trust in the police BEFORE the conversation (1-5)"
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Your trust in the police BEFORE the conversation (1-5)",
     )
     trust_police_after = forms.TypedChoiceField(
-        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label="Your trust in the police AFTER the conversation (1-5)"
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Your trust in the police AFTER the conversation (1-5)",
     )
     trust_city_before = forms.TypedChoiceField(
-        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label="Your trust in city government BEFORE (1-5)"
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Your trust in city government BEFORE (1-5)",
     )
     trust_city_after = forms.TypedChoiceField(
-        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label="Your trust in city government AFTER (1-5)"
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Your trust in city government AFTER (1-5)",
     )
-    group = forms.ChoiceField(choices=GROUP_CHOICES, required=False, label="Which of these describes you best? (optional)")
+    group = forms.ChoiceField(
+        choices=GROUP_CHOICES, required=False, label="Which of these describes you best? (optional)"
+    )
 
 
 class CampaignForm(forms.ModelForm):

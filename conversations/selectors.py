@@ -51,7 +51,11 @@ def conversation_get(*, city: City, membership: Membership | None, pk: int) -> C
     """One conversation of the city that this member may open; DoesNotExist otherwise."""
     if not may(membership, "can_facilitate"):
         raise Conversation.DoesNotExist
-    return conversations_visible(city=city, membership=membership).select_related("city", "campaign", "guide").get(pk=pk)
+    return (
+        conversations_visible(city=city, membership=membership)
+        .select_related("city", "campaign", "guide")
+        .get(pk=pk)
+    )
 
 
 def _needs_report_q(now) -> Q:
@@ -65,7 +69,9 @@ def _count(qs: QuerySet) -> Coalesce:
     return Coalesce(Subquery(qs.values("conversation").annotate(n=Count("id")).values("n")[:1]), 0)
 
 
-def conversation_list(*, city: City, membership: Membership | None, when: str = "", status: str = "") -> QuerySet:
+def conversation_list(
+    *, city: City, membership: Membership | None, when: str = "", status: str = ""
+) -> QuerySet:
     """The filtered list, annotated so that a page of it costs a fixed number of queries."""
     now = timezone.now()
     sessions = Session.objects.filter(conversation=OuterRef("pk"))
@@ -148,7 +154,9 @@ def voices(*, conversation: Conversation) -> list[VoiceRow]:
         VoiceTarget.objects.for_city(city).filter(conversation=conversation).values_list("group", "target")
     )
     invited = Counter(
-        Invitation.objects.for_city(city).filter(conversation=conversation).values_list("stakeholder__group", flat=True)
+        Invitation.objects.for_city(city)
+        .filter(conversation=conversation)
+        .values_list("stakeholder__group", flat=True)
     )
     registered = Counter(
         Registration.objects.for_city(city)
@@ -159,7 +167,9 @@ def voices(*, conversation: Conversation) -> list[VoiceRow]:
     rows = []
     for group, label in StakeholderGroup.choices:
         if targets.get(group) or invited.get(group) or registered.get(group):
-            rows.append(VoiceRow(group, label, targets.get(group, 0), invited.get(group, 0), registered.get(group, 0)))
+            rows.append(
+                VoiceRow(group, label, targets.get(group, 0), invited.get(group, 0), registered.get(group, 0))
+            )
     return rows
 
 
@@ -179,8 +189,10 @@ def registration_rollup(*, conversation: Conversation) -> dict:
 
 
 def registrations(*, conversation: Conversation) -> QuerySet[Registration]:
-    return Registration.objects.for_city(conversation.city).filter(conversation=conversation).order_by(
-        "status", "created_at", "id"
+    return (
+        Registration.objects.for_city(conversation.city)
+        .filter(conversation=conversation)
+        .order_by("status", "created_at", "id")
     )
 
 
@@ -202,8 +214,10 @@ def check_in_list(*, session: Session, q: str = "") -> list[Registration]:
 
 
 def session_get(*, conversation: Conversation, pk: int) -> Session:
-    return Session.objects.for_city(conversation.city).select_related("conversation").get(
-        conversation=conversation, pk=pk
+    return (
+        Session.objects.for_city(conversation.city)
+        .select_related("conversation")
+        .get(conversation=conversation, pk=pk)
     )
 
 
@@ -231,7 +245,9 @@ def voices_page(*, conversation: Conversation, rows: list) -> dict:
     whether a session is still to come (inviting makes sense)."""
     return {
         "invitations": list(
-            Invitation.objects.for_city(conversation.city).filter(conversation=conversation).select_related("stakeholder")
+            Invitation.objects.for_city(conversation.city)
+            .filter(conversation=conversation)
+            .select_related("stakeholder")
         ),
         "upcoming": conversation.sessions.filter(starts_at__gt=timezone.now()).exists(),
         "missing": [r for r in rows if r.is_missing],
@@ -256,13 +272,17 @@ def shareable_quotes(*, conversation: Conversation) -> QuerySet[Quote]:
 
 def feedback_summary(*, conversation: Conversation) -> dict:
     """Averages of the anonymous feedback; nothing at all below FEEDBACK_MIN_RESPONSES."""
-    agg = Feedback.objects.for_city(conversation.city).filter(conversation=conversation).aggregate(
-        n=Count("id"),
-        felt_heard=Avg("felt_heard"),
-        trust_police_before=Avg("trust_police_before"),
-        trust_police_after=Avg("trust_police_after"),
-        trust_city_before=Avg("trust_city_before"),
-        trust_city_after=Avg("trust_city_after"),
+    agg = (
+        Feedback.objects.for_city(conversation.city)
+        .filter(conversation=conversation)
+        .aggregate(
+            n=Count("id"),
+            felt_heard=Avg("felt_heard"),
+            trust_police_before=Avg("trust_police_before"),
+            trust_police_after=Avg("trust_police_after"),
+            trust_city_before=Avg("trust_city_before"),
+            trust_city_after=Avg("trust_city_after"),
+        )
     )
     n = agg.pop("n")
     if n < FEEDBACK_MIN_RESPONSES:
@@ -302,7 +322,9 @@ def trust_feedback_by_dimension(city: City) -> dict[tuple[str, str], dict]:
 
 
 def city_facilitators(*, city: City) -> QuerySet[User]:
-    return User.objects.filter(memberships__city=city, memberships__role=Role.FACILITATOR).order_by("full_name", "email")
+    return User.objects.filter(memberships__city=city, memberships__role=Role.FACILITATOR).order_by(
+        "full_name", "email"
+    )
 
 
 def city_members(*, city: City) -> QuerySet[User]:
@@ -319,14 +341,22 @@ def campaign_progress(*, campaign: Campaign, city: City | None = None) -> list[d
         Conversation.objects.filter(campaign=campaign)
         .values("city_id", "city__name", "city__state", "city__slug")
         .annotate(
-            planned=Count("id", filter=Q(status__in=[ConversationStatus.DRAFT, ConversationStatus.SCHEDULED])),
+            planned=Count(
+                "id", filter=Q(status__in=[ConversationStatus.DRAFT, ConversationStatus.SCHEDULED])
+            ),
             held=Count(
                 "id",
                 filter=Q(
-                    status__in=[ConversationStatus.HELD, ConversationStatus.REPORTED, ConversationStatus.FOLLOWED_UP]
+                    status__in=[
+                        ConversationStatus.HELD,
+                        ConversationStatus.REPORTED,
+                        ConversationStatus.FOLLOWED_UP,
+                    ]
                 ),
             ),
-            reported=Count("id", filter=Q(status__in=[ConversationStatus.REPORTED, ConversationStatus.FOLLOWED_UP])),
+            reported=Count(
+                "id", filter=Q(status__in=[ConversationStatus.REPORTED, ConversationStatus.FOLLOWED_UP])
+            ),
         )
     )
     rows: dict[int, dict] = {}

@@ -68,7 +68,9 @@ def _check_facilitators(city: City, facilitators: Iterable[User]) -> list[User]:
         .values_list("user_id", flat=True)
     )
     if any(p.pk not in allowed for p in people):
-        raise ValidationError({"facilitators": "Facilitators must be members of this city with the facilitator role."})
+        raise ValidationError(
+            {"facilitators": "Facilitators must be members of this city with the facilitator role."}
+        )
     return people
 
 
@@ -123,7 +125,9 @@ def conversation_set_status(*, conversation: Conversation, status: str, by: User
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if not can_move(locked.status, status):
-            target = ConversationStatus(status).label.lower() if status in ConversationStatus.values else status
+            target = (
+                ConversationStatus(status).label.lower() if status in ConversationStatus.values else status
+            )
             raise ValidationError(
                 f"A conversation that is {locked.get_status_display().lower()} cannot become {target}."
             )
@@ -144,15 +148,21 @@ def conversation_set_status(*, conversation: Conversation, status: str, by: User
 
 def conversation_send_cancellation(*, conversation: Conversation) -> int:
     """Tell everyone still registered that the conversation will not take place."""
-    registrations = Registration.objects.for_city(conversation.city).filter(
-        conversation=conversation, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
-    ).exclude(email="")
+    registrations = (
+        Registration.objects.for_city(conversation.city)
+        .filter(
+            conversation=conversation,
+            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
+        )
+        .exclude(email="")
+    )
     sent = 0
     for registration in registrations:
         send_mail(
             subject=f"Cancelled: {conversation.title}",
             message=render_to_string(
-                "conversations/email/cancelled.txt", {"conversation": conversation, "registration": registration}
+                "conversations/email/cancelled.txt",
+                {"conversation": conversation, "registration": registration},
             ),
             from_email=None,
             recipient_list=[registration.email],
@@ -194,7 +204,12 @@ def session_save(
     with transaction.atomic():
         if session is None:
             session = Session(city=conversation.city, conversation=conversation)
-        session.date, session.start_time, session.end_time, session.time_zone = date, start_time, end_time, zone
+        session.date, session.start_time, session.end_time, session.time_zone = (
+            date,
+            start_time,
+            end_time,
+            zone,
+        )
         session.starts_at = _aware(date, start_time, zone)
         session.ends_at = _aware(date, end_time, zone)
         session.label, session.venue, session.address, session.online_url = label, venue, address, online_url
@@ -273,13 +288,20 @@ def invitation_create(*, conversation: Conversation, stakeholder: Stakeholder, b
     if stakeholder.city_id != conversation.city_id:
         raise ValidationError({"stakeholder": "Choose a stakeholder of this city."})
     invitation, _ = Invitation.objects.get_or_create(
-        city=conversation.city, conversation=conversation, stakeholder=stakeholder, defaults={"invited_by": by}
+        city=conversation.city,
+        conversation=conversation,
+        stakeholder=stakeholder,
+        defaults={"invited_by": by},
     )
     return invitation
 
 
 def invitations_viewed(
-    *, conversation: Conversation, invitations: list[Invitation], by: User | None, ip_address: str | None = None
+    *,
+    conversation: Conversation,
+    invitations: list[Invitation],
+    by: User | None,
+    ip_address: str | None = None,
 ) -> None:
     """One entry for a look at a conversation's invitation list (stakeholders, some with contacts)."""
     audit_list_view(
@@ -330,16 +352,22 @@ def registration_create(
         if locked.status != ConversationStatus.SCHEDULED:
             raise RegistrationRefused("Registration for this conversation is closed.")
         email = email.strip()
-        if email and Registration.objects.for_city(locked.city).filter(
-            conversation=locked, email__iexact=email
-        ).exclude(status=RegistrationStatus.CANCELLED).exists():
+        if (
+            email
+            and Registration.objects.for_city(locked.city)
+            .filter(conversation=locked, email__iexact=email)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .exists()
+        ):
             raise RegistrationRefused(
                 "This email address is already registered for this conversation. The confirmation "
                 "email has a link to cancel or to check your place."
             )
-        taken = Registration.objects.for_city(locked.city).filter(
-            conversation=locked, status=RegistrationStatus.CONFIRMED, walk_in=False
-        ).count()
+        taken = (
+            Registration.objects.for_city(locked.city)
+            .filter(conversation=locked, status=RegistrationStatus.CONFIRMED, walk_in=False)
+            .count()
+        )
         now = timezone.now()
         registration = Registration(
             city=locked.city,
@@ -371,7 +399,9 @@ def _promote_waitlist(conversation: Conversation) -> list[Registration]:
     registrations = Registration.objects.for_city(locked.city).filter(conversation=locked)
     taken = registrations.filter(status=RegistrationStatus.CONFIRMED, walk_in=False).count()
     free = max(locked.capacity - taken, 0)
-    promoted = list(registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "id")[:free])
+    promoted = list(
+        registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "id")[:free]
+    )
     now = timezone.now()
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
@@ -387,7 +417,13 @@ def _promote_waitlist(conversation: Conversation) -> list[Registration]:
 
 
 def _audit(
-    *, city: City, action: str, object_type: str, object_id: object, summary: str, by: User | None,
+    *,
+    city: City,
+    action: str,
+    object_type: str,
+    object_id: object,
+    summary: str,
+    by: User | None,
     ip_address: str | None,
 ) -> None:
     """Who viewed or changed participants' personal data (the city lead reads the log)."""
@@ -437,7 +473,9 @@ def registration_cancel(
     return promoted
 
 
-def registrations_viewed(*, conversation: Conversation, page, by: User | None, ip_address: str | None = None) -> None:
+def registrations_viewed(
+    *, conversation: Conversation, page, by: User | None, ip_address: str | None = None
+) -> None:
     """One entry for a look at a page of a conversation's registrations (names and emails)."""
     people = list(page.object_list)  # the rows the template reads: no second query
     audit_list_view(
@@ -454,11 +492,15 @@ def _site(path: str) -> str:
 
 
 def _cancel_url(registration: Registration) -> str:
-    return _site(reverse("conversations:public_cancel", args=[registration.city.slug, registration.cancel_token]))
+    return _site(
+        reverse("conversations:public_cancel", args=[registration.city.slug, registration.cancel_token])
+    )
 
 
 def public_url(conversation: Conversation) -> str:
-    return _site(reverse("conversations:public_register", args=[conversation.city.slug, conversation.public_id]))
+    return _site(
+        reverse("conversations:public_register", args=[conversation.city.slug, conversation.public_id])
+    )
 
 
 def session_events(sessions: Iterable[Session], *, conversation_url: str = "") -> list[ical.Event]:
@@ -517,7 +559,8 @@ def registration_send_confirmation(*, registration: Registration) -> None:
     _registration_email(
         registration,
         template="conversations/email/confirmation.txt",
-        subject=("On the waitlist: " if waitlisted else "You are registered: ") + registration.conversation.title,
+        subject=("On the waitlist: " if waitlisted else "You are registered: ")
+        + registration.conversation.title,
     )
 
 
@@ -546,7 +589,12 @@ def check_in(*, session: Session, registration: Registration, by: User | None) -
 
 
 def check_in_list_viewed(
-    *, session: Session, people: list[Registration], q: str = "", by: User | None, ip_address: str | None = None
+    *,
+    session: Session,
+    people: list[Registration],
+    q: str = "",
+    by: User | None,
+    ip_address: str | None = None,
 ) -> None:
     """One entry for a look at a session's check-in list (the page, or each htmx search of it)."""
     conversation = session.conversation
@@ -655,7 +703,9 @@ def _advance_after_report(conversation: Conversation, *, by: User | None) -> Non
 
 
 def quote_add(*, report: FacilitatorReport, text: str, speaker_group: str = "", consent: bool) -> Quote:
-    quote = Quote(city=report.city, report=report, text=text.strip(), speaker_group=speaker_group, consent=consent)
+    quote = Quote(
+        city=report.city, report=report, text=text.strip(), speaker_group=speaker_group, consent=consent
+    )
     quote.full_clean()
     quote.save()
     return quote
@@ -752,7 +802,9 @@ def feedback_create(
 # -------------------------------------------------------------------------------------- reminders
 
 
-def _send_once(*, city: City, kind: str, session: Session, recipient: str, subject: str, template: str, context: dict) -> bool:
+def _send_once(
+    *, city: City, kind: str, session: Session, recipient: str, subject: str, template: str, context: dict
+) -> bool:
     """Record the reminder and send it in one transaction: a second run finds the row and skips,
     a failed send rolls the row back so the next run tries again."""
     try:
@@ -778,15 +830,19 @@ def reminders_send_day_before(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     candidates = Session.objects.filter(
-        starts_at__gt=now, starts_at__lte=now + timedelta(hours=48), conversation__status=ConversationStatus.SCHEDULED
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(hours=48),
+        conversation__status=ConversationStatus.SCHEDULED,
     ).select_related("conversation", "city")
     for session in candidates:
         local_today = now.astimezone(ZoneInfo(session.time_zone)).date()
         if session.date != local_today + timedelta(days=1):
             continue
-        registrations = Registration.objects.for_city(session.city).filter(
-            conversation=session.conversation, status=RegistrationStatus.CONFIRMED, walk_in=False
-        ).exclude(email="")
+        registrations = (
+            Registration.objects.for_city(session.city)
+            .filter(conversation=session.conversation, status=RegistrationStatus.CONFIRMED, walk_in=False)
+            .exclude(email="")
+        )
         for registration in registrations:
             registration.conversation = session.conversation
             sent += _send_once(
@@ -796,7 +852,11 @@ def reminders_send_day_before(*, now: datetime | None = None) -> int:
                 recipient=registration.email,
                 subject=f"Tomorrow: {session.conversation.title}",
                 template="conversations/email/reminder_day_before.txt",
-                context={"registration": registration, "session": session, "cancel_url": _cancel_url(registration)},
+                context={
+                    "registration": registration,
+                    "session": session,
+                    "cancel_url": _cancel_url(registration),
+                },
             )
     return sent
 
@@ -822,7 +882,9 @@ def reminders_send_report_overdue(*, now: datetime | None = None) -> int:
         people = list(session.conversation.facilitators.all())
         if not people and session.conversation.created_by_id:
             people = [session.conversation.created_by]
-        link = _site(reverse("conversations:report", args=[session.city.slug, session.conversation_id, session.pk]))
+        link = _site(
+            reverse("conversations:report", args=[session.city.slug, session.conversation_id, session.pk])
+        )
         for person in people:
             sent += _send_once(
                 city=session.city,
@@ -862,7 +924,12 @@ def campaign_create(
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The campaign must end after it starts."})
     campaign = Campaign(
-        title=title.strip(), description=description, goal=goal, starts_on=starts_on, ends_on=ends_on, created_by=by
+        title=title.strip(),
+        description=description,
+        goal=goal,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=by,
     )
     campaign.full_clean()
     campaign.save()

@@ -321,7 +321,9 @@ def _report_post(
     url = reverse("conversations:report", args=[conversation.city.slug, conversation.pk, session.pk])
     if forms.action in ("save", "submit") and forms.report.is_valid():
         submit = forms.action == "submit"
-        services.report_save(session=session, author=request.user, submit=submit, **forms.report.report_fields())
+        services.report_save(
+            session=session, author=request.user, submit=submit, **forms.report.report_fields()
+        )
         messages.success(request, "Report submitted. Thank you." if submit else "Draft saved.")
         return redirect(url)
     if forms.action not in ("quote", "commitment"):
@@ -346,7 +348,9 @@ def _report_post(
 def voices(request: CityRequest, pk: int) -> HttpResponse:
     conversation = _conversation(request, pk)
     rows = selectors.voices(conversation=conversation)
-    forms = VoicesForms.build(request.POST, city=request.city, initial_targets={r.group: r.target for r in rows})
+    forms = VoicesForms.build(
+        request.POST, city=request.city, initial_targets={r.group: r.target for r in rows}
+    )
     if request.method == "POST" and (done := _voices_post(request, conversation, forms)):
         return done
     page = selectors.voices_page(conversation=conversation, rows=rows)
@@ -618,7 +622,9 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
             done = {"conversation": conversation, "registration": registration}
             return render(request, "conversations/public_registered.html", done)
     status = (409 if request.method == "POST" else 200) if problem else (400 if form.errors else 200)
-    return render(request, "conversations/public_register.html", {**context, "problem": problem}, status=status)
+    return render(
+        request, "conversations/public_register.html", {**context, "problem": problem}, status=status
+    )
 
 
 @never_cache  # shows the registrant's name: never kept by a browser or a proxy

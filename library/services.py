@@ -344,12 +344,20 @@ def evidence_link_add(*, record: CityFrameworkStatus, kind: str, label: str, url
 
 
 def item_evidence_add(
-    *, city: City, item: FrameworkItem, record: CityFrameworkStatus | None, by: User | None, kind: str,
-    label: str, url: str,
+    *,
+    city: City,
+    item: FrameworkItem,
+    record: CityFrameworkStatus | None,
+    by: User | None,
+    kind: str,
+    label: str,
+    url: str,
 ) -> EvidenceLink:
     """Evidence for a framework item; an item the city has not rated yet is recorded as not started."""
     if record is None:
-        record = city_framework_status_set(city=city, item=item, status=FrameworkStatusChoice.NOT_STARTED, by=by)
+        record = city_framework_status_set(
+            city=city, item=item, status=FrameworkStatusChoice.NOT_STARTED, by=by
+        )
     return evidence_link_add(record=record, kind=kind, label=label, url=url)
 
 

@@ -67,9 +67,7 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such resource.")
     my_cities = []
     if request.user.is_authenticated:
-        my_cities = [
-            m.city for m in request.user.memberships.select_related("city") if m.can_edit
-        ]
+        my_cities = [m.city for m in request.user.memberships.select_related("city") if m.can_edit]
     return render(
         request,
         "library/resource_detail.html",
@@ -215,7 +213,9 @@ def curate_transition(request: HttpRequest, resource_id: int) -> HttpResponse:
                 resource=resource, to=form.cleaned_data["to"], by=request.user, note=form.cleaned_data["note"]
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+            messages.error(
+                request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            )
         else:
             messages.success(request, f"The resource is now {resource.get_status_display().lower()}.")
     return redirect("library:curate_edit", resource_id=resource.pk)
@@ -473,7 +473,9 @@ def city_framework(request: CityRequest, slug: str) -> HttpResponse:
     )
 
 
-def _city_item_post(request: CityRequest, item: FrameworkItem, record, forms: CityItemForms) -> HttpResponse | None:
+def _city_item_post(
+    request: CityRequest, item: FrameworkItem, record, forms: CityItemForms
+) -> HttpResponse | None:
     """Save the item's status, add evidence or remove it; None when the form is invalid."""
     city = request.city
     if "save_status" in request.POST and forms.status.is_valid():
@@ -483,7 +485,9 @@ def _city_item_post(request: CityRequest, item: FrameworkItem, record, forms: Ci
     here = reverse("library:city_framework_item", args=[city.slug, item.framework.slug, item.pk])
     if "add_link" in request.POST and forms.link.is_valid():
         try:
-            services.item_evidence_add(city=city, item=item, record=record, by=request.user, **forms.link.cleaned_data)
+            services.item_evidence_add(
+                city=city, item=item, record=record, by=request.user, **forms.link.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(forms.link, error)
         else:
@@ -501,7 +505,9 @@ def _city_item_post(request: CityRequest, item: FrameworkItem, record, forms: Ci
 @city_view(roles=EDITOR_ROLES)
 def city_framework_item(request: CityRequest, slug: str, item_id: int) -> HttpResponse:
     city = request.city
-    item = get_object_or_404(FrameworkItem.objects.select_related("framework"), pk=item_id, framework__slug=slug)
+    item = get_object_or_404(
+        FrameworkItem.objects.select_related("framework"), pk=item_id, framework__slug=slug
+    )
     record = selectors.city_framework_record(city=city, item=item)
     forms = CityItemForms.build(request.POST, record=record)
     if request.method == "POST":
@@ -510,7 +516,9 @@ def city_framework_item(request: CityRequest, slug: str, item_id: int) -> HttpRe
         record = selectors.city_framework_record(city=city, item=item)  # evidence may have started it
     context = {"section": "library", "city": city, "item": item, "record": record}
     return render(
-        request, "library/city_framework_item.html", {**context, "form": forms.status, "link_form": forms.link}
+        request,
+        "library/city_framework_item.html",
+        {**context, "form": forms.status, "link_form": forms.link},
     )
 
 
@@ -563,7 +571,9 @@ def city_submission(request: CityRequest, submission_id: int) -> HttpResponse:
         Submission.objects.for_city(city).select_related("submitted_by", "decided_by", "resource"),
         pk=submission_id,
     )
-    can_change = may(request.membership, "can_edit") and submission.status == SubmissionStatus.CHANGES_REQUESTED
+    can_change = (
+        may(request.membership, "can_edit") and submission.status == SubmissionStatus.CHANGES_REQUESTED
+    )
     form = SubmissionForm(request.POST or None, instance=submission) if can_change else None
     if request.method == "POST":
         if form is None:

@@ -88,7 +88,9 @@ def read_contacts(raw: bytes) -> tuple[list[str], list[ContactRow]]:
     if len(raw) > MAX_BYTES:
         raise CsvProblem("The file is larger than 2 MB. Split it into smaller files and import each.")
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CsvProblem("This does not look like a CSV file. Save the spreadsheet as 'CSV (comma delimited)'.")
+        raise CsvProblem(
+            "This does not look like a CSV file. Save the spreadsheet as 'CSV (comma delimited)'."
+        )
     text = decode(raw)
     sample = text[:4096]
     try:
@@ -122,8 +124,14 @@ def read_contacts(raw: bytes) -> tuple[list[str], list[ContactRow]]:
         except csv.Error as error:
             line_no = reader.line_num
             original = lines[line_no - 1].rstrip("\r\n") if line_no - 1 < len(lines) else ""
-            rows.append(ContactRow(line=line_no, original=[original], verdict="bad",
-                                   reason=f"This line could not be read as CSV ({error})."))
+            rows.append(
+                ContactRow(
+                    line=line_no,
+                    original=[original],
+                    verdict="bad",
+                    reason=f"This line could not be read as CSV ({error}).",
+                )
+            )
             break
         line_no = reader.line_num
         if not any(v.strip() for v in values):
@@ -132,8 +140,9 @@ def read_contacts(raw: bytes) -> tuple[list[str], list[ContactRow]]:
             raise CsvProblem(f"The file has more than {MAX_ROWS} contacts. Split it into smaller files.")
         row = ContactRow(line=line_no, original=values)
         if len(values) != len(header):
-            row.verdict, row.reason = "bad", (
-                f"This line has {len(values)} values where the header has {len(header)} columns."
+            row.verdict, row.reason = (
+                "bad",
+                (f"This line has {len(values)} values where the header has {len(header)} columns."),
             )
         else:
             row.fields = {canon: values[i].strip() for i, canon in mapping.items()}
@@ -219,8 +228,11 @@ def classify(rows: list[ContactRow], *, existing: list[tuple[int, str, str]], gr
         key = normalise_name(row.fields["name"])
         if email and email in by_email:
             row.verdict, row.duplicate_of = "duplicate", by_email[email]
-            row.reason = f"The email {email} is already in the directory." if by_email[email].startswith(
-                "directory") else f"The email {email} appears on an earlier line of the file."
+            row.reason = (
+                f"The email {email} is already in the directory."
+                if by_email[email].startswith("directory")
+                else f"The email {email} appears on an earlier line of the file."
+            )
         elif key in by_name:
             ref, other_email = by_name[key]
             where = "in the directory" if ref.startswith("directory") else "on an earlier line of the file"

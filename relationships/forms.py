@@ -48,8 +48,16 @@ class StakeholderForm(forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = [
-            "kind", "name", "organisation", "role_title", "group", "district", "email", "phone",
-            "preferred_language", "notes",
+            "kind",
+            "name",
+            "organisation",
+            "role_title",
+            "group",
+            "district",
+            "email",
+            "phone",
+            "preferred_language",
+            "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -68,11 +76,13 @@ class StakeholderForm(forms.ModelForm):
 
 class ConsentForm(forms.Form):
     wording = forms.CharField(
-        label="What they agreed to", widget=forms.Textarea(attrs={"rows": 3}),
+        label="What they agreed to",
+        widget=forms.Textarea(attrs={"rows": 3}),
         initial="I agree that the city may contact me about community meetings and the commitments made there.",
     )
     how_to_withdraw = forms.CharField(
-        label="How they can withdraw", max_length=300,
+        label="How they can withdraw",
+        max_length=300,
         initial="Tell any city staff member, or email the program lead; it takes effect at once.",
     )
     given_on = forms.DateField(label="Date of consent", widget=DateInput(), initial=timezone.localdate)
@@ -88,12 +98,23 @@ class ImportForm(forms.Form):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False)
-    group = forms.ChoiceField(label="Group", required=False, choices=[("", "All groups"), *StakeholderGroup.choices])
+    group = forms.ChoiceField(
+        label="Group", required=False, choices=[("", "All groups"), *StakeholderGroup.choices]
+    )
     district = forms.ChoiceField(label="District", required=False)
-    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "People and organisations"),
-                                                                   *StakeholderKind.choices])
-    consent = forms.ChoiceField(label="Consent", required=False, choices=[
-        ("", "Any"), ("given", "Consent stands"), ("withdrawn", "Withdrawn"), ("none", "Not recorded")])
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "People and organisations"), *StakeholderKind.choices]
+    )
+    consent = forms.ChoiceField(
+        label="Consent",
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("given", "Consent stands"),
+            ("withdrawn", "Withdrawn"),
+            ("none", "Not recorded"),
+        ],
+    )
 
     def __init__(self, *args, districts: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,7 +133,9 @@ class DirectoryFilterForm(forms.Form):
 
 
 class RelationshipForm(forms.ModelForm):
-    owner = MemberChoiceField(queryset=User.objects.none(), help_text="The member who keeps this relationship.")
+    owner = MemberChoiceField(
+        queryset=User.objects.none(), help_text="The member who keeps this relationship."
+    )
 
     class Meta:
         model = Relationship
@@ -133,33 +156,44 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(choices=MeetingKind.choices, initial=MeetingKind.STANDING)
     title = forms.CharField(max_length=200, required=False, help_text="Optional.")
     relationships = RelationshipChoices(
-        label="Relationships it served", queryset=Relationship.objects.none(), required=False,
+        label="Relationships it served",
+        queryset=Relationship.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Their stakeholders are counted as attending, and each one is back on track.",
     )
     attendee_stakeholders = forms.ModelMultipleChoiceField(
-        label="Other stakeholders present", queryset=Stakeholder.objects.none(), required=False,
+        label="Other stakeholders present",
+        queryset=Stakeholder.objects.none(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     attendee_members = MembersMultipleField(
-        label="City members present", queryset=User.objects.none(), required=False,
+        label="City members present",
+        queryset=User.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     crisis_event = forms.ModelChoiceField(
-        label="In response to a crisis", queryset=CrisisEvent.objects.none(), required=False,
+        label="In response to a crisis",
+        queryset=CrisisEvent.objects.none(),
+        required=False,
         empty_label="None",
     )
     decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     private_notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text="Seen only by the program lead and staff.",
     )
 
     def __init__(self, *args, city: City, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["relationships"].queryset = (
-            Relationship.objects.for_city(city).filter(ended_on__isnull=True)
-            .select_related("stakeholder", "owner").order_by("stakeholder__name")
+            Relationship.objects.for_city(city)
+            .filter(ended_on__isnull=True)
+            .select_related("stakeholder", "owner")
+            .order_by("stakeholder__name")
         )
         self.fields["attendee_stakeholders"].queryset = Stakeholder.objects.for_city(city).order_by("name")
         self.fields["attendee_members"].queryset = city_members(city=city)
@@ -192,8 +226,9 @@ class MeetingForm(forms.Form):
 
 
 class CommitmentDraftForm(forms.Form):
-    what = forms.CharField(label="Commitment made", max_length=300, required=False,
-                           help_text="Leave empty if none.")
+    what = forms.CharField(
+        label="Commitment made", max_length=300, required=False, help_text="Leave empty if none."
+    )
     owed_by = forms.CharField(label="Who owes it", max_length=200, required=False)
     due_date = forms.DateField(label="By when", widget=DateInput(), required=False)
 
@@ -238,10 +273,12 @@ def meeting_forms_with_one_more_row(data: QueryDict, *, city: City) -> tuple[Mee
 class CommitmentForm(forms.Form):
     what = forms.CharField(label="What was promised", max_length=300)
     owed_by = forms.CharField(label="Who owes it", max_length=200, help_text="A person or an office.")
-    owner = MemberChoiceField(queryset=User.objects.none(), required=False,
-                              help_text="The member who follows it through.")
-    owed_to_stakeholder = forms.ModelChoiceField(label="Owed to (from the directory)",
-                                                 queryset=Stakeholder.objects.none(), required=False)
+    owner = MemberChoiceField(
+        queryset=User.objects.none(), required=False, help_text="The member who follows it through."
+    )
+    owed_to_stakeholder = forms.ModelChoiceField(
+        label="Owed to (from the directory)", queryset=Stakeholder.objects.none(), required=False
+    )
     owed_to = forms.CharField(label="Or owed to (free text)", max_length=200, required=False)
     due_date = forms.DateField(label="By when", widget=DateInput(), required=False)
     details = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -259,14 +296,17 @@ class StatusForm(forms.Form):
 
 class PublishForm(forms.Form):
     public_summary = forms.CharField(
-        label="What the public reads", widget=forms.Textarea(attrs={"rows": 3}),
+        label="What the public reads",
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="No personal names or contact details: say what the city promised and what it did.",
     )
 
 
 class TrustForm(forms.Form):
     score = forms.TypedChoiceField(
-        label="Trust today", coerce=int, widget=forms.RadioSelect,
+        label="Trust today",
+        coerce=int,
+        widget=forms.RadioSelect,
         choices=[(1, "1 (none)"), (2, "2"), (3, "3"), (4, "4"), (5, "5 (strong)")],
     )
     note = forms.CharField(max_length=300, required=False)

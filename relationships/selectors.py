@@ -53,13 +53,17 @@ def page_of(queryset, number, size: int) -> Page:
 
 # --- Health (computed in Python from one narrow aggregate; see relationships/health.py) ----------
 
+
 def last_met_by_relationship(*, city: City, today: date, relationship_ids=None) -> dict[int, date]:
     """The latest meeting held (on or before today) for each relationship: one GROUP BY query."""
     qs = Meeting.relationships.through.objects.filter(relationship__city=city, meeting__date__lte=today)
     if relationship_ids is not None:
         qs = qs.filter(relationship_id__in=list(relationship_ids))
     return dict(
-        qs.order_by().values("relationship_id").annotate(last=Max("meeting__date")).values_list("relationship_id", "last")
+        qs.order_by()
+        .values("relationship_id")
+        .annotate(last=Max("meeting__date"))
+        .values_list("relationship_id", "last")
     )
 
 
@@ -68,7 +72,9 @@ def attach_readings(relationships, *, today: date, city: City | None = None):
     relationships = list(relationships)
     missing = [r.pk for r in relationships if not hasattr(r, "last_met")]
     if missing:
-        last = last_met_by_relationship(city=city or relationships[0].city, today=today, relationship_ids=missing)
+        last = last_met_by_relationship(
+            city=city or relationships[0].city, today=today, relationship_ids=missing
+        )
         for r in relationships:
             if not hasattr(r, "last_met"):
                 r.last_met = last.get(r.pk)
@@ -86,11 +92,27 @@ def active_queryset(*, city: City, today: date) -> QuerySet[Relationship]:
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .select_related("stakeholder", "owner")
         .only(
-            "id", "city_id", "owner_id", "stakeholder_id", "owner_office", "cadence_days", "started_on", "ended_on",
-            "stakeholder__id", "stakeholder__city_id", "stakeholder__name", "stakeholder__kind",
-            "stakeholder__group", "stakeholder__district", "stakeholder__email", "stakeholder__phone",
-            "stakeholder__consent_given_at", "stakeholder__consent_withdrawn_at",
-            "owner__id", "owner__full_name", "owner__email",
+            "id",
+            "city_id",
+            "owner_id",
+            "stakeholder_id",
+            "owner_office",
+            "cadence_days",
+            "started_on",
+            "ended_on",
+            "stakeholder__id",
+            "stakeholder__city_id",
+            "stakeholder__name",
+            "stakeholder__kind",
+            "stakeholder__group",
+            "stakeholder__district",
+            "stakeholder__email",
+            "stakeholder__phone",
+            "stakeholder__consent_given_at",
+            "stakeholder__consent_withdrawn_at",
+            "owner__id",
+            "owner__full_name",
+            "owner__email",
         )
     )
 
@@ -108,6 +130,7 @@ def active_relationships(*, city: City, today: date | None = None, **filters) ->
 
 
 # --- Directory -------------------------------------------------------------------------------------
+
 
 def stakeholder_list(*, city: City, filters: dict) -> QuerySet[Stakeholder]:
     qs = Stakeholder.objects.for_city(city).select_related("organisation")
@@ -136,8 +159,11 @@ def stakeholder_list(*, city: City, filters: dict) -> QuerySet[Stakeholder]:
 
 def city_districts(*, city: City) -> list[str]:
     return list(
-        Stakeholder.objects.for_city(city).exclude(district="").order_by("district")
-        .values_list("district", flat=True).distinct()
+        Stakeholder.objects.for_city(city)
+        .exclude(district="")
+        .order_by("district")
+        .values_list("district", flat=True)
+        .distinct()
     )
 
 
@@ -150,14 +176,19 @@ def stakeholder_detail(*, city: City, stakeholder: Stakeholder, today: date | No
     relationships = active_relationships(city=city, today=today, stakeholder=stakeholder)
     return {
         "relationships": relationships,
-        "people": list(Stakeholder.objects.for_city(city).filter(organisation=stakeholder).order_by("name")[:50]),
+        "people": list(
+            Stakeholder.objects.for_city(city).filter(organisation=stakeholder).order_by("name")[:50]
+        ),
         "meetings": list(
-            Meeting.objects.for_city(city).filter(
-                Q(attendee_stakeholders=stakeholder) | Q(relationships__stakeholder=stakeholder)
-            ).distinct().order_by("-date", "-id")[:10]
+            Meeting.objects.for_city(city)
+            .filter(Q(attendee_stakeholders=stakeholder) | Q(relationships__stakeholder=stakeholder))
+            .distinct()
+            .order_by("-date", "-id")[:10]
         ),
         "commitments": list(
-            Commitment.objects.for_city(city).filter(owed_to_stakeholder=stakeholder).order_by("due_date")[:20]
+            Commitment.objects.for_city(city)
+            .filter(owed_to_stakeholder=stakeholder)
+            .order_by("due_date")[:20]
         ),
     }
 
@@ -190,6 +221,7 @@ def import_skipped_rows(*, batch: StakeholderImport) -> Iterator[list]:
 
 # --- Relationships and meetings ----------------------------------------------------------------------
 
+
 def health_queryset(*, city: City, today: date) -> QuerySet[Relationship]:
     """Active relationships with `last_met`, `days_left` and `window` computed by the database, most
     urgent first: the rule of relationships/health.py in SQL, so a list page reads only its page.
@@ -205,7 +237,9 @@ def health_queryset(*, city: City, today: date) -> QuerySet[Relationship]:
         .values("last")
     )
     reference = Greatest(Coalesce(F("last_met"), F("started_on")), F("started_on"))
-    next_due = Func(reference, F("cadence_days"), template="(%(expressions)s)", arg_joiner=" + ", output_field=DateField())
+    next_due = Func(
+        reference, F("cadence_days"), template="(%(expressions)s)", arg_joiner=" + ", output_field=DateField()
+    )
     return (
         active_queryset(city=city, today=today)
         .annotate(last_met=Subquery(last, output_field=DateField()))
@@ -259,8 +293,10 @@ def relationship_history(*, relationship: Relationship) -> dict:
     return {
         "meetings": list(relationship.meetings.order_by("-date", "-id")[:20]),
         "assessments": list(
-            TrustAssessment.objects.for_city(relationship.city).filter(relationship=relationship)
-            .select_related("assessed_by").order_by("-assessed_on", "-id")[:50]
+            TrustAssessment.objects.for_city(relationship.city)
+            .filter(relationship=relationship)
+            .select_related("assessed_by")
+            .order_by("-assessed_on", "-id")[:50]
         ),
     }
 
@@ -273,9 +309,19 @@ def meeting_list(*, city: City, filters: dict) -> QuerySet[Meeting]:
             Prefetch("relationships", queryset=Relationship.objects.select_related("stakeholder")),
             Prefetch("attendee_stakeholders", queryset=Stakeholder.objects.only("id", "name")),
         )
-        .annotate(commitment_count=Coalesce(Subquery(
-            Commitment.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id")
-            .annotate(n=Count("id")).values("n")[:1], output_field=IntegerField()), 0))
+        .annotate(
+            commitment_count=Coalesce(
+                Subquery(
+                    Commitment.objects.filter(meeting_id=OuterRef("pk"))
+                    .order_by()
+                    .values("meeting_id")
+                    .annotate(n=Count("id"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        )
     )
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
@@ -288,7 +334,9 @@ def meeting_in_city(*, city: City, meeting_id: int) -> Meeting:
     return (
         Meeting.objects.for_city(city)
         .select_related("crisis_event", "created_by")
-        .prefetch_related("relationships__stakeholder", "attendee_stakeholders", "attendee_members", "commitments")
+        .prefetch_related(
+            "relationships__stakeholder", "attendee_stakeholders", "attendee_members", "commitments"
+        )
         .get(pk=meeting_id)
     )
 
@@ -299,6 +347,7 @@ def city_members(*, city: City) -> QuerySet[User]:
 
 # --- Commitments -----------------------------------------------------------------------------------
 
+
 def commitment_list(*, city: City, filters: dict) -> QuerySet[Commitment]:
     qs = Commitment.objects.for_city(city).select_related("owner", "owed_to_stakeholder", "meeting")
     status = filters.get("status")
@@ -308,7 +357,8 @@ def commitment_list(*, city: City, filters: dict) -> QuerySet[Commitment]:
         qs = qs.filter(status=status)
     if filters.get("late"):
         qs = qs.filter(
-            status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS], due_date__lt=timezone.localdate()
+            status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS],
+            due_date__lt=timezone.localdate(),
         )
     if filters.get("owner"):
         qs = qs.filter(owner_id=filters["owner"])
@@ -329,7 +379,8 @@ def commitment_in_city(*, city: City, commitment_id: int) -> Commitment:
 def public_commitments(*, city: City) -> QuerySet[Commitment]:
     """Only what the lead published, and only fields without personal data."""
     return (
-        Commitment.objects.for_city(city).filter(is_public=True)
+        Commitment.objects.for_city(city)
+        .filter(is_public=True)
         .only("id", "what", "public_summary", "status", "due_date", "published_at", "city_id")
         .prefetch_related("updates")
         .order_by(F("due_date").asc(nulls_last=True), "id")
@@ -337,6 +388,7 @@ def public_commitments(*, city: City) -> QuerySet[Commitment]:
 
 
 # --- Trust gaps and crisis readiness -------------------------------------------------------------------
+
 
 @dataclass
 class GapRow:
@@ -387,7 +439,8 @@ def _gap_rows(*, city: City, today: date) -> tuple[list[GapRow], list[GapRow]]:
     group_labels = dict(StakeholderGroup.choices)
     districts: dict[str, GapRow] = {}
     groups: dict[str, GapRow] = {
-        value: GapRow("group", value, str(label)) for value, label in StakeholderGroup.choices
+        value: GapRow("group", value, str(label))
+        for value, label in StakeholderGroup.choices
         if value != StakeholderGroup.OTHER
     }
 
@@ -437,8 +490,13 @@ def _gap_rows(*, city: City, today: date) -> tuple[list[GapRow], list[GapRow]]:
     readings: dict[int, list[int]] = {}
     for relationship_id, score in (
         TrustAssessment.objects.for_city(city)
-        .annotate(rank=Window(RowNumber(), partition_by=F("relationship_id"),
-                              order_by=[F("assessed_on").desc(), F("id").desc()]))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("relationship_id"),
+                order_by=[F("assessed_on").desc(), F("id").desc()],
+            )
+        )
         .filter(rank__lte=2)
         .order_by("relationship_id", "rank")
         .values_list("relationship_id", "score")
@@ -455,7 +513,8 @@ def _gap_rows(*, city: City, today: date) -> tuple[list[GapRow], list[GapRow]]:
         row.feedback = feedback.get((row.dimension, row.key))
         if row.feedback is None and row.dimension == "district":
             row.feedback = next(
-                (v for (d, k), v in feedback.items() if d == "district" and k.lower() == row.key.lower()), None
+                (v for (d, k), v in feedback.items() if d == "district" and k.lower() == row.key.lower()),
+                None,
             )
     return list(districts.values()), list(groups.values())
 
@@ -494,7 +553,9 @@ def readiness(*, city: City, today: date | None = None) -> dict:
 
 
 def crisis_events(*, city: City) -> QuerySet[CrisisEvent]:
-    return CrisisEvent.objects.for_city(city).annotate(meeting_count=Count("meetings")).order_by("-occurred_on")
+    return (
+        CrisisEvent.objects.for_city(city).annotate(meeting_count=Count("meetings")).order_by("-occurred_on")
+    )
 
 
 def crisis_event_in_city(*, city: City, event_id: int) -> CrisisEvent:
@@ -502,6 +563,7 @@ def crisis_event_in_city(*, city: City, event_id: int) -> CrisisEvent:
 
 
 # --- Landing, home panel and digest ----------------------------------------------------------------
+
 
 def needing_attention(*, city: City, today: date | None = None, owner: User | None = None, limit: int = 10):
     today = today or timezone.localdate()
@@ -519,7 +581,8 @@ def landing(*, city: City, today: date | None = None) -> dict:
         "counts": counts,
         "stakeholder_count": Stakeholder.objects.for_city(city).count(),
         "open_commitments": Commitment.objects.for_city(city)
-        .filter(status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS]).count(),
+        .filter(status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS])
+        .count(),
         "recent_meetings": list(Meeting.objects.for_city(city).order_by("-date", "-id")[:5]),
         "readiness": readiness(city=city, today=today),
     }
@@ -532,17 +595,21 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
     ready = readiness(city=city, today=today)
     items = []
     if ready["total"]:
-        items.append({
-            "title": f"Crisis readiness: {ready['share']}%",
-            "url": reverse("relationships:readiness", args=[city.slug]),
-            "meta": f"({ready['covered']} of {ready['total']} districts and groups have a healthy relationship)",
-        })
+        items.append(
+            {
+                "title": f"Crisis readiness: {ready['share']}%",
+                "url": reverse("relationships:readiness", args=[city.slug]),
+                "meta": f"({ready['covered']} of {ready['total']} districts and groups have a healthy relationship)",
+            }
+        )
     for r in attention:
-        items.append({
-            "title": f"{r.stakeholder.name}: {r.reading.label.lower()}",
-            "url": reverse("relationships:relationship_detail", args=[city.slug, r.pk]),
-            "meta": f"({r.reading.explanation})",
-        })
+        items.append(
+            {
+                "title": f"{r.stakeholder.name}: {r.reading.label.lower()}",
+                "url": reverse("relationships:relationship_detail", args=[city.slug, r.pk]),
+                "meta": f"({r.reading.explanation})",
+            }
+        )
     has_any = Relationship.objects.for_city(city).exists()
     return {
         "key": "relationships",
@@ -552,7 +619,8 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
         "empty": "No standing relationship is recorded yet. Start with the stakeholders you already "
         "know: faith leaders, advocates, youth groups, neighbourhood associations.",
         "action": {"label": "Log a meeting", "url": reverse("relationships:meeting_new", args=[city.slug])}
-        if may(membership, "can_edit") else None,
+        if may(membership, "can_edit")
+        else None,
     }
 
 
@@ -572,9 +640,13 @@ def digest_recipients(*, today: date) -> list[tuple[int, int]]:
     members = set(Membership.objects.values_list("city_id", "user_id"))
     owners = set(
         Relationship.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .values_list("city_id", "owner_id").distinct()
+        .values_list("city_id", "owner_id")
+        .distinct()
     ) | set(
-        Commitment.objects.filter(owner__isnull=False, status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS])
-        .values_list("city_id", "owner_id").distinct()
+        Commitment.objects.filter(
+            owner__isnull=False, status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS]
+        )
+        .values_list("city_id", "owner_id")
+        .distinct()
     )
     return sorted(owners & members)

@@ -30,8 +30,12 @@ from .models import (
 
 # Which status a commitment may move to from each status. Reopening is allowed, and logged.
 COMMITMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    CommitmentStatus.OPEN: frozenset({CommitmentStatus.IN_PROGRESS, CommitmentStatus.DONE, CommitmentStatus.DROPPED}),
-    CommitmentStatus.IN_PROGRESS: frozenset({CommitmentStatus.OPEN, CommitmentStatus.DONE, CommitmentStatus.DROPPED}),
+    CommitmentStatus.OPEN: frozenset(
+        {CommitmentStatus.IN_PROGRESS, CommitmentStatus.DONE, CommitmentStatus.DROPPED}
+    ),
+    CommitmentStatus.IN_PROGRESS: frozenset(
+        {CommitmentStatus.OPEN, CommitmentStatus.DONE, CommitmentStatus.DROPPED}
+    ),
     CommitmentStatus.DONE: frozenset({CommitmentStatus.IN_PROGRESS}),
     CommitmentStatus.DROPPED: frozenset({CommitmentStatus.OPEN}),
 }
@@ -45,7 +49,9 @@ def stakeholder_create(*, city: City, created_by: User | None = None, **fields) 
     stakeholder.full_clean()
     with transaction.atomic():
         stakeholder.save()
-        _audit_stakeholder(stakeholder, by=created_by, action=AuditAction.CREATE, summary="added to the directory")
+        _audit_stakeholder(
+            stakeholder, by=created_by, action=AuditAction.CREATE, summary="added to the directory"
+        )
     return stakeholder
 
 
@@ -66,7 +72,9 @@ def directory_viewed(
     )  # fmt: skip
 
 
-def stakeholder_contact_viewed(*, stakeholder: Stakeholder, by: User | None, ip_address: str | None = None) -> None:
+def stakeholder_contact_viewed(
+    *, stakeholder: Stakeholder, by: User | None, ip_address: str | None = None
+) -> None:
     """A member opened a stakeholder whose contact details are shown: one entry (none if none shown)."""
     if _contact_shown(stakeholder):
         audit_record(
@@ -76,9 +84,13 @@ def stakeholder_contact_viewed(*, stakeholder: Stakeholder, by: User | None, ip_
         )  # fmt: skip
 
 
-def readiness_roster_viewed(*, city: City, ready: dict, by: User | None, ip_address: str | None = None) -> None:
+def readiness_roster_viewed(
+    *, city: City, ready: dict, by: User | None, ip_address: str | None = None
+) -> None:
     """One entry for a look at whom to call in a crisis, by district and by group."""
-    people = {r.stakeholder.pk: r.stakeholder for row in [*ready["districts"], *ready["groups"]] for r in row.roster}
+    people = {
+        r.stakeholder.pk: r.stakeholder for row in [*ready["districts"], *ready["groups"]] for r in row.roster
+    }
     audit_list_view(
         object_type="crisis readiness roster", what="Viewed whom to call in a crisis (readiness)",
         shown=len(people), with_contact=sum(1 for s in people.values() if _contact_shown(s)),
@@ -90,8 +102,12 @@ def readiness_roster_viewed(*, city: City, ready: dict, by: User | None, ip_addr
 def _audit_stakeholder(stakeholder: Stakeholder, *, by: User | None, action: str, summary: str) -> None:
     """Stakeholders are personal data: every change to one is in the city's audit log."""
     audit_record(
-        action=action, object_type="stakeholder", object_id=stakeholder.pk,
-        summary=f"{stakeholder.name}: {summary}", city=stakeholder.city, actor=by,
+        action=action,
+        object_type="stakeholder",
+        object_id=stakeholder.pk,
+        summary=f"{stakeholder.name}: {summary}",
+        city=stakeholder.city,
+        actor=by,
     )
 
 
@@ -136,7 +152,9 @@ def commitment_create(
     return commitment
 
 
-def commitment_set_status(*, commitment: Commitment, status: str, by: User | None, note: str = "") -> Commitment:
+def commitment_set_status(
+    *, commitment: Commitment, status: str, by: User | None, note: str = ""
+) -> Commitment:
     """Move a commitment along; refuses moves that are not allowed, and logs the change."""
     with transaction.atomic():
         commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -156,8 +174,16 @@ def commitment_set_status(*, commitment: Commitment, status: str, by: User | Non
 # --- The directory -------------------------------------------------------------------------------
 
 STAKEHOLDER_EDITABLE = (
-    "kind", "name", "organisation", "role_title", "group", "district", "email", "phone",
-    "preferred_language", "notes",
+    "kind",
+    "name",
+    "organisation",
+    "role_title",
+    "group",
+    "district",
+    "email",
+    "phone",
+    "preferred_language",
+    "notes",
 )
 
 
@@ -186,13 +212,21 @@ def stakeholder_update(*, stakeholder: Stakeholder, by: User | None, **fields) -
         stakeholder.save()
         if changed:
             # Names of the fields only: the log must not become a second copy of the contact details.
-            _audit_stakeholder(stakeholder, by=by, action=AuditAction.CHANGE,
-                               summary="changed " + ", ".join(n.replace("_", " ") for n in changed))
+            _audit_stakeholder(
+                stakeholder,
+                by=by,
+                action=AuditAction.CHANGE,
+                summary="changed " + ", ".join(n.replace("_", " ") for n in changed),
+            )
     return stakeholder
 
 
 def stakeholder_consent_record(
-    *, stakeholder: Stakeholder, wording: str, how_to_withdraw: str, given_at: datetime | None = None,
+    *,
+    stakeholder: Stakeholder,
+    wording: str,
+    how_to_withdraw: str,
+    given_at: datetime | None = None,
     by: User | None = None,
 ) -> Stakeholder:
     """Record what the person agreed to and when; a new consent replaces a withdrawn one."""
@@ -204,10 +238,19 @@ def stakeholder_consent_record(
     stakeholder.consent_withdrawn_at = None
     with transaction.atomic():
         stakeholder.save(
-            update_fields=["consent_wording", "consent_how_to_withdraw", "consent_given_at", "consent_withdrawn_at"]
+            update_fields=[
+                "consent_wording",
+                "consent_how_to_withdraw",
+                "consent_given_at",
+                "consent_withdrawn_at",
+            ]
         )
-        _audit_stakeholder(stakeholder, by=by, action=AuditAction.CHANGE,
-                           summary=f"consent recorded (given {timezone.localtime(stakeholder.consent_given_at):%Y-%m-%d})")
+        _audit_stakeholder(
+            stakeholder,
+            by=by,
+            action=AuditAction.CHANGE,
+            summary=f"consent recorded (given {timezone.localtime(stakeholder.consent_given_at):%Y-%m-%d})",
+        )
     return stakeholder
 
 
@@ -230,18 +273,33 @@ def _group_lookup() -> dict[str, str]:
         lookup[value.replace("_", " ").lower()] = value
         lookup[str(label).lower()] = value
     extra = {
-        "faith leaders": "faith", "clergy": "faith", "advocates": "advocacy", "protest": "advocacy",
-        "youth": "youth", "education": "education", "schools": "education", "business": "business",
-        "media": "media", "press": "media", "police": "police", "city": "city_government",
-        "city government": "city_government", "neighbourhood association": "neighbourhood",
-        "neighborhood association": "neighbourhood", "neighborhood associations": "neighbourhood",
-        "neighborhood": "neighbourhood", "community": "community_leaders", "other": "other",
+        "faith leaders": "faith",
+        "clergy": "faith",
+        "advocates": "advocacy",
+        "protest": "advocacy",
+        "youth": "youth",
+        "education": "education",
+        "schools": "education",
+        "business": "business",
+        "media": "media",
+        "press": "media",
+        "police": "police",
+        "city": "city_government",
+        "city government": "city_government",
+        "neighbourhood association": "neighbourhood",
+        "neighborhood association": "neighbourhood",
+        "neighborhood associations": "neighbourhood",
+        "neighborhood": "neighbourhood",
+        "community": "community_leaders",
+        "other": "other",
     }
     lookup.update(extra)
     return lookup
 
 
-def stakeholder_import_preview(*, city: City, filename: str, raw: bytes, by: User | None) -> StakeholderImport:
+def stakeholder_import_preview(
+    *, city: City, filename: str, raw: bytes, by: User | None
+) -> StakeholderImport:
     """Read and check a CSV of contacts; nothing enters the directory until it is confirmed."""
     try:
         header, rows = contacts_csv.read_contacts(raw)
@@ -254,8 +312,12 @@ def stakeholder_import_preview(*, city: City, filename: str, raw: bytes, by: Use
             city=city, filename=filename[:255], header=header, rows=[r.as_json() for r in rows], created_by=by
         )
         audit_record(
-            action=AuditAction.CREATE, object_type="contacts import", object_id=batch.pk,
-            summary=f"uploaded {batch.filename} for checking: {len(rows)} line(s)", city=city, actor=by,
+            action=AuditAction.CREATE,
+            object_type="contacts import",
+            object_id=batch.pk,
+            summary=f"uploaded {batch.filename} for checking: {len(rows)} line(s)",
+            city=city,
+            actor=by,
         )
     return batch
 
@@ -277,10 +339,12 @@ def stakeholder_import_confirm(
         }
         # The directory may have changed since the preview: check the new lines against it again.
         known_emails = {
-            e.lower() for e in Stakeholder.objects.for_city(city).exclude(email="").values_list("email", flat=True)
+            e.lower()
+            for e in Stakeholder.objects.for_city(city).exclude(email="").values_list("email", flat=True)
         }
         known_names = {
-            contacts_csv.normalise_name(n) for n in Stakeholder.objects.for_city(city).values_list("name", flat=True)
+            contacts_csv.normalise_name(n)
+            for n in Stakeholder.objects.for_city(city).values_list("name", flat=True)
         }
         created = 0
         rows = batch.rows
@@ -319,7 +383,8 @@ def stakeholder_import_confirm(
                 notes=notes,
                 consent_given_at=consent_at,
                 consent_wording=f"Agreed to be contacted (recorded in the imported file {batch.filename})."
-                if consent_at else "",
+                if consent_at
+                else "",
                 created_by=by,
             )
             stakeholder.save()
@@ -332,8 +397,12 @@ def stakeholder_import_confirm(
         batch.status = ImportStatus.DONE
         batch.save(update_fields=["rows", "created_count", "status"])
         audit_record(
-            action=AuditAction.CREATE, object_type="contacts import", object_id=batch.pk,
-            summary=f"imported {created} contact(s) from {batch.filename}", city=city, actor=by,
+            action=AuditAction.CREATE,
+            object_type="contacts import",
+            object_id=batch.pk,
+            summary=f"imported {created} contact(s) from {batch.filename}",
+            city=city,
+            actor=by,
         )
     return batch
 
@@ -353,7 +422,9 @@ def stakeholder_import_viewed(
     )  # fmt: skip
 
 
-def stakeholder_import_exported(*, batch: StakeholderImport, by: User | None, ip_address: str | None = None) -> None:
+def stakeholder_import_exported(
+    *, batch: StakeholderImport, by: User | None, ip_address: str | None = None
+) -> None:
     """The lines not added were downloaded (with their original values)."""
     audit_record(
         action=AuditAction.EXPORT, object_type="contacts import", object_id=batch.pk,
@@ -363,12 +434,15 @@ def stakeholder_import_exported(*, batch: StakeholderImport, by: User | None, ip
 
 
 def stakeholder_import_cancel(*, batch: StakeholderImport, by: User | None) -> StakeholderImport:
-    StakeholderImport.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEW).update(status=ImportStatus.CANCELLED)
+    StakeholderImport.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEW).update(
+        status=ImportStatus.CANCELLED
+    )
     batch.refresh_from_db()
     return batch
 
 
 # --- Relationships, meetings, trust ---------------------------------------------------------------
+
 
 def relationship_create(
     *,
@@ -387,8 +461,14 @@ def relationship_create(
         raise ValidationError({"owner": "Choose the member who keeps this relationship."})
     _check_member(city=city, user=owner, field="owner")
     relationship = Relationship(
-        city=city, owner=owner, stakeholder=stakeholder, started_on=started_on, cadence_days=cadence_days,
-        owner_office=owner_office.strip(), purpose=purpose.strip(), created_by=created_by,
+        city=city,
+        owner=owner,
+        stakeholder=stakeholder,
+        started_on=started_on,
+        cadence_days=cadence_days,
+        owner_office=owner_office.strip(),
+        purpose=purpose.strip(),
+        created_by=created_by,
     )
     relationship.full_clean()
     relationship.save()
@@ -450,8 +530,14 @@ def meeting_log(
         raise ValidationError({"attendee_members": "Choose members of this city."})
     with transaction.atomic():
         meeting = Meeting(
-            city=city, date=date, kind=kind, title=title.strip(), decisions=decisions.strip(),
-            private_notes=private_notes.strip(), crisis_event=crisis_event, created_by=created_by,
+            city=city,
+            date=date,
+            kind=kind,
+            title=title.strip(),
+            decisions=decisions.strip(),
+            private_notes=private_notes.strip(),
+            crisis_event=crisis_event,
+            created_by=created_by,
         )
         meeting.full_clean()
         meeting.save()
@@ -461,23 +547,38 @@ def meeting_log(
         url = reverse("relationships:meeting_detail", args=[city.slug, meeting.pk])
         for draft in commitments:
             commitment = commitment_create(
-                city=city, what=draft.what, owed_by=draft.owed_by, created_by=created_by, owner=draft.owner,
-                owed_to_stakeholder=draft.owed_to_stakeholder, due_date=draft.due_date,
-                source_label=f"Meeting: {meeting.label}", source_url=url,
+                city=city,
+                what=draft.what,
+                owed_by=draft.owed_by,
+                created_by=created_by,
+                owner=draft.owner,
+                owed_to_stakeholder=draft.owed_to_stakeholder,
+                due_date=draft.due_date,
+                source_label=f"Meeting: {meeting.label}",
+                source_url=url,
             )
             Commitment.objects.filter(pk=commitment.pk).update(meeting=meeting)
     return meeting
 
 
 def trust_assess(
-    *, relationship: Relationship, score: int, by: User | None, note: str = "", assessed_on: date | None = None
+    *,
+    relationship: Relationship,
+    score: int,
+    by: User | None,
+    note: str = "",
+    assessed_on: date | None = None,
 ) -> TrustAssessment:
     """Add a reading of trust (1-5) to the relationship's history; earlier readings are kept."""
     if not 1 <= int(score) <= 5:
         raise ValidationError({"score": "Trust is scored from 1 (none) to 5 (strong)."})
     assessment = TrustAssessment(
-        city_id=relationship.city_id, relationship=relationship, score=int(score), note=note.strip(),
-        assessed_on=assessed_on or timezone.localdate(), assessed_by=by,
+        city_id=relationship.city_id,
+        relationship=relationship,
+        score=int(score),
+        note=note.strip(),
+        assessed_on=assessed_on or timezone.localdate(),
+        assessed_by=by,
     )
     assessment.full_clean()
     assessment.save()
@@ -485,11 +586,21 @@ def trust_assess(
 
 
 def crisis_event_create(
-    *, city: City, title: str, occurred_on: date, created_by: User | None, district: str = "", description: str = ""
+    *,
+    city: City,
+    title: str,
+    occurred_on: date,
+    created_by: User | None,
+    district: str = "",
+    description: str = "",
 ) -> CrisisEvent:
     event = CrisisEvent(
-        city=city, title=title.strip(), occurred_on=occurred_on, district=district.strip(),
-        description=description.strip(), created_by=created_by,
+        city=city,
+        title=title.strip(),
+        occurred_on=occurred_on,
+        district=district.strip(),
+        description=description.strip(),
+        created_by=created_by,
     )
     event.full_clean()
     event.save()
@@ -514,6 +625,7 @@ def commitment_unpublish(*, commitment: Commitment, by: User | None) -> Commitme
 
 
 # --- The weekly digest -------------------------------------------------------------------------------
+
 
 def digest_send(*, city: City, user: User, today: date | None = None) -> bool:
     """Email one owner their due and overdue relationships and open commitments in one city.
@@ -560,6 +672,7 @@ def digests_send_weekly(*, today: date | None = None) -> int:
 
 # --- Retention (registered with cities.retention in apps.py) -------------------------------------------
 
+
 def stakeholder_contacts_purge(*, city: City, before: datetime) -> int:
     """Erase the email and phone of stakeholders the city keeps no reason to contact.
 
@@ -587,7 +700,9 @@ def stakeholder_contacts_purge(*, city: City, before: datetime) -> int:
         & ~Exists(met)
     )
     ids = list(
-        Stakeholder.objects.for_city(city).exclude(email="", phone="").filter(withdrawn | untouched)
+        Stakeholder.objects.for_city(city)
+        .exclude(email="", phone="")
+        .filter(withdrawn | untouched)
         .values_list("pk", flat=True)
     )
     return Stakeholder.objects.for_city(city).filter(pk__in=ids).update(email="", phone="")
@@ -600,7 +715,14 @@ def contact_imports_purge(*, city: City, before: datetime) -> int:
     from django.db.models import Case, Value, When
 
     return (
-        StakeholderImport.objects.for_city(city).filter(created_at__lt=before).exclude(rows=[])
-        .update(rows=[], header=[], status=Case(
-            When(status=ImportStatus.PREVIEW, then=Value(ImportStatus.CANCELLED)), default="status"))
+        StakeholderImport.objects.for_city(city)
+        .filter(created_at__lt=before)
+        .exclude(rows=[])
+        .update(
+            rows=[],
+            header=[],
+            status=Case(
+                When(status=ImportStatus.PREVIEW, then=Value(ImportStatus.CANCELLED)), default="status"
+            ),
+        )
     )

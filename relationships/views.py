@@ -106,9 +106,7 @@ def directory(request: CityRequest) -> HttpResponse:
     template = "relationships/directory.html"
     if request.htmx:
         template += "#results"
-    return render(
-        request, template, _ctx(request, form=form, page=page)
-    )
+    return render(request, template, _ctx(request, form=form, page=page))
 
 
 @city_view(roles=EDITORS)
@@ -285,9 +283,7 @@ def import_report(request: CityRequest, import_id: int) -> HttpResponse:
     city = request.city
     batch = _found(selectors.import_in_city, city=city, import_id=import_id)
     services.stakeholder_import_exported(batch=batch, **acting(request))
-    return csv_response(
-        selectors.import_skipped_rows(batch=batch), filename=f"skipped-lines-{batch.pk}.csv"
-    )
+    return csv_response(selectors.import_skipped_rows(batch=batch), filename=f"skipped-lines-{batch.pk}.csv")
 
 
 # --- Relationships ----------------------------------------------------------------------------------
