@@ -12,6 +12,9 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 TEST_RESULT_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+# The suite runs in this many processes (pytest-xdist), each with its own test database, cache keys
+# and Celery queue (see realcities/settings.py). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: help setup run test lint worker beat check-deploy
 
@@ -51,7 +54,9 @@ test: $(VENV)/.installed
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_RESULT_BACKEND=$(TEST_RESULT_URL) \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest --create-db $(PYTEST_ARGS)
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest --create-db \
+	  $$(test "$(TEST_WORKERS)" != 0 && $(PY) -c "import xdist" 2>/dev/null && echo "-n $(TEST_WORKERS) --dist loadgroup") \
+	  $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .

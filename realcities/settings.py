@@ -106,11 +106,16 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# A test run split over processes (pytest-xdist names each one gw0, gw1 ...) gives every process its
+# own test database, so each also keeps its own cache keys (the ids of its records, sign-in and form
+# throttling, import progress) and its own Celery queue (see CELERY_TASK_DEFAULT_QUEUE): a task queued
+# against one test database is never run by the worker of another. Empty outside such a run.
+_TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "realcities",
+        "KEY_PREFIX": f"realcities-{_TEST_PROCESS}" if _TEST_PROCESS else "realcities",
     }
 }
 
@@ -234,6 +239,7 @@ if not DEBUG:
 # Celery: the broker and results live in Redis; tasks are enqueued on commit (delay_on_commit).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_TASK_DEFAULT_QUEUE = f"celery-{_TEST_PROCESS}" if _TEST_PROCESS else "celery"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

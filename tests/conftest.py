@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 from django.core.cache import cache
 
-from tests.factories import CityFactory, MembershipFactory, UserFactory
+from tests.builders import member
+from tests.factories import CityFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -84,12 +85,7 @@ def other_city(db):
 def member_of(db):
     """`member_of(city, "lead")` -> a user with that role in that city."""
 
-    def make(city, role: str = "staff", **user_fields):
-        user = UserFactory(**user_fields)
-        MembershipFactory(user=user, city=city, role=role)
-        return user
-
-    return make
+    return member
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from conversations import services
 from conversations.models import CheckIn, Conversation, FacilitatorReport, Registration
-from tests.conversations.conftest import make_conversation
+from tests.builders import make_conversation
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -215,7 +215,7 @@ def test_curator_network_pages_pass_at_desktop_and_phone_width(
 ):
     """The shared walk visits pages as city members; the curators' network pages are walked here,
     with a city that pledged and holds conversations, at 1280 and 320 px."""
-    from tests.conversations.routes import full_conversation
+    from tests.builders import full_conversation
 
     ids = full_conversation(city)
     curator = UserFactory(is_curator=True)

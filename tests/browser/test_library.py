@@ -193,13 +193,14 @@ def test_framework_and_city_pages_are_accessible(
 def test_walk_every_curator_page(browser, live_server, city, sign_in, check_a11y):
     """Every curator page of the URL map (the shared walk signs in city members only), as a
     curator, at 1280 and 320 px: it answers, passes axe, scrolls nothing sideways, breaks no CSP rule."""
+    from tests import builders
     from tests.library import routes
     from tests.urlmap import ROUTES
 
     pages = [r for r in ROUTES if r.kind == "curator" and r.name not in routes.CURATOR_ACTIONS]
     assert {r.name for r in pages} >= {"library:curate", "library:frameworks", "library:curate_revision"}
     urls = [reverse(r.name, kwargs=r.build(city)) for r in pages]
-    curator = routes._curator()
+    curator = builders.shared_curator()
     for width in (1280, 320):
         context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
         page = context.new_page()
@@ -222,9 +223,10 @@ def test_walk_every_curator_page(browser, live_server, city, sign_in, check_a11y
 
 def test_curator_actions_only_take_a_post(client, city):
     """The curator pages left out of the walk above are the POST-only actions."""
+    from tests import builders
     from tests.library import routes
     from tests.urlmap import BY_NAME
 
-    client.force_login(routes._curator())
+    client.force_login(builders.shared_curator())
     for name in routes.CURATOR_ACTIONS:
         assert client.get(reverse(name, kwargs=BY_NAME[name].build(city))).status_code == 405, name

@@ -10,20 +10,9 @@ def _membership(city):
 
 
 def _invitation(city):
-    from datetime import timedelta
+    from tests.builders import pending_invitation
 
-    from django.utils import timezone
-
-    from cities.models import Invitation
-
-    inv = Invitation.objects.create(
-        city=city,
-        email=f"invitee-{city.slug}@example.org",
-        role="staff",
-        token_hash=f"{city.slug}-hash".ljust(64, "0")[:64],
-        expires_at=timezone.now() + timedelta(days=7),
-    )
-    return {"invitation_id": inv.id}
+    return {"invitation_id": pending_invitation(city, token=f"{city.slug}-route").id}
 
 
 ROUTES = [

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities.models import Invitation, Membership, User
+from tests.builders import pending_invitation
 from tests.conftest import wait_for
 
 LINK = re.compile(r"http://[^/\s]+(/invitations/[^/\s]+/)")
@@ -92,17 +93,7 @@ def test_bad_invitation_input_is_explained(client_as, city, member_of):
 
 
 def _pending_invitation(city, email="late@example.org", **fields):
-    from cities import services
-
-    invitation = Invitation.objects.create(
-        city=city,
-        email=email,
-        role="staff",
-        token_hash=services._hash_token("known-token"),
-        expires_at=timezone.now() + timedelta(days=7),
-        **fields,
-    )
-    return invitation
+    return pending_invitation(city, email=email, token="known-token", **fields)
 
 
 @pytest.mark.django_db

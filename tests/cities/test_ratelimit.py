@@ -29,8 +29,11 @@ def _hits(request, n, *, key="conv-1"):
 
 
 def _redis_keys(pattern):
+    """This test process's cache keys whose name (after the prefix) matches `pattern`.
+
+    Scoped to the process's own key prefix: a parallel run's other processes count in the same Redis."""
     client = cache._cache.get_client(write=True)
-    return client, list(client.scan_iter(match=pattern))
+    return client, list(client.scan_iter(match=cache.make_key(pattern)))
 
 
 def test_rates_are_written_like_allauths():

@@ -1,113 +1,15 @@
 """URL map entries for the conversations pages (see tests/urlmap.py).
 
 Every builder makes, inside the given city, a scheduled conversation with everything its pages can
-show: a session, a checklist, a voice target and an invitation, a confirmed registration, one on
-the waitlist, a walk-in checked in, a report with a consented quote and a commitment, feedback, a
-campaign the city pledged to, and the city's calendar feed. Every facilitator of the city at build
-time is assigned, so that the walk (which creates its member before building) can open the pages.
+show (`full_conversation` of tests/builders.py): a session, a checklist, a voice target and an
+invitation, a confirmed registration, one on the waitlist, a walk-in checked in, a report with a
+consented quote and a commitment, feedback, a campaign the city pledged to, and the city's calendar
+feed. Every facilitator of the city at build time is assigned, so that the walk (which creates its
+member before building) can open the pages.
 """
 
-from datetime import date, time, timedelta
-
+from tests.builders import full_conversation
 from tests.urlmap_types import Route
-
-
-def full_conversation(city) -> dict:
-    """A scheduled conversation of `city` with one of everything; returns the ids pages need."""
-    from cities.models import Membership, Role
-    from conversations import services
-    from conversations.models import (
-        Campaign,
-        CheckIn,
-        CityPledge,
-        ConversationStatus,
-        Registration,
-        RegistrationStatus,
-    )
-    from relationships.services import stakeholder_create
-
-    facilitators = [m.user for m in Membership.objects.for_city(city).filter(role=Role.FACILITATOR).select_related("user")]
-    today = date.today()
-    campaign = Campaign.objects.create(
-        title=f"Conversations campaign {city.slug}",
-        description="One hundred conversations on race, justice and policing.",
-        goal=100,
-        starts_on=today - timedelta(days=30),
-        ends_on=today + timedelta(days=300),
-    )
-    CityPledge.objects.create(campaign=campaign, city=city, count=5)
-    conversation = services.conversation_create(
-        city=city,
-        created_by=None,
-        title="Youth and police",
-        purpose="Listen to young people about stops in their neighbourhood.",
-        capacity=1,
-        campaign=campaign,
-        facilitators=facilitators,
-    )
-    session = services.session_save(
-        conversation=conversation,
-        date=today + timedelta(days=10),
-        start_time=time(18, 0),
-        end_time=time(20, 0),
-        venue="Library hall",
-    )
-    services.conversation_set_status(conversation=conversation, status=ConversationStatus.SCHEDULED, by=None)
-    item = conversation.checklist.order_by("position").first()
-    services.voice_targets_set(conversation=conversation, targets={"youth": 3, "police": 2})
-    stakeholder = stakeholder_create(city=city, name="Rev. Grace", group="faith")
-    invitation = services.invitation_create(conversation=conversation, stakeholder=stakeholder, by=None)
-    # Written directly (as the demo does) so that building queues no confirmation email.
-    common = {"city": city, "conversation": conversation, "language": "Spanish", "access_notes": "Ramp please"}
-    confirmed = Registration.objects.create(
-        name="Ana Diaz",
-        email=f"ana-{city.slug}@example.org",
-        phone="555-0100",
-        group="youth",
-        status=RegistrationStatus.CONFIRMED,
-        access_needs=["asl"],
-        consent_to_contact=True,
-        consent_wording=services.CONSENT_WORDING,
-        **common,
-    )
-    waitlisted = Registration.objects.create(
-        name="Ben Okafor", email=f"ben-{city.slug}@example.org", status=RegistrationStatus.WAITLISTED, **common
-    )
-    CheckIn.objects.create(city=city, session=session, registration=confirmed, by=None)
-    services.walk_in_create(session=session, name="Door Person", group="faith", by=None)
-    report = services.report_save(
-        session=session,
-        author=None,
-        attendance={"youth": 4},
-        themes=["stops", "trust"],
-        what_was_heard="Young people feel watched.",
-        tensions="Who calls the police.",
-        next_steps="Meet again in spring.",
-    )
-    quote = services.quote_add(report=report, text="They stop us twice a week.", speaker_group="youth", consent=True)
-    services.report_commitment_add(
-        report=report, by=None, what="Publish stop data monthly", owed_by="Police chief", due_date=today + timedelta(days=60)
-    )
-    for _ in range(5):  # enough answers for the averages to show
-        services.feedback_create(
-            conversation=conversation, felt_heard=4, trust_police_before=2, trust_police_after=3,
-            trust_city_before=2, trust_city_after=3, group="youth",
-        )
-    feed = services.calendar_feed_get(city=city)
-    return {
-        "pk": conversation.pk,
-        "session_id": session.pk,
-        "item_id": item.pk,
-        "invitation_id": invitation.pk,
-        "registration_id": confirmed.pk,
-        "waitlisted_id": waitlisted.pk,
-        "quote_id": quote.pk,
-        "campaign_id": campaign.pk,
-        "public_id": conversation.public_id,
-        "cancel_token": confirmed.cancel_token,
-        "feedback_token": conversation.feedback_token,
-        "feed_token": feed.token,
-    }
 
 
 def _pick(*names):

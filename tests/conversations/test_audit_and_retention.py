@@ -11,7 +11,7 @@ from cities import retention
 from cities.models import AuditEvent, CitySettings
 from conversations import selectors, services
 from conversations.models import CheckIn, Registration, ReminderKind, ReminderSent
-from tests.conversations.conftest import make_conversation
+from tests.builders import make_conversation
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +105,7 @@ def test_reviewing_and_removing_quotes_is_audited(client_as, city):
 def _ended(city, *, days_ago, title):
     conversation = make_conversation(city, days_ahead=-days_ago, title=title)
     session = conversation.sessions.first()
-    registered = Registration.objects.create(
-        city=city,
+    registered = services.registration_create(
         conversation=conversation,
         name=f"{title} person",
         email=f"{days_ago}-{city.slug}@example.org",
@@ -114,12 +113,10 @@ def _ended(city, *, days_ago, title):
         group="youth",
         access_needs=["asl"],
         access_notes="Needs a ramp",
-        status="confirmed",
         consent_to_contact=True,
-        consent_wording=services.CONSENT_WORDING,
-        consent_at=timezone.now(),
     )
-    CheckIn.objects.create(city=city, session=session, registration=registered)
+    assert registered.status == "confirmed"
+    services.check_in(session=session, registration=registered, by=None)
     walk_in = services.walk_in_create(session=session, name=f"{title} walk-in", group="faith", by=None)
     ReminderSent.objects.create(
         city=city, kind=ReminderKind.DAY_BEFORE, session=session, recipient=registered.email
@@ -143,8 +140,8 @@ def test_retention_erases_contact_details_of_old_conversations_only(city, other_
         end_time=old.sessions.first().end_time,
         venue="Hall",
     )
-    series_person = Registration.objects.create(
-        city=city, conversation=series, name="Series person", email="series@example.org", status="confirmed"
+    series_person = services.registration_create(
+        conversation=series, name="Series person", email="series@example.org"
     )
     rollup_before = selectors.registration_rollup(conversation=old)
     CitySettings.objects.create(city=city, retain_contacts_days=60)

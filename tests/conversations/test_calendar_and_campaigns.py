@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from conversations import selectors, services
 from conversations.models import Campaign, CityPledge, ConversationStatus
-from tests.conversations.conftest import make_conversation
+from tests.builders import make_conversation
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 from conversations import selectors, services
 from conversations.models import CheckIn, FacilitatorReport, Feedback, Quote, Registration, ReportCommitment
 from relationships.models import Commitment
-from tests.conversations.conftest import make_conversation
+from tests.builders import make_conversation
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from conversations import ical, planning, services
 from conversations.models import ChecklistItem, ConversationStatus, Phase, Session
-from tests.conversations.conftest import make_conversation
+from tests.builders import make_conversation
 
 
 def test_allowed_moves_follow_the_process():

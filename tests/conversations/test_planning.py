@@ -6,7 +6,7 @@ from django.urls import reverse
 from conversations import services
 from conversations.models import ChecklistItem, Conversation, ConversationStatus, Invitation, Registration
 from relationships.services import stakeholder_create
-from tests.conversations.conftest import make_conversation
+from tests.builders import make_conversation
 
 pytestmark = pytest.mark.django_db
 
@@ -224,11 +224,11 @@ def test_participants_are_invisible_to_the_public_and_other_cities(client, city,
 
 
 def test_a_conversation_follows_a_published_library_guide_and_guides_are_suggested(client_as, city):
-    from library.models import Kind, Resource, ResourceStatus, Topic
+    from library.models import Kind, ResourceStatus, Topic
+    from tests.builders import resource as library_resource
 
     def resource(title, status, kind=Kind.GUIDE):
-        return Resource.objects.create(title=title, slug=title.lower().replace(" ", "-"), kind=kind, summary="s",
-                                       topics=[Topic.CONVERSATIONS], status=status)
+        return library_resource(title, status, kind=kind, summary="s", topics=[Topic.CONVERSATIONS])
 
     published = resource("Guide to conversations on race", ResourceStatus.PUBLISHED)
     draft = resource("Unpublished guide", ResourceStatus.DRAFT)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from conversations import services
 from conversations.models import Campaign, CheckIn, CityPledge, Registration
-from tests.conversations.conftest import make_conversation
+from tests.builders import make_conversation
 from tests.factories import CityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

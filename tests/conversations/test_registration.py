@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from conversations import services
 from conversations.models import ConversationStatus, Registration, RegistrationStatus
+from tests.builders import make_conversation
 from tests.conftest import wait_for
-from tests.conversations.conftest import make_conversation
 
 
 def _register_url(conversation):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conversations import services, tasks
 from conversations.models import Registration, ReminderSent, Session
-from tests.conversations.conftest import make_conversation
+from tests.builders import make_conversation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,6 +12,7 @@ from library.forms import EvidenceLinkForm, FrameworkForm, ResourceForm, Submiss
 from library.models import EvidenceLink, Framework, FrameworkItem, Resource, Submission
 from library.rendering import render_markdown
 from library.validators import validate_link, validate_web_address
+from tests import builders
 from tests.library import routes
 
 # Addresses that must never become a link anywhere in the library.
@@ -64,7 +65,7 @@ def test_good_addresses_pass():
     "url", ["javascript:alert(1)", "/\\evil.example", "/\t/evil.example", "ftp://x.example/"]
 )
 def test_the_evidence_service_refuses_hostile_links(city, url):
-    framework, item = routes._framework()
+    framework, item = builders.shared_framework()
     record = services.city_framework_status_set(city=city, item=item, status="considering", by=None)
     with pytest.raises(ValidationError) as error:
         services.evidence_link_add(record=record, kind="document", label="x", url=url)
@@ -74,7 +75,7 @@ def test_the_evidence_service_refuses_hostile_links(city, url):
 
 @pytest.mark.django_db
 def test_the_evidence_form_keeps_what_was_typed_and_says_why(client_as, city):
-    framework, item = routes._framework()
+    framework, item = builders.shared_framework()
     client = client_as(city, "staff")
     url = reverse("library:city_framework_item", args=[city.slug, framework.slug, item.pk])
     response = client.post(
@@ -204,7 +205,7 @@ def _hostile_elements(html: str) -> list:
 @pytest.mark.django_db
 def test_the_public_page_shows_the_cleaned_body(client):
     body = "\n\n".join(BODIES.values())
-    resource = routes._resource(title="Hostile body", body=body)
+    resource = builders.practice(title="Hostile body", body=body)
     page = client.get(reverse("library:resource", args=[resource.slug])).content.decode()
     main = page.split("<main", 1)[1].split("</main>", 1)[0]
     assert _hostile_elements("<main" + main) == []
@@ -245,7 +246,7 @@ def test_typed_text_is_escaped_on_every_library_page(client, city, member_of):
     from tests.urlmap import ROUTES
 
     lead = member_of(city, "lead")
-    curator = routes._curator()
+    curator = builders.shared_curator()
     pages = []  # (user, url, whether the page shows typed text)
     blank_forms = {"library:curate_new", "library:city_submit"}
     for route in ROUTES:

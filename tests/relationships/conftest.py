@@ -1,12 +1,11 @@
-"""Fixtures for the relationships tests: a small directory with relationships in every state."""
+"""Fixtures for the relationships tests: a small directory with relationships in every state.
 
-from datetime import timedelta
+The records come from the builders of tests/builders.py (through the app's services)."""
 
 import pytest
 from django.utils import timezone
 
-from relationships import services
-from relationships.models import Meeting
+from tests import builders
 
 
 @pytest.fixture
@@ -15,20 +14,21 @@ def today():
 
 
 @pytest.fixture
-def make_stakeholder():
+def make_stakeholder(db):
+    """`make_stakeholder(city, **fields)`: named Stakeholder 1, 2 ... in the order a test makes them."""
     counter = {"n": 0}
 
     def make(city, **fields):
         counter["n"] += 1
         fields.setdefault("name", f"Stakeholder {counter['n']}")
-        fields.setdefault("group", "faith")
-        return services.stakeholder_create(city=city, **fields)
+        return builders.stakeholder(city, **fields)
 
     return make
 
 
 @pytest.fixture
-def make_relationship(make_stakeholder, member_of, today):
+def make_relationship(make_stakeholder, member_of):
+    """`make_relationship(city, ...)`: one staff member of each city owns them unless `owner` is given."""
     owners = {}
 
     def make(city, *, owner=None, stakeholder=None, cadence=30, started_days_ago=0, met_days_ago=None, **sfields):
@@ -36,15 +36,10 @@ def make_relationship(make_stakeholder, member_of, today):
             if city.pk not in owners:
                 owners[city.pk] = member_of(city, "staff")
             owner = owners[city.pk]
-        stakeholder = stakeholder or make_stakeholder(city, **sfields)
-        r = services.relationship_create(
-            city=city, owner=owner, stakeholder=stakeholder, cadence_days=cadence,
-            started_on=today - timedelta(days=started_days_ago),
-        )
-        if met_days_ago is not None:
-            m = Meeting.objects.create(city=city, date=today - timedelta(days=met_days_ago), kind="standing")
-            m.relationships.add(r)
-        return r
+        return builders.relationship(
+            city, owner=owner, stakeholder=stakeholder or make_stakeholder(city, **sfields), cadence=cadence,
+            started_days_ago=started_days_ago, met_days_ago=met_days_ago,
+        )  # fmt: skip
 
     return make
 

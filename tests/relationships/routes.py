@@ -1,80 +1,15 @@
 """URL map entries for the relationships pages (see tests/urlmap.py).
 
-`scene(city)` builds, inside one city, one of everything the section's pages show: an organisation
-and a person in it (both with consent, contact details and notes), a standing relationship with a
-meeting held and a trust reading, a crisis event with a meeting in response, commitments (one
-published on the public page, with a status change), and a contacts CSV waiting for confirmation
-(a new line, a duplicate and a bad line). Every builder below starts from it, so each page is
-walked, escaped and isolated with real content on it.
+`scene(city)` (`relationships_scene` of tests/builders.py) builds, inside one city, one of everything
+the section's pages show: an organisation and a person in it (both with consent, contact details and
+notes), a standing relationship with a meeting held and a trust reading, a crisis event with a
+meeting in response, commitments (one published on the public page, with a status change), and a
+contacts CSV waiting for confirmation (a new line, a duplicate and a bad line). Every builder below
+starts from it, so each page is walked, escaped and isolated with real content on it.
 """
 
-import itertools
-from datetime import timedelta
-
+from tests.builders import relationships_scene as scene
 from tests.urlmap_types import Route
-
-_serial = itertools.count(1)
-
-IMPORT_CSV = (
-    "name,email,phone,group,district,consent\n"
-    "New Person {n},new{n}@example.org,555-0100,faith,North,yes\n"
-    "Person {n},person{n}-{slug}@example.org,555-0101,faith,North,no\n"
-    "Bad line {n},not-an-email,,faith,North,yes,extra\n"
-)
-
-
-def scene(city) -> dict:
-    """Create one of every record of the section in `city`; returns their ids and the lead."""
-    from django.utils import timezone
-
-    from cities.models import Role
-    from relationships import services
-    from tests.factories import MembershipFactory, UserFactory
-
-    n = next(_serial)
-    today = timezone.localdate()
-    lead = UserFactory()
-    MembershipFactory(user=lead, city=city, role=Role.LEAD)
-    consent = {"consent_given_at": timezone.now(), "consent_wording": "May be contacted about meetings.",
-               "consent_how_to_withdraw": "Tell any member."}
-    org = services.stakeholder_create(
-        city=city, created_by=lead, kind="organisation", name=f"Organisation {n}", group="faith",
-        district="North", email=f"org{n}-{city.slug}@example.org", phone="555-0199",
-        notes="Meets on Tuesdays.", **consent,
-    )
-    person = services.stakeholder_create(
-        city=city, created_by=lead, name=f"Person {n}", organisation=org, role_title="Pastor", group="faith",
-        district="North", email=f"person{n}-{city.slug}@example.org", phone="555-0101",
-        preferred_language="Spanish", notes="Prefers calls in the evening.", **consent,
-    )
-    relationship = services.relationship_create(
-        city=city, owner=lead, stakeholder=person, started_on=today - timedelta(days=60), cadence_days=30,
-        owner_office="Police chief's office", purpose="Standing check-in", created_by=lead,
-    )
-    services.trust_assess(relationship=relationship, score=3, by=lead, note="Warming up.")
-    event = services.crisis_event_create(
-        city=city, title=f"Crisis {n}", occurred_on=today - timedelta(days=5), district="North",
-        description="A use of force downtown.", created_by=lead,
-    )
-    meeting = services.meeting_log(
-        city=city, date=today - timedelta(days=10), kind="standing", title=f"Check-in {n}", created_by=lead,
-        relationships=[relationship], attendee_members=[lead], attendee_stakeholders=[org],
-        decisions="Meet again next month.", private_notes="Asked about the budget.", crisis_event=event,
-        commitments=[services.CommitmentDraft(what=f"Publish the report {n}", owed_by="Police chief's office",
-                                              owner=lead, owed_to_stakeholder=person,
-                                              due_date=today + timedelta(days=14))],
-    )
-    commitment = meeting.commitments.get()
-    services.commitment_set_status(commitment=commitment, status="in_progress", by=lead, note="Drafting.")
-    services.commitment_publish(commitment=commitment, public_summary="The report comes out in spring.", by=lead)
-    batch = services.stakeholder_import_preview(
-        city=city, filename=f"contacts-{n}.csv", by=lead,
-        raw=IMPORT_CSV.format(n=n, slug=city.slug).encode(),
-    )
-    return {
-        "lead": lead, "organisation_id": org.pk, "stakeholder_id": person.pk, "relationship_id": relationship.pk,
-        "meeting_id": meeting.pk, "commitment_id": commitment.pk, "event_id": event.pk, "import_id": batch.pk,
-    }
 
 
 def _needs(*keys):

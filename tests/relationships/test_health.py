@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from relationships.health import Health, due_window, health_of, readiness_share
-from relationships.models import Meeting
 from relationships.selectors import active_relationships, relationship_in_city, relationship_list
+from tests.builders import meeting_held
 
 TODAY = date(2026, 3, 31)
 
@@ -67,7 +67,7 @@ def test_selectors_use_the_rule_with_meetings_actually_held(city, make_relations
         for days_ago in range(0, cadence + 3):
             r = make_relationship(city, cadence=cadence, started_days_ago=500, met_days_ago=days_ago)
             # An older meeting of the same relationship does not change anything.
-            Meeting.objects.create(city=city, date=today - timedelta(days=days_ago + 40), kind="standing").relationships.add(r)
+            meeting_held(city, days_ago=days_ago + 40, relationships=[r])
             expected[r.pk] = health_of(cadence_days=cadence, started_on=today - timedelta(days=500),
                                        last_met=today - timedelta(days=days_ago), today=today).health
     # A meeting logged for a future date is not a meeting held.

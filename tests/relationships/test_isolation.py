@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from relationships.models import Relationship
-from tests.relationships.routes import scene
+from tests.builders import relationships_scene as scene
 
 WRITE_PAGES = {
     "stakeholder_new", "stakeholder_edit", "stakeholder_consent", "stakeholder_withdraw", "stakeholder_import",

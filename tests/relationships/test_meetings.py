@@ -8,6 +8,7 @@ from relationships import services
 from relationships.health import Health
 from relationships.models import Commitment, Meeting
 from relationships.selectors import relationship_in_city
+from tests.builders import meeting_held
 
 
 def _post_meeting(client, city_page, **fields):
@@ -96,9 +97,10 @@ def test_meeting_list_paginates_in_a_fixed_number_of_queries(
     client = client_as(city, "lead")
     rels = [make_relationship(city, name=f"Org {i}") for i in range(5)]
     for i in range(60):
-        m = Meeting.objects.create(city=city, date=today - timedelta(days=i), kind="standing", title=f"Meeting {i}")
-        m.relationships.add(*rels[: (i % 5) + 1])
-        m.attendee_stakeholders.add(*[r.stakeholder for r in rels[: (i % 5) + 1]])
+        meeting_held(
+            city, days_ago=i, title=f"Meeting {i}", relationships=rels[: (i % 5) + 1],
+            attendee_stakeholders=[r.stakeholder for r in rels[: (i % 5) + 1]],
+        )  # fmt: skip
     for params in ({}, {"page": "2"}, {"kind": "standing", "page": "3"}):
         with django_assert_max_num_queries(12):
             response = client.get(city_page("meeting_list"), params)

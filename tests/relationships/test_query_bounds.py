@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from relationships import services
-from tests.relationships.routes import scene
+from tests.builders import relationships_scene as scene
 
 
 def _grow(city, n, *, make_relationship, member_of, today):

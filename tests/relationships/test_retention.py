@@ -9,7 +9,8 @@ from django.utils import timezone
 from cities import retention
 from cities.models import AuditEvent, CitySettings
 from relationships import services
-from relationships.models import ImportStatus, Meeting, Stakeholder, StakeholderImport
+from relationships.models import ImportStatus, Stakeholder, StakeholderImport
+from tests.builders import meeting_held
 
 DAYS = 90
 LABEL = "relationships: stakeholders' email and phone"
@@ -56,10 +57,9 @@ def test_purge_erases_only_contacts_the_city_has_no_reason_to_keep(
     r = services.relationship_create(city=city, owner=owner, stakeholder=ended, started_on=today - timedelta(days=400))
     services.relationship_update(relationship=r, by=None, ended_on=today - timedelta(days=DAYS + 5))
     met = contact("Met")
-    Meeting.objects.create(city=city, date=today - timedelta(days=20), kind="one_off").attendee_stakeholders.add(met)
+    meeting_held(city, days_ago=20, kind="one_off", attendee_stakeholders=[met])
     met_long_ago = contact("Metlongago")
-    Meeting.objects.create(city=city, date=today - timedelta(days=200), kind="one_off").attendee_stakeholders.add(
-        met_long_ago)
+    meeting_held(city, days_ago=200, kind="one_off", attendee_stakeholders=[met_long_ago])
     consented_lately = contact("Consented", consent_given_at=now - timedelta(days=2), consent_wording="Yes")
     elsewhere = make_stakeholder(other_city, name="Elsewhere", email="elsewhere@example.org")
     _old(elsewhere, 1000)
