@@ -388,6 +388,13 @@ def test_owensboro_not_recorded_on_the_home_the_report_and_the_public_page(city,
     printable = viewer.get(reverse("disparities:report", args=[city.slug, dataset.pk])).content.decode()
     assert "not recorded by this agency" in printable and "not recorded in this file" in printable
     assert "most likely counted as white" in printable
+    # The records behind a figure the file does not record: none to list, and not "0 searches".
+    drill = viewer.get(
+        reverse("disparities:drilldown", args=[city.slug, dataset.pk]),
+        {"race": "black", "measure": "hits", "of": "searches"},
+    )
+    assert drill.context["page"].not_recorded.startswith("Not recorded in this file")
+    assert "this is not a count of 0" in drill.content.decode()
     snapshot = published_snapshot(city, dataset=dataset, benchmark=benchmark)
     public = Client()
     doc = public.get(reverse("disparities:public_json", args=[city.slug, snapshot.pk])).json()
