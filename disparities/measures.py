@@ -322,10 +322,19 @@ def not_recorded(kind: str, mapping: Mapping[str, object] | None) -> dict[str, s
     if fields is None:
         return {}
     out: dict[str, str] = {}
+    assert mapping is not None  # mapped_fields gave fields
+    # A time column (or a date carrying a time) whose times are all the same is no time of day.
+    placeholder = mapping.get("time_format") == "none" and (
+        "time" in mapping["columns"] or bool(mapping.get("time_in_date"))  # type: ignore[operator]
+    )
     for name, measure in MEASURES.items():
         groups = measure.missing(kind, fields)
         if groups:
             out[name] = reason(groups)
+            if placeholder and TIME in groups:
+                out[name] = (
+                    out[name][:-1] + " (the times in the file are a placeholder, such as every row at 12:00)."
+                )
     for name, share in SHARES.items():
         if kind in share.kinds:
             groups = share.missing(kind, fields)
