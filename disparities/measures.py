@@ -20,12 +20,19 @@ record is the first of its (incident, race) pair among records about a person), 
 
 A kind of record that does not record a measure gets 0 in its rollup column and no records: what a
 file does not record is "not recorded", and the pages only offer the figures a dataset has.
+
+A measure also knows which canonical fields of the mapping it needs (`needs`): a stops file whose
+mapping has no contraband column records no hits, and its hit rate is "not recorded in this file",
+never 0 %. `not_recorded(kind, mapping)` says, from a dataset's confirmed mapping, which measures the
+file does not record and why; `race_not_recorded(mapping)` does the same for a race or ethnicity
+category the agency never records (no Hispanic value and no ethnicity column). A measure whose
+columns were mapped but that no record has is a real zero, and stays 0.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
@@ -43,6 +50,10 @@ NON_DISCRETIONARY_BASES = ["incident_to_arrest", "inventory", "warrant"]
 DIMENSIONS = ("month", "district", "race", "sex", "age_group", "type", "officer_race", "is_person")
 
 Lookups = Mapping[str, object]
+# What a measure needs from the mapping: groups of canonical fields, every group satisfied by any of
+# its fields ((("search_conducted", "search_basis"), ("contraband_found",)): a search column or a
+# search basis, and a contraband column).
+Needs = tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,12 @@ class Measure:
     listed: str = ""  # a count of incidents: the measure that counts the records its drill-down lists
     in_rollup: bool = True  # a column of `Rollup` (False: read from `FineRollup`)
     above: str = ""  # a field that must exceed the dashboard's threshold (fines above $100)
+    needs: Mapping[str, Needs] = field(default_factory=dict)  # kind (or ALL) -> mapped fields it needs
+
+    def missing(self, kind: str, fields: Collection[str]) -> list[tuple[str, ...]]:
+        """The groups of canonical fields this measure needs that the mapping has none of."""
+        needs = self.needs.get(kind, self.needs.get(ALL, ()))
+        return [group for group in needs if not any(f in fields for f in group)]
 
     def lookups(self, kind: str) -> Lookups | None:
         """The records of this kind the measure counts, as lookups; None when the kind does not record it."""
@@ -130,6 +147,14 @@ def sql_condition(lookups: Lookups) -> str:
 
 
 SEARCHED = {"search_conducted": True}
+# The canonical fields measures need (`Measure.needs`): a search is recorded by a search column or,
+# without one, by a search basis (the import then takes a known basis for a search).
+SEARCH = ("search_conducted", "search_basis")
+BASIS = ("search_basis",)
+CONTRABAND = ("contraband_found",)
+DISPOSITION = ("disposition",)
+FINE = ("fine_amount",)
+TIME = ("time", "time_in_date")  # and a time format that is not "none" (see `mapped_fields`)
 
 MEASURES: dict[str, Measure] = {
     m.name: m
@@ -141,49 +166,58 @@ MEASURES: dict[str, Measure] = {
                 persons_only=True, listed="rows"),
         Measure("incidents_all", "incidents", "incidents", {ALL: {}}, incident_sql={ALL: "sum(first_incident)"},
                 listed="rows"),
-        Measure("with_time", "records with a time of day", "records", {ALL: {"time__isnull": False}}),
+        Measure("with_time", "records with a time of day", "records", {ALL: {"time__isnull": False}},
+                needs={ALL: (TIME,)}),
         Measure("violations", "violations", "values", sql={
             Kind.STOP: "coalesce(sum(cardinality(violations)), 0)",
             Kind.ARREST: "coalesce(sum(cardinality(charges)), 0)",
             Kind.CITATION: "coalesce(sum(cardinality(violations)), 0)",
         }),
-        Measure("searches", "searches", "records", {Kind.STOP: SEARCHED}),
+        Measure("searches", "searches", "records", {Kind.STOP: SEARCHED}, needs={Kind.STOP: (SEARCH,)}),
         Measure("searches_discretionary", "discretionary searches", "records",
-                {Kind.STOP: {**SEARCHED, "search_basis__in": DISCRETIONARY_BASES}}),
+                {Kind.STOP: {**SEARCHED, "search_basis__in": DISCRETIONARY_BASES}}, needs={Kind.STOP: (BASIS,)}),
         Measure("searches_incident_to_arrest", "searches incident to arrest", "records",
-                {Kind.STOP: {**SEARCHED, "search_basis__in": NON_DISCRETIONARY_BASES}}),
+                {Kind.STOP: {**SEARCHED, "search_basis__in": NON_DISCRETIONARY_BASES}}, needs={Kind.STOP: (BASIS,)}),
         Measure("searches_basis_unknown", "searches of no known basis", "records",
-                {Kind.STOP: {**SEARCHED, "search_basis__in": ["", "unknown"]}}),
+                {Kind.STOP: {**SEARCHED, "search_basis__in": ["", "unknown"]}}, needs={Kind.STOP: (BASIS,)}),
         Measure("hits", "searches that found contraband", "records",
-                {Kind.STOP: {**SEARCHED, "contraband_found": True}}),
+                {Kind.STOP: {**SEARCHED, "contraband_found": True}}, needs={Kind.STOP: (SEARCH, CONTRABAND)}),
         # A hit is a search that found contraband: contraband recorded on a stop with no search (seen
         # in plain view, or a file that flags it on frisks) is not one. The hit rate of discretionary
         # searches divides these by `searches_discretionary`, so they must be among them.
         Measure("hits_discretionary", "discretionary searches that found contraband", "records",
-                {Kind.STOP: {**SEARCHED, "contraband_found": True, "search_basis__in": DISCRETIONARY_BASES}}),
-        Measure("frisks", "stops with a frisk", "records", {Kind.STOP: {"frisk_performed": True}}),
+                {Kind.STOP: {**SEARCHED, "contraband_found": True, "search_basis__in": DISCRETIONARY_BASES}},
+                needs={Kind.STOP: (BASIS, CONTRABAND)}),
+        Measure("frisks", "stops with a frisk", "records", {Kind.STOP: {"frisk_performed": True}},
+                needs={Kind.STOP: (("frisk_performed",),)}),
         Measure("arrests", "stops ending in an arrest", "records",
-                {Kind.STOP: {"arrest_made": True}, Kind.ARREST: {}}),
+                {Kind.STOP: {"arrest_made": True}, Kind.ARREST: {}}, needs={Kind.STOP: (("arrest_made", "outcome"),)}),
         Measure("citations", "stops ending in a citation", "records",
-                {Kind.STOP: {"citation_issued": True}, Kind.CITATION: {}}),
-        Measure("warnings", "stops ending in a warning", "records", {Kind.STOP: {"warning_issued": True}}),
+                {Kind.STOP: {"citation_issued": True}, Kind.CITATION: {}},
+                needs={Kind.STOP: (("citation_issued", "outcome"),)}),
+        Measure("warnings", "stops ending in a warning", "records", {Kind.STOP: {"warning_issued": True}},
+                needs={Kind.STOP: (("warning_issued", "outcome"),)}),
         Measure("force", "uses of force", "records", {Kind.USE_OF_FORCE: {}}),
         # An injured police dog is not a person's injury: injuries are shares of records about a person.
         Measure("injuries", "records with the subject injured", "records",
-                {Kind.USE_OF_FORCE: {"subject_injured": True}}, persons_only=True),
+                {Kind.USE_OF_FORCE: {"subject_injured": True}}, persons_only=True,
+                needs={Kind.USE_OF_FORCE: (("subject_injury",),)}),
         Measure("officer_injuries", "records with the officer injured", "records",
-                {Kind.USE_OF_FORCE: {"officer_injured": True}}, persons_only=True),
-        Measure("sustained", "sustained allegations", "records", {Kind.COMPLAINT: {"sustained": True}}),
+                {Kind.USE_OF_FORCE: {"officer_injured": True}}, persons_only=True,
+                needs={Kind.USE_OF_FORCE: (("officer_injury",),)}),
+        Measure("sustained", "sustained allegations", "records", {Kind.COMPLAINT: {"sustained": True}},
+                needs={Kind.COMPLAINT: (DISPOSITION,)}),
         Measure("sustained_incidents", "complaints sustained", "incidents",
                 {Kind.COMPLAINT: {"sustained": True}}, incident_sql={Kind.COMPLAINT: "sum(first_pair * pair_sustained)"},
-                persons_only=True, listed="sustained"),
+                persons_only=True, listed="sustained", needs={Kind.COMPLAINT: (DISPOSITION,)}),
         # Fines are of persons, as in `FineRollup`.
-        Measure("fines", "fines", "records", {Kind.CITATION: {"fine_amount__isnull": False}}, persons_only=True),
+        Measure("fines", "fines", "records", {Kind.CITATION: {"fine_amount__isnull": False}}, persons_only=True,
+                needs={Kind.CITATION: (FINE,)}),
         Measure("fines_total", "fines", "US dollars", sql={Kind.CITATION: "coalesce(sum(fine_amount), 0)"},
-                persons_only=True),
+                persons_only=True, needs={Kind.CITATION: (FINE,)}),
         Measure("fines_above", "fines above the threshold", "records",
                 {Kind.CITATION: {"fine_amount__isnull": False}}, persons_only=True, in_rollup=False,
-                above="fine_amount"),
+                above="fine_amount", needs={Kind.CITATION: (FINE,)}),
     ]
 }  # fmt: skip
 ROLLUP_MEASURES = [name for name, m in MEASURES.items() if m.in_rollup]
@@ -204,6 +238,12 @@ class Share:
     numerator: str
     denominator: str
     kinds: tuple[str, ...]
+
+    def missing(self, kind: str, fields: Collection[str]) -> list[tuple[str, ...]]:
+        """What the measures behind this share need that the mapping does not have."""
+        return [
+            g for name in (self.numerator, self.denominator) for g in MEASURES[name].missing(kind, fields)
+        ]
 
 
 SHARES: dict[str, Share] = {
@@ -227,3 +267,106 @@ SHARES: dict[str, Share] = {
         "Share of complaints sustained", "sustained_incidents", "incidents", (Kind.COMPLAINT,)
     ),
 }
+
+
+# -- what a file records ------------------------------------------------------------------------
+
+NOT_RECORDED = "not recorded in this file"
+RACE_NOT_RECORDED = "not recorded by this agency"
+
+# The words for a canonical field in the reason a figure is not recorded.
+FIELD_WORDS = {
+    "search_conducted": "searches",
+    "search_basis": "the search basis",
+    "contraband_found": "contraband found",
+    "frisk_performed": "frisks",
+    "arrest_made": "arrests",
+    "citation_issued": "citations",
+    "warning_issued": "warnings",
+    "outcome": "the outcome of the stop",
+    "subject_injury": "the subject's injuries",
+    "officer_injury": "the officer's injuries",
+    "disposition": "the finding (disposition)",
+    "fine_amount": "fine amounts",
+    "time": "the time of day",
+    "time_in_date": "the time of day",
+}
+
+
+def mapped_fields(mapping: Mapping[str, object] | None) -> set[str] | None:
+    """The canonical fields a confirmed mapping records; None for a dataset without one (every
+    measure is then taken as recorded, as before mappings were kept)."""
+    if not mapping or not isinstance(mapping.get("columns"), Mapping):
+        return None
+    fields = set(mapping["columns"])  # type: ignore[arg-type]
+    if mapping.get("time_in_date"):
+        fields.add("time_in_date")
+    if mapping.get("time_format") == "none":  # a placeholder time (every row at 12:00) is no time of day
+        fields -= {"time", "time_in_date"}
+    return fields
+
+
+def reason(groups: Sequence[tuple[str, ...]]) -> str:
+    """Why a figure is not recorded, in the analyst's words."""
+    words: list[str] = []
+    for group in groups:
+        text = " or ".join(dict.fromkeys(FIELD_WORDS.get(f, f.replace("_", " ")) for f in group))
+        if text not in words:
+            words.append(text)
+    return f"{NOT_RECORDED.capitalize()}: no column for {' and '.join(words)} was mapped."
+
+
+def not_recorded(kind: str, mapping: Mapping[str, object] | None) -> dict[str, str]:
+    """Every measure and share (by name) that this file does not record -> why, in words."""
+    fields = mapped_fields(mapping)
+    if fields is None:
+        return {}
+    out: dict[str, str] = {}
+    assert mapping is not None  # mapped_fields gave fields
+    # A time column (or a date carrying a time) whose times are all the same is no time of day.
+    placeholder = mapping.get("time_format") == "none" and (
+        "time" in mapping["columns"] or bool(mapping.get("time_in_date"))  # type: ignore[operator]
+    )
+    for name, measure in MEASURES.items():
+        groups = measure.missing(kind, fields)
+        if groups:
+            out[name] = reason(groups)
+            if placeholder and TIME in groups:
+                out[name] = (
+                    out[name][:-1] + " (the times in the file are a placeholder, such as every row at 12:00)."
+                )
+    for name, share in SHARES.items():
+        if kind in share.kinds:
+            groups = share.missing(kind, fields)
+            if groups:
+                out[name] = reason(groups)
+    return out
+
+
+# Where people of a category the agency never records are most likely counted, and what that does.
+RACE_NOTES = {
+    "hispanic": (
+        "This agency's file has no Hispanic category and no ethnicity column: Hispanic or Latino people "
+        "are not recorded as such. They are most likely counted as white (some as black or other), as "
+        "officers record race alone. The residents' benchmark counts Hispanic residents apart from white "
+        "and black residents, so the white (and to a lesser degree the black) rate per resident is "
+        "overstated, and ratios to the white rate are understated. No rate or ratio is given for "
+        "Hispanic people."
+    ),
+}
+
+
+def race_not_recorded(mapping: Mapping[str, object] | None) -> dict[str, str]:
+    """Race or ethnicity categories the agency never records -> the note that says so.
+
+    Hispanic is not recorded when no ethnicity column is mapped and no value of the race column
+    is taken for Hispanic. (A category recorded but with no one in it is a real zero.)"""
+    fields = mapped_fields(mapping)
+    if fields is None or "subject_race" not in fields:
+        return {}
+    values = mapping.get("values") or {}  # type: ignore[union-attr]
+    race_values = values.get("subject_race", {}) if isinstance(values, Mapping) else {}
+    out: dict[str, str] = {}
+    if "subject_ethnicity" not in fields and "hispanic" not in set(race_values.values()):
+        out["hispanic"] = RACE_NOTES["hispanic"]
+    return out

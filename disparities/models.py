@@ -119,6 +119,10 @@ class Dataset(models.Model):
     values_missing = models.BigIntegerField(
         default=0, help_text="Values that could not be read, stored as missing."
     )
+    # Rows that are not records (quarter separators, voided rows, another department's rows), left out
+    # by the mapping's value rules: how many, and by which rule ([{"column", "values", "reason", "rows"}]).
+    rows_excluded = models.BigIntegerField(default=0)
+    exclusions = models.JSONField(default=list, blank=True)
     has_incident_id = models.BooleanField(default=False)
     has_time = models.BooleanField(
         default=False, help_text="Rows carry a real time of day (not a placeholder)."

@@ -10,6 +10,10 @@ METHODS = [
         'Categories follow the Census Bureau and the Stanford Open Policing Project: Black, Hispanic (of any race: a person recorded as Hispanic counts as Hispanic whatever race is also recorded), white, Asian/Pacific Islander, Native American, other, unknown. "White" and "Black" mean not Hispanic.',
     ),
     (
+        "Not recorded is not zero",
+        "A figure is computed only from what the police file records. When the file has no column for something (no search column, no contraband column, no fine amount, no finding, no time of day), every figure that needs it reads “not recorded in this file”, with the missing column named: it is not 0%, because nobody counted. In the CSV export that cell is empty and its note says why; in the JSON report its value is null with the reason. A 0 means something else: the column is there and no record has it (for example, searches that never found contraband), and a 0 is shown with the upper end of its interval, since a few events could still have been missed by chance. The same holds for race and ethnicity: when an agency's file has no Hispanic category and no ethnicity column, Hispanic is “not recorded by this agency”. Hispanic people stopped by that agency are most likely recorded as white (some as Black or other), so the white count includes them while the residents' figures count Hispanic residents apart: the white rate per resident is overstated and ratios to the white rate are understated. No rate or ratio is given for a group the agency does not record.",
+    ),
+    (
         "Share of events against share of population",
         "For each group, its share of the stops (or arrests, citations ...) whose race is known, next to its share of the residents. A group with 24% of stops and 12% of residents has a disparity index of 2: twice its share. Stops of unknown race are left out of both shares.",
     ),

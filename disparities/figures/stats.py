@@ -64,10 +64,16 @@ class Figure:
     # The raw counts the figure was computed from (events, records, the reference group's counts):
     # small-cell protection looks at them; the JSON report leaves them out.
     counts: tuple[int, ...] = ()
+    # Why there is no value: the file does not record what the figure counts ("Not recorded in this
+    # file: no column for contraband found was mapped."). Never 0: what is absent is not zero.
+    not_recorded: str = ""
 
     @property
     def note(self) -> str:
-        """The words shown next to a greyed figure ("unreliable, n = 12"), or ""."""
+        """The words shown next to a greyed figure ("unreliable, n = 12"), the reason a figure is
+        not recorded, or ""."""
+        if self.not_recorded:
+            return self.not_recorded
         if self.suppressed or self.reliable:
             return ""
         return f"unreliable, n = {self.n if self.n is not None else 0}"
@@ -126,9 +132,31 @@ FIGURE_SCHEMA: dict[str, Any] = {
         "suppressed": {"type": "boolean", "description": "hidden by small-cell protection"},
         "method": {"type": "string", "description": "how the interval was computed"},
         "level": {"type": "number", "description": "confidence level of the interval"},
-        "note": {"type": "string", "description": "'unreliable, n = ...' or ''"},
+        "note": {
+            "type": "string",
+            "description": "'unreliable, n = ...', the reason the figure is not recorded, or ''",
+        },
+        "not_recorded": {
+            "type": "string",
+            "description": "'' when recorded; when the file (or the agency) does not record what the figure counts: "
+            "why, in words; `value`, `interval`, `numerator`, `denominator` and `n` are then null (never 0)",
+        },
     },
 }
+
+
+def not_recorded(reason: str, *, unit: str) -> Figure:
+    """A figure the file does not record: no value, no interval, and the reason (never 0)."""
+    return Figure(
+        unit=unit,
+        numerator=None,
+        denominator=None,
+        value=None,
+        interval=None,
+        reliable=True,
+        n=None,
+        not_recorded=reason,
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -269,8 +269,8 @@ def suppress_figure(figure: Figure, *, hide: bool = False) -> Figure:
     numerator and denominator are then all removed, since a rate or a share with its population
     would give the count back.
     """
-    if not (hide or any(is_small(c) for c in figure.counts)):
-        return figure
+    if figure.not_recorded or not (hide or any(is_small(c) for c in figure.counts)):
+        return figure  # what the file does not record hides no count
     return figure.with_(
         numerator=None, denominator=None, value=None, interval=None, n=None, suppressed=True, counts=()
     )

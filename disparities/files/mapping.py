@@ -11,7 +11,12 @@ Pure module (no database). A mapping is a JSON-able dict:
       "time_format": "%H%M",            # or "" when there is no real time of day
       "separators": {"violation": ";"}, # multi-valued fields
       "personal_columns": ["NAME"],     # found, not imported unless mapped on purpose
+      "exclude": [{"column": "STATUS", "values": ["VOID"], "reason": "voided reports"}],
     }
+
+`exclude` lists value rules for rows that are not records (quarter separators, voided or duplicate
+rows, another department's rows): a row whose column holds one of the values (surrounding spaces
+removed) is left out of the import, and the import's report says how many rows each rule left out.
 
 Value maps are keyed by the value as it appears in the file with surrounding spaces removed.
 """
@@ -536,10 +541,62 @@ def complete(mapping: dict, header: list[str], rows: list[list[str]]) -> dict:
     return mapping
 
 
+MAX_EXCLUDED_VALUES = 100
+
+
+def exclusion_rules(mapping: dict) -> list[dict]:
+    """The mapping's rules for rows that are not records, each {"column", "values", "reason"}."""
+    rules = []
+    for rule in mapping.get("exclude") or []:
+        if not isinstance(rule, dict) or not isinstance(rule.get("column"), str):
+            continue
+        values = rule.get("values")
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list):
+            continue
+        values = list(dict.fromkeys(value_key(str(v)) for v in values))[:MAX_EXCLUDED_VALUES]
+        if values:
+            rules.append({"column": rule["column"], "values": values, "reason": str(rule.get("reason") or "")[:200]})
+    return rules
+
+
+def rule_label(rule: dict) -> str:
+    """A rule in words: “STATUS” is VOID or DUPLICATE (voided reports)."""
+    values = " or ".join(v if v else "(blank)" for v in rule["values"])
+    reason = f" ({rule['reason']})" if rule.get("reason") else ""
+    return f"“{rule['column']}” is {values}{reason}"
+
+
+class Exclusions:
+    """Which rule, if any, leaves a row out of the import; counts the rows each rule left out."""
+
+    def __init__(self, mapping: dict, header: list[str]):
+        self.rules = [r for r in exclusion_rules(mapping) if r["column"] in header]
+        self.tests = [(header.index(r["column"]), frozenset(r["values"])) for r in self.rules]
+        self.counts = [0] * len(self.rules)
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def excluded(self, fields: list[str]) -> bool:
+        for number, (index, values) in enumerate(self.tests):
+            if (fields[index].strip() if index < len(fields) else "") in values:
+                self.counts[number] += 1
+                return True
+        return False
+
+    def report(self) -> list[dict]:
+        return [{**rule, "rows": n} for rule, n in zip(self.rules, self.counts, strict=True)]
+
+
 def problems(mapping: dict, header: list[str]) -> list[str]:
     """What stops this mapping from being used, in words for the analyst."""
     out = []
     columns = mapping.get("columns", {})
+    for rule in exclusion_rules(mapping):
+        if rule["column"] not in header:
+            out.append(f"The column “{rule['column']}” of the rule for rows to leave out is not in this file.")
     for field in REQUIRED:
         if field not in columns:
             out.append(f"Choose the column that holds the {LABELS[field].split(' (')[0].lower()}: it is required.")
@@ -571,6 +628,10 @@ def validate_import(data: object, kind: str) -> dict:
     }
     if data.get("time_in_date"):
         mapping["time_in_date"] = True
+    if data.get("exclude") is not None and not isinstance(data.get("exclude"), list):
+        raise ValueError("“exclude” must be a list of rules ({\"column\": ..., \"values\": [...], \"reason\": ...}).")
+    if exclude := exclusion_rules(data):
+        mapping["exclude"] = exclude
     for field, table in (data.get("values") or {}).items():
         if field in CATEGORICAL_FIELDS and isinstance(table, dict):
             allowed = set(CHOICES.get(field, []))
@@ -580,3 +641,149 @@ def validate_import(data: object, kind: str) -> dict:
     if mapping["time_format"] and mapping["time_format"] not in TIME_FORMATS + ["none"]:
         raise ValueError(f"Unknown time format “{mapping['time_format']}”.")
     return mapping
+
+
+# -- refusals that name the real problem ---------------------------------------------------------
+
+# Column names that say a row stands for several records (an aggregated export).
+COUNT_NAMES = {
+    "count", "counts", "n", "stops", "number", "total", "totals", "records", "num", "cnt", "frequency",
+    "freq", "numberofstops", "stopcount", "searchcount", "searches", "persons", "people", "events",
+}  # fmt: skip
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def sample_values(rows: list[list[str]], index: int, *, limit: int = 3) -> list[str]:
+    """A few distinct, non-empty values of a column, in the order met (each cut to 30 characters)."""
+    seen: list[str] = []
+    for row in rows:
+        value = row[index].strip() if index < len(row) else ""
+        if value and _clean(value) not in _MISSING_TOKENS and value not in seen:
+            seen.append(value if len(value) <= 30 else value[:29] + "…")
+            if len(seen) == limit:
+                break
+    return seen
+
+
+def _described(column: str, rows: list[list[str]], index: int) -> str:
+    values = sample_values(rows, index)
+    return f"“{column}” ({', '.join(values)})" if values else f"“{column}” (empty in the first rows)"
+
+
+def _share_of(values: list[str], test) -> float:
+    values = [v for v in values if v.strip() and _clean(v) not in _MISSING_TOKENS]
+    return sum(1 for v in values if test(v)) / len(values) if values else 0.0
+
+
+def count_column(header: list[str], rows: list[list[str]]) -> str | None:
+    """A column that says how many records each row stands for (`count`, `n`, `stops` ...): whole
+    numbers, some above 1. A file with one is aggregated, not one record per row."""
+    for index, column in enumerate(header):
+        if normalise_name(column) not in COUNT_NAMES:
+            continue
+        values = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
+        if values and all(v.isdigit() for v in values) and any(int(v) > 1 for v in values):
+            return column
+    return None
+
+
+def date_columns(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns most of whose values read as a date in one of the known formats (a year alone is not one)."""
+    found = []
+    for index, column in enumerate(header):
+        values = [row[index] for row in rows if index < len(row)]
+        if _share_of(values, lambda v: bool(_YEAR.match(v.strip()))) > 0.5:
+            continue
+        if values and detect_date_format(values)[1] >= 0.8:
+            found.append(column)
+    return found
+
+
+def race_columns(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns most of whose values are known spellings of a race."""
+    found = []
+    spellings = set().union(*_RACE.values())
+    for index, column in enumerate(header):
+        values = [row[index] for row in rows if index < len(row)]
+        if _share_of(values, lambda v: _clean(v) in spellings) >= 0.6:
+            found.append(column)
+    return found
+
+
+def _year_column(header: list[str], rows: list[list[str]]) -> str | None:
+    for index, column in enumerate(header):
+        values = [row[index] for row in rows if index < len(row)]
+        if values and _share_of(values, lambda v: bool(_YEAR.match(v.strip()))) > 0.9:
+            return column
+    return None
+
+
+def _about_officer(column: str) -> bool:
+    name = normalise_name(column)
+    return "officer" in name or "employee" in name or name.startswith("off")
+
+
+def missing_field_help(mapping: dict, header: list[str], rows: list[list[str]], kind: str) -> list[str]:
+    """What the analyst needs to know when a required field could not be proposed: the columns that
+    could hold it, with a few of their values, and what the file is if it is not a file of records."""
+    columns = mapping.get("columns", {})
+    out: list[str] = []
+    if not rows:
+        return out
+    index = {column: i for i, column in enumerate(header)}
+    counted = count_column(header, rows)
+    if counted is not None and counted not in columns.values():
+        out.append(
+            f"This file looks aggregated: its column {_described(counted, rows, index[counted])} says how "
+            "many records each row stands for, so a row is not one record. Imported as it is, every row "
+            "would count once and the figures would be wrong. Ask the department for one row per record, "
+            "or for each record's date and race."
+        )
+    if "date" not in columns:
+        dates = [c for c in date_columns(header, rows) if c not in columns.values()]
+        year = _year_column(header, rows)
+        if dates:
+            listed = "; ".join(_described(c, rows, index[c]) for c in dates[:5])
+            out.append(
+                f"No column is named as the date of the record, but these hold dates: {listed}. Choose the "
+                "one that says when the stop, arrest or incident happened (a date reported or received can "
+                "be days later; it will do if it is the only one, and figures by month then follow it)."
+            )
+        elif year is not None:
+            out.append(
+                f"No column holds a full date; {_described(year, rows, index[year])} holds only a year, as "
+                "aggregated exports do. Figures need the date of each record."
+            )
+        else:
+            listed = "; ".join(_described(c, rows, i) for i, c in enumerate(header[:12]))
+            more = f" and {len(header) - 12} more" if len(header) > 12 else ""
+            out.append(f"No column of this file holds dates. Its columns: {listed}{more}.")
+    if "subject_race" not in columns:
+        races = race_columns(header, rows)
+        subjects = [c for c in races if not _about_officer(c) and c not in columns.values()]
+        officers = [c for c in races if _about_officer(c)]
+        if subjects:
+            listed = "; ".join(_described(c, rows, index[c]) for c in subjects[:5])
+            out.append(f"No column is named as the race of the person, but these hold race values: {listed}.")
+        elif kind == "complaint":
+            about = (
+                f" ({'; '.join(_described(c, rows, index[c]) for c in officers)} is the officer's race)"
+                if officers
+                else ""
+            )
+            out.append(
+                "No column holds the complainant's race" + about + ". Without it this file cannot give "
+                "disparity figures: complaints by race, against residents, sustained by complainant race. "
+                "What it can still tell is the number of complaints and allegations, their types and "
+                "findings, and the share sustained by officer race; REAL Cities needs the complainant's "
+                "race to import it, so ask the department for a file with that column."
+            )
+        else:
+            listed = "; ".join(_described(c, rows, i) for i, c in enumerate(header[:12]))
+            more = f" and {len(header) - 12} more" if len(header) > 12 else ""
+            out.append(
+                "No column holds the race of the person"
+                + (f" ({', '.join(f'“{c}”' for c in officers)} is the officer's)" if officers else "")
+                + f". Its columns: {listed}{more}. Without race there are no disparity figures."
+            )
+    return out

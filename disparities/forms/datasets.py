@@ -155,6 +155,25 @@ class MappingForm(forms.Form):
                 label=f"{m.LABELS[field]}: values per cell", choices=SEPARATOR_CHOICES, required=False,
                 initial=mapping.get("separators", {}).get(field, ""),
             )  # fmt: skip
+        # Rows that are not records: the rules kept (untick to drop one) and one new rule.
+        self.rules = m.exclusion_rules(mapping)
+        for index, rule in enumerate(self.rules):
+            self.fields[f"excl_keep__{index}"] = forms.BooleanField(
+                label=f"Leave out rows where {m.rule_label(rule)}", required=False, initial=True
+            )
+        self.fields["excl_column"] = forms.ChoiceField(
+            label="Leave out rows where the column", choices=[("", "— no new rule —")] + [(h, h) for h in header],
+            required=False,
+        )  # fmt: skip
+        self.fields["excl_values"] = forms.CharField(
+            label="holds one of these values (one per line)", required=False, max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="For example a quarter separator (“Q2 2019”), VOID, DUPLICATE, or another department's name.",
+        )  # fmt: skip
+        self.fields["excl_reason"] = forms.CharField(
+            label="Why these rows are not records", required=False, max_length=200,
+            help_text="Shown in the import's report, e.g. “voided reports”.",
+        )  # fmt: skip
         self.value_fields: dict[str, list[tuple[str, str]]] = {}
         for field in m.fields_for(kind):
             if field not in m.CATEGORICAL_FIELDS or field not in columns:
@@ -170,6 +189,19 @@ class MappingForm(forms.Form):
                 )
                 names.append((name, raw))
             self.value_fields[field] = names
+
+    def clean(self):
+        data = super().clean()
+        values = [v.strip() for v in (data.get("excl_values") or "").splitlines() if v.strip()]
+        if data.get("excl_column") and not values:
+            self.add_error("excl_values", "Write the values that mark the rows to leave out, one per line.")
+        if values and not data.get("excl_column"):
+            self.add_error("excl_column", "Choose the column that holds these values.")
+        data["excl_values_list"] = values
+        return data
+
+    def exclusion_fields(self):
+        return [self[name] for name in self.fields if name.startswith("excl_keep__")]
 
     def value_rows(self, field: str):
         return [(self[name], raw) for name, raw in self.value_fields.get(field, [])]
@@ -223,6 +255,18 @@ class MappingForm(forms.Form):
             for name, raw in names:
                 if data.get(name):
                     values.setdefault(field, {})[raw] = data[name]
+        rules = [rule for index, rule in enumerate(self.rules) if data.get(f"excl_keep__{index}")]
+        if data.get("excl_column") and data.get("excl_values_list"):
+            rules.append(
+                {
+                    "column": data["excl_column"],
+                    "values": data["excl_values_list"],
+                    "reason": data.get("excl_reason", ""),
+                }
+            )
+        mapping["exclude"] = m.exclusion_rules({"exclude": rules})
+        if not mapping["exclude"]:
+            mapping.pop("exclude")
         # Values of a column no longer mapped are dropped; values of a changed column are proposed afresh.
         old_columns = self.mapping.get("columns", {})
         mapping["values"] = {

@@ -12,6 +12,7 @@ drill-down (`drilldown`) is the only reader of the typed tables, and it reads on
 
 from __future__ import annotations
 
+from ..measures import not_recorded, race_not_recorded
 from ..models import (
     Benchmark,
     Dataset,
@@ -66,13 +67,18 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
     if dataset.kind == Kind.ARREST and not dataset.has_incident_id:
         unit = "arrest records"
     by_race = race_rows(dataset, filters)
-    tables: list[Table] = [counts_table(dataset, by_race, unit)]
-    notes: list[str] = []
+    # What the file does not record is "not recorded", never 0 (decided from the confirmed mapping).
+    absent = not_recorded(dataset.kind, dataset.mapping)
+    races_absent = {r: why for r, why in race_not_recorded(dataset.mapping).items() if r not in by_race}
+    tables: list[Table] = [counts_table(dataset, by_race, unit, races_absent)]
+    notes: list[str] = list(races_absent.values())
     if benchmark is not None:
-        tables.append(population_table(dataset, by_race, benchmark, unit))
+        tables.append(population_table(dataset, by_race, benchmark, unit, races_absent))
     else:
         notes.append("No population benchmark yet: add one to see rates per 1,000 residents.")
     arrest_dataset = None
+    if dataset.kind == Kind.STOP and "with_time" in absent:
+        notes.append(f"Time of day (the veil of darkness needs it): {absent['with_time']}")
     if dataset.kind == Kind.STOP:
         tables.append(
             proportion_table(
@@ -83,6 +89,7 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                 note="Hit rate: searches that found contraband among searches (the outcome test; see the "
                 "caveat on infra-marginality). Wilson intervals; ratios with Katz log intervals.",
                 chart_column="search_rate",
+                absent=absent,
             )
         )
         if any(v["searches_discretionary"] or v["searches_incident_to_arrest"] for v in by_race.values()):
@@ -94,8 +101,11 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                     ["discretionary_rate", "discretionary_hit_rate", "incident_rate"],
                     note="Discretionary: consent, probable cause, plain view, drug dog, other. Incident to "
                     "arrest, inventory and warrant searches are not the officer's choice.",
+                    absent=absent,
                 )
             )
+        elif "discretionary_rate" in absent:
+            notes.append(f"Discretionary searches: {absent['discretionary_rate']}")
         tables.append(
             proportion_table(
                 "outcomes",
@@ -103,6 +113,7 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                 by_race,
                 ["arrest_rate", "citation_rate", "warning_rate"],
                 note="Share of stops ending in each outcome, Wilson intervals.",
+                absent=absent,
             )
         )
     if (
@@ -115,8 +126,10 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
         fines = fine_table(dataset, filters)
         if fines is not None:
             tables.append(fines)
+        elif "fines" in absent:
+            notes.append(f"Fines: {absent['fines']}")
         else:
-            notes.append("This file gives no fine amounts.")
+            notes.append("No citation in this file has a fine amount.")
     if dataset.kind == Kind.USE_OF_FORCE:
         tables.append(
             proportion_table(
@@ -125,6 +138,7 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                 by_race,
                 ["injury_rate", "officer_injury_rate"],
                 note="Share of records about a person in which the subject (or the officer) was injured.",
+                absent=absent,
             )
         )
         arrest_dataset = arrest_dataset_for(dataset)
@@ -140,12 +154,13 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
                 by_race,
                 ["sustained_rate"],
                 note="A complaint is sustained when at least one of its allegations is.",
+                absent=absent,
             )
         )
-        officer = officer_table(dataset, filters)
+        officer = officer_table(dataset, filters, absent)
         if officer is not None:
             tables.append(officer)
-    tables.extend(trend_tables(dataset, filters, unit, benchmark))
+    tables.extend(trend_tables(dataset, filters, unit, benchmark, absent))
     return Dashboard(
         dataset=dataset,
         filters=filters,
@@ -154,4 +169,6 @@ def dashboard(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None
         event_unit=unit,
         notes=notes,
         arrest_dataset=arrest_dataset,
+        not_recorded=absent,
+        races_not_recorded=races_absent,
     )

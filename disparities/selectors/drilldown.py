@@ -11,7 +11,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils.http import urlencode
 
-from ..measures import MEASURES, rollup_sum
+from ..measures import MEASURES, not_recorded, rollup_sum
 from ..models import (
     OFFICER_RACE_KINDS,
     RECORD_MODELS,
@@ -152,6 +152,7 @@ class DrillPage:
     record_total: int = 0  # the records listed over all pages
     of_total: int | None = None  # the denominator's records, when the figure is a share of records
     too_slow: bool = False  # the page took too long to find: narrow the filters
+    not_recorded: str = ""  # the file does not record what the figure counts: why (no records, not "0")
 
     @property
     def headers(self) -> list[str]:
@@ -219,6 +220,12 @@ def drilldown(
     records = drill_records(dataset=dataset, filters=filters, selection=sel)
     if after:
         records = records.filter(id__gt=after)
+    absent = not_recorded(dataset.kind, dataset.mapping)
+    why = absent.get(sel.measure) or (absent.get(sel.of) if sel.of else "")
+    if why:
+        return DrillPage(
+            fields=fields, records=[], next_after=None, after=after, selection=sel, not_recorded=why
+        )
     total, record_total = _drill_totals(dataset, filters, sel)
     of_total = _drill_totals(dataset, filters, replace(sel, measure=sel.of, of=""))[0] if sel.of else None
     rows: list[dict[str, Any]] = []

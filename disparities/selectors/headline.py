@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cities.models import City, Membership, may
 
+from ..measures import NOT_RECORDED, RACE_NOT_RECORDED
 from ..models import Benchmark, Dataset, Status
 from .dashboard import dashboard, default_benchmark
 from .filters import Filters
@@ -61,6 +62,9 @@ def _headline_items(*, city: City) -> list[dict]:
     for line in headline(dataset=latest, benchmark=default_benchmark(city=city)):
         fig = line["figure"]
         text = f"{fig.value:.2f}" if fig.value is not None else "—"
+        if fig.not_recorded:
+            # Never 0 for what the file does not record: say so, in the words of the dashboard.
+            text = RACE_NOT_RECORDED if RACE_NOT_RECORDED in fig.not_recorded.lower() else NOT_RECORDED
         if fig.interval:
             text += f" (95% interval {fig.interval[0]:.2f} to {fig.interval[1]:.2f})"
         if not fig.reliable and fig.unit.startswith("ratio"):
@@ -71,7 +75,7 @@ def _headline_items(*, city: City) -> list[dict]:
     return items
 
 
-HEADLINE_VERSION = 1  # raise when what `headline` returns changes
+HEADLINE_VERSION = 2  # raise when what `headline` returns changes
 
 
 def headline(*, dataset: Dataset, benchmark: Benchmark | None) -> list[dict[str, Any]]:
@@ -106,7 +110,7 @@ def _headline(*, dataset: Dataset, benchmark: Benchmark | None) -> list[dict[str
             if (
                 row.key in ("black", "hispanic")
                 and row.cells["ratio"] is not None
-                and row.cells["ratio"].value is not None
+                and (row.cells["ratio"].value is not None or row.cells["ratio"].not_recorded)
             ):
                 out.append(
                     {
@@ -120,7 +124,10 @@ def _headline(*, dataset: Dataset, benchmark: Benchmark | None) -> list[dict[str
             if (
                 row.key == "black"
                 and row.cells.get("search_rate_ratio") is not None
-                and row.cells["search_rate_ratio"].value is not None
+                and (
+                    row.cells["search_rate_ratio"].value is not None
+                    or row.cells["search_rate_ratio"].not_recorded
+                )
             ):
                 out.append(
                     {"label": "Black: search rate, ratio to white", "figure": row.cells["search_rate_ratio"]}

@@ -22,7 +22,7 @@ from .tables import RACE_LABELS, Column, Dashboard, Row, Table
 SCHEMA_ID = "https://realcities.example/schemas/disparity-report/1"
 # Part of the cache key of members' reports: raise it whenever the document's content changes, so a
 # new release never serves a report computed by the previous one.
-VERSION = 2
+VERSION = 3
 NOT_FOR_PUBLICATION = "Not for publication: exact counts, including small ones, for the city's members only."
 
 
@@ -97,6 +97,8 @@ def document(board: Dashboard, *, public: bool = False, veil: dict | None = None
         "benchmark": benchmark_dict(board),
         "tables": [t.as_dict() for t in tables],
         "notes": list(board.notes),
+        "not_recorded": dict(board.not_recorded),
+        "races_not_recorded": dict(board.races_not_recorded),
         "veil_of_darkness": veil,
         "methods": [{"title": t, "text": x} for t, x in METHODS],
         "caveats": [{"title": t, "text": x} for t, x in CAVEATS],
@@ -115,6 +117,10 @@ def _hidden_count(fig: stats.Figure, label: str) -> stats.Figure:
 
 def _label_of(cell: suppression.Cell) -> str:
     return suppression.SMALL_LABEL if cell.reason == suppression.SMALL else suppression.COMPLEMENTARY_LABEL
+
+
+def _absent(fig: stats.Figure | None) -> bool:
+    return fig is not None and bool(fig.not_recorded)
 
 
 def _is_count(fig: stats.Figure | None) -> bool:
@@ -192,7 +198,11 @@ def _public_by_race(table: Table, hidden_values: set[int]) -> Table:
         c.key
         for c in table.columns
         if c.format == "count"
-        and all(r.cells.get(c.key) is None or _is_count(r.cells.get(c.key)) for r in table.rows)
+        and all(
+            r.cells.get(c.key) is None or _absent(r.cells.get(c.key)) or _is_count(r.cells.get(c.key))
+            for r in table.rows
+        )
+        and not all(_absent(r.cells.get(c.key)) for r in table.rows)
     ]
     # In the table of counts only the count rates are built on is published: rows and persons
     # beside incidents would let a reader subtract one from the other.
@@ -211,7 +221,11 @@ def _public_by_race(table: Table, hidden_values: set[int]) -> Table:
     total_labels: dict[str, str | None] = {}
     public_figures = {r.key: dict(figures[r.key]) for r in body}
     for key in count_columns:
-        counts = {r.key: int(r.cells[key].value or 0) if r.cells.get(key) else 0 for r in body}
+        counts = {
+            r.key: int(r.cells[key].value or 0) if r.cells.get(key) else 0
+            for r in body
+            if not _absent(r.cells.get(key))  # a category not recorded is no count to protect
+        }
         total_fig = total_row.cells.get(key) if total_row is not None else None
         is_sum = total_fig is not None and int(total_fig.value or 0) == sum(counts.values())
         cells, total_cell, public = suppression.protect_by_race(counts, figures, total=is_sum)
@@ -250,6 +264,8 @@ def _public_by_race(table: Table, hidden_values: set[int]) -> Table:
             fig = r.cells.get(c.key)
             if fig is None:
                 new_cells[c.key] = None
+            elif _absent(fig):
+                new_cells[c.key] = fig
             elif c.key in count_columns:
                 label = hidden_cells.get((r.key, c.key))
                 new_cells[c.key] = _hidden_count(fig, label) if label else fig
@@ -467,6 +483,18 @@ REPORT_SCHEMA: dict[str, Any] = {
         "caveats",
     ],
     "properties": {
+        "not_recorded": {
+            "type": "object",
+            "description": "measures and shares (search_rate, hit_rate, fines ...) this file does not record "
+            "-> why, in words; their figures are null with `not_recorded` set, never 0",
+            "additionalProperties": {"type": "string"},
+        },
+        "races_not_recorded": {
+            "type": "object",
+            "description": "race or ethnicity categories the agency never records (hispanic) -> where those "
+            "people are probably counted and what that does to the other rates; no rate or ratio is given",
+            "additionalProperties": {"type": "string"},
+        },
         "tables": {
             "type": "array",
             "items": {

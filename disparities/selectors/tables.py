@@ -7,6 +7,7 @@ Each table is a list of rows of `stats.Figure` cells with the unit of every figu
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Sum
 
 from ..figures import stats
-from ..measures import MEASURES, ROLLUP_MEASURES, SHARES
+from ..measures import MEASURES, RACE_NOT_RECORDED, ROLLUP_MEASURES, SHARES
 from ..models import (
     Benchmark,
     Dataset,
@@ -132,6 +133,10 @@ class Dashboard:
     notes: list[str]
     arrest_dataset: Dataset | None = None
     public: bool = False
+    # What the file does not record: measure or share name -> why; race -> the note that says where
+    # those people are probably counted (`measures.not_recorded`, `measures.race_not_recorded`).
+    not_recorded: dict[str, str] = field(default_factory=dict)
+    races_not_recorded: dict[str, str] = field(default_factory=dict)
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -163,7 +168,14 @@ def _races_present(by_race: dict[str, dict[str, int]]) -> list[str]:
     return [r for r in RACE_ORDER if r in by_race]
 
 
-def counts_table(dataset: Dataset, by_race: dict, unit: str) -> Table:
+def race_absent(race: str) -> str:
+    """The words in a cell of a race category the agency never records."""
+    return f"{RACE_NOT_RECORDED.capitalize()}: its file has no {race_label(race)} category (see the note)."
+
+
+def counts_table(
+    dataset: Dataset, by_race: dict, unit: str, races_absent: Mapping[str, str] | None = None
+) -> Table:
     incident_label = {
         Kind.COMPLAINT: "Complaints (by complainant race)",
         Kind.USE_OF_FORCE: "Incidents",
@@ -183,6 +195,11 @@ def counts_table(dataset: Dataset, by_race: dict, unit: str) -> Table:
             totals[c.key] += value
             cells[c.key] = stats.count(value, unit=_unit_of(c.key, dataset, unit))
         rows.append(Row(race, race_label(race), cells, drill={"race": race}))
+    for race in races_absent or {}:
+        cells = {
+            c.key: stats.not_recorded(race_absent(race), unit=_unit_of(c.key, dataset, unit)) for c in columns
+        }
+        rows.append(Row(race, race_label(race), cells))
     total_cells = {c.key: stats.count(totals[c.key], unit=_unit_of(c.key, dataset, unit)) for c in columns}
     if dataset.has_incident_id:
         # A complaint with complainants of two races counts under both: the total is the distinct count.
@@ -198,6 +215,7 @@ def counts_table(dataset: Dataset, by_race: dict, unit: str) -> Table:
             "One incident can involve people of several races: it then counts once under each race, "
             "and once in the total. Under a filter, an incident counts where its first row falls."
         )
+    note = " ".join([note, *(races_absent or {}).values()]).strip()
     return Table(
         "counts",
         f"{unit.capitalize()} by race: rows, persons and incidents",
@@ -219,7 +237,13 @@ def _unit_of(measure: str, dataset: Dataset, unit: str) -> str:
     return unit
 
 
-def population_table(dataset: Dataset, by_race: dict, benchmark: Benchmark, unit: str) -> Table:
+def population_table(
+    dataset: Dataset,
+    by_race: dict,
+    benchmark: Benchmark,
+    unit: str,
+    races_absent: Mapping[str, str] | None = None,
+) -> Table:
     measure = primary_measure(dataset)
     events = {r: by_race.get(r, {}).get(measure, 0) for r in RACE_ORDER}
     population = benchmark.population()
@@ -254,6 +278,15 @@ def population_table(dataset: Dataset, by_race: dict, benchmark: Benchmark, unit
             "rate": rates[race]["rate"] if race in rates else None,
             "ratio": rates[race]["ratio"] if race in rates and race != "white" else None,
         }
+        if race in (races_absent or {}):
+            # Not 0 against its residents: those people are counted under other races.
+            absent = race_absent(race)
+            cells["events"] = stats.not_recorded(absent, unit=unit)
+            cells["share"] = stats.not_recorded(absent, unit=f"share of {unit}")
+            cells["rate"] = stats.not_recorded(absent, unit=f"{unit} per 1,000 residents")
+            cells["ratio"] = stats.not_recorded(absent, unit="ratio to the white rate")
+            rows.append(Row(race, race_label(race), cells))
+            continue
         rows.append(Row(race, race_label(race), cells, drill={"race": race}))
     total_events = sum(events[r] for r in KNOWN_RACES)
     rows.append(
@@ -275,9 +308,14 @@ def population_table(dataset: Dataset, by_race: dict, benchmark: Benchmark, unit
         f"{unit.capitalize()} against the population: shares, rate per 1,000 residents, ratio to the white rate",
         columns,
         rows,
-        note=f"Residents: {benchmark.name}, {benchmark.source}, {benchmark.vintage}. "
-        f"{unit.capitalize()} of unknown race are left out of the shares. Rates: exact Poisson interval; "
-        "ratios: Katz log interval (95%).",
+        note=" ".join(
+            [
+                f"Residents: {benchmark.name}, {benchmark.source}, {benchmark.vintage}. "
+                f"{unit.capitalize()} of unknown race are left out of the shares. Rates: exact Poisson "
+                "interval; ratios: Katz log interval (95%).",
+                *(races_absent or {}).values(),
+            ]
+        ),
         count_column="events",
         chart={"type": "bar", "column": "rate"},
     )
@@ -299,8 +337,13 @@ def proportion_table(
     *,
     note: str = "",
     chart_column: str | None = None,
+    absent: Mapping[str, str] | None = None,
 ) -> Table:
-    """Proportions by race with their ratio to white, one of each share of records named (`SHARES`)."""
+    """Proportions by race with their ratio to white, one of each share of records named (`SHARES`).
+
+    A share the file does not record (`absent`: its name -> why) is "not recorded" in every cell,
+    its count included: never 0 with an interval."""
+    absent = absent or {}
     specs = [(name, SHARES[name].label, SHARES[name].numerator, SHARES[name].denominator) for name in shares]
     columns: list[Column] = []
     for spec_key, label, num, _den in specs:
@@ -312,6 +355,9 @@ def proportion_table(
     for race in _races_present(by_race):
         cells: dict[str, stats.Figure | None] = {}
         for spec_key, _label_text, num, den in specs:
+            if spec_key in absent:
+                cells.update(_absent_share(spec_key, num, den, absent[spec_key]))
+                continue
             k, n = by_race[race][num], by_race[race][den]
             cells[f"{spec_key}_n"] = stats.count(k, unit=num.replace("_", " "))
             cells[spec_key] = share_of(k, n, num, den)
@@ -323,12 +369,16 @@ def proportion_table(
         rows.append(Row(race, race_label(race), cells, drill={"race": race}))
     total_cells: dict[str, stats.Figure | None] = {}
     for spec_key, _label_text, num, den in specs:
+        if spec_key in absent:
+            total_cells.update(_absent_share(spec_key, num, den, absent[spec_key]))
+            continue
         k = sum(v[num] for v in by_race.values())
         n = sum(v[den] for v in by_race.values())
         total_cells[f"{spec_key}_n"] = stats.count(k, unit=num.replace("_", " "))
         total_cells[spec_key] = share_of(k, n, num, den)
         total_cells[f"{spec_key}_ratio"] = None
     rows.append(Row("total", "All", total_cells, total=True))
+    note = " ".join([note, *(f"{SHARES[k].label}: {absent[k]}" for k, *_ in specs if k in absent)]).strip()
     return Table(
         key,
         title,
@@ -338,6 +388,14 @@ def proportion_table(
         count_column=f"{specs[0][0]}_n",
         chart={"type": "bar", "column": chart_column or specs[0][0]},
     )
+
+
+def _absent_share(spec_key: str, num: str, den: str, why: str) -> dict[str, stats.Figure]:
+    return {
+        f"{spec_key}_n": stats.not_recorded(why, unit=num.replace("_", " ")),
+        spec_key: stats.not_recorded(why, unit=f"{num.replace('_', ' ')} per {den.rstrip('s')}"),
+        f"{spec_key}_ratio": stats.not_recorded(why, unit="ratio to the white proportion"),
+    }
 
 
 def type_table(
@@ -547,7 +605,9 @@ def per_arrest_table(dataset: Dataset, filters: Filters, by_race: dict, arrests:
     )
 
 
-def officer_table(dataset: Dataset, filters: Filters) -> Table | None:
+def officer_table(
+    dataset: Dataset, filters: Filters, absent: Mapping[str, str] | None = None
+) -> Table | None:
     rows_qs = sum_by(
         Rollup.objects.filter(dataset=dataset).filter(filters.q()).exclude(officer_race=""),
         "officer_race",
@@ -555,14 +615,19 @@ def officer_table(dataset: Dataset, filters: Filters) -> Table | None:
     )
     if not rows_qs:
         return None
+    why = (absent or {}).get("sustained")
     rows = [
         Row(
             r["officer_race"],
             race_label(r["officer_race"]),
             {
                 "rows": stats.count(r["rows"] or 0, unit="allegations"),
-                "sustained_n": stats.count(r["sustained"] or 0, unit="sustained allegations"),
-                "sustained": stats.proportion(
+                "sustained_n": stats.not_recorded(why, unit="sustained allegations")
+                if why
+                else stats.count(r["sustained"] or 0, unit="sustained allegations"),
+                "sustained": stats.not_recorded(why, unit="sustained allegations per allegation")
+                if why
+                else stats.proportion(
                     r["sustained"] or 0, r["rows"] or 0, unit="sustained allegations per allegation"
                 ),
             },

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..figures import stats
-from ..measures import SHARES
+from ..measures import SHARES, not_recorded
 from ..models import (
     Benchmark,
     Dataset,
@@ -74,8 +74,11 @@ def trend_choices(
     """The figures this dataset's trends can follow: rates on residents need a benchmark, and a
     share needs records to be a share of (`measures`: those the dataset has, from `filter_options`)."""
     present = set(measures) if measures is not None else None
+    absent = not_recorded(dataset.kind, dataset.mapping)
 
-    def fits(t: Trend) -> bool:
+    def fits(key: str, t: Trend) -> bool:
+        if key in absent or (key == "fines_total" and "fines_total" in absent):
+            return False  # not recorded in this file: nothing to follow
         if t.kinds and dataset.kind not in t.kinds:
             return False
         if t.needs_benchmark and benchmark is None:
@@ -83,15 +86,22 @@ def trend_choices(
         needed = t.denominator or ("fines" if t.format == "money" else "")
         return present is None or not needed or needed in present
 
-    return [(key, t.label) for key, t in TRENDS.items() if fits(t)]
+    return [(key, t.label) for key, t in TRENDS.items() if fits(key, t)]
 
 
 def trend_tables(
-    dataset: Dataset, filters: Filters, unit: str, benchmark: Benchmark | None = None
+    dataset: Dataset,
+    filters: Filters,
+    unit: str,
+    benchmark: Benchmark | None = None,
+    absent: dict[str, str] | None = None,
 ) -> list[Table]:
-    """The chosen figure by year and race, and by month and race (one query for both)."""
+    """The chosen figure by year and race, and by month and race (one query for both).
+
+    A figure the file does not record is not followed: the counts are shown, and the note says why."""
     measure = primary_measure(dataset)
     key = filters.trend or "count"
+    why = (absent or {}).get(key, "")
     if key not in dict(trend_choices(dataset=dataset, benchmark=benchmark)):
         key = "count"
     trend = TRENDS[key]
@@ -108,10 +118,15 @@ def trend_tables(
     if base and not any(r.get(base) for r in rows_qs):
         key = "count"  # nothing to take a share of, or no fine amounts: the counts say more
     if key == "count":
-        return [
+        tables = [
             count_trend_table(rows_qs, measure, unit, by="year"),
             count_trend_table(rows_qs, measure, unit, by="month"),
         ]
+        if why:
+            label = TRENDS[filters.trend].label if filters.trend in TRENDS else filters.trend
+            for table in tables:
+                table.note = f"{label}: {why} The counts are shown instead."
+        return tables
     return [
         figure_trend_table(rows_qs, key, trend, measure, unit, benchmark, by="year"),
         figure_trend_table(rows_qs, key, trend, measure, unit, benchmark, by="month"),

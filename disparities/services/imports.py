@@ -242,6 +242,9 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
     if wrong:
         raise FileProblem(" ".join(wrong))
     normaliser = Normaliser(dataset.kind, mapping, table.header, officer_key)
+    # Rows that are not records (quarter separators, voided rows ...), left out by the mapping's rules.
+    exclusions = mapping_rules.Exclusions(mapping, table.header)
+    excluded = exclusions.excluded if exclusions else None
     model = RECORD_MODELS[dataset.kind]
     columns = columns_for(dataset.kind)
     names = ["dataset_id"] + [name for name, _ in columns]
@@ -271,6 +274,8 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                         problems.append((ProblemKind.ROW_REJECTED, item.line, "", "", item.reason))
                 else:
                     line, fields = item  # type: ignore[misc]
+                    if excluded is not None and excluded(fields):
+                        continue
                     try:
                         write(fast(line, fields))
                     except Problem:
@@ -288,6 +293,11 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                     progress.tick(imported, rejected)
         progress.tick(imported, rejected, force=True, stage="rollups")
         if imported == 0:
+            if exclusions and sum(exclusions.counts):
+                raise FileProblem(
+                    f"Every row that could be read was left out by the mapping's rules ({sum(exclusions.counts)} "
+                    "rows). Check the rules for rows to leave out."
+                )
             if rejected:
                 raise FileProblem(
                     f"None of the {rejected} rows could be read (see the first problem: line "
@@ -328,6 +338,8 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
         rows_imported=imported,
         rows_rejected=rejected,
         values_missing=values_missing,
+        rows_excluded=sum(exclusions.counts),
+        exclusions=exclusions.report(),
         progress_rows=imported,
         progress_bytes=table.bytes_done,
         period_start=first if dataset.period_start is None else dataset.period_start,

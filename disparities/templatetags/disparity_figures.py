@@ -25,11 +25,28 @@ def _number(value, fmt: str) -> str:
     return f"{value:,.2f}"
 
 
+def absent_words(fig) -> str:
+    """ "not recorded in this file" / "not recorded by this agency" for a figure the data lack, or ""."""
+    why = (fig or {}).get("not_recorded") or ""
+    if not why:
+        return ""
+    return "not recorded by this agency" if "by this agency" in why.lower() else "not recorded in this file"
+
+
+def _absent_html(fig) -> str:
+    return (
+        f'<span class="fig fig--absent" title="{escape(fig["not_recorded"])}">{escape(absent_words(fig))}'
+        f'<span class="visually-hidden">: {escape(fig["not_recorded"])}</span></span>'
+    )
+
+
 @register.filter
 def fignum(fig, fmt: str = "count") -> str:
-    """The figure's value as text ("<11" or "suppressed" when hidden)."""
+    """The figure's value as text ("<11" or "suppressed" when hidden, "not recorded ..." when absent)."""
     if not fig:
         return "—"
+    if fig.get("not_recorded"):
+        return absent_words(fig)
     if fig.get("suppressed"):
         return fig.get("public_label") or "suppressed"
     return _number(fig.get("value"), fmt)
@@ -40,6 +57,8 @@ def figure(fig, fmt: str = "count", show_interval: bool = True):
     """A table cell's content: the value, its 95% interval, and "unreliable, n = ..." when so."""
     if not fig:
         return mark_safe('<span class="muted" title="not applicable">—</span>')
+    if fig.get("not_recorded"):
+        return mark_safe(_absent_html(fig))  # noqa: S308 - escaped
     if fig.get("suppressed"):
         label = fig.get("public_label") or "suppressed"
         return format_html('<span class="fig fig--suppressed">{}</span>', label)
@@ -106,6 +125,8 @@ def _cell_html(fig, fmt: str) -> str:
     """`figure` without the template machinery (a dashboard has a thousand cells)."""
     if not fig:
         return '<span class="muted" title="not applicable">—</span>'
+    if fig.get("not_recorded"):
+        return _absent_html(fig)
     if fig.get("suppressed"):
         return f'<span class="fig fig--suppressed">{escape(fig.get("public_label") or "suppressed")}</span>'
     html = f'<span class="fig__value">{escape(_number(fig.get("value"), fmt))}</span>'
@@ -142,7 +163,7 @@ def table_body(t: dict, drill_base: str = "", query: str = "", public: bool = Fa
             fig = row["cells"].get(c["key"])
             content = _cell_html(fig, c["format"])
             link = drill_url(drill_base, query, t, row, c) if (drill_base and not public) else ""
-            if link and fig and not fig.get("suppressed"):
+            if link and fig and not fig.get("suppressed") and not fig.get("not_recorded"):
                 label = f"{c['label']}, {row['label']}: {_spoken(fig, c['format'])} (list the records)"
                 content = f'<a href="{escape(link)}" aria-label="{escape(label)}">{content}</a>'
             cells.append(f"<td>{content}</td>")

@@ -244,6 +244,8 @@ def _render_mapping(
         "value_sections": form.value_sections(preview["counts"]),
         "personal": mapping.get("personal_columns", []),
         "problems": m.problems(mapping, preview["header"]),
+        # When a required field could not be proposed: the columns that could hold it, with values.
+        "advice": m.missing_field_help(mapping, preview["header"], preview["sample"], dataset.kind),
         "import_form": MappingImportForm(),
         "canonical_label": canonical_label,
     }

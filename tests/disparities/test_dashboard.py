@@ -267,9 +267,13 @@ def test_owensboro_dashboard_shows_the_readme_figures(client_as, city, daviess):
     client = client_as(city, "viewer")
     doc = client.get(url("report_json", city, dataset.pk)).json()
     counts = table(doc, "counts")
-    assert {r["key"]: r["cells"]["rows"]["value"] for r in counts["rows"]} == {
+    assert {r["key"]: r["cells"]["rows"]["value"] for r in counts["rows"] if r["key"] != "hispanic"} == {
         "white": 6017, "black": 830, "asian_pacific_islander": 53, "other": 3, "unknown": 18, "total": 6921,
     }  # fmt: skip
+    # Owensboro records no Hispanic category: not recorded by this agency, never "0 stops".
+    hispanic = row(counts, "hispanic")["cells"]["rows"]
+    assert hispanic["value"] is None and "not recorded by this agency" in hispanic["not_recorded"].lower()
+    assert "hispanic" in doc["races_not_recorded"]
     outcomes = table(doc, "outcomes")
     assert {r["key"]: r["cells"]["arrest_rate_n"]["value"] for r in outcomes["rows"]} == {
         "white": 689, "black": 112, "asian_pacific_islander": 8, "other": 0, "unknown": 5, "total": 814,
@@ -311,16 +315,17 @@ def test_complaints_use_of_force_arrests_and_citations_show_the_readme_figures(c
     assert value(counts, "total", "rows") - value(counts, "total", "persons") == 7  # the police dog's rows
     arrests = imported_dataset(city, file=BREMERTON_ARRESTS)
     doc = client.get(url("report_json", city, arrests.pk)).json()
-    assert {r["key"]: r["cells"]["rows"]["value"] for r in table(doc, "counts")["rows"] if not r["total"]} == {
+    assert {r["key"]: r["cells"]["rows"]["value"] for r in table(doc, "counts")["rows"] if not r["total"] and r["key"] != "hispanic"} == {
         "white": 131, "black": 19, "asian_pacific_islander": 7, "unknown": 1, "native_american": 1,
     }  # fmt: skip
     assert table(doc, "types")["row_header"] == "Charge"
     citations = imported_dataset(city, file=BREMERTON_CITATIONS)
     doc = client.get(url("report_json", city, citations.pk)).json()
-    assert {r["key"]: r["cells"]["rows"]["value"] for r in table(doc, "counts")["rows"] if not r["total"]} == {
+    assert {r["key"]: r["cells"]["rows"]["value"] for r in table(doc, "counts")["rows"] if not r["total"] and r["key"] != "hispanic"} == {
         "white": 163, "black": 30, "unknown": 27, "asian_pacific_islander": 7,
     }  # fmt: skip
-    assert "This file gives no fine amounts." in doc["notes"]
+    assert "Fines: Not recorded in this file: no column for fine amounts was mapped." in doc["notes"]
+    assert doc["not_recorded"]["fines"]
 
 
 def test_use_of_force_per_arrest_when_arrests_cover_the_period(city, daviess):
@@ -541,6 +546,9 @@ def _check_every_link(dataset, filters, benchmark, only=""):
                 if row["total"] or row["key"] == "others" or fig is None:
                     assert not link or fig is None
                     continue
+                if fig["not_recorded"]:  # nothing the file records: no records to list
+                    assert fig["value"] is None and fig["interval"] is None
+                    continue
                 if (t.key, column["key"]) in NOT_FROM_RECORDS:
                     assert not link
                     continue
@@ -575,9 +583,13 @@ def test_a_rate_links_to_its_records_and_its_denominator_from_the_page(client_as
     dataset = imported_dataset(city, file=OWENSBORO)
     client = client_as(city, "viewer")
     page = client.get(url("dashboard", city, dataset.pk)).content.decode()
+    # Owensboro's file has no search column: its search and hit rates are not recorded, not 0 %.
     hit_rate = url("drilldown", city, dataset.pk) + "?race=black&amp;measure=hits&amp;of=searches"
-    assert hit_rate in page
-    assert 'aria-label="Hit rate (contraband found), Black:' in page
+    assert hit_rate not in page
+    assert "not recorded in this file" in page
+    assert 'aria-label="Hit rate (contraband found), Black:' not in page
+    arrest_rate = url("drilldown", city, dataset.pk) + "?race=black&amp;measure=arrests&amp;of=persons"
+    assert arrest_rate in page
     import re
 
     # The link reads the figure as the cell shows it: value, interval and reliability.
@@ -589,16 +601,14 @@ def test_a_rate_links_to_its_records_and_its_denominator_from_the_page(client_as
         r'aria-label="Arrest rate, Other: [\d.]+%, 95% interval [^"]*, unreliable, n = 3 \(list', page
     )
     response = client.get(
-        url("drilldown", city, dataset.pk), {"race": "black", "measure": "hits", "of": "searches"}
+        url("drilldown", city, dataset.pk), {"race": "black", "measure": "arrests", "of": "persons"}
     )
     drill = response.context["page"]
-    assert drill.total == len(drill.records) and all(r["contraband_found"] for r in drill.records)
+    assert drill.total == 112 and drill.of_total == 830
     body = response.content.decode()
-    assert f"{drill.total} searches that found contraband" in body
-    assert f"list those {drill.of_total} searches" in body
-    searches = client.get(url("drilldown", city, dataset.pk), {"race": "black", "measure": "searches"})
-    assert searches.context["page"].total == drill.of_total
-    assert all(r["search_conducted"] for r in searches.context["page"].records)
+    assert f"{drill.total} stops ending in an arrest" in body
+    assert f"list those {drill.of_total} records about a person" in body
+    assert all(r["arrest_made"] for r in drill.records)
     # Nonsense parameters fall back to all records, never an error.
     odd = client.get(
         url("drilldown", city, dataset.pk), {"measure": "drop table", "of": "x", "officer_race": "<b>"}

@@ -145,3 +145,68 @@ def test_every_rollup_column_counts_what_its_measure_says_in_every_cell(city, na
     # The fine amounts by race (medians, shares above a threshold) count the same fines.
     fines = FineRollup.objects.filter(dataset=dataset).aggregate(n=Sum("count"))["n"] or 0
     assert fines == Rollup.objects.filter(dataset=dataset).aggregate(n=MEASURES["fines"].total())["n"]
+
+
+# What each record field of a measure's condition needs from the mapping (`Measure.needs`).
+FIELD_NEEDS = {
+    "search_conducted": {"search_conducted", "search_basis"},
+    "search_basis__in": {"search_basis"},
+    "contraband_found": {"contraband_found"},
+    "frisk_performed": {"frisk_performed"},
+    "arrest_made": {"arrest_made", "outcome"},
+    "citation_issued": {"citation_issued", "outcome"},
+    "warning_issued": {"warning_issued", "outcome"},
+    "subject_injured": {"subject_injury"},
+    "officer_injured": {"officer_injury"},
+    "sustained": {"disposition"},
+    "fine_amount__isnull": {"fine_amount"},
+    "time__isnull": {"time", "time_in_date"},
+}
+
+
+def test_every_measure_needs_the_columns_its_records_are_read_from():
+    """A measure counted from a field the mapping may leave out names that field in `needs`, so a
+    file without the column shows "not recorded", never 0."""
+    from disparities.measures import ALL, MEASURES, not_recorded
+
+    for measure in MEASURES.values():
+        for kind, lookups in measure.records.items():
+            kinds = (
+                ["stop", "arrest", "citation", "use_of_force", "complaint"]
+                if kind == ALL
+                else [kind]
+            )
+            for k in kinds:
+                needs = measure.needs.get(k, measure.needs.get(ALL, ()))
+                for lookup in lookups:
+                    if lookup in FIELD_NEEDS:
+                        assert any(
+                            set(group) == FIELD_NEEDS[lookup] or set(group) <= FIELD_NEEDS[lookup]
+                            for group in needs
+                        ), (measure.name, k, lookup)
+    # With every column mapped nothing is absent; with none of the optional ones, the shares say why.
+    everything = {
+        "columns": {f: f for groups in FIELD_NEEDS.values() for f in groups},
+        "time_format": "%H:%M",
+    }
+    assert not_recorded("stop", everything) == {}
+    bare = not_recorded("stop", {"columns": {"date": "DATE", "subject_race": "RACE"}})
+    assert bare["hit_rate"] == (
+        "Not recorded in this file: no column for searches or the search basis and contraband found was mapped."
+    )
+    assert "arrest_rate" in bare and "rows" not in bare and "persons" not in bare
+    # A placeholder time (every row at 12:00) is no time of day.
+    assert "with_time" in not_recorded("stop", {"columns": {"date": "D", "time": "T"}, "time_format": "none"})
+    # A dataset without a confirmed mapping (from before mappings were kept): nothing is called absent.
+    assert not_recorded("stop", {}) == {}
+
+
+def test_hispanic_is_not_recorded_only_without_ethnicity_and_without_a_hispanic_value():
+    from disparities.measures import race_not_recorded
+
+    owensboro = {"columns": {"subject_race": "subject_race"}, "values": {"subject_race": {"white": "white"}}}
+    assert "most likely counted as white" in race_not_recorded(owensboro)["hispanic"]
+    with_value = {**owensboro, "values": {"subject_race": {"H": "hispanic"}}}
+    assert race_not_recorded(with_value) == {}
+    with_ethnicity = {**owensboro, "columns": {"subject_race": "R", "subject_ethnicity": "E"}}
+    assert race_not_recorded(with_ethnicity) == {}

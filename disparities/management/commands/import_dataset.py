@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cities.models import City
 from disparities.files import mapping as mapping_rules
 from disparities.models import Kind, Status
+from disparities.selectors.datasets import dataset_mapping_preview
 from disparities.services import datasets as services
 from disparities.services import imports
 
@@ -63,10 +64,22 @@ class Command(BaseCommand):
                 except (OSError, ValueError) as error:
                     raise CommandError(f"Cannot read the mapping file: {error}.") from None
                 dataset = services.mapping_load(dataset=dataset, data=data)
-            problems = mapping_rules.problems(dataset.mapping, dataset.file_format.get("header", []))
+            header = dataset.file_format.get("header", [])
+            problems = mapping_rules.problems(dataset.mapping, header)
             if problems:
+                # Name the real problem: the columns that could hold what is missing, with a few values.
+                preview = dataset_mapping_preview(dataset=dataset, mapping=dataset.mapping)
+                advice = mapping_rules.missing_field_help(
+                    dataset.mapping, header, preview.get("sample") or [], dataset.kind
+                )
                 raise CommandError(
-                    " ".join(problems) + " Export a mapping, edit it, and pass it with --mapping."
+                    "\n".join(
+                        [
+                            " ".join(problems),
+                            *advice,
+                            "Export a mapping, edit it, and pass it with --mapping.",
+                        ]
+                    )
                 )
             services.dataset_confirm(dataset=dataset, enqueue=False)
         except ValidationError as error:
@@ -98,5 +111,12 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Imported dataset {dataset.pk}: {dataset.rows_read:,} rows read, {dataset.rows_imported:,} imported, "
                 f"{dataset.rows_rejected:,} rejected, {dataset.values_missing:,} values stored as missing."
+                + (
+                    f" {dataset.rows_excluded:,} rows left out as not records."
+                    if dataset.rows_excluded
+                    else ""
+                )
             )
         )
+        for rule in dataset.exclusions:
+            self.stdout.write(f"  {rule['rows']:,} left out where {mapping_rules.rule_label(rule)}")
