@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
 from cities.decorators import city_view, curator_required
+from cities.http import int_param
 from cities.models import EDITOR_ROLES
 
 from . import selectors, services
@@ -517,7 +518,7 @@ def city_framework_item(request: HttpRequest, slug: str, item_id: int) -> HttpRe
                 )
         if "remove_link" in request.POST:
             link_id = request.POST.get("remove_link", "")
-            if link_id.isdigit():
+            if int_param(link_id) is not None:
                 services.evidence_link_remove(city=city, link_id=int(link_id))
                 messages.success(request, "Evidence removed.")
             return redirect("library:city_framework_item", city_slug=city.slug, slug=slug, item_id=item.pk)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from cities.audit import audit_list_view, audit_record
 from cities.decorators import city_view
 from cities.forms import add_service_errors
+from cities.http import int_param
 from cities.models import EDITOR_ROLES, AuditAction, City, Role
 
 from . import contacts_csv, selectors, services
@@ -300,7 +301,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
             services.stakeholder_import_cancel(batch=batch, by=request.user)
             messages.info(request, "The import was cancelled; nothing was added.")
             return redirect("relationships:directory", city.slug)
-        include = {int(v) for v in request.POST.getlist("include") if v.isdigit()}
+        include = {n for v in request.POST.getlist("include") if (n := int_param(v)) is not None}
         try:
             batch = services.stakeholder_import_confirm(batch=batch, include_lines=include, by=request.user)
         except ValidationError as error:
@@ -396,7 +397,7 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
 def relationship_new(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     initial = {"owner": request.user.pk}
-    if request.GET.get("stakeholder", "").isdigit():
+    if int_param(request.GET.get("stakeholder")) is not None:
         initial["stakeholder"] = request.GET["stakeholder"]
     form = RelationshipForm(request.POST if request.method == "POST" else None, city=city, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -509,10 +510,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_new(request: HttpRequest) -> HttpResponse:
     city: City = request.city  # type: ignore[attr-defined]
     initial = {"attendee_members": [request.user.pk]}
-    if request.GET.get("relationship", "").isdigit():
-        initial["relationships"] = [int(request.GET["relationship"])]
-    if request.GET.get("crisis", "").isdigit():
-        initial["crisis_event"] = int(request.GET["crisis"])
+    if (relationship := int_param(request.GET.get("relationship"))) is not None:
+        initial["relationships"] = [relationship]
+    if (crisis := int_param(request.GET.get("crisis"))) is not None:
+        initial["crisis_event"] = crisis
         initial["kind"] = MeetingKind.CRISIS
     if request.method == "POST":
         form = MeetingForm(request.POST, city=city)
@@ -520,7 +521,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         if "more" in request.POST:
             # Add one more commitment row without losing anything typed (works without JavaScript).
             data = request.POST.copy()
-            data["c-TOTAL_FORMS"] = str(min(int(data.get("c-TOTAL_FORMS", "1") or 1) + 1, 10))
+            # A management form sent with something else than a number starts again from one row.
+            data["c-TOTAL_FORMS"] = str(min((int_param(data.get("c-TOTAL_FORMS")) or 1) + 1, 10))
             formset = CommitmentDraftFormSet(data, prefix="c")
             form = MeetingForm(data, city=city)
             _without_errors(form, formset)
