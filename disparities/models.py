@@ -157,6 +157,11 @@ class Dataset(models.Model):
     def is_running(self) -> bool:
         return self.status in {Status.QUEUED, Status.IMPORTING}
 
+    @property
+    def is_reading(self) -> bool:
+        """A large upload being read by the worker before its columns can be mapped."""
+        return self.status == Status.UPLOADED
+
 
 class DatasetPreview(models.Model):
     """The first rows of a dataset's file, read once at upload (within the limits on what a file may

@@ -311,6 +311,9 @@ POLICE_FILE_MAX_LINE_CHARS = int(os.environ.get("POLICE_FILE_MAX_LINE_CHARS", st
 POLICE_XLSX_MAX_SHARED_TEXT_MB = int(os.environ.get("POLICE_XLSX_MAX_SHARED_TEXT_MB", "50"))
 POLICE_MAPPING_PREVIEW_ROWS = int(os.environ.get("POLICE_MAPPING_PREVIEW_ROWS", "5000"))
 POLICE_MAPPING_PREVIEW_CELLS = int(os.environ.get("POLICE_MAPPING_PREVIEW_CELLS", "500000"))
+# An upload larger than this is read (checked whole, its first rows kept) by the worker, not in the
+# request that receives it.
+POLICE_UPLOAD_READ_IN_WORKER_MB = int(os.environ.get("POLICE_UPLOAD_READ_IN_WORKER_MB", "32"))
 POLICE_IMPORT_MAX_PROBLEMS = int(os.environ.get("POLICE_IMPORT_MAX_PROBLEMS", "10000"))
 POLICE_IMPORT_STALE_SECONDS = int(os.environ.get("POLICE_IMPORT_STALE_SECONDS", "120"))
 POLICE_IMPORT_DATABASE_WAIT_SECONDS = int(os.environ.get("POLICE_IMPORT_DATABASE_WAIT_SECONDS", "60"))

@@ -58,6 +58,13 @@ def dataset_mapping_preview(*, dataset: Dataset, mapping: dict) -> dict:
     stored = DatasetPreview.objects.filter(dataset=dataset).first()
     if stored is not None:
         header, rows, unreadable, complete = stored.header, stored.rows, stored.unreadable, stored.complete
+    elif not dataset.file:
+        return {
+            "error": "The file of this dataset was refused and not kept.",
+            "header": [],
+            "rows": [],
+            "counts": {},
+        }
     else:
         try:
             table = open_table(

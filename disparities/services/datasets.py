@@ -132,22 +132,18 @@ def dataset_upload(
     dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
     # From here on, an upload that fails for any reason takes its stored file with it.
     try:
-        try:
-            table = open_table(dataset.file.path, limits=reader_limits(), encoding=encoding)
-            sample = read_preview(
-                table, limit=preview_rows(),
-                max_cells=getattr(settings, "POLICE_MAPPING_PREVIEW_CELLS", 500_000),
-            )  # fmt: skip
-        except FileProblem as problem:
-            raise ValidationError({"file": str(problem)}) from problem
-        sample.rows = [[cell[:PREVIEW_CELL_CHARS] for cell in row] for row in sample.rows]
-        dataset.file_format = table.describe()
-        dataset.mapping = mapping_rules.propose(
-            table.header, sample.rows, kind, saved=_saved_mapping(city, kind, table.header)
-        )
-        with transaction.atomic():
-            dataset.save()
-            preview_store(dataset=dataset, header=table.header, sample=sample)
+        if dataset.file_size > read_in_worker_bytes():
+            # A large file is read by the worker (status `uploaded` until then): the request stores it.
+            dataset.status = Status.UPLOADED
+            dataset.file_format = {"encoding": encoding} if encoding else {}
+            with transaction.atomic():
+                dataset.save()
+                _enqueue_reading(dataset)
+        else:
+            try:
+                _read(dataset, encoding)
+            except FileProblem as problem:
+                raise ValidationError({"file": str(problem)}) from problem
     except BaseException:
         dataset.file.delete(save=False)
         raise
@@ -156,6 +152,65 @@ def dataset_upload(
         summary=f"Uploaded “{dataset.name}” ({dataset.get_kind_display().lower()}, "
         f"{dataset.original_filename or 'file'})" + (f", a new version of dataset {replaces.pk}" if replaces else ""),
     )  # fmt: skip
+    return dataset
+
+
+def read_in_worker_bytes() -> int:
+    """Files larger than this are read by the worker, not in the upload's request."""
+    return getattr(settings, "POLICE_UPLOAD_READ_IN_WORKER_MB", 32) * 1024 * 1024
+
+
+def _read(dataset: Dataset, encoding: str) -> None:
+    """Read the stored file within the limits, keep its first rows, propose a mapping: status
+    `mapping`. Raises FileProblem when the file cannot be read."""
+    table = open_table(dataset.file.path, limits=reader_limits(), encoding=encoding)
+    sample = read_preview(
+        table, limit=preview_rows(), max_cells=getattr(settings, "POLICE_MAPPING_PREVIEW_CELLS", 500_000)
+    )
+    sample.rows = [[cell[:PREVIEW_CELL_CHARS] for cell in row] for row in sample.rows]
+    dataset.file_format = table.describe()
+    dataset.mapping = mapping_rules.propose(
+        table.header,
+        sample.rows,
+        dataset.kind,
+        saved=_saved_mapping(dataset.city, dataset.kind, table.header),
+    )
+    dataset.status = Status.MAPPING
+    with transaction.atomic():
+        dataset.save()
+        preview_store(dataset=dataset, header=table.header, sample=sample)
+
+
+def _enqueue_reading(dataset: Dataset) -> None:
+    from ..tasks import dataset_read_task
+
+    dataset_read_task.delay_on_commit(dataset.pk)
+
+
+FILE_REFUSED = " Nothing of the file was kept: upload it again once it is fixed."
+
+
+def dataset_read(*, dataset_id: int) -> Dataset | None:
+    """The worker's reading of a large upload (status `uploaded`): as at upload, the file read within
+    the limits, its first rows kept and a mapping proposed (status `mapping`); a file that cannot be
+    read makes the dataset `failed` with the reason, and its file is deleted. Does nothing to a dataset
+    in any other status (a second delivery of the task)."""
+    dataset = Dataset.objects.select_related("city").filter(pk=dataset_id, status=Status.UPLOADED).first()
+    if dataset is None:
+        return None
+    try:
+        _read(dataset, dataset.file_format.get("encoding", ""))
+    except FileProblem as problem:
+        stored = dataset.file.name
+        Dataset.objects.filter(pk=dataset.pk).update(
+            status=Status.FAILED,
+            status_message=str(problem) + FILE_REFUSED,
+            file="",
+            finished_at=timezone.now(),
+        )
+        if stored:
+            dataset.file.storage.delete(stored)
+        dataset.refresh_from_db()
     return dataset
 
 
@@ -240,6 +295,8 @@ def _enqueue(dataset: Dataset) -> None:
 def dataset_retry(*, dataset: Dataset, by: User | None = None, ip_address: str | None = None) -> Dataset:
     if dataset.status != Status.FAILED:
         raise ValidationError("Only a failed import can be retried.")
+    if not dataset.file:
+        raise ValidationError("The file of this dataset was refused and not kept: upload it again.")
     dataset = dataset_confirm(dataset=dataset)
     dataset_audit(
         dataset=dataset,
@@ -321,6 +378,10 @@ def dataset_preview_rows(*, dataset: Dataset) -> DatasetPreview:
     stored = DatasetPreview.objects.filter(dataset=dataset).first()
     if stored is not None:
         return stored
+    if not dataset.file or dataset.status == Status.UPLOADED:
+        raise ValidationError(
+            "The file of this dataset is not read yet, or was refused: there is nothing to map."
+        )
     try:
         table = open_table(
             dataset.file.path, limits=reader_limits(), encoding=dataset.file_format.get("encoding", "")

@@ -422,3 +422,60 @@ def test_a_file_damaged_after_its_upload_fails_its_import_with_the_reason(
     assert done.status == Status.FAILED and "zip file is damaged" in done.status_message
     assert files_left(settings.MEDIA_ROOT) == []
     assert Path(django_settings.MEDIA_ROOT, done.file.name).exists()
+
+
+# -- large files: read by the worker, not in the request -------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_upload_is_read_by_the_worker_and_then_mapped(celery_worker, client_as, city, settings):
+    settings.POLICE_UPLOAD_READ_IN_WORKER_MB = 0  # every file is "large"
+    analyst = client_as(city, "staff")
+    response = upload(analyst, city, "stops.csv", GOOD)
+    dataset = Dataset.objects.get(city=city)
+    assert response.status_code == 302 and response.url == reverse(
+        "disparities:detail", args=[city.slug, dataset.pk]
+    )
+    done = wait_for(
+        lambda: Dataset.objects.filter(pk=dataset.pk).exclude(status=Status.UPLOADED).first(), timeout=60
+    )
+    assert done.status == Status.MAPPING and done.file_format["header"] == [
+        "date",
+        "time",
+        "race",
+        "sex",
+        "age",
+    ]
+    assert DatasetPreview.objects.get(dataset=done).rows[0][:3] == ["2017-04-01", "07:00", "W"]
+    page = analyst.get(reverse("disparities:mapping", args=[city.slug, dataset.pk]))
+    assert page.status_code == 200 and page.context["preview"]["counts"]["subject_race"] == {
+        "W": 1,
+        "B": 1,
+        "H": 1,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_hostile_upload_fails_in_the_worker_with_its_reason_and_its_file_is_deleted(
+    celery_worker, client_as, city, settings, bomb
+):
+    """The request only stores the file (a few MB, whatever it unpacks to); the worker refuses it: the
+    dataset is failed with the reader's message, and the file is gone from the disk."""
+    settings.POLICE_UPLOAD_READ_IN_WORKER_MB = 0
+    analyst = client_as(city, "staff")
+    with PeakMemory() as peak:
+        response = upload(analyst, city, "bomb.zip", bomb)
+    peak.check("bomb.zip (read by the worker)")
+    assert response.status_code == 302
+    dataset = Dataset.objects.get(city=city)
+    status = analyst.get(reverse("disparities:detail", args=[city.slug, dataset.pk]))
+    assert status.status_code == 200 and "Reading the file" in status.content.decode()
+    done = wait_for(
+        lambda: Dataset.objects.filter(pk=dataset.pk).exclude(status=Status.UPLOADED).first(), timeout=120
+    )
+    assert done.status == Status.FAILED and "far more than such a file holds" in done.status_message
+    assert not done.file and files_left(settings.MEDIA_ROOT) == []
+    assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("*"))
+    page = analyst.get(reverse("disparities:detail", args=[city.slug, dataset.pk])).content.decode()
+    assert "Nothing of the file was kept" in page and "Retry the import" not in page
+    assert analyst.get(reverse("disparities:mapping", args=[city.slug, dataset.pk])).status_code == 302
