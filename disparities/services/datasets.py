@@ -94,9 +94,12 @@ def dataset_upload(
     allow_duplicate: bool = False,
     ip_address: str | None = None,
     encoding: str = "",
+    read_now: bool = False,
 ) -> Dataset:
     """Store an uploaded file, read its header and first rows (stored for the mapping page) and propose
     a mapping (status `mapping`). `encoding` is the analyst's choice of text encoding ("" detects it).
+    A file larger than POLICE_UPLOAD_READ_IN_WORKER_MB is read by the worker (status `uploaded` until
+    then), unless `read_now` (the command line and the demo seed, which have no worker to wait for).
 
     Raises `ValidationError` with what to fix when the file cannot be read at all, and
     `DuplicateDataset` when the same file was uploaded before for this city and kind. Whatever
@@ -132,7 +135,7 @@ def dataset_upload(
     dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
     # From here on, an upload that fails for any reason takes its stored file with it.
     try:
-        if dataset.file_size > read_in_worker_bytes():
+        if not read_now and dataset.file_size > read_in_worker_bytes():
             # A large file is read by the worker (status `uploaded` until then): the request stores it.
             dataset.status = Status.UPLOADED
             dataset.file_format = {"encoding": encoding} if encoding else {}
