@@ -201,6 +201,10 @@ class Table:
         workbook = _load_workbook(self.path)
         try:
             sheet = workbook.worksheets[0]
+            # Rows as the sheet holds them, not padded to the size its header declares (a file may
+            # claim A1:XFD1048576 and make every row 16,384 cells).
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()
             width = len(self.header)
             longest = self.limits.max_cell_chars
             number = 0
@@ -591,8 +595,10 @@ def _open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> Table:
             raise FileProblem("This Excel file has no sheet.")
         sheet = workbook.worksheets[0]
         try:
+            rows = sheet.max_row or 0  # as declared: only for the progress bar
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()
             header_values = next(sheet.iter_rows(max_row=1, values_only=True), None)
-            rows = sheet.max_row or 0
         except Exception as error:  # openpyxl, its XML parser and zlib raise many kinds
             raise _damaged_xlsx(error) from error
     finally:

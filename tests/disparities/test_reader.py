@@ -172,3 +172,29 @@ def test_latin1_bytes_that_cp1252_lacks_fall_back_to_latin1(tmp_path):
     table = open_table(write(tmp_path, "f.csv", body.encode("latin-1")))
     assert table.encoding == "latin-1"
     assert _rows(table)[-1][1][1] == "B\u0081x"
+
+
+def test_an_excel_sheet_that_claims_16384_columns_is_read_as_it_is(tmp_path, monkeypatch):
+    """A sheet's declared size (A1:XFD1048576) does not pad every row to 16,384 cells."""
+    from disparities.files import reader
+
+    cells_read = []
+    cell_text = reader._cell_text
+    monkeypatch.setattr(reader, "_cell_text", lambda value: cells_read.append(1) or cell_text(value))
+    workbook = openpyxl.Workbook()
+    for row in [["date", "race", "sex"], ["2017-04-01", "W", "M"]]:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(buffer)
+    path = tmp_path / "f.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'<dimension ref="A1:C2" />', b'<dimension ref="A1:XFD1048576" />')
+            archive.writestr(info.filename, content)
+    table = open_table(path)
+    assert table.header == ["date", "race", "sex"]
+    assert _rows(table) == [(2, ["2017-04-01", "W", "M"])]
+    assert len(cells_read) < 100  # not 2 x 16,384
