@@ -10,6 +10,7 @@ curator who is not a member of the city.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
@@ -18,6 +19,19 @@ if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
     from .models import City, Membership, User
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def int_param(value: object) -> int | None:
+    """A query-string or form value that names a row by its id: ASCII digits that fit in a bigint, else
+    None. (`str.isdigit` accepts "²", which `int` refuses, and any length, which the database refuses.)"""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value < 10**18 else None
+    if isinstance(value, str) and _ID.fullmatch(value):
+        return int(value)
+    return None
 
 
 class HtmxRequest(HttpRequest):

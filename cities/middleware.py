@@ -42,7 +42,10 @@ class SessionLimitsMiddleware:
             if started is None:
                 request.session[STARTED] = now
                 request.session[LAST_SEEN] = now
-            elif now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+            elif (
+                now - last_seen > settings.SESSION_IDLE_TIMEOUT
+                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            ):
                 logout(request)
                 messages.info(request, "You were signed out after a period without activity. Sign in again.")
                 return redirect_to_login(request.get_full_path())
@@ -52,3 +55,40 @@ class SessionLimitsMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def holds_unstorable(text: str) -> bool:
+    """Whether `text` holds a character the database cannot store (NUL) or that no form sends."""
+    return "\x00" in text
+
+
+def _query_refused(query) -> bool:
+    return any(
+        holds_unstorable(key) or any(holds_unstorable(v) for v in values) for key, values in query.lists()
+    )
+
+
+class RefuseUnstorableInputMiddleware:
+    """Answers 400 to a request whose query string, or whose URL-encoded form, holds a NUL character:
+    no page or form has a use for one, and PostgreSQL refuses it in any text, so it must never reach a
+    query (a filter such as `?district=%00` would otherwise fail as a server error). Multipart forms
+    (uploads) are left to their forms, whose text fields refuse NUL themselves, so that reading the
+    body here never comes before an upload's size limit."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = "%00" in request.META.get("QUERY_STRING", "") or _query_refused(request.GET)
+        if (
+            not refused
+            and request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+        ):
+            refused = _query_refused(request.POST)
+        if refused:
+            from django.core.exceptions import BadRequest
+            from django.views.defaults import bad_request
+
+            return bad_request(request, BadRequest("A value of this request holds a NUL character."))
+        return self.get_response(request)

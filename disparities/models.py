@@ -161,6 +161,29 @@ class Dataset(models.Model):
     def is_running(self) -> bool:
         return self.status in {Status.QUEUED, Status.IMPORTING}
 
+    @property
+    def is_reading(self) -> bool:
+        """A large upload being read by the worker before its columns can be mapped."""
+        return self.status == Status.UPLOADED
+
+
+class DatasetPreview(models.Model):
+    """The first rows of a dataset's file, read once at upload (within the limits on what a file may
+    cost) for the mapping page, which proposes and shows values from them and never reads the file
+    again. Kept beside the dataset, not in it, so that the pages listing datasets never load it."""
+
+    dataset = models.OneToOneField(
+        Dataset, on_delete=models.DB_CASCADE, primary_key=True, related_name="preview"
+    )
+    header = models.JSONField(default=list)
+    rows = models.JSONField(default=list, help_text="The first rows read, as text, cells cut to a length.")
+    unreadable = models.PositiveIntegerField(default=0, help_text="Rows among them that could not be read.")
+    complete = models.BooleanField(default=False, help_text="The whole file was read: it has no other rows.")
+    created_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"Preview of dataset {self.dataset_id}"
+
 
 class RecordQuerySet(models.QuerySet):
     def for_city(self, city: City) -> "RecordQuerySet":

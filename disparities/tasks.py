@@ -40,6 +40,15 @@ def dataset_import_task(self, dataset_id: int) -> str:
     return f"{outcome.dataset.status}{'' if outcome.did_work else ' (nothing to do)'}"
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dataset_read_task(dataset_id: int) -> str:
+    """A large upload read by the worker: its first rows kept for the mapping page, a mapping proposed."""
+    from .services.datasets import dataset_read
+
+    dataset = dataset_read(dataset_id=dataset_id)
+    return "nothing to do" if dataset is None else dataset.status
+
+
 @shared_task
 def datasets_reap_stale_task() -> int:
     return imports.datasets_reap_stale()

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
+from cities.http import int_param
 from cities.models import City, may
 
 from .models import (
@@ -79,7 +80,7 @@ class SearchParams:
 
 def _parse_pillar(value: str) -> tuple[int, int] | None:
     framework_id, _, number = value.partition("-")
-    if framework_id.isdigit() and number.isdigit() and len(value) < 20:
+    if len(value) < 20 and int_param(framework_id) is not None and int_param(number) is not None:
         return int(framework_id), int(number)
     return None
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
-from cities.http import CityRequest, HtmxRequest
+from cities.http import CityRequest, HtmxRequest, int_param
 from cities.models import EDITOR_ROLES, may
 
 from . import selectors, services
@@ -495,7 +495,7 @@ def _city_item_post(
             return redirect(here)
     if "remove_link" in request.POST:
         link_id = request.POST.get("remove_link", "")
-        if link_id.isdigit():
+        if int_param(link_id) is not None:
             services.evidence_link_remove(city=city, link_id=int(link_id))
             messages.success(request, "Evidence removed.")
         return redirect(here)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cities.middleware.RefuseUnstorableInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -304,6 +305,21 @@ INVITATION_TTL = timedelta(days=int(os.environ.get("INVITATION_TTL_DAYS", "7")))
 # whose database connection was lost (a restart) waits for the database to record that it failed.
 POLICE_UPLOAD_MAX_BYTES = int(os.environ.get("POLICE_UPLOAD_MAX_MB", "512")) * 1024 * 1024
 POLICE_UPLOAD_MAX_UNCOMPRESSED = int(os.environ.get("POLICE_UPLOAD_MAX_UNZIPPED_MB", "4096")) * 1024 * 1024
+# What one uploaded file may cost to read (docs/disparities.md, "Limits on what a file may cost"): a
+# zip or an Excel file may unpack to at most this many times its packed size (beyond 64 MB); a file
+# may have this many columns, cells of this many characters, lines of this many characters, and an
+# Excel file this much shared text (which the reader holds in memory). The mapping page proposes from
+# this many rows (and at most this many cells: a wide file gives fewer rows), read once at upload.
+POLICE_UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("POLICE_UPLOAD_MAX_ZIP_RATIO", "100"))
+POLICE_FILE_MAX_COLUMNS = int(os.environ.get("POLICE_FILE_MAX_COLUMNS", "1000"))
+POLICE_FILE_MAX_CELL_CHARS = int(os.environ.get("POLICE_FILE_MAX_CELL_CHARS", "32767"))
+POLICE_FILE_MAX_LINE_CHARS = int(os.environ.get("POLICE_FILE_MAX_LINE_CHARS", str(4 * 1024 * 1024)))
+POLICE_XLSX_MAX_SHARED_TEXT_MB = int(os.environ.get("POLICE_XLSX_MAX_SHARED_TEXT_MB", "50"))
+POLICE_MAPPING_PREVIEW_ROWS = int(os.environ.get("POLICE_MAPPING_PREVIEW_ROWS", "5000"))
+POLICE_MAPPING_PREVIEW_CELLS = int(os.environ.get("POLICE_MAPPING_PREVIEW_CELLS", "500000"))
+# An upload larger than this is read (checked whole, its first rows kept) by the worker, not in the
+# request that receives it.
+POLICE_UPLOAD_READ_IN_WORKER_MB = int(os.environ.get("POLICE_UPLOAD_READ_IN_WORKER_MB", "32"))
 POLICE_IMPORT_MAX_PROBLEMS = int(os.environ.get("POLICE_IMPORT_MAX_PROBLEMS", "10000"))
 POLICE_IMPORT_STALE_SECONDS = int(os.environ.get("POLICE_IMPORT_STALE_SECONDS", "120"))
 POLICE_IMPORT_DATABASE_WAIT_SECONDS = int(os.environ.get("POLICE_IMPORT_DATABASE_WAIT_SECONDS", "60"))

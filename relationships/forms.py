@@ -6,6 +6,7 @@ from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils import timezone
 
+from cities.http import int_param
 from cities.models import City, User
 
 from .models import (
@@ -203,10 +204,10 @@ class MeetingForm(forms.Form):
     def initial_for(query: QueryDict, *, user: User) -> dict:
         """A new meeting: the member attended; a relationship or a crisis named in the link is ticked."""
         initial: dict = {"attendee_members": [user.pk]}
-        if query.get("relationship", "").isdigit():
-            initial["relationships"] = [int(query["relationship"])]
-        if query.get("crisis", "").isdigit():
-            initial["crisis_event"] = int(query["crisis"])
+        if (relationship := int_param(query.get("relationship"))) is not None:
+            initial["relationships"] = [relationship]
+        if (crisis := int_param(query.get("crisis"))) is not None:
+            initial["crisis_event"] = crisis
             initial["kind"] = MeetingKind.CRISIS
         return initial
 
@@ -260,7 +261,8 @@ def meeting_forms_with_one_more_row(data: QueryDict, *, city: City) -> tuple[Mee
     """The meeting form again with one more commitment row, keeping what was typed but without
     complaining yet (the "add a row" button works without JavaScript)."""
     data = data.copy()
-    data["c-TOTAL_FORMS"] = str(min(int(data.get("c-TOTAL_FORMS", "1") or 1) + 1, 10))
+    # A management form sent with something else than a number starts again from one row.
+    data["c-TOTAL_FORMS"] = str(min((int_param(data.get("c-TOTAL_FORMS")) or 1) + 1, 10))
     form, formset = MeetingForm(data, city=city), CommitmentDraftFormSet(data, prefix="c")
     form._errors = ErrorDict()
     formset._errors = []

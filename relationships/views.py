@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from cities.csvsafe import csv_response
 from cities.decorators import city_view
 from cities.forms import add_service_errors
-from cities.http import CityRequest, acting
+from cities.http import CityRequest, acting, int_param
 from cities.models import EDITOR_ROLES, Role, may
 
 from . import contacts_csv, selectors, services
@@ -248,7 +248,7 @@ def _import_decide(request: CityRequest, batch) -> HttpResponse:
         services.stakeholder_import_cancel(batch=batch, by=request.user)
         messages.info(request, "The import was cancelled; nothing was added.")
         return redirect("relationships:directory", city.slug)
-    include = {int(v) for v in request.POST.getlist("include") if v.isdigit()}
+    include = {n for v in request.POST.getlist("include") if (n := int_param(v)) is not None}
     try:
         batch = services.stakeholder_import_confirm(batch=batch, include_lines=include, by=request.user)
     except ValidationError as error:
@@ -313,7 +313,7 @@ def relationship_list(request: CityRequest) -> HttpResponse:
 def relationship_new(request: CityRequest) -> HttpResponse:
     city = request.city
     initial = {"owner": request.user.pk}
-    if request.GET.get("stakeholder", "").isdigit():
+    if int_param(request.GET.get("stakeholder")) is not None:
         initial["stakeholder"] = request.GET["stakeholder"]
     form = RelationshipForm(request.POST if request.method == "POST" else None, city=city, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -612,10 +612,51 @@ def problems(mapping: dict, header: list[str]) -> list[str]:
     return out
 
 
+def _check_json_types(data: dict) -> None:
+    """Every part of an imported mapping has the type an exported one has, and no text holds a
+    character the database cannot store (NUL, half a surrogate pair): refused in words, not stored."""
+
+    def text(value: object, where: str) -> None:
+        if not isinstance(value, str):
+            raise ValueError(f"In this mapping file, {where} must be text.")
+        if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise ValueError(f"In this mapping file, {where} holds a character that is not allowed.")
+        if len(value) > 1000:
+            raise ValueError(f"In this mapping file, {where} is too long.")
+
+    def table(value: object, where: str) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ValueError(f"In this mapping file, “{where}” must be a table of names and values.")
+        if len(value) > 100_000:
+            raise ValueError(f"In this mapping file, “{where}” is too long.")
+        return value
+
+    for field, column in table(data.get("columns"), "columns").items():
+        text(field, "a field name in “columns”")
+        text(column, f"the column chosen for “{field[:50]}”")
+    for field, values in table(data.get("values"), "values").items():
+        text(field, "a field name in “values”")
+        for raw, canonical in table(values, f"values of {field[:50]}").items():
+            text(raw, f"a value of “{field[:50]}”")
+            text(canonical, f"what “{raw[:50]}” stands for")
+    for field, separator in table(data.get("separators"), "separators").items():
+        text(field, "a field name in “separators”")
+        text(separator, f"the separator of “{field[:50]}”")
+    for name in ("date_format", "time_format"):
+        if data.get(name) is not None:
+            text(data[name], f"“{name}”")
+    if data.get("time_in_date") is not None and not isinstance(data["time_in_date"], bool):
+        raise ValueError("In this mapping file, “time_in_date” must be true or false.")
+
+
 def validate_import(data: object, kind: str) -> dict:
-    """A mapping read from JSON (exported earlier): checked for shape, unknown fields dropped."""
+    """A mapping read from JSON (exported earlier): checked for shape and types, unknown fields dropped.
+    Raises ValueError, in words for the analyst, for anything else."""
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
         raise ValueError("This is not a mapping exported from REAL Cities (it has no “columns”).")
+    _check_json_types(data)
     fields = set(fields_for(kind))
     mapping = {
         "version": MAPPING_VERSION,

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from ..files import mapping as m
+from ..files.reader import ENCODINGS
 from ..models import Kind
 
 ACCEPT = ".csv,.tsv,.txt,.zip,.xlsx,text/csv,text/tab-separated-values,application/zip,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,6 +40,12 @@ class UploadForm(forms.Form):
         label="File",
         help_text="CSV, TSV, a zipped CSV, or Excel (.xlsx).",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    encoding = forms.ChoiceField(
+        label="Text encoding",
+        choices=[("", "Detect it (most files)")] + list(ENCODINGS.items()),
+        required=False,
+        help_text="Change it only if the upload says the file is not valid UTF-8 and you know the file's encoding.",
     )
 
     def __init__(self, *args, replacing=None, **kwargs):

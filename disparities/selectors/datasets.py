@@ -9,11 +9,11 @@ from django.core.paginator import Page, Paginator
 from cities.models import City
 
 from ..files import mapping as m
-from ..files.reader import FileProblem, open_table, preview
+from ..files.reader import FileProblem, open_table, read_preview
 from ..measures import MEASURES
-from ..models import Dataset, ImportProblem, ProblemKind, Race, Rollup
-from ..services.datasets import PREVIEW_ROWS
-from ..services.imports import progress_key
+from ..models import Dataset, DatasetPreview, ImportProblem, ProblemKind, Race, Rollup
+from ..services.datasets import PREVIEW_CELL_CHARS, preview_rows
+from ..services.imports import progress_key, reader_limits
 
 PAGE_SIZE = 25
 
@@ -51,19 +51,37 @@ def dataset_progress(*, dataset: Dataset) -> dict:
 
 
 def dataset_mapping_preview(*, dataset: Dataset, mapping: dict) -> dict:
-    """First rows of the file, and the distinct values (with counts) of every mapped categorical column."""
-    try:
-        table = open_table(dataset.file.path)
-        rows, unreadable = preview(table, limit=PREVIEW_ROWS)
-    except FileProblem as problem:
-        return {"error": str(problem), "header": [], "rows": [], "counts": {}}
+    """First rows of the file, and the distinct values (with counts) of every mapped categorical column.
+
+    Read from the rows stored at upload (`DatasetPreview`): the file is not opened again on every view.
+    Only a dataset uploaded before the rows were stored has its file read, within the same limits."""
+    stored = DatasetPreview.objects.filter(dataset=dataset).first()
+    if stored is not None:
+        header, rows, unreadable, complete = stored.header, stored.rows, stored.unreadable, stored.complete
+    elif not dataset.file:
+        return {
+            "error": "The file of this dataset was refused and not kept.",
+            "header": [],
+            "rows": [],
+            "counts": {},
+        }
+    else:
+        try:
+            table = open_table(
+                dataset.file.path, limits=reader_limits(), encoding=dataset.file_format.get("encoding", "")
+            )
+            sample = read_preview(table, limit=preview_rows())
+        except FileProblem as problem:
+            return {"error": str(problem), "header": [], "rows": [], "counts": {}}
+        header, unreadable, complete = table.header, sample.unreadable, sample.complete
+        rows = [[cell[:PREVIEW_CELL_CHARS] for cell in row] for row in sample.rows]
     counts: dict[str, Counter] = {}
     for field, column in mapping.get("columns", {}).items():
-        if field in m.CATEGORICAL_FIELDS and column in table.header:
-            counts[field] = m.distinct_values(rows, table.header, column)
+        if field in m.CATEGORICAL_FIELDS and column in header:
+            counts[field] = m.distinct_values(rows, header, column)
     # Columns that identify people are not shown unless the analyst maps them.
     hidden = [
-        i for i, column in enumerate(table.header)
+        i for i, column in enumerate(header)
         if column in mapping.get("personal_columns", []) and column not in mapping.get("columns", {}).values()
     ]  # fmt: skip
     shown = [
@@ -72,13 +90,13 @@ def dataset_mapping_preview(*, dataset: Dataset, mapping: dict) -> dict:
     ]
     return {
         "error": "",
-        "header": table.header,
+        "header": header,
         "rows": shown,
         "rows_read": len(rows),
-        "complete": len(rows) < PREVIEW_ROWS,
+        "complete": complete,
         "unreadable": unreadable,
         "counts": counts,
-        "mapping": m.complete(mapping, table.header, rows),
+        "mapping": m.complete(mapping, header, rows),
         "sample": rows,
     }
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from cities.http import int_param
 from cities.models import City
 
 from ..models import Benchmark, Dataset, JobStatus, PublishedSnapshot, Status, VeilRun
@@ -30,8 +31,9 @@ def imported_datasets(*, city: City) -> QuerySet[Dataset]:
 
 def benchmark_chosen(*, city: City, pk: object = None) -> Benchmark | None:
     """The benchmark a page asks for (`?benchmark=`), if it is the city's; else the city's default."""
-    if pk and str(pk).isdigit():
-        chosen = Benchmark.objects.for_city(city).filter(pk=int(str(pk))).first()
+    pk = int_param(pk)
+    if pk is not None:
+        chosen = Benchmark.objects.for_city(city).filter(pk=pk).first()
         if chosen is not None:
             return chosen
     return default_benchmark(city=city)

@@ -22,11 +22,16 @@ from cities.audit import audit_record
 from cities.models import AuditAction, City, User
 
 from ..files import mapping as mapping_rules
-from ..files.reader import FileProblem, open_table, preview
-from ..models import Dataset, Kind, SavedMapping, Status
-from .imports import cancel_key
+from ..files.reader import ENCODINGS, FileProblem, Preview, open_table, read_preview
+from ..models import Dataset, DatasetPreview, Kind, SavedMapping, Status
+from .imports import cancel_key, reader_limits
 
-PREVIEW_ROWS = 5_000  # rows read to propose value mappings
+PREVIEW_ROWS = 5_000  # rows read to propose value mappings (POLICE_MAPPING_PREVIEW_ROWS)
+PREVIEW_CELL_CHARS = 1_000  # a cell kept for the mapping page is cut to this many characters
+
+
+def preview_rows() -> int:
+    return getattr(settings, "POLICE_MAPPING_PREVIEW_ROWS", PREVIEW_ROWS)
 
 
 class DuplicateDataset(Exception):
@@ -88,11 +93,17 @@ def dataset_upload(
     replaces: Dataset | None = None,
     allow_duplicate: bool = False,
     ip_address: str | None = None,
+    encoding: str = "",
+    read_now: bool = False,
 ) -> Dataset:
-    """Store an uploaded file, read its header and propose a mapping (status `mapping`).
+    """Store an uploaded file, read its header and first rows (stored for the mapping page) and propose
+    a mapping (status `mapping`). `encoding` is the analyst's choice of text encoding ("" detects it).
+    A file larger than POLICE_UPLOAD_READ_IN_WORKER_MB is read by the worker (status `uploaded` until
+    then), unless `read_now` (the command line and the demo seed, which have no worker to wait for).
 
     Raises `ValidationError` with what to fix when the file cannot be read at all, and
-    `DuplicateDataset` when the same file was uploaded before for this city and kind.
+    `DuplicateDataset` when the same file was uploaded before for this city and kind. Whatever
+    stops an upload, its file is not left on the server.
     """
     if kind not in Kind.values:
         raise ValidationError({"kind": "Choose what one row of the file is."})
@@ -106,6 +117,8 @@ def dataset_upload(
         )  # fmt: skip
         if earlier is not None:
             raise DuplicateDataset(earlier)
+    if encoding and encoding not in ENCODINGS:
+        raise ValidationError({"encoding": "Choose one of the encodings listed."})
     filename = Path(getattr(file, "name", "") or "upload.csv").name
     dataset = Dataset(
         city=city,
@@ -120,23 +133,99 @@ def dataset_upload(
         status=Status.MAPPING,
     )
     dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
+    # From here on, an upload that fails for any reason takes its stored file with it.
     try:
-        table = open_table(dataset.file.path, max_uncompressed=settings.POLICE_UPLOAD_MAX_UNCOMPRESSED)
-        rows, _ = preview(table, limit=PREVIEW_ROWS)
-    except FileProblem as problem:
+        if not read_now and dataset.file_size > read_in_worker_bytes():
+            # A large file is read by the worker (status `uploaded` until then): the request stores it.
+            dataset.status = Status.UPLOADED
+            dataset.file_format = {"encoding": encoding} if encoding else {}
+            with transaction.atomic():
+                dataset.save()
+                _enqueue_reading(dataset)
+        else:
+            try:
+                _read(dataset, encoding)
+            except FileProblem as problem:
+                raise ValidationError({"file": str(problem)}) from problem
+    except BaseException:
         dataset.file.delete(save=False)
-        raise ValidationError({"file": str(problem)}) from problem
-    dataset.file_format = table.describe()
-    dataset.mapping = mapping_rules.propose(
-        table.header, rows, kind, saved=_saved_mapping(city, kind, table.header)
-    )
-    dataset.save()
+        raise
     dataset_audit(
         dataset=dataset, action=AuditAction.CREATE, by=uploaded_by, ip_address=ip_address,
         summary=f"Uploaded “{dataset.name}” ({dataset.get_kind_display().lower()}, "
         f"{dataset.original_filename or 'file'})" + (f", a new version of dataset {replaces.pk}" if replaces else ""),
     )  # fmt: skip
     return dataset
+
+
+def read_in_worker_bytes() -> int:
+    """Files larger than this are read by the worker, not in the upload's request."""
+    return getattr(settings, "POLICE_UPLOAD_READ_IN_WORKER_MB", 32) * 1024 * 1024
+
+
+def _read(dataset: Dataset, encoding: str) -> None:
+    """Read the stored file within the limits, keep its first rows, propose a mapping: status
+    `mapping`. Raises FileProblem when the file cannot be read."""
+    table = open_table(dataset.file.path, limits=reader_limits(), encoding=encoding)
+    sample = read_preview(
+        table, limit=preview_rows(), max_cells=getattr(settings, "POLICE_MAPPING_PREVIEW_CELLS", 500_000)
+    )
+    sample.rows = [[cell[:PREVIEW_CELL_CHARS] for cell in row] for row in sample.rows]
+    dataset.file_format = table.describe()
+    dataset.mapping = mapping_rules.propose(
+        table.header,
+        sample.rows,
+        dataset.kind,
+        saved=_saved_mapping(dataset.city, dataset.kind, table.header),
+    )
+    dataset.status = Status.MAPPING
+    with transaction.atomic():
+        dataset.save()
+        preview_store(dataset=dataset, header=table.header, sample=sample)
+
+
+def _enqueue_reading(dataset: Dataset) -> None:
+    from ..tasks import dataset_read_task
+
+    dataset_read_task.delay_on_commit(dataset.pk)
+
+
+FILE_REFUSED = " Nothing of the file was kept: upload it again once it is fixed."
+
+
+def dataset_read(*, dataset_id: int) -> Dataset | None:
+    """The worker's reading of a large upload (status `uploaded`): as at upload, the file read within
+    the limits, its first rows kept and a mapping proposed (status `mapping`); a file that cannot be
+    read makes the dataset `failed` with the reason, and its file is deleted. Does nothing to a dataset
+    in any other status (a second delivery of the task)."""
+    dataset = Dataset.objects.select_related("city").filter(pk=dataset_id, status=Status.UPLOADED).first()
+    if dataset is None:
+        return None
+    try:
+        _read(dataset, dataset.file_format.get("encoding", ""))
+    except FileProblem as problem:
+        stored = dataset.file.name
+        Dataset.objects.filter(pk=dataset.pk).update(
+            status=Status.FAILED,
+            status_message=str(problem) + FILE_REFUSED,
+            file="",
+            finished_at=timezone.now(),
+        )
+        if stored:
+            dataset.file.storage.delete(stored)
+        dataset.refresh_from_db()
+    return dataset
+
+
+def preview_store(*, dataset: Dataset, header: list[str], sample: Preview) -> DatasetPreview:
+    """Keep the first rows read at upload: the mapping page proposes and shows values from them."""
+    stored, _ = DatasetPreview.objects.update_or_create(
+        dataset=dataset,
+        defaults={
+            "header": header, "rows": sample.rows, "unreadable": sample.unreadable, "complete": sample.complete,
+        },
+    )  # fmt: skip
+    return stored
 
 
 def _saved_mapping(city: City, kind: str, header: list[str]) -> dict | None:
@@ -209,6 +298,8 @@ def _enqueue(dataset: Dataset) -> None:
 def dataset_retry(*, dataset: Dataset, by: User | None = None, ip_address: str | None = None) -> Dataset:
     if dataset.status != Status.FAILED:
         raise ValidationError("Only a failed import can be retried.")
+    if not dataset.file:
+        raise ValidationError("The file of this dataset was refused and not kept: upload it again.")
     dataset = dataset_confirm(dataset=dataset)
     dataset_audit(
         dataset=dataset,
@@ -273,7 +364,33 @@ def mapping_load(*, dataset: Dataset, data: object) -> Dataset:
         mapping = mapping_rules.validate_import(data, dataset.kind)
     except ValueError as error:
         raise ValidationError(str(error)) from error
-    table = open_table(dataset.file.path)
-    rows, _ = preview(table, limit=PREVIEW_ROWS)
-    mapping = mapping_rules.complete(mapping, table.header, rows)
+    stored = dataset_preview_rows(dataset=dataset)
+    absent = sorted({column for column in mapping["columns"].values() if column not in stored.header})
+    if absent:
+        raise ValidationError(
+            "This mapping names columns that this file does not have: "
+            + ", ".join(f"“{column[:100]}”" for column in absent[:10])
+            + ". Load a mapping made for a file with the same columns, or map this one on the page."
+        )
+    mapping = mapping_rules.complete(mapping, stored.header, stored.rows)
     return dataset_set_mapping(dataset=dataset, mapping=mapping)
+
+
+def dataset_preview_rows(*, dataset: Dataset) -> DatasetPreview:
+    """The rows stored at upload; for a dataset uploaded before they were stored, read (once) now."""
+    stored = DatasetPreview.objects.filter(dataset=dataset).first()
+    if stored is not None:
+        return stored
+    if not dataset.file or dataset.status == Status.UPLOADED:
+        raise ValidationError(
+            "The file of this dataset is not read yet, or was refused: there is nothing to map."
+        )
+    try:
+        table = open_table(
+            dataset.file.path, limits=reader_limits(), encoding=dataset.file_format.get("encoding", "")
+        )
+        sample = read_preview(table, limit=preview_rows())
+    except FileProblem as problem:
+        raise ValidationError(str(problem)) from problem
+    sample.rows = [[cell[:PREVIEW_CELL_CHARS] for cell in row] for row in sample.rows]
+    return preview_store(dataset=dataset, header=table.header, sample=sample)

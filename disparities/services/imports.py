@@ -30,7 +30,7 @@ from cities.models import City
 from .. import measures
 from ..files import mapping as mapping_rules
 from ..files.normalise import Normaliser, Problem, columns_for, copy_row, copy_types
-from ..files.reader import FileProblem, RowProblem, Table, open_table
+from ..files.reader import MB, FileProblem, Limits, RowProblem, Table, open_table
 from ..models import (
     OFFICER_RACE_KINDS,
     RECORD_MODELS,
@@ -63,6 +63,18 @@ NEVER_STARTED = (
 
 def _setting(name: str, default):
     return getattr(settings, name, default)
+
+
+def reader_limits() -> Limits:
+    """What one uploaded file may cost to read, from the settings (docs/disparities.md)."""
+    return Limits(
+        max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3),
+        max_ratio=_setting("POLICE_UPLOAD_MAX_ZIP_RATIO", 100),
+        max_columns=_setting("POLICE_FILE_MAX_COLUMNS", 1000),
+        max_cell_chars=_setting("POLICE_FILE_MAX_CELL_CHARS", 32_767),
+        max_line_chars=_setting("POLICE_FILE_MAX_LINE_CHARS", 4 * MB),
+        max_shared_strings=_setting("POLICE_XLSX_MAX_SHARED_TEXT_MB", 50) * MB,
+    )
 
 
 class ImportCancelled(Exception):
@@ -229,8 +241,12 @@ class _Progress:
 def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
     """Inside the caller's transaction: COPY the records, the problems, the rollups, the status."""
     mapping = dataset.mapping
+    # The encoding found (or chosen) at upload, when the whole file was checked: not detected again.
     table = open_table(
-        dataset.file.path, max_uncompressed=_setting("POLICE_UPLOAD_MAX_UNCOMPRESSED", 4 * 1024**3)
+        dataset.file.path,
+        limits=reader_limits(),
+        encoding=dataset.file_format.get("encoding", ""),
+        check_whole_file=False,
     )
     missing = [c for c in mapping.get("columns", {}).values() if c not in table.header]
     if missing:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from cities.clientip import client_ip
 from cities.csvsafe import csv_response
 from cities.decorators import city_view
-from cities.http import CityRequest
+from cities.http import CityRequest, int_param
 from cities.models import EDITOR_ROLES, may
 
 from ..models import Benchmark, Dataset
@@ -91,7 +91,7 @@ def drilldown(request: CityRequest, pk: int) -> HttpResponse:
         dataset=dataset,
         filters=filters,
         selection=selection,
-        after=int(after) if after and after.isdigit() and len(after) <= 18 else None,
+        after=int_param(after),
     )
     services.drilldown_viewed(
         dataset=dataset, page=page, filters=filters, by=request.user, ip_address=client_ip(request)

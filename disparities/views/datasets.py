@@ -138,6 +138,7 @@ def _upload(request: CityRequest, handler: SizeLimitUploadHandler | None) -> Htt
             replaces=replacing,
             allow_duplicate=request.POST.get("allow_duplicate") == "1",
             ip_address=client_ip(request),
+            encoding=form.cleaned_data["encoding"],
         )
     except services.DuplicateDataset as duplicate:
         context = {"city": request.city, "section": "disparities", "earlier": duplicate.earlier, "form": form}
@@ -145,13 +146,15 @@ def _upload(request: CityRequest, handler: SizeLimitUploadHandler | None) -> Htt
     except ValidationError as error:
         add_service_errors(form, error)
         return _render_upload(request, form, replacing=replacing, status=400)
+    if dataset.status == Status.UPLOADED:  # a large file, being read by the worker
+        return redirect("disparities:detail", request.city.slug, dataset.pk)
     return redirect("disparities:mapping", request.city.slug, dataset.pk)
 
 
 @city_view()
 def detail(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
-    if dataset.status in {Status.UPLOADED, Status.MAPPING} and may(request.membership, "can_edit"):
+    if dataset.status == Status.MAPPING and may(request.membership, "can_edit"):
         return redirect("disparities:mapping", request.city.slug, dataset.pk)
     return render(request, "disparities/dataset.html", _detail_context(request, dataset))
 
@@ -183,7 +186,8 @@ def progress(request: CityRequest, pk: int) -> HttpResponse:
 @city_view(roles=EDITOR_ROLES)
 def mapping_page(request: CityRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
-    if dataset.status not in MAPPABLE:
+    if dataset.status not in MAPPABLE or dataset.status == Status.UPLOADED or not dataset.file:
+        # Still being read by the worker, being imported, or refused (its file was not kept).
         return redirect("disparities:detail", request.city.slug, dataset.pk)
     preview = selectors.dataset_mapping_preview(dataset=dataset, mapping=dataset.mapping)
     if preview["error"]:

@@ -114,3 +114,12 @@ def test_command_exits_non_zero(city, tmp_path):
         env=env,
     )
     assert result.returncode != 0 and "No city" in result.stderr
+
+
+def test_a_file_larger_than_the_web_reads_is_read_by_the_command_itself(city, settings, capsys):
+    """The command has no worker to wait for: a file over POLICE_UPLOAD_READ_IN_WORKER_MB is read
+    in the command, as at upload, and imported."""
+    settings.POLICE_UPLOAD_READ_IN_WORKER_MB = 0
+    call_command("import_dataset", str(POLICE_SAMPLES / BREMERTON_ARRESTS), city=city.slug, kind="arrest")
+    dataset = Dataset.objects.get(city=city)
+    assert dataset.status == "imported" and dataset.rows_imported > 0

@@ -42,11 +42,27 @@ def test_encodings_are_detected(tmp_path, data, encoding):
     assert rows[1][1] == ["2017-04-02", "B", "F"]
 
 
-def test_latin1_after_a_long_ascii_start_is_not_taken_for_utf8(tmp_path):
+def test_latin1_after_a_long_utf8_start_is_refused_with_its_byte_offset(tmp_path):
+    """Not silently read as Latin-1: the analyst says which encoding the file is in."""
     body = "date,race,sex\n" + "2017-04-01,W,M\n" * 40000 + "2017-04-02,Hisp\u00e1nico,F\n"
-    table = open_table(write(tmp_path, "f.csv", body.encode("latin-1")))
+    path = write(tmp_path, "f.csv", body.encode("latin-1"))
+    with pytest.raises(FileProblem, match=r"byte 600,029 on \(line 40,002\).*choose that encoding") as caught:
+        open_table(path)
+    assert caught.value.offset == 600_029
+    table = open_table(path, encoding="cp1252")
     assert table.encoding == "cp1252"
     assert _rows(table)[-1][1][1] == "Hisp\u00e1nico"
+
+
+def test_latin1_from_the_first_rows_is_still_detected(tmp_path):
+    body = "date,race,sex\n2017-04-02,Hisp\u00e1nico,F\n" + "2017-04-01,W,M\n" * 40000
+    assert open_table(write(tmp_path, "f.csv", body.encode("latin-1"))).encoding == "cp1252"
+
+
+def test_utf8_chosen_for_a_file_that_is_not_says_where(tmp_path):
+    body = "date,race,sex\n2017-04-02,Hisp\u00e1nico,F\n"
+    with pytest.raises(FileProblem, match=r"not valid UTF-8 text at byte 29 \(line 2\)"):
+        open_table(write(tmp_path, "f.csv", body.encode("latin-1")), encoding="utf-8")
 
 
 @pytest.mark.parametrize("delimiter", [",", "\t", ";", "|"])
@@ -152,7 +168,33 @@ def test_duplicate_and_blank_column_names_are_made_unique(tmp_path):
 
 
 def test_latin1_bytes_that_cp1252_lacks_fall_back_to_latin1(tmp_path):
-    body = "date,race,sex\n" + "2017-04-01,W,M\n" * 40000 + "2017-04-02,B\u0081x,F\n"
+    body = "date,race,sex\n2017-04-01,\u00e9,M\n" + "2017-04-01,W,M\n" * 40000 + "2017-04-02,B\u0081x,F\n"
     table = open_table(write(tmp_path, "f.csv", body.encode("latin-1")))
     assert table.encoding == "latin-1"
     assert _rows(table)[-1][1][1] == "B\u0081x"
+
+
+def test_an_excel_sheet_that_claims_16384_columns_is_read_as_it_is(tmp_path, monkeypatch):
+    """A sheet's declared size (A1:XFD1048576) does not pad every row to 16,384 cells."""
+    from disparities.files import reader
+
+    cells_read = []
+    cell_text = reader._cell_text
+    monkeypatch.setattr(reader, "_cell_text", lambda value: cells_read.append(1) or cell_text(value))
+    workbook = openpyxl.Workbook()
+    for row in [["date", "race", "sex"], ["2017-04-01", "W", "M"]]:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(buffer)
+    path = tmp_path / "f.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'<dimension ref="A1:C2" />', b'<dimension ref="A1:XFD1048576" />')
+            archive.writestr(info.filename, content)
+    table = open_table(path)
+    assert table.header == ["date", "race", "sex"]
+    assert _rows(table) == [(2, ["2017-04-01", "W", "M"])]
+    assert len(cells_read) < 100  # not 2 x 16,384

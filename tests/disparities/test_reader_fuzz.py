@@ -1,9 +1,11 @@
 """Property-based fuzz of the police data reader: whatever bytes an analyst uploads, the reader
 either reads them or refuses them with its own `FileProblem`, never with an unhandled exception."""
 
+import functools
 import io
 import zipfile
 
+import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,7 +46,51 @@ def zipped(draw) -> bytes:
     return data
 
 
+@functools.cache
+def _workbook() -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in [["date", "race", "sex"], ["2017-04-01", "W", "M"], ["2017-04-02", "B", "F"]]:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+XML_INSERTS = st.one_of(
+    st.sampled_from([
+        '<!DOCTYPE x [<!ENTITY a "aaaa">]>', "<!ENTITY b SYSTEM 'file:///etc/passwd'>", "&a;", "&#0;", "<<>>",
+        "</sheetData>", "<row r='0'>", "_x0000_", "\ufeff", "<c t='s'><v>99</v></c>",
+    ]),
+    st.text(max_size=30),
+)  # fmt: skip
+
+
+@st.composite
+def damaged_xlsx(draw) -> bytes:
+    """A real workbook, damaged: bytes flipped, cut short, or its sheet's XML edited (a DTD, an entity,
+    broken tags, a shared string that does not exist)."""
+    data = bytearray(_workbook())
+    how = draw(st.sampled_from(["flip", "cut", "sheet"]))
+    if how == "flip":
+        for _ in range(draw(st.integers(1, 4))):
+            data[draw(st.integers(0, len(data) - 1))] ^= draw(st.integers(1, 255))
+        return bytes(data)
+    if how == "cut":
+        return bytes(data[: draw(st.integers(4, len(data) - 1))])
+    source = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                at = draw(st.integers(0, len(content)))
+                content = content[:at] + draw(XML_INSERTS).encode("utf-8", "surrogatepass") + content[at:]
+            archive.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
 PAYLOADS = st.one_of(
+    damaged_xlsx(),
     st.binary(max_size=400),
     csv_like(),
     zipped(),
