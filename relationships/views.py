@@ -5,8 +5,6 @@ publishes commitments; private meeting notes are for the lead and staff; contact
 hidden from viewers and, for everyone, as soon as consent is withdrawn.
 """
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -183,17 +181,11 @@ def stakeholder_consent(request: CityRequest, stakeholder_id: int) -> HttpRespon
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     form = ConsentForm(request.POST)
     if form.is_valid():
-        given = form.cleaned_data["given_on"]
-        given_at = (
-            timezone.now()
-            if given == timezone.localdate()
-            else timezone.make_aware(datetime.combine(given, time.min))
-        )
         services.stakeholder_consent_record(
             stakeholder=stakeholder,
             wording=form.cleaned_data["wording"],
             how_to_withdraw=form.cleaned_data["how_to_withdraw"],
-            given_at=given_at,
+            given_at=form.given_at(),
             **acting(request),
         )
         messages.success(
