@@ -48,7 +48,6 @@ def _import(city, kind: str, path: Path, name: str, agency: str, user) -> Datase
             name=name,
             source_agency=agency,
             uploaded_by=user,
-            read_now=True,
         )
     services.dataset_confirm(dataset=dataset, enqueue=False)
     return imports.dataset_import(dataset_id=dataset.pk).dataset

@@ -14,6 +14,7 @@ from .models import (
     FrameworkStatusChoice,
     ItemType,
     Resource,
+    ResourceStatus,
     Submission,
     SubmissionStatus,
     Topic,
@@ -103,6 +104,20 @@ OutcomeFormSet = forms.formset_factory(OutcomeRowForm, extra=2, max_num=30, vali
 class TransitionForm(forms.Form):
     to = forms.CharField()
     note = forms.CharField(required=False, max_length=300)
+
+    # The order in which the buttons of the moves a resource may make are shown.
+    ORDER = (
+        ResourceStatus.PUBLISHED,
+        ResourceStatus.IN_REVIEW,
+        ResourceStatus.DRAFT,
+        ResourceStatus.ARCHIVED,
+    )
+
+    @classmethod
+    def choices_for(cls, resource: Resource, *, allowed: dict) -> list[tuple[str, str]]:
+        """The moves `resource` may make now (value, label), given the transitions `allowed`."""
+        moves = allowed.get(resource.status, frozenset())
+        return [(to.value, to.label) for to in cls.ORDER if to in moves]
 
 
 class FrameworkForm(forms.Form):

@@ -178,14 +178,7 @@ def curate_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
         else:
             messages.success(request, "Changes saved as a new revision.")
             return redirect("library:curate_edit", resource_id=resource.pk)
-    order = [
-        ResourceStatus.PUBLISHED,
-        ResourceStatus.IN_REVIEW,
-        ResourceStatus.DRAFT,
-        ResourceStatus.ARCHIVED,
-    ]
-    allowed = RESOURCE_TRANSITIONS.get(resource.status, frozenset())
-    transitions = [(to.value, to.label) for to in order if to in allowed]
+    transitions = TransitionForm.choices_for(resource, allowed=RESOURCE_TRANSITIONS)
     return render(
         request,
         "library/curate_form.html",

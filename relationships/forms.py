@@ -1,6 +1,8 @@
 """Forms of the relationships section. Every field that points to another record only accepts
 records of the same city (querysets built from the city passed in)."""
 
+from datetime import datetime, time
+
 from django import forms
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
@@ -87,6 +89,13 @@ class ConsentForm(forms.Form):
         initial="Tell any city staff member, or email the program lead; it takes effect at once.",
     )
     given_on = forms.DateField(label="Date of consent", widget=DateInput(), initial=timezone.localdate)
+
+    def given_at(self) -> datetime:
+        """When consent was given: now if today, else the start of the day given."""
+        given = self.cleaned_data["given_on"]
+        if given == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(datetime.combine(given, time.min))
 
 
 class ImportForm(forms.Form):

@@ -41,7 +41,9 @@ COMMITMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def stakeholder_create(*, city: City, created_by: User | None = None, **fields) -> Stakeholder:
+def stakeholder_create(
+    *, city: City, created_by: User | None = None, ip_address: str | None = None, **fields
+) -> Stakeholder:
     organisation = fields.get("organisation")
     if organisation is not None and organisation.city_id != city.id:
         raise ValidationError({"organisation": "Choose an organisation of this city."})
@@ -50,7 +52,11 @@ def stakeholder_create(*, city: City, created_by: User | None = None, **fields) 
     with transaction.atomic():
         stakeholder.save()
         _audit_stakeholder(
-            stakeholder, by=created_by, action=AuditAction.CREATE, summary="added to the directory"
+            stakeholder,
+            by=created_by,
+            action=AuditAction.CREATE,
+            summary="added to the directory",
+            ip_address=ip_address,
         )
     return stakeholder
 
@@ -99,8 +105,11 @@ def readiness_roster_viewed(
     )  # fmt: skip
 
 
-def _audit_stakeholder(stakeholder: Stakeholder, *, by: User | None, action: str, summary: str) -> None:
-    """Stakeholders are personal data: every change to one is in the city's audit log."""
+def _audit_stakeholder(
+    stakeholder: Stakeholder, *, by: User | None, action: str, summary: str, ip_address: str | None = None
+) -> None:
+    """Stakeholders are personal data: every change to one is in the city's audit log, with the
+    address the request came from."""
     audit_record(
         action=action,
         object_type="stakeholder",
@@ -108,6 +117,7 @@ def _audit_stakeholder(stakeholder: Stakeholder, *, by: User | None, action: str
         summary=f"{stakeholder.name}: {summary}",
         city=stakeholder.city,
         actor=by,
+        ip_address=ip_address,
     )
 
 
@@ -192,7 +202,9 @@ def _check_member(*, city: City, user: User | None, field: str) -> None:
         raise ValidationError({field: "Choose a member of this city."})
 
 
-def stakeholder_update(*, stakeholder: Stakeholder, by: User | None, **fields) -> Stakeholder:
+def stakeholder_update(
+    *, stakeholder: Stakeholder, by: User | None, ip_address: str | None = None, **fields
+) -> Stakeholder:
     organisation = fields.get("organisation")
     if organisation is not None and (
         organisation.city_id != stakeholder.city_id or organisation.pk == stakeholder.pk
@@ -217,6 +229,7 @@ def stakeholder_update(*, stakeholder: Stakeholder, by: User | None, **fields) -
                 by=by,
                 action=AuditAction.CHANGE,
                 summary="changed " + ", ".join(n.replace("_", " ") for n in changed),
+                ip_address=ip_address,
             )
     return stakeholder
 
@@ -228,6 +241,7 @@ def stakeholder_consent_record(
     how_to_withdraw: str,
     given_at: datetime | None = None,
     by: User | None = None,
+    ip_address: str | None = None,
 ) -> Stakeholder:
     """Record what the person agreed to and when; a new consent replaces a withdrawn one."""
     if not wording.strip():
@@ -250,18 +264,27 @@ def stakeholder_consent_record(
             by=by,
             action=AuditAction.CHANGE,
             summary=f"consent recorded (given {timezone.localtime(stakeholder.consent_given_at):%Y-%m-%d})",
+            ip_address=ip_address,
         )
     return stakeholder
 
 
-def stakeholder_consent_withdraw(*, stakeholder: Stakeholder, by: User | None = None) -> Stakeholder:
+def stakeholder_consent_withdraw(
+    *, stakeholder: Stakeholder, by: User | None = None, ip_address: str | None = None
+) -> Stakeholder:
     """From this moment their contact details are hidden on every page and in every email."""
     with transaction.atomic():
         withdrawn = Stakeholder.objects.filter(pk=stakeholder.pk, consent_withdrawn_at__isnull=True).update(
             consent_withdrawn_at=timezone.now()
         )
         if withdrawn:
-            _audit_stakeholder(stakeholder, by=by, action=AuditAction.CHANGE, summary="consent withdrawn")
+            _audit_stakeholder(
+                stakeholder,
+                by=by,
+                action=AuditAction.CHANGE,
+                summary="consent withdrawn",
+                ip_address=ip_address,
+            )
     stakeholder.refresh_from_db(fields=["consent_withdrawn_at"])
     return stakeholder
 
@@ -298,7 +321,7 @@ def _group_lookup() -> dict[str, str]:
 
 
 def stakeholder_import_preview(
-    *, city: City, filename: str, raw: bytes, by: User | None
+    *, city: City, filename: str, raw: bytes, by: User | None, ip_address: str | None = None
 ) -> StakeholderImport:
     """Read and check a CSV of contacts; nothing enters the directory until it is confirmed."""
     try:
@@ -318,12 +341,17 @@ def stakeholder_import_preview(
             summary=f"uploaded {batch.filename} for checking: {len(rows)} line(s)",
             city=city,
             actor=by,
+            ip_address=ip_address,
         )
     return batch
 
 
 def stakeholder_import_confirm(
-    *, batch: StakeholderImport, include_lines: set[int] | frozenset[int] = frozenset(), by: User | None
+    *,
+    batch: StakeholderImport,
+    include_lines: set[int] | frozenset[int] = frozenset(),
+    by: User | None,
+    ip_address: str | None = None,
 ) -> StakeholderImport:
     """Create the new contacts, and the duplicates a person chose to add anyway. Bad lines never."""
     with transaction.atomic():
@@ -403,6 +431,7 @@ def stakeholder_import_confirm(
             summary=f"imported {created} contact(s) from {batch.filename}",
             city=city,
             actor=by,
+            ip_address=ip_address,
         )
     return batch
 

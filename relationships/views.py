@@ -5,8 +5,6 @@ publishes commitments; private meeting notes are for the lead and staff; contact
 hidden from viewers and, for everyone, as soon as consent is withdrawn.
 """
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cities.clientip import client_ip
 from cities.csvsafe import csv_response
 from cities.decorators import city_view
 from cities.forms import add_service_errors
@@ -115,7 +114,9 @@ def stakeholder_new(request: CityRequest) -> HttpResponse:
     form = StakeholderForm(request.POST if request.method == "POST" else None, city=city)
     if request.method == "POST" and form.is_valid():
         try:
-            stakeholder = services.stakeholder_create(city=city, created_by=request.user, **form.cleaned_data)
+            stakeholder = services.stakeholder_create(
+                city=city, created_by=request.user, ip_address=client_ip(request), **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -159,7 +160,7 @@ def stakeholder_edit(request: CityRequest, stakeholder_id: int) -> HttpResponse:
             name: form.cleaned_data[name] for name in StakeholderForm.Meta.fields if name in form.fields
         }
         try:
-            services.stakeholder_update(stakeholder=stakeholder, by=request.user, **fields)
+            services.stakeholder_update(stakeholder=stakeholder, **acting(request), **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -180,18 +181,12 @@ def stakeholder_consent(request: CityRequest, stakeholder_id: int) -> HttpRespon
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
     form = ConsentForm(request.POST)
     if form.is_valid():
-        given = form.cleaned_data["given_on"]
-        given_at = (
-            timezone.now()
-            if given == timezone.localdate()
-            else timezone.make_aware(datetime.combine(given, time.min))
-        )
         services.stakeholder_consent_record(
             stakeholder=stakeholder,
             wording=form.cleaned_data["wording"],
             how_to_withdraw=form.cleaned_data["how_to_withdraw"],
-            given_at=given_at,
-            by=request.user,
+            given_at=form.given_at(),
+            **acting(request),
         )
         messages.success(
             request, f"Consent of {stakeholder.name} is recorded; their contact details are shown."
@@ -211,7 +206,7 @@ def stakeholder_consent(request: CityRequest, stakeholder_id: int) -> HttpRespon
 def stakeholder_withdraw(request: CityRequest, stakeholder_id: int) -> HttpResponse:
     city = request.city
     stakeholder = _found(selectors.stakeholder_in_city, city=city, stakeholder_id=stakeholder_id)
-    services.stakeholder_consent_withdraw(stakeholder=stakeholder, by=request.user)
+    services.stakeholder_consent_withdraw(stakeholder=stakeholder, **acting(request))
     messages.success(
         request, f"{stakeholder.name} withdrew consent: their contact details are hidden everywhere."
     )
@@ -227,7 +222,7 @@ def stakeholder_import(request: CityRequest) -> HttpResponse:
         raw = upload.read(contacts_csv.MAX_BYTES + 1)
         try:
             batch = services.stakeholder_import_preview(
-                city=city, filename=upload.name, raw=raw, by=request.user
+                city=city, filename=upload.name, raw=raw, **acting(request)
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -250,7 +245,7 @@ def _import_decide(request: CityRequest, batch) -> HttpResponse:
         return redirect("relationships:directory", city.slug)
     include = {n for v in request.POST.getlist("include") if (n := int_param(v)) is not None}
     try:
-        batch = services.stakeholder_import_confirm(batch=batch, include_lines=include, by=request.user)
+        batch = services.stakeholder_import_confirm(batch=batch, include_lines=include, **acting(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -26,6 +26,20 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """In a parallel run (pytest-xdist), each process's test database is a copy of one migrated
+    template instead of being migrated by every process at once (tests/template_db.py)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    from django.conf import settings
+
+    from tests.template_db import migrated_template
+
+    db = settings.DATABASES["default"]
+    db.setdefault("TEST", {})["TEMPLATE"] = migrated_template(db, test_name=f"test_{db['NAME']}")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache(settings):
     """Sign-in throttling lives in the Redis cache: every test starts with a clean slate.

@@ -674,10 +674,11 @@ class EncodingProblem(FileProblem):
 _CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
 
 
-def _first_invalid_utf8(sample: bytes, stream) -> tuple[int, int] | None:
-    """(byte offset, line) of the first byte that is not UTF-8, in the sample and the rest of the
-    stream; None when all of it is UTF-8. Reads the stream to its end when it is all UTF-8."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _first_invalid_utf8(sample: bytes, stream, codec: str = "utf-8") -> tuple[int, int] | None:
+    """(byte offset, line) of the first byte that is not text in `codec` (UTF-8 unless said), in the
+    sample and the rest of the stream; None when all of it is. Reads the stream to its end when it
+    is all valid. (Lines are counted by newline bytes: for UTF-16 the line is approximate.)"""
+    decoder = codecs.getincrementaldecoder(codec)()
     done = 0  # bytes passed to the decoder before this chunk
     lines = 1
     chunk = sample
@@ -753,20 +754,28 @@ def _sniff_text(table: Table, stream, encoding: str = "", check_whole_file: bool
         raise _damaged_zip(error) from error
     if not sample.strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):
         raise FileProblem("The file is empty. Export the data again and upload the file with its rows.")
+    scanned = False  # the whole stream was read, and is valid text in the encoding
     if encoding:
         table.encoding = encoding
-        if check_whole_file:
-            if encoding == "utf-8":
-                bad = _first_invalid_utf8(sample, stream)
-                if bad is not None:
-                    raise FileProblem(
-                        f"The file is not valid UTF-8 text at byte {bad[0]:,} (line {bad[1]:,}). Choose the "
-                        "file's encoding on the upload page (Windows-1252 for most files saved by Excel on "
-                        "Windows), or save it again as UTF-8."
-                    )
-            _drain(stream)
     else:
         table.encoding = detect_encoding(sample, stream if check_whole_file else None)
+        scanned = table.encoding in {"utf-8", "cp1252", "latin-1"}
+    if check_whole_file and not scanned:
+        if table.encoding == "latin-1":
+            _drain(stream)  # every byte is Latin-1 text; a zip's CRC is checked at its end
+        else:
+            # (A BOM is valid UTF-8: offsets then count it, as they count every byte of the file.)
+            codec = "utf-8" if table.encoding == "utf-8-sig" else table.encoding
+            bad = _first_invalid_utf8(sample, stream, codec)
+            if bad is not None:
+                name = ENCODINGS.get(table.encoding.removesuffix("-sig"), table.encoding.upper())
+                where = f"byte {bad[0]:,}" + (
+                    "" if table.encoding.startswith("utf-16") else f" (line {bad[1]:,})"
+                )
+                raise FileProblem(
+                    f"The file is not valid {name} text at {where}. Choose the file's encoding on the upload "
+                    "page (Windows-1252 for most files saved by Excel on Windows), or save it again as UTF-8."
+                )
     text = sample.decode(table.encoding, errors="ignore")
     lines = text.splitlines()
     if len(sample) == SAMPLE_BYTES:

@@ -94,12 +94,13 @@ def dataset_upload(
     allow_duplicate: bool = False,
     ip_address: str | None = None,
     encoding: str = "",
-    read_now: bool = False,
+    defer_large: bool = False,
 ) -> Dataset:
     """Store an uploaded file, read its header and first rows (stored for the mapping page) and propose
     a mapping (status `mapping`). `encoding` is the analyst's choice of text encoding ("" detects it).
-    A file larger than POLICE_UPLOAD_READ_IN_WORKER_MB is read by the worker (status `uploaded` until
-    then), unless `read_now` (the command line and the demo seed, which have no worker to wait for).
+    With `defer_large` (the upload page), a file larger than POLICE_UPLOAD_READ_IN_WORKER_MB is only
+    stored, and read by the worker (status `uploaded` until then); the command line, the demo seed
+    and other callers read every file in place.
 
     Raises `ValidationError` with what to fix when the file cannot be read at all, and
     `DuplicateDataset` when the same file was uploaded before for this city and kind. Whatever
@@ -135,7 +136,7 @@ def dataset_upload(
     dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
     # From here on, an upload that fails for any reason takes its stored file with it.
     try:
-        if not read_now and dataset.file_size > read_in_worker_bytes():
+        if defer_large and dataset.file_size > read_in_worker_bytes():
             # A large file is read by the worker (status `uploaded` until then): the request stores it.
             dataset.status = Status.UPLOADED
             dataset.file_format = {"encoding": encoding} if encoding else {}
@@ -163,9 +164,10 @@ def read_in_worker_bytes() -> int:
     return getattr(settings, "POLICE_UPLOAD_READ_IN_WORKER_MB", 32) * 1024 * 1024
 
 
-def _read(dataset: Dataset, encoding: str) -> None:
-    """Read the stored file within the limits, keep its first rows, propose a mapping: status
-    `mapping`. Raises FileProblem when the file cannot be read."""
+def _read(dataset: Dataset, encoding: str, *, stored: bool = False) -> bool:
+    """Read the file within the limits, keep its first rows, propose a mapping: status `mapping`.
+    Raises FileProblem when the file cannot be read. With `stored` (the worker), the dataset row is
+    updated only while it is still `uploaded`; False when it is not (deleted meanwhile)."""
     table = open_table(dataset.file.path, limits=reader_limits(), encoding=encoding)
     sample = read_preview(
         table, limit=preview_rows(), max_cells=getattr(settings, "POLICE_MAPPING_PREVIEW_CELLS", 500_000)
@@ -180,8 +182,16 @@ def _read(dataset: Dataset, encoding: str) -> None:
     )
     dataset.status = Status.MAPPING
     with transaction.atomic():
-        dataset.save()
+        if stored:
+            updated = Dataset.objects.filter(pk=dataset.pk, status=Status.UPLOADED).update(
+                file_format=dataset.file_format, mapping=dataset.mapping, status=Status.MAPPING
+            )
+            if not updated:
+                return False
+        else:
+            dataset.save()
         preview_store(dataset=dataset, header=table.header, sample=sample)
+    return True
 
 
 def _enqueue_reading(dataset: Dataset) -> None:
@@ -202,15 +212,18 @@ def dataset_read(*, dataset_id: int) -> Dataset | None:
     if dataset is None:
         return None
     try:
-        _read(dataset, dataset.file_format.get("encoding", ""))
+        if not _read(dataset, dataset.file_format.get("encoding", ""), stored=True):
+            return None
     except FileProblem as problem:
         stored = dataset.file.name
-        Dataset.objects.filter(pk=dataset.pk).update(
+        updated = Dataset.objects.filter(pk=dataset.pk, status=Status.UPLOADED).update(
             status=Status.FAILED,
             status_message=str(problem) + FILE_REFUSED,
             file="",
             finished_at=timezone.now(),
         )
+        if not updated:
+            return None  # deleted meanwhile (its file goes with it)
         if stored:
             dataset.file.storage.delete(stored)
         dataset.refresh_from_db()

@@ -139,6 +139,7 @@ def _upload(request: CityRequest, handler: SizeLimitUploadHandler | None) -> Htt
             allow_duplicate=request.POST.get("allow_duplicate") == "1",
             ip_address=client_ip(request),
             encoding=form.cleaned_data["encoding"],
+            defer_large=True,
         )
     except services.DuplicateDataset as duplicate:
         context = {"city": request.city, "section": "disparities", "earlier": duplicate.earlier, "form": form}

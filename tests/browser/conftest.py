@@ -1,4 +1,8 @@
-"""Browser tests: pytest-playwright driving Debian's Chromium against Django's live server."""
+"""Browser tests: pytest-playwright driving Debian's Chromium against Django's live server.
+
+Every browser test module is in the xdist group "browser": in a parallel run one process drives one
+Chromium through them all while the other runs the rest of the suite. Two Chromiums and two live
+servers at once on two cores made the longest page walks overrun their time limit."""
 
 import pytest
 from django.conf import settings

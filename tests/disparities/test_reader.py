@@ -198,3 +198,27 @@ def test_an_excel_sheet_that_claims_16384_columns_is_read_as_it_is(tmp_path, mon
     assert table.header == ["date", "race", "sex"]
     assert _rows(table) == [(2, ["2017-04-01", "W", "M"])]
     assert len(cells_read) < 100  # not 2 x 16,384
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "message"),
+    [
+        (
+            b"\xef\xbb\xbfdate,race\n2017-04-01,W\n2017-04-02,\xe1\n",
+            "",
+            r"not valid UTF-8 text at byte 37 \(line 3\)",
+        ),
+        (
+            "date,race\n2017-04-01,W\n".encode("utf-16") + b"\x00\xd8,\x00\n\x00",
+            "",
+            r"not valid UTF-16 .* at byte 48",
+        ),
+        (b"date,race\n2017-04-01,\x81\n", "cp1252", r"not valid Windows-1252 .* at byte 21 \(line 2\)"),
+    ],
+)
+def test_text_that_is_not_in_its_encoding_is_refused_at_upload_with_its_offset(
+    tmp_path, data, encoding, message
+):
+    """Whatever the encoding (found by its BOM, or chosen), the whole file is checked before the import."""
+    with pytest.raises(FileProblem, match=message):
+        open_table(write(tmp_path, "f.csv", data), encoding=encoding)

@@ -92,6 +92,7 @@ def test_changes_to_a_stakeholder_and_their_consent_are_logged(client_as, city, 
         ("change", "Ada: consent withdrawn"),
     ]
     assert {e.actor_id for e in events} == {client.user.pk}
+    assert {e.ip_address for e in events} == {"127.0.0.1"}  # the address the requests came from
     assert not any("ada@example" in e.summary for e in events)
 
 
@@ -118,6 +119,7 @@ def test_import_and_the_download_of_skipped_lines_are_logged(client_as, city, ci
         ("export", "downloaded the lines not added from people.csv"),
     ]
     assert all(e.object_id == str(batch.pk) and e.actor_id == client.user.pk for e in events)
+    assert {e.ip_address for e in events} == {"127.0.0.1"}
 
 
 @pytest.mark.django_db

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             with path.open("rb") as handle:
                 dataset = services.dataset_upload(
                     city=city, kind=options["kind"], file=File(handle, name=path.name), name=options["name"],
-                    source_agency=options["agency"], allow_duplicate=options["allow_duplicate"], read_now=True,
+                    source_agency=options["agency"], allow_duplicate=options["allow_duplicate"],
                 )  # fmt: skip
         except services.DuplicateDataset as duplicate:
             raise CommandError(
