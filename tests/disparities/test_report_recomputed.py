@@ -404,3 +404,14 @@ def test_owensboro_not_recorded_on_the_home_the_report_and_the_public_page(city,
     check_nothing_absent_is_a_number(doc)
     page = public.get(reverse("disparities:public_snapshot", args=[city.slug, snapshot.pk])).content.decode()
     assert "not recorded by this agency" in page and "not recorded in this file" in page
+
+
+def test_a_stops_file_without_times_has_no_veil_of_darkness_and_says_why(city, client_as):
+    data = _as_bytes(_stops(500).drop(columns=["time"]))
+    dataset = imported_dataset(city, file="stops.csv", data=data, kind="stop")
+    doc = report_of(client_as(city, "viewer"), city, dataset)
+    assert doc["veil_of_darkness"] == {"eligible": False, "reason": doc["not_recorded"]["with_time"]}
+    assert "time of day" in doc["not_recorded"]["with_time"]
+    assert any(note.startswith("Time of day") for note in doc["notes"])
+    page = client_as(city, "viewer").get(reverse("disparities:report", args=[city.slug, dataset.pk]))
+    assert "Not run on this dataset: Not recorded in this file" in page.content.decode()
