@@ -10,7 +10,7 @@ from cities.models import City
 
 from ..files import mapping as m
 from ..files.reader import FileProblem, open_table, preview
-from ..measures import MEASURES
+from ..measures import MEASURES, SHARES, not_recorded, race_not_recorded
 from ..models import Dataset, ImportProblem, ProblemKind, Race, Rollup
 from ..services.datasets import PREVIEW_ROWS
 from ..services.imports import progress_key
@@ -122,3 +122,17 @@ def problems_csv_rows(*, dataset: Dataset) -> Iterator[list]:
     yield ["line", "problem", "column", "value", "reason"]
     for line, kind, column, value, reason in problem_rows(dataset=dataset):
         yield [line, labels.get(kind, kind), column, value, reason]
+
+
+def mapping_not_recorded(*, kind: str, mapping: dict) -> list[str]:
+    """What the dashboards will call "not recorded" with this mapping, in words for the mapping page:
+    the shares of records (search rate, hit rate ...) whose columns are not mapped, fines, the time of
+    day, and a race category the agency does not record."""
+    absent = not_recorded(kind, mapping)
+    out = [f"{SHARES[name].label}: {why}" for name, why in absent.items() if name in SHARES]
+    if "fines" in absent:
+        out.append(f"Fines: {absent['fines']}")
+    if "with_time" in absent and kind == "stop":
+        out.append(f"Time of day (for the veil of darkness): {absent['with_time']}")
+    out.extend(race_not_recorded(mapping).values())
+    return out

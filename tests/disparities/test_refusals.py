@@ -153,3 +153,17 @@ def test_a_rule_is_added_on_the_mapping_page_and_kept_in_the_exported_mapping(ci
         response.status_code == 400
         and "Choose the column that holds these values" in response.content.decode()
     )
+
+
+def test_the_mapping_page_says_what_the_dashboards_will_call_not_recorded(city, client_as):
+    from tests.builders import OWENSBORO
+
+    dataset = uploaded_dataset(city, file=OWENSBORO)
+    page = client_as(city, "staff").get(url("mapping", city, dataset.pk)).content.decode()
+    assert 'id="mapping-not-recorded"' in page
+    assert (
+        "Search rate: Not recorded in this file: no column for searches or the search basis was mapped."
+        in page
+    )
+    assert "no Hispanic category and no ethnicity column" in page
+    assert "Arrest rate:" not in page  # arrest_made and outcome are both there
