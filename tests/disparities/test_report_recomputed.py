@@ -275,6 +275,33 @@ def test_every_figure_of_the_report_on_a_real_file(name, city, client_as):
         assert cells(table(doc, "outcomes"), "black")["warning_rate"]["interval"][1] > 0
         assert table(doc, "discretionary") is None
         assert "search_rate" in doc["not_recorded"] and "arrest_rate" not in doc["not_recorded"]
+    if name == LANSING:
+        # A complaint is sustained for a race when any allegation of its complainants of that race is.
+        df["sustained"] = df["Incident_Disposition"].str.strip().isin(["Sustained", "Partially Sustained"])
+        pairs = df[df["person"]].groupby(["race", "Incident_ID"])["sustained"].any().reset_index()
+        pairs["person"], pairs["complaint"] = True, True
+        check_shares(doc, pairs, "sustained", {"sustained_rate": ("sustained", "complaint")}, {})
+    if name == ST_LOUIS:
+        injury = df["CitizenInjury"].str.strip()
+        df["injured"] = ~injury.isin(["No injuries noted or visible", "Not Specified", ""])
+        df["officer_injured"] = df["OfficerInjury"].str.strip().isin(["Minor", "Disabling"])
+        df["record"] = True
+        check_shares(
+            doc, df, "injuries",
+            {"injury_rate": ("injured", "record"), "officer_injury_rate": ("officer_injured", "record")}, {},
+        )  # fmt: skip
+    if name in (OWENSBORO, BREMERTON_ARRESTS, BREMERTON_CITATIONS):
+        # Persons by year and race, each count with its exact Poisson interval.
+        dates = (
+            df["date"]
+            if name == OWENSBORO
+            else pd.to_datetime(df["DATE"], format="%m/%d/%y").dt.strftime("%Y")
+        )
+        df["year"] = dates.str[:4]
+        by_year = df[df["person"]].groupby(["year", "race"]).size()
+        trend = table(doc, "trend_year")
+        for (year, race), k in by_year.items():
+            check_figure(cells(trend, year)[race], int(k), poisson(int(k)), ("trend_year", year, race))
     if name == BREMERTON_CITATIONS:
         assert "fines" in doc["not_recorded"] and table(doc, "fines") is None
     if name == BREMERTON_ARRESTS:
