@@ -412,6 +412,12 @@ def test_owensboro_not_recorded_on_the_home_the_report_and_the_public_page(city,
     home = viewer.get(reverse("cities:home", args=[city.slug])).content.decode()
     assert "Hispanic: stops per resident, ratio to white: not recorded by this agency" in home
     assert "Black: search rate, ratio to white: not recorded in this file" in home
+    from disparities.selectors.pages import chart_data
+
+    doc = report_of(viewer, city, dataset)
+    charts = {c["table"]: c for c in chart_data(doc)}
+    assert "Hispanic" not in charts["population"]["labels"]  # no empty bar that would read as 0
+    assert "searches" not in charts  # nothing recorded to draw
     printable = viewer.get(reverse("disparities:report", args=[city.slug, dataset.pk])).content.decode()
     assert "not recorded by this agency" in printable and "not recorded in this file" in printable
     assert "most likely counted as white" in printable
