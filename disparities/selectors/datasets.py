@@ -98,7 +98,14 @@ def dataset_summary(*, dataset: Dataset) -> dict:
     )
     labels = dict(Race.choices)
     by_race = [{**row, "label": labels.get(row["race"], row["race"])} for row in rows]
-    return {"by_race": by_race, "totals": totals}
+    present = {row["race"] for row in by_race}
+    # A category the agency never records is "not recorded by this agency", not a row of zeros.
+    absent = [
+        {"race": race, "label": labels.get(race, race), "note": note}
+        for race, note in race_not_recorded(dataset.mapping).items()
+        if race not in present
+    ]
+    return {"by_race": by_race, "totals": totals, "races_not_recorded": absent}
 
 
 def problem_list(*, dataset: Dataset, limit: int = 50) -> list[ImportProblem]:

@@ -167,3 +167,35 @@ def test_the_mapping_page_says_what_the_dashboards_will_call_not_recorded(city, 
     )
     assert "no Hispanic category and no ethnicity column" in page
     assert "Arrest rate:" not in page  # arrest_made and outcome are both there
+
+
+def test_the_command_imports_with_value_rules_and_says_what_they_left_out(city, tmp_path, capsys):
+    import json
+
+    data, df = _with_junk()
+    path = tmp_path / "stops.csv"
+    path.write_bytes(data)
+    rules = tmp_path / "mapping.json"
+    header = list(pd.read_csv(io.BytesIO(data), nrows=0).columns)
+    rules.write_text(
+        json.dumps(
+            {
+                "columns": {"date": "date", "time": "time", "subject_race": "subject_race"},
+                "exclude": [{"column": "status", "values": ["VOID", "QUARTER"], "reason": "voided reports"}],
+                "header": header,
+            }
+        )
+    )
+    call_command("import_dataset", str(path), city=city.slug, kind="stop", mapping=str(rules))
+    out = capsys.readouterr().out
+    void = int((df["status"] == "VOID").sum()) + 1
+    assert f"{void} rows left out as not records" in out
+    assert f"{void} left out where “status” is VOID or QUARTER (voided reports)" in out
+
+
+def test_the_dataset_page_says_hispanic_is_not_recorded_by_this_agency(city, client_as):
+    from tests.builders import BREMERTON_ARRESTS
+
+    dataset = imported_dataset(city, file=BREMERTON_ARRESTS)
+    page = client_as(city, "viewer").get(url("detail", city, dataset.pk)).content.decode()
+    assert "not recorded by this agency" in page and "most likely counted as white" in page
