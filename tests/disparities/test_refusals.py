@@ -199,3 +199,26 @@ def test_the_dataset_page_says_hispanic_is_not_recorded_by_this_agency(city, cli
     dataset = imported_dataset(city, file=BREMERTON_ARRESTS)
     page = client_as(city, "viewer").get(url("detail", city, dataset.pk)).content.decode()
     assert "not recorded by this agency" in page and "most likely counted as white" in page
+
+
+def test_value_rules_from_a_mapping_file_are_checked_for_shape():
+    rules = m.exclusion_rules(
+        {
+            "exclude": [
+                {"column": "a\x00"},  # a NUL cannot be stored: the rule is dropped
+                {"column": "S", "values": ["V\x00", 3, None, {"x": 1}], "reason": "r"},
+                "junk",
+                {"column": "T", "values": "VOID"},
+                {"column": "U", "values": []},
+            ]
+        }
+    )
+    assert rules == [
+        {"column": "S", "values": ["V", "3"], "reason": "r"},
+        {"column": "T", "values": ["VOID"], "reason": ""},
+    ]
+    with pytest.raises(ValueError, match="must be a list of rules"):
+        m.validate_import({"columns": {}, "exclude": "VOID"}, "stop")
+    assert m.problems({"columns": {"date": "D", "subject_race": "R"}, "exclude": rules}, ["D", "R", "S"]) == [
+        "The column “T” of the rule for rows to leave out is not in this file."
+    ]
