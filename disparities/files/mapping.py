@@ -548,16 +548,19 @@ def exclusion_rules(mapping: dict) -> list[dict]:
     """The mapping's rules for rows that are not records, each {"column", "values", "reason"}."""
     rules = []
     for rule in mapping.get("exclude") or []:
-        if not isinstance(rule, dict) or not isinstance(rule.get("column"), str):
+        if not isinstance(rule, dict) or not isinstance(rule.get("column"), str) or "\x00" in rule["column"]:
             continue
         values = rule.get("values")
         if isinstance(values, str):
             values = [values]
         if not isinstance(values, list):
             continue
-        values = list(dict.fromkeys(value_key(str(v)) for v in values))[:MAX_EXCLUDED_VALUES]
+        # No NUL: the mapping is stored as jsonb, which cannot hold one.
+        values = [value_key(str(v).replace("\x00", "")) for v in values if isinstance(v, str | int | float)]
+        values = list(dict.fromkeys(values))[:MAX_EXCLUDED_VALUES]
+        reason = str(rule.get("reason") or "").replace("\x00", "")[:200]
         if values:
-            rules.append({"column": rule["column"], "values": values, "reason": str(rule.get("reason") or "")[:200]})
+            rules.append({"column": rule["column"], "values": values, "reason": reason})
     return rules
 
 

@@ -10,7 +10,7 @@ from cities.models import City
 
 from ..files import mapping as m
 from ..files.reader import FileProblem, open_table, read_preview
-from ..measures import MEASURES
+from ..measures import MEASURES, SHARES, not_recorded, race_not_recorded
 from ..models import Dataset, DatasetPreview, ImportProblem, ProblemKind, Race, Rollup
 from ..services.datasets import PREVIEW_CELL_CHARS, preview_rows
 from ..services.imports import progress_key, reader_limits
@@ -116,7 +116,14 @@ def dataset_summary(*, dataset: Dataset) -> dict:
     )
     labels = dict(Race.choices)
     by_race = [{**row, "label": labels.get(row["race"], row["race"])} for row in rows]
-    return {"by_race": by_race, "totals": totals}
+    present = {row["race"] for row in by_race}
+    # A category the agency never records is "not recorded by this agency", not a row of zeros.
+    absent = [
+        {"race": race, "label": labels.get(race, race), "note": note}
+        for race, note in race_not_recorded(dataset.mapping).items()
+        if race not in present
+    ]
+    return {"by_race": by_race, "totals": totals, "races_not_recorded": absent}
 
 
 def problem_list(*, dataset: Dataset, limit: int = 50) -> list[ImportProblem]:
@@ -140,3 +147,17 @@ def problems_csv_rows(*, dataset: Dataset) -> Iterator[list]:
     yield ["line", "problem", "column", "value", "reason"]
     for line, kind, column, value, reason in problem_rows(dataset=dataset):
         yield [line, labels.get(kind, kind), column, value, reason]
+
+
+def mapping_not_recorded(*, kind: str, mapping: dict) -> list[str]:
+    """What the dashboards will call "not recorded" with this mapping, in words for the mapping page:
+    the shares of records (search rate, hit rate ...) whose columns are not mapped, fines, the time of
+    day, and a race category the agency does not record."""
+    absent = not_recorded(kind, mapping)
+    out = [f"{SHARES[name].label}: {why}" for name, why in absent.items() if name in SHARES]
+    if "fines" in absent:
+        out.append(f"Fines: {absent['fines']}")
+    if "with_time" in absent and kind == "stop":
+        out.append(f"Time of day (for the veil of darkness): {absent['with_time']}")
+    out.extend(race_not_recorded(mapping).values())
+    return out

@@ -140,6 +140,8 @@ def chart_data(doc: dict) -> list[dict]:
         key = _chart_column(table)
         if key is None:
             continue
+        # A group the file does not record has no bar (an empty bar would read as 0): the table says why.
+        body = [r for r in body if not (r["cells"].get(key) or {}).get("not_recorded")]
         values = [(r["cells"].get(key) or {}).get("value") for r in body]
         if not any(v is not None for v in values):
             continue

@@ -65,6 +65,9 @@ def benchmark_dict(board: Dashboard) -> dict[str, Any] | None:
 def document(board: Dashboard, *, public: bool = False, veil: dict | None = None) -> dict[str, Any]:
     """The whole report as plain JSON data."""
     tables = publicize(board.tables) if public else board.tables
+    if veil is None and "with_time" in board.not_recorded and board.dataset.kind == "stop":
+        # The veil of darkness compares stops by time of day: a file without one cannot give it.
+        veil = {"eligible": False, "reason": board.not_recorded["with_time"]}
     if public and veil:
         # The counts of stops kept and dropped at each step can be small: the public sees the result only.
         veil = {k: veil.get(k) for k in PUBLIC_VEIL_KEYS}

@@ -215,7 +215,15 @@ def counts_table(
             "One incident can involve people of several races: it then counts once under each race, "
             "and once in the total. Under a filter, an incident counts where its first row falls."
         )
-    note = " ".join([note, *(races_absent or {}).values()]).strip()
+    note = " ".join(
+        [
+            note,
+            *(
+                f"{race_label(r)}: {RACE_NOT_RECORDED}; where those people are counted is in the report's notes."
+                for r in races_absent or {}
+            ),
+        ]
+    ).strip()
     return Table(
         "counts",
         f"{unit.capitalize()} by race: rows, persons and incidents",

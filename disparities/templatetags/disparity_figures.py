@@ -34,9 +34,12 @@ def absent_words(fig) -> str:
 
 
 def _absent_html(fig) -> str:
+    """The short words shown in the cell; the reason for a screen reader and on hover (the table's note says it too)."""
+    why = fig["not_recorded"]
+    detail = why.split(": ", 1)[1] if ": " in why else why
     return (
-        f'<span class="fig fig--absent" title="{escape(fig["not_recorded"])}">{escape(absent_words(fig))}'
-        f'<span class="visually-hidden">: {escape(fig["not_recorded"])}</span></span>'
+        f'<span class="fig fig--absent" title="{escape(why)}">{escape(absent_words(fig))}'
+        f'<span class="visually-hidden">: {escape(detail)}</span></span>'
     )
 
 

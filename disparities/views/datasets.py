@@ -251,6 +251,7 @@ def _render_mapping(
         "problems": m.problems(mapping, preview["header"]),
         # When a required field could not be proposed: the columns that could hold it, with values.
         "advice": m.missing_field_help(mapping, preview["header"], preview["sample"], dataset.kind),
+        "not_recorded": selectors.mapping_not_recorded(kind=dataset.kind, mapping=mapping),
         "import_form": MappingImportForm(),
         "canonical_label": canonical_label,
     }

@@ -171,11 +171,7 @@ def test_every_measure_needs_the_columns_its_records_are_read_from():
 
     for measure in MEASURES.values():
         for kind, lookups in measure.records.items():
-            kinds = (
-                ["stop", "arrest", "citation", "use_of_force", "complaint"]
-                if kind == ALL
-                else [kind]
-            )
+            kinds = ["stop", "arrest", "citation", "use_of_force", "complaint"] if kind == ALL else [kind]
             for k in kinds:
                 needs = measure.needs.get(k, measure.needs.get(ALL, ()))
                 for lookup in lookups:

@@ -153,3 +153,72 @@ def test_a_rule_is_added_on_the_mapping_page_and_kept_in_the_exported_mapping(ci
         response.status_code == 400
         and "Choose the column that holds these values" in response.content.decode()
     )
+
+
+def test_the_mapping_page_says_what_the_dashboards_will_call_not_recorded(city, client_as):
+    from tests.builders import OWENSBORO
+
+    dataset = uploaded_dataset(city, file=OWENSBORO)
+    page = client_as(city, "staff").get(url("mapping", city, dataset.pk)).content.decode()
+    assert 'id="mapping-not-recorded"' in page
+    assert (
+        "Search rate: Not recorded in this file: no column for searches or the search basis was mapped."
+        in page
+    )
+    assert "no Hispanic category and no ethnicity column" in page
+    assert "Arrest rate:" not in page  # arrest_made and outcome are both there
+
+
+def test_the_command_imports_with_value_rules_and_says_what_they_left_out(city, tmp_path, capsys):
+    import json
+
+    data, df = _with_junk()
+    path = tmp_path / "stops.csv"
+    path.write_bytes(data)
+    rules = tmp_path / "mapping.json"
+    header = list(pd.read_csv(io.BytesIO(data), nrows=0).columns)
+    rules.write_text(
+        json.dumps(
+            {
+                "columns": {"date": "date", "time": "time", "subject_race": "subject_race"},
+                "exclude": [{"column": "status", "values": ["VOID", "QUARTER"], "reason": "voided reports"}],
+                "header": header,
+            }
+        )
+    )
+    call_command("import_dataset", str(path), city=city.slug, kind="stop", mapping=str(rules))
+    out = capsys.readouterr().out
+    void = int((df["status"] == "VOID").sum()) + 1
+    assert f"{void} rows left out as not records" in out
+    assert f"{void} left out where “status” is VOID or QUARTER (voided reports)" in out
+
+
+def test_the_dataset_page_says_hispanic_is_not_recorded_by_this_agency(city, client_as):
+    from tests.builders import BREMERTON_ARRESTS
+
+    dataset = imported_dataset(city, file=BREMERTON_ARRESTS)
+    page = client_as(city, "viewer").get(url("detail", city, dataset.pk)).content.decode()
+    assert "not recorded by this agency" in page and "most likely counted as white" in page
+
+
+def test_value_rules_from_a_mapping_file_are_checked_for_shape():
+    rules = m.exclusion_rules(
+        {
+            "exclude": [
+                {"column": "a\x00"},  # a NUL cannot be stored: the rule is dropped
+                {"column": "S", "values": ["V\x00", 3, None, {"x": 1}], "reason": "r"},
+                "junk",
+                {"column": "T", "values": "VOID"},
+                {"column": "U", "values": []},
+            ]
+        }
+    )
+    assert rules == [
+        {"column": "S", "values": ["V", "3"], "reason": "r"},
+        {"column": "T", "values": ["VOID"], "reason": ""},
+    ]
+    with pytest.raises(ValueError, match="must be a list of rules"):
+        m.validate_import({"columns": {}, "exclude": "VOID"}, "stop")
+    assert m.problems({"columns": {"date": "D", "subject_race": "R"}, "exclude": rules}, ["D", "R", "S"]) == [
+        "The column “T” of the rule for rows to leave out is not in this file."
+    ]

@@ -275,6 +275,33 @@ def test_every_figure_of_the_report_on_a_real_file(name, city, client_as):
         assert cells(table(doc, "outcomes"), "black")["warning_rate"]["interval"][1] > 0
         assert table(doc, "discretionary") is None
         assert "search_rate" in doc["not_recorded"] and "arrest_rate" not in doc["not_recorded"]
+    if name == LANSING:
+        # A complaint is sustained for a race when any allegation of its complainants of that race is.
+        df["sustained"] = df["Incident_Disposition"].str.strip().isin(["Sustained", "Partially Sustained"])
+        pairs = df[df["person"]].groupby(["race", "Incident_ID"])["sustained"].any().reset_index()
+        pairs["person"], pairs["complaint"] = True, True
+        check_shares(doc, pairs, "sustained", {"sustained_rate": ("sustained", "complaint")}, {})
+    if name == ST_LOUIS:
+        injury = df["CitizenInjury"].str.strip()
+        df["injured"] = ~injury.isin(["No injuries noted or visible", "Not Specified", ""])
+        df["officer_injured"] = df["OfficerInjury"].str.strip().isin(["Minor", "Disabling"])
+        df["record"] = True
+        check_shares(
+            doc, df, "injuries",
+            {"injury_rate": ("injured", "record"), "officer_injury_rate": ("officer_injured", "record")}, {},
+        )  # fmt: skip
+    if name in (OWENSBORO, BREMERTON_ARRESTS, BREMERTON_CITATIONS):
+        # Persons by year and race, each count with its exact Poisson interval.
+        dates = (
+            df["date"]
+            if name == OWENSBORO
+            else pd.to_datetime(df["DATE"], format="%m/%d/%y").dt.strftime("%Y")
+        )
+        df["year"] = dates.str[:4]
+        by_year = df[df["person"]].groupby(["year", "race"]).size()
+        trend = table(doc, "trend_year")
+        for (year, race), k in by_year.items():
+            check_figure(cells(trend, year)[race], int(k), poisson(int(k)), ("trend_year", year, race))
     if name == BREMERTON_CITATIONS:
         assert "fines" in doc["not_recorded"] and table(doc, "fines") is None
     if name == BREMERTON_ARRESTS:
@@ -385,6 +412,12 @@ def test_owensboro_not_recorded_on_the_home_the_report_and_the_public_page(city,
     home = viewer.get(reverse("cities:home", args=[city.slug])).content.decode()
     assert "Hispanic: stops per resident, ratio to white: not recorded by this agency" in home
     assert "Black: search rate, ratio to white: not recorded in this file" in home
+    from disparities.selectors.pages import chart_data
+
+    doc = report_of(viewer, city, dataset)
+    charts = {c["table"]: c for c in chart_data(doc)}
+    assert "Hispanic" not in charts["population"]["labels"]  # no empty bar that would read as 0
+    assert "searches" not in charts  # nothing recorded to draw
     printable = viewer.get(reverse("disparities:report", args=[city.slug, dataset.pk])).content.decode()
     assert "not recorded by this agency" in printable and "not recorded in this file" in printable
     assert "most likely counted as white" in printable
@@ -404,3 +437,14 @@ def test_owensboro_not_recorded_on_the_home_the_report_and_the_public_page(city,
     check_nothing_absent_is_a_number(doc)
     page = public.get(reverse("disparities:public_snapshot", args=[city.slug, snapshot.pk])).content.decode()
     assert "not recorded by this agency" in page and "not recorded in this file" in page
+
+
+def test_a_stops_file_without_times_has_no_veil_of_darkness_and_says_why(city, client_as):
+    data = _as_bytes(_stops(500).drop(columns=["time"]))
+    dataset = imported_dataset(city, file="stops.csv", data=data, kind="stop")
+    doc = report_of(client_as(city, "viewer"), city, dataset)
+    assert doc["veil_of_darkness"] == {"eligible": False, "reason": doc["not_recorded"]["with_time"]}
+    assert "time of day" in doc["not_recorded"]["with_time"]
+    assert any(note.startswith("Time of day") for note in doc["notes"])
+    page = client_as(city, "viewer").get(reverse("disparities:report", args=[city.slug, dataset.pk]))
+    assert "Not run on this dataset: Not recorded in this file" in page.content.decode()

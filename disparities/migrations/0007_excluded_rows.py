@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disparities', '0005_dataset_queued_at'),
+        ('disparities', '0006_dataset_preview'),
     ]
 
     operations = [
