@@ -21,7 +21,7 @@ from .models import (
     StakeholderKind,
 )
 from .selectors import city_members
-from .services import CommitmentDraft
+from .services import STAKEHOLDER_EDITABLE, CommitmentDraft
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -50,18 +50,7 @@ class DateInput(forms.DateInput):
 class StakeholderForm(forms.ModelForm):
     class Meta:
         model = Stakeholder
-        fields = [
-            "kind",
-            "name",
-            "organisation",
-            "role_title",
-            "group",
-            "district",
-            "email",
-            "phone",
-            "preferred_language",
-            "notes",
-        ]
+        fields = list(STAKEHOLDER_EDITABLE)  # what services.stakeholder_update accepts
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, city: City, **kwargs):
