@@ -79,7 +79,8 @@ class Figure:
         for key in ("numerator", "denominator", "value", "n", "level"):
             data[key] = _plain(data[key])
         data["interval"] = [_plain(v) for v in self.interval] if self.interval is not None else None
-        data["reliable"] = bool(self.reliable)
+        # A hidden figure says nothing of itself: not even whether its count reaches 20 or 50.
+        data["reliable"] = None if self.suppressed else bool(self.reliable)
         data["suppressed"] = bool(self.suppressed)
         data["note"] = self.note
         return data
@@ -121,7 +122,10 @@ FIGURE_SCHEMA: dict[str, Any] = {
             "maxItems": 2,
             "description": "[low, high] at `level`; null when undefined or suppressed",
         },
-        "reliable": {"type": "boolean", "description": "false under 50 records or 20 events"},
+        "reliable": {
+            "type": ["boolean", "null"],
+            "description": "false under 50 records or 20 events; null when suppressed",
+        },
         "n": {"type": ["integer", "null"], "description": "the size reliability is judged on"},
         "suppressed": {"type": "boolean", "description": "hidden by small-cell protection"},
         "method": {"type": "string", "description": "how the interval was computed"},
