@@ -35,7 +35,16 @@ METHODS = [
     ),
     (
         "Small numbers",
-        'On anything the public can see, a count from 1 to 10 is shown as "<11", and further counts are hidden ("suppressed") where a small count could otherwise be worked out by subtraction from a total. A rate based on fewer than 50 records (stops, searches ...) or on fewer than 20 events is shown greyed and marked "unreliable, n = ...": such figures move a lot by chance.',
+        'On anything the public can see, a count from 1 to 10 is shown as "<11". Other counts are hidden too '
+        '("suppressed": each is 11 or more) wherever a small count could otherwise be worked out from what the page '
+        "shows: any total, in any table, by subtraction or by combining tables (a race's total is the same in every "
+        "table, a year is the sum of its months). Every number of a published page is protected as one system of sums, "
+        "and before anything is published a solver works out, from everything shown together, the least and greatest "
+        'value each hidden count can have: a "<11" must still be able to be anything from 1 to 10, and a "suppressed" '
+        'count must keep at least 10 possible values, as many as "<11" gives. If not, the page is not published. '
+        "A rate, share or ratio computed from a hidden count is hidden with it, and hidden figures say nothing else "
+        "(no interval, reliability or size). A rate based on fewer than 50 records (stops, searches ...) or on fewer "
+        'than 20 events is shown greyed and marked "unreliable, n = ...": such figures move a lot by chance.',
     ),
 ]
 
