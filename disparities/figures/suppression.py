@@ -380,71 +380,100 @@ def _solve_bounds(
 ) -> dict[Key, tuple[float, float]]:
     """The least and greatest value a reader can give each of `keys` (hidden counts).
 
-    Shown counts are constants, so the program has one variable per hidden count only."""
+    Shown counts are constants, so the program has one variable per hidden count only, and hidden
+    counts that share no sum are solved apart (a page falls into many small programs). With
+    `integer`, each bound is first solved as a linear program: when the solver's optimal point is
+    whole numbers it is the integer program's optimum too; only otherwise is `milp` run.
+    """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    variables = list(hidden)
-    position = {k: n for n, k in enumerate(variables)}
     big = 10 * max([*system.values.values(), 1]) + 1000
-    low = np.array([SMALL_MIN if hidden[k] == SMALL else SMALL_MAX + 1 for k in variables], dtype=float)
-    high = np.array([SMALL_MAX if hidden[k] == SMALL else big for k in variables], dtype=float)
-    eq_rows, eq_rhs, le_rows, le_rhs = [], [], [], []
+    relations: list[tuple[dict[Key, int], bool, float]] = []  # hidden part, equality, right-hand side
     for rel, equality in system.rows():
-        if not any(k in position for k in rel):
+        if not any(k in hidden for k in rel):
             continue
-        if labels_only and any(k not in position and system.values[k] != 0 for k in rel):
+        if labels_only and any(k not in hidden and system.values[k] != 0 for k in rel):
             continue  # a relation with a number shown in it: not what the labels alone say
-        row = np.zeros(len(variables))
-        constant = 0.0
-        for k, c in rel.items():
-            if k in position:
-                row[position[k]] += c
-            else:
-                constant += c * system.values[k]
-        (eq_rows if equality else le_rows).append(row)
-        (eq_rhs if equality else le_rhs).append(-constant)
+        part = {k: c for k, c in rel.items() if k in hidden}
+        constant = sum(c * system.values[k] for k, c in rel.items() if k not in hidden)
+        relations.append((part, equality, -constant))
+    # Connected groups of hidden counts (linked by a relation they share).
+    parent = {k: k for k in hidden}
+
+    def find(k: Key) -> Key:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for part, _eq, _rhs in relations:
+        first, *rest = list(part)
+        for k in rest:
+            a, b = find(first), find(k)
+            if a != b:
+                parent[a] = b
+    groups: dict[Key, list[Key]] = {}
+    for k in hidden:
+        groups.setdefault(find(k), []).append(k)
+    rows_of: dict[Key, list[int]] = {}
+    for index, (part, _eq, _rhs) in enumerate(relations):
+        rows_of.setdefault(find(next(iter(part))), []).append(index)
+
     out: dict[Key, tuple[float, float]] = {}
-    if integer:
+    wanted: dict[Key, list[Key]] = {}
+    for k in keys:
+        wanted.setdefault(find(k), []).append(k)
+    for root, targets in wanted.items():
+        variables = groups[root]
+        position = {k: n for n, k in enumerate(variables)}
+        low = np.array([SMALL_MIN if hidden[k] == SMALL else SMALL_MAX + 1 for k in variables], dtype=float)
+        high = np.array([SMALL_MAX if hidden[k] == SMALL else big for k in variables], dtype=float)
+        eq_rows, eq_rhs, le_rows, le_rhs = [], [], [], []
+        for index in rows_of.get(root, []):
+            part, equality, rhs = relations[index]
+            row = np.zeros(len(variables))
+            for k, c in part.items():
+                row[position[k]] += c
+            (eq_rows if equality else le_rows).append(row)
+            (eq_rhs if equality else le_rhs).append(rhs)
+        a_eq = np.array(eq_rows) if eq_rows else None
+        a_ub = np.array(le_rows) if le_rows else None
+        bounds = list(zip(low, high, strict=True))
         constraints = []
         if eq_rows:
-            constraints.append(LinearConstraint(np.array(eq_rows), eq_rhs, eq_rhs))
+            constraints.append(LinearConstraint(a_eq, eq_rhs, eq_rhs))
         if le_rows:
-            constraints.append(LinearConstraint(np.array(le_rows), -np.inf, le_rhs))
-        integrality = np.ones(len(variables))
-        for k in keys:
+            constraints.append(LinearConstraint(a_ub, -np.inf, le_rhs))
+        for k in targets:
             found = []
             for sense in (1, -1):
                 c = np.zeros(len(variables))
                 c[position[k]] = sense
-                res = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(low, high))
+                res = linprog(
+                    c,
+                    A_eq=a_eq,
+                    b_eq=eq_rhs or None,
+                    A_ub=a_ub,
+                    b_ub=le_rhs or None,
+                    bounds=bounds,
+                    method="highs",
+                )
                 if res.status != 0:
                     raise ValueError(f"the page's sums have no solution: {res.message}")
-                found.append(round(res.x[position[k]]))
-            least, most = found
+                x = res.x
+                if integer and not np.allclose(x, np.round(x), atol=1e-7):
+                    res = milp(
+                        c,
+                        constraints=constraints,
+                        integrality=np.ones(len(variables)),
+                        bounds=Bounds(low, high),
+                    )
+                    if res.status != 0:
+                        raise ValueError(f"the page's sums have no solution: {res.message}")
+                    x = res.x
+                found.append(x[position[k]])
+            least, most = math.ceil(found[0] - 1e-6), math.floor(found[1] + 1e-6)
             out[k] = (least, math.inf if most >= big else most)
-        return out
-    a_eq = np.array(eq_rows) if eq_rows else None
-    a_ub = np.array(le_rows) if le_rows else None
-    bounds = list(zip(low, high, strict=True))
-    for k in keys:
-        found = []
-        for sense in (1, -1):
-            c = np.zeros(len(variables))
-            c[position[k]] = sense
-            res = linprog(
-                c,
-                A_eq=a_eq,
-                b_eq=eq_rhs or None,
-                A_ub=a_ub,
-                b_ub=le_rhs or None,
-                bounds=bounds,
-                method="highs",
-            )
-            if res.status != 0:
-                raise ValueError(f"the page's sums have no solution: {res.message}")
-            found.append(res.x[position[k]])
-        least, most = math.ceil(found[0] - 1e-6), math.floor(found[1] + 1e-6)
-        out[k] = (least, math.inf if most >= big else most)
     return out
 
 
