@@ -67,6 +67,9 @@ class Census:
     def population(self):
         return dict(RESIDENTS)
 
+    def margins(self):
+        return {race: round(n * 0.02) for race, n in RESIDENTS.items()}
+
 
 def month_rows(stops: int, years: int, rng: np.random.Generator) -> list[dict]:
     """Rollup-shaped rows: one per month and race, with every measure the stop tables read."""

@@ -19,7 +19,7 @@ METHODS = [
     ),
     (
         "Ratio to the white rate",
-        "A group's rate per resident divided by the white rate per resident. 1 means the same rate; 2.5 means two and a half times the white rate. Its 95% interval is computed on the log scale (Katz's method).",
+        "A group's rate per resident divided by the white rate per resident. 1 means the same rate; 2.5 means two and a half times the white rate. Its 95% interval is computed on the log scale (Katz's method) when both groups have at least 20 events; with fewer on either side, where that method is too narrow, it is the exact conditional interval (Clopper-Pearson on one group's share of the events of both), which also gives an upper bound when a group has no events at all. Both are widened for the Census margins of error of the two populations (delta method).",
     ),
     (
         "Search rate, hit rate, arrest, citation and warning rates",
@@ -55,7 +55,7 @@ CAVEATS = [
     ),
     (
         "The population figures are estimates",
-        "The ACS publishes each estimate with a 90% margin of error; we show the margins beside the benchmark. The intervals around rates treat the population as known, so for small groups the true uncertainty is larger than shown.",
+        "The ACS publishes each estimate with a 90% margin of error; we show the margins beside the benchmark and carry them into the intervals of rates and ratios per resident (delta method on the log scale: the population's relative standard error, margin / 1.645 / population, is added to the interval's width). A population with no published margin is taken as known.",
     ),
     (
         "Race is as the officer recorded it",
