@@ -23,7 +23,7 @@ METHODS = [
     ),
     (
         "Ratio to the white rate",
-        "A group's rate per resident divided by the white rate per resident. 1 means the same rate; 2.5 means two and a half times the white rate. Its 95% interval is computed on the log scale (Katz's method).",
+        "A group's rate per resident divided by the white rate per resident. 1 means the same rate; 2.5 means two and a half times the white rate. Its 95% interval is computed on the log scale (Katz's method) when both groups have at least 20 events; with fewer on either side, where that method is too narrow, it is the exact conditional interval (Clopper-Pearson on one group's share of the events of both), which also gives an upper bound when a group has no events at all. Both are widened for the Census margins of error of the two populations (delta method).",
     ),
     (
         "Search rate, hit rate, arrest, citation and warning rates",
@@ -39,7 +39,16 @@ METHODS = [
     ),
     (
         "Small numbers",
-        'On anything the public can see, a count from 1 to 10 is shown as "<11", and further counts are hidden ("suppressed") where a small count could otherwise be worked out by subtraction from a total. A rate based on fewer than 50 records (stops, searches ...) or on fewer than 20 events is shown greyed and marked "unreliable, n = ...": such figures move a lot by chance.',
+        'On anything the public can see, a count from 1 to 10 is shown as "<11". Other counts are hidden too '
+        '("suppressed": each is 11 or more) wherever a small count could otherwise be worked out from what the page '
+        "shows: any total, in any table, by subtraction or by combining tables (a race's total is the same in every "
+        "table, a year is the sum of its months). Every number of a published page is protected as one system of sums, "
+        "and before anything is published a solver works out, from everything shown together, the least and greatest "
+        'value each hidden count can have: a "<11" must still be able to be anything from 1 to 10, and a "suppressed" '
+        'count must keep at least 10 possible values, as many as "<11" gives. If not, the page is not published. '
+        "A rate, share or ratio computed from a hidden count is hidden with it, and hidden figures say nothing else "
+        "(no interval, reliability or size). A rate based on fewer than 50 records (stops, searches ...) or on fewer "
+        'than 20 events is shown greyed and marked "unreliable, n = ...": such figures move a lot by chance.',
     ),
 ]
 
@@ -50,7 +59,7 @@ CAVEATS = [
     ),
     (
         "The population figures are estimates",
-        "The ACS publishes each estimate with a 90% margin of error; we show the margins beside the benchmark. The intervals around rates treat the population as known, so for small groups the true uncertainty is larger than shown.",
+        "The ACS publishes each estimate with a 90% margin of error; we show the margins beside the benchmark and carry them into the intervals of rates and ratios per resident (delta method on the log scale: the population's relative standard error, margin / 1.645 / population, is added to the interval's width). A population with no published margin is taken as known.",
     ),
     (
         "Race is as the officer recorded it",

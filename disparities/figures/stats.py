@@ -85,7 +85,8 @@ class Figure:
         for key in ("numerator", "denominator", "value", "n", "level"):
             data[key] = _plain(data[key])
         data["interval"] = [_plain(v) for v in self.interval] if self.interval is not None else None
-        data["reliable"] = bool(self.reliable)
+        # A hidden figure says nothing of itself: not even whether its count reaches 20 or 50.
+        data["reliable"] = None if self.suppressed else bool(self.reliable)
         data["suppressed"] = bool(self.suppressed)
         data["note"] = self.note
         return data
@@ -127,7 +128,10 @@ FIGURE_SCHEMA: dict[str, Any] = {
             "maxItems": 2,
             "description": "[low, high] at `level`; null when undefined or suppressed",
         },
-        "reliable": {"type": "boolean", "description": "false under 50 records or 20 events"},
+        "reliable": {
+            "type": ["boolean", "null"],
+            "description": "false under 50 records or 20 events; null when suppressed",
+        },
         "n": {"type": ["integer", "null"], "description": "the size reliability is judged on"},
         "suppressed": {"type": "boolean", "description": "hidden by small-cell protection"},
         "method": {"type": "string", "description": "how the interval was computed"},
@@ -291,12 +295,21 @@ def outcome_rate(events: int, stops: int, *, outcome: str, level: float = LEVEL)
 
 
 def rate_per_resident(
-    events: int, population: float | None, *, unit: str, per: int = PER, level: float = LEVEL
+    events: int,
+    population: float | None,
+    *,
+    unit: str,
+    per: int = PER,
+    level: float = LEVEL,
+    population_moe: float | None = None,
 ) -> Figure:
     """Events per `per` residents with the exact Poisson interval scaled by the population.
 
-    The population (an ACS estimate) is taken as known; its own margin of error is not carried
-    into the interval (docs/disparities-stats.md says so). No population: value None.
+    With `population_moe` (the ACS 90% margin of error of the population), the population's own
+    uncertainty is carried into the interval by the delta method on the log scale: the relative
+    standard error of the population, MOE / 1.645 / population, is added in quadrature to each side
+    of the exact Poisson interval (at zero events, to its upper bound). Without it (or at 0, a
+    controlled estimate) the population is taken as known. No population: value None.
     """
     _check_count("events", events)
     population = None if population is None else float(population)
@@ -315,6 +328,11 @@ def rate_per_resident(
         )
     low, high = poisson_interval(events, level)
     scale = per / population
+    method = "exact Poisson (Garwood)"
+    relative_se = _relative_se(population, population_moe)
+    if relative_se:
+        low, high = _widen(events, low, high, relative_se, level)
+        method += ", widened for the ACS margin of error (delta method, log scale)"
     return Figure(
         unit=unit,
         numerator=events,
@@ -323,10 +341,52 @@ def rate_per_resident(
         interval=(low * scale, high * scale),
         reliable=reliable_rate(events),
         n=int(events),
-        method="exact Poisson (Garwood)",
+        method=method,
         level=level,
         counts=(int(events),),
     )
+
+
+ACS_Z = 1.645  # the ACS publishes 90% margins of error
+
+
+def _relative_se(population: float | None, moe: float | None) -> float:
+    """The relative standard error of an ACS estimate from its 90% margin of error (0 if unknown)."""
+    if not population or moe is None or moe <= 0:
+        return 0.0
+    return float(moe) / ACS_Z / float(population)
+
+
+def _widen(value: float, low: float, high: float, relative_se: float, level: float) -> tuple[float, float]:
+    """An interval around `value` with a relative error added in quadrature on the log scale."""
+    extra = _z(level) * relative_se
+    if value <= 0:
+        return (low, high * math.exp(extra))
+    down = math.log(value / low) if low > 0 else math.inf
+    up = math.log(high / value)
+    low = value * math.exp(-math.hypot(down, extra)) if low > 0 else 0.0
+    return (low, value * math.exp(math.hypot(up, extra)))
+
+
+def exact_rate_ratio_interval(
+    events: int, population: float, ref_events: int, ref_population: float, level: float = LEVEL
+) -> tuple[float, float]:
+    """Exact conditional interval for the ratio of two Poisson rates.
+
+    Given a + b events, a is binomial with p = R·Pa / (R·Pa + Pb); the Clopper-Pearson interval of
+    p turned back into R = p / (1 - p) · Pb / Pa. At a = 0 the lower bound is 0 and the upper bound
+    is still finite (an upper bound at zero). 3 events against 274 on populations whose ratio gives
+    R = 4.79: [0.98, 14.1], where the Katz log interval says [1.54, 14.9].
+    """
+    from scipy.stats import beta
+
+    n = events + ref_events
+    alpha = 1 - level
+    p_low = 0.0 if events == 0 else float(beta.ppf(alpha / 2, events, n - events + 1))
+    p_high = 1.0 if events == n else float(beta.ppf(1 - alpha / 2, events + 1, n - events))
+    scale = ref_population / population
+    high = math.inf if p_high >= 1 else p_high / (1 - p_high) * scale
+    return (p_low / (1 - p_low) * scale, high)
 
 
 def _log_interval(ratio: float, se: float, level: float) -> tuple[float, float]:
@@ -343,13 +403,19 @@ def rate_ratio(
     *,
     unit: str = "ratio to the white rate",
     level: float = LEVEL,
+    population_moe: float | None = None,
+    ref_population_moe: float | None = None,
 ) -> Figure:
-    """Ratio of two rates per resident (a group's to the reference group's), log interval.
+    """Ratio of two rates per resident (a group's to the reference group's), with its interval.
 
     `numerator` and `denominator` are the two rates per 1,000 residents.
-    SE(log ratio) = sqrt(1/a + 1/b), the Katz log method for counts on a population (the binomial
-    terms -1/N vanish for events that are not a share of the population). Value None when the
-    reference rate is zero or a population is missing; interval None when either count is zero.
+    With 20 events or more on both sides: SE(log ratio) = sqrt(1/a + 1/b), the Katz log method for
+    counts on a population (the binomial terms -1/N vanish for events that are not a share of the
+    population). With fewer on either side, where Katz is too narrow and off-centre: the exact
+    conditional interval (`exact_rate_ratio_interval`), which also gives an upper bound when the
+    group has no events. With the populations' ACS margins of error, their relative standard errors
+    are added in quadrature on the log scale (delta method). Value None when the reference rate is
+    zero or a population is missing.
     """
     _check_count("events", events)
     _check_count("ref_events", ref_events)
@@ -357,10 +423,22 @@ def rate_ratio(
     ref_population = None if ref_population is None else float(ref_population)
     value = None
     interval = None
+    method = "Katz log (Poisson counts)"
     if population and ref_population and population > 0 and ref_population > 0 and ref_events > 0:
         value = (events / population) / (ref_events / ref_population)
-        if events > 0:
-            interval = _log_interval(value, math.sqrt(1 / events + 1 / ref_events), level)
+        extra = math.hypot(
+            _relative_se(population, population_moe), _relative_se(ref_population, ref_population_moe)
+        )
+        if min(events, ref_events) < MIN_EVENTS:
+            low, high = exact_rate_ratio_interval(events, population, ref_events, ref_population, level)
+            interval = (
+                _widen(value, low, high, extra, level) if extra and not math.isinf(high) else (low, high)
+            )
+            method = "exact conditional (Clopper-Pearson)"
+        else:
+            interval = _log_interval(value, math.sqrt(1 / events + 1 / ref_events + extra**2), level)
+        if extra:
+            method += ", widened for the ACS margins of error (delta method, log scale)"
     return Figure(
         unit=unit,
         numerator=events / population * PER if population else None,
@@ -369,7 +447,7 @@ def rate_ratio(
         interval=interval,
         reliable=reliable_rate(events) and reliable_rate(ref_events),
         n=int(min(events, ref_events)),
-        method="Katz log (Poisson counts)",
+        method=method,
         level=level,
         counts=(int(events), int(ref_events)),
     )
@@ -471,8 +549,12 @@ def rates_by_race(
     unit: str = "stops per 1,000 residents",
     reference: str = REFERENCE_RACE,
     level: float = LEVEL,
+    margins: Mapping[str, float | None] | None = None,
 ) -> dict[str, dict[str, Figure]]:
-    """For each race with a population: its rate per 1,000 residents and its ratio to the white rate."""
+    """For each race with a population: its rate per 1,000 residents and its ratio to the white rate.
+
+    `margins`: the populations' ACS 90% margins of error, carried into the intervals."""
+    margins = margins or {}
     ref_events = int(events_by_race.get(reference, 0))
     ref_pop = population_by_race.get(reference)
     out: dict[str, dict[str, Figure]] = {}
@@ -482,9 +564,16 @@ def rates_by_race(
         k = int(events_by_race.get(race, 0))
         pop = population_by_race[race]
         out[race] = {
-            "rate": rate_per_resident(k, pop, unit=unit, level=level),
+            "rate": rate_per_resident(k, pop, unit=unit, level=level, population_moe=margins.get(race)),
             "ratio": rate_ratio(
-                k, pop, ref_events, ref_pop, unit=f"ratio to the {reference} rate", level=level
+                k,
+                pop,
+                ref_events,
+                ref_pop,
+                unit=f"ratio to the {reference} rate",
+                level=level,
+                population_moe=margins.get(race),
+                ref_population_moe=margins.get(reference),
             ),
         }
     return out

@@ -24,7 +24,7 @@ Members of the city see exact counts, marked "not for publication"; this module 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -299,3 +299,291 @@ def protect_by_race(
             for name, fig in by_name.items()
         }
     return cells, total_cell, public
+
+
+# ---------------------------------------------------------------------------------------------
+# One system of sums for a whole published page, and its audit as an integer program.
+#
+# The rule, in words (docs/disparities-stats.md, "Small cells"): everything a published page shows,
+# taken together, must still allow every value from 1 to 10 for a count shown as "<11"; and any
+# other hidden count (one hidden so that a small one cannot be worked out) must keep a range of at
+# least PROTECTION_WIDTH whole numbers: as wide as "<11" itself, so it never tells more than a small
+# count's label does. The only narrowing allowed is what the labels say by themselves (two "<11"
+# counts in a sum with nothing else shown add up to at least 2). A reader is assumed to know every
+# sum the page shows (within a table and across tables), that "<11" means 1 to 10 and that
+# "suppressed" means 11 or more.
+
+PROTECTION_WIDTH = 10
+
+
+@dataclass
+class System:
+    """Every count of a page (`values`, by key) and what ties them.
+
+    - `sums`: (members, total): the members add up to the total;
+    - `spans`: (members, total): a distinct total (incidents of several races counted once): at least
+      each member, at most their sum;
+    - `order`: (a, b): a is never more than b (persons among rows, a share's part among its whole).
+    """
+
+    values: dict[Key, int]
+    sums: list[tuple[list[Key], Key]]
+    spans: list[tuple[list[Key], Key]] = None  # type: ignore[assignment]
+    order: list[tuple[Key, Key]] = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.spans = list(self.spans or [])
+        self.order = list(self.order or [])
+
+    def rows(self) -> list[tuple[dict[Key, int], bool]]:
+        """Every relation as ({key: coefficient}, is_equality) meaning sum == 0 or sum <= 0."""
+        out: list[tuple[dict[Key, int], bool]] = []
+        for members, total in self.sums:
+            rel: dict[Key, int] = {}
+            for k in members:
+                rel[k] = rel.get(k, 0) + 1
+            rel[total] = rel.get(total, 0) - 1
+            out.append((rel, True))
+        for members, total in self.spans:
+            rel = dict.fromkeys(members, -1)
+            rel[total] = rel.get(total, 0) + 1
+            out.append((rel, False))
+            out += [({k: 1, total: -1}, False) for k in members if k != total]
+        out += [({a: 1, b: -1}, False) for a, b in self.order if a != b]
+        return out
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A hidden count that what is shown narrows too much: the range a reader can work out."""
+
+    key: Key
+    value: int
+    reason: str
+    least: float
+    most: float
+
+    def describe(self) -> str:
+        most = "any number" if math.isinf(self.most) else f"{self.most:g}"
+        return (
+            f"{self.key}: {self.value} hidden as {self.reason}, can be worked out to {self.least:g} .. {most}"
+        )
+
+
+def _solve_bounds(
+    system: System,
+    hidden: Mapping[Key, str],
+    keys: Sequence[Key],
+    *,
+    integer: bool,
+    labels_only: bool = False,
+) -> dict[Key, tuple[float, float]]:
+    """The least and greatest value a reader can give each of `keys` (hidden counts).
+
+    Shown counts are constants, so the program has one variable per hidden count only, and hidden
+    counts that share no sum are solved apart (a page falls into many small programs). With
+    `integer`, each bound is first solved as a linear program: when the solver's optimal point is
+    whole numbers it is the integer program's optimum too; only otherwise is `milp` run.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    big = 10 * max([*system.values.values(), 1]) + 1000
+    relations: list[tuple[dict[Key, int], bool, float]] = []  # hidden part, equality, right-hand side
+    for rel, equality in system.rows():
+        if not any(k in hidden for k in rel):
+            continue
+        if labels_only and any(k not in hidden and system.values[k] != 0 for k in rel):
+            continue  # a relation with a number shown in it: not what the labels alone say
+        part = {k: c for k, c in rel.items() if k in hidden}
+        constant = sum(c * system.values[k] for k, c in rel.items() if k not in hidden)
+        relations.append((part, equality, -constant))
+    # Connected groups of hidden counts (linked by a relation they share).
+    parent = {k: k for k in hidden}
+
+    def find(k: Key) -> Key:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for part, _eq, _rhs in relations:
+        first, *rest = list(part)
+        for k in rest:
+            a, b = find(first), find(k)
+            if a != b:
+                parent[a] = b
+    groups: dict[Key, list[Key]] = {}
+    for k in hidden:
+        groups.setdefault(find(k), []).append(k)
+    rows_of: dict[Key, list[int]] = {}
+    for index, (part, _eq, _rhs) in enumerate(relations):
+        rows_of.setdefault(find(next(iter(part))), []).append(index)
+
+    out: dict[Key, tuple[float, float]] = {}
+    wanted: dict[Key, list[Key]] = {}
+    for k in keys:
+        wanted.setdefault(find(k), []).append(k)
+    for root, targets in wanted.items():
+        variables = groups[root]
+        position = {k: n for n, k in enumerate(variables)}
+        low = np.array([SMALL_MIN if hidden[k] == SMALL else SMALL_MAX + 1 for k in variables], dtype=float)
+        high = np.array([SMALL_MAX if hidden[k] == SMALL else big for k in variables], dtype=float)
+        eq_rows, eq_rhs, le_rows, le_rhs = [], [], [], []
+        for index in rows_of.get(root, []):
+            part, equality, rhs = relations[index]
+            row = np.zeros(len(variables))
+            for k, c in part.items():
+                row[position[k]] += c
+            (eq_rows if equality else le_rows).append(row)
+            (eq_rhs if equality else le_rhs).append(rhs)
+        a_eq = np.array(eq_rows) if eq_rows else None
+        a_ub = np.array(le_rows) if le_rows else None
+        bounds = list(zip(low, high, strict=True))
+        constraints = []
+        if eq_rows:
+            constraints.append(LinearConstraint(a_eq, eq_rhs, eq_rhs))
+        if le_rows:
+            constraints.append(LinearConstraint(a_ub, -np.inf, le_rhs))
+        for k in targets:
+            found = []
+            for sense in (1, -1):
+                c = np.zeros(len(variables))
+                c[position[k]] = sense
+                res = linprog(
+                    c,
+                    A_eq=a_eq,
+                    b_eq=eq_rhs or None,
+                    A_ub=a_ub,
+                    b_ub=le_rhs or None,
+                    bounds=bounds,
+                    method="highs",
+                )
+                if res.status != 0:
+                    raise ValueError(f"the page's sums have no solution: {res.message}")
+                x = res.x
+                if integer and not np.allclose(x, np.round(x), atol=1e-7):
+                    res = milp(
+                        c,
+                        constraints=constraints,
+                        integrality=np.ones(len(variables)),
+                        bounds=Bounds(low, high),
+                    )
+                    if res.status != 0:
+                        raise ValueError(f"the page's sums have no solution: {res.message}")
+                    x = res.x
+                found.append(x[position[k]])
+            least, most = math.ceil(found[0] - 1e-6), math.floor(found[1] + 1e-6)
+            out[k] = (least, math.inf if most >= big else most)
+    return out
+
+
+def _failure(
+    key: Key, value: int, reason: str, least: float, most: float, floor: tuple[float, float]
+) -> Failure | None:
+    """Whether the range a reader can work out is as wide as the rule asks.
+
+    `floor` is the range the labels alone already give (every hidden count in a sum with nothing
+    shown but zeros: two "<11" counts add up to at least 2): what is shown must narrow nothing more.
+    """
+    as_wide_as_labels = least <= floor[0] and most >= floor[1]
+    if reason == SMALL:
+        ok = (least <= SMALL_MIN and most >= SMALL_MAX) or as_wide_as_labels
+    else:
+        ok = most - least + 1 >= PROTECTION_WIDTH or as_wide_as_labels
+    return None if ok else Failure(key, value, reason, least, most)
+
+
+def audit(
+    system: System, hidden: Mapping[Key, str], *, integer: bool = True, keys: Iterable[Key] | None = None
+) -> list[Failure]:
+    """Every hidden count that the page, solved as a whole, narrows more than the rule allows.
+
+    With `integer` (the audit run before publishing) each count is minimised and maximised as an
+    integer program (scipy's `milp`, HiGHS); without it, as a linear program (faster, and never
+    narrower, so a count it finds narrowed is narrowed). `keys`: only these hidden counts."""
+    if not hidden:
+        return []
+    wanted = sorted(hidden if keys is None else (k for k in keys if k in hidden), key=repr)
+    bounds = _solve_bounds(system, hidden, wanted, integer=integer)
+    full = (-math.inf, math.inf)
+    narrow = [
+        k for k, (least, most) in bounds.items()
+        if _failure(k, system.values[k], hidden[k], least, most, full) is not None
+    ]  # fmt: skip
+    floors = _solve_bounds(system, hidden, narrow, integer=integer, labels_only=True) if narrow else {}
+    failures = []
+    for k in narrow:
+        failure = _failure(k, system.values[k], hidden[k], *bounds[k], floors[k])
+        if failure is not None:
+            failures.append(failure)
+    return failures
+
+
+def protect(system: System, *, max_rounds: int = 400) -> dict[Key, str]:
+    """The counts to hide ({key: "small" | "complementary"}) so that `audit` finds nothing.
+
+    Primary suppression hides every count from 1 to 10; the line rule (`suppress_lines`) then hides
+    what single sums give away; then, until the audit of the whole page passes, each count it finds
+    narrowed gets one more count hidden beside it (in a sum it belongs to): a count large enough to
+    move by the protection needed, the smallest such, else the largest there is. The audit runs as a
+    linear program while it finds something, and as an integer program to confirm the end.
+    """
+    values = system.values
+    hidden = suppress_lines(values, system.sums, whole_table=False) if system.sums else {}
+    hidden.update({k: SMALL for k, v in values.items() if is_small(v)})
+    relations_of: dict[Key, list[int]] = {}
+    rows = system.rows()
+    for index, (rel, _eq) in enumerate(rows):
+        for k in rel:
+            relations_of.setdefault(k, []).append(index)
+
+    def neighbours(k: Key) -> set[Key]:
+        return {o for index in relations_of.get(k, []) for o in rows[index][0] if o != k}
+
+    def candidates(k: Key) -> list[Key]:
+        ring = neighbours(k)
+        seen = {k}
+        for _depth in range(4):
+            found = [o for o in ring if o not in hidden and values[o] > SMALL_MAX]
+            if found:
+                return found
+            seen |= ring
+            ring = {n for o in ring if o in hidden for n in neighbours(o)} - seen
+            if not ring:
+                break
+        return [o for o, v in values.items() if o not in hidden and v > SMALL_MAX]
+
+    # Hiding a count only widens what a reader can work out of the others (a number becomes a
+    # range), so a count the audit passed once stays passed: each round audits only the counts that
+    # failed the last one and those just hidden.
+    integer = False
+    pending: set[Key] = set(hidden)
+    for _round in range(max_rounds):
+        failures = audit(system, hidden, integer=integer, keys=pending)
+        if not failures:
+            if integer:
+                break
+            integer, pending = True, set(hidden)
+            continue
+        touched: set[Key] = set()
+        picked: set[Key] = set()
+        for failure in failures:
+            if failure.key in touched:
+                continue
+            need = PROTECTION_WIDTH
+            found = candidates(failure.key)
+            if not found:
+                continue
+            roomy = [o for o in found if values[o] >= SMALL_MAX + 1 + need]
+            pick = (
+                min(roomy, key=lambda o: (values[o], repr(o)))
+                if roomy
+                else max(found, key=lambda o: values[o])
+            )
+            hidden[pick] = COMPLEMENTARY
+            picked.add(pick)
+            touched |= {pick, *neighbours(pick)}
+        if not picked:
+            break  # nothing left to hide: the audit before publishing will say where
+        pending = {f.key for f in failures} | picked
+    return hidden

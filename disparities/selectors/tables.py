@@ -256,7 +256,8 @@ def population_table(
     events = {r: by_race.get(r, {}).get(measure, 0) for r in RACE_ORDER}
     population = benchmark.population()
     share_rows = {s.race: s for s in stats.shares(events, population, unit=f"share of {unit}")}
-    rates = stats.rates_by_race(events, population, unit=f"{unit} per 1,000 residents")
+    margins = benchmark.margins()  # the ACS margins of error, carried into the rates' intervals
+    rates = stats.rates_by_race(events, population, unit=f"{unit} per 1,000 residents", margins=margins)
     pop_total = sum(population.values())
     columns = [
         Column("events", unit.capitalize(), drill=measure),
@@ -305,7 +306,12 @@ def population_table(
                 "events": stats.count(total_events, unit=unit),
                 "share": None,
                 "population_share": None,
-                "rate": stats.rate_per_resident(total_events, pop_total, unit=f"{unit} per 1,000 residents"),
+                "rate": stats.rate_per_resident(
+                    total_events,
+                    pop_total,
+                    unit=f"{unit} per 1,000 residents",
+                    population_moe=_sum_moe(margins),
+                ),
                 "ratio": None,
             },
             total=True,
@@ -327,6 +333,12 @@ def population_table(
         count_column="events",
         chart={"type": "bar", "column": "rate"},
     )
+
+
+def _sum_moe(margins: dict[str, float | None]) -> float | None:
+    """The ACS margin of error of a sum of estimates: the root of the sum of squares (None if one is unknown)."""
+    values = [m for r, m in margins.items() if r in KNOWN_RACES]
+    return None if not values or any(m is None for m in values) else sum(m * m for m in values) ** 0.5
 
 
 def share_of(k: int, n: int, num: str, den: str) -> stats.Figure | None:
@@ -436,7 +448,10 @@ def type_table(
                 if r in population and r != "unknown":
                     fig = row.cells[r]
                     row.cells[f"{r}_rate"] = stats.rate_per_resident(
-                        int(fig.value or 0), population[r], unit=f"{unit} per 1,000 residents"
+                        int(fig.value or 0),
+                        population[r],
+                        unit=f"{unit} per 1,000 residents",
+                        population_moe=benchmark.margins().get(r),
                     )
     total = {r: stats.count(sum(by_type[t].get(r, 0) for t in by_type), unit=measure) for r in races}
     rows.append(Row("total", "All", total, total=True))

@@ -171,7 +171,12 @@ def figure_trend_table(
         cells: dict[str, stats.Figure | None] = {}
         if trend.needs_benchmark:
             events = {r: data.get(r, {}).get(measure, 0) for r in races}
-            rates = stats.rates_by_race(events, population, unit=f"{unit} per 1,000 residents in the {per}")
+            rates = stats.rates_by_race(
+                events,
+                population,
+                unit=f"{unit} per 1,000 residents in the {per}",
+                margins=benchmark.margins() if benchmark is not None else None,
+            )
             for r in races:
                 cells[r] = (
                     (rates[r]["ratio"] if r != "white" else None) if key == "ratio" else rates[r]["rate"]

@@ -15,6 +15,18 @@ from ..selectors.filters import Filters
 from .datasets import dataset_audit
 
 
+class SnapshotNotProtected(Exception):
+    """The audit of the page as an integer program found a hidden count that could be worked out
+    (or narrowed more than the protection level allows): nothing is published."""
+
+    def __init__(self, *, tables: list[str], failures: list) -> None:
+        self.tables = tables
+        self.failures = failures
+        super().__init__(
+            "These tables show too much detail to publish safely: " + "; ".join(tables or ["(the page)"])
+        )
+
+
 def snapshot_publish(
     *,
     dataset: Dataset,
@@ -27,13 +39,22 @@ def snapshot_publish(
 ) -> PublishedSnapshot:
     """Freeze the dashboard as the public may see it (small cells suppressed) and publish it.
 
-    Trends are published as counts (protected by month and year together); rates and shares over
-    time stay with the members, since each would need its own protection of every numerator.
+    Trends are published as counts (protected with every other table of the page); rates and shares
+    over time stay with the members, since each would need its own protection of every numerator.
+
+    Every count of the page is protected as one system of sums, then audited as an integer program
+    (`suppression.audit`): if any hidden count could still be worked out, or narrowed more than the
+    protection level allows, nothing is published and `SnapshotNotProtected` names the tables that
+    need fewer details (a narrower filter, fewer months, or a wider one).
     """
     filters = replace(filters, trend="")
     board = dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
+    protected = report.protect(board)
+    failures = protected.audit()
+    if failures:
+        raise SnapshotNotProtected(tables=protected.tables_needing_fewer_details(failures), failures=failures)
     latest = VeilRun.objects.filter(dataset=dataset, status=JobStatus.DONE).order_by("-id").first()
-    content = report.document(board, public=True, veil=latest.result if latest else None)
+    content = report.document(board, public=True, veil=latest.result if latest else None, protected=protected)
     snapshot = PublishedSnapshot.objects.create(
         city=dataset.city,
         dataset=dataset,

@@ -25,18 +25,23 @@ def publish(request: CityRequest, pk: int) -> HttpResponse:
     form = PublishForm(
         request.POST or None, initial={"title": f"{dataset.get_kind_display()} by race, {request.city.name}"}
     )
+    refused: list[str] | None = None
     if request.method == "POST" and form.is_valid():
-        snapshot = services.snapshot_publish(
-            dataset=dataset,
-            filters=filters,
-            benchmark=benchmark,
-            title=form.cleaned_data["title"],
-            introduction=form.cleaned_data["introduction"],
-            published_by=request.user,
-            ip_address=client_ip(request),
-        )
-        messages.success(request, "Published. Anyone with the link can read this page.")
-        return redirect("disparities:public_snapshot", request.city.slug, snapshot.pk)
+        try:
+            snapshot = services.snapshot_publish(
+                dataset=dataset,
+                filters=filters,
+                benchmark=benchmark,
+                title=form.cleaned_data["title"],
+                introduction=form.cleaned_data["introduction"],
+                published_by=request.user,
+                ip_address=client_ip(request),
+            )
+        except services.SnapshotNotProtected as refusal:
+            refused = refusal.tables  # the form keeps what was typed: nothing is lost
+        else:
+            messages.success(request, "Published. Anyone with the link can read this page.")
+            return redirect("disparities:public_snapshot", request.city.slug, snapshot.pk)
     context = {
         "city": request.city,
         "section": "disparities",
@@ -45,6 +50,7 @@ def publish(request: CityRequest, pk: int) -> HttpResponse:
         "filters": filters,
         "hidden": {**filters.as_query(), **({"benchmark": benchmark.pk} if benchmark else {})},
         "benchmark": benchmark,
+        "refused": refused,
     }
     return render(
         request, "disparities/publish.html", context, status=400 if request.method == "POST" else 200

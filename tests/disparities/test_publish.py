@@ -226,7 +226,7 @@ def test_trends_by_month_and_year_are_protected_together():
         assert_no_small_count(public)
         assert assert_trends_not_recoverable(public, exact) > 0
         # The same tables protected one by one leave some hidden month recoverable.
-        apart = {"tables": [report._public_grid(t, set()).as_dict() for t in tables]}
+        apart = {"tables": [report.publicize([t])[0].as_dict() for t in tables]}
         try:
             assert_trends_not_recoverable(apart, exact)
         except AssertionError:
@@ -305,3 +305,42 @@ def test_only_a_lead_publishes_and_withdrawing_takes_the_page_down(
         == 404
     )
     assert client.get(reverse("disparities:public_index", args=[city.slug])).status_code == 404
+
+
+def test_a_page_the_audit_refuses_is_not_published_and_says_which_table(
+    client_as, city, benchmark, monkeypatch
+):
+    """Were the protection to leave a count that can be worked out (here: only counts of 1 to 10
+    hidden, nothing beside them), the audit before publishing refuses the page and names the table."""
+    from disparities.figures import suppression
+
+    def primary_only(system, **_):
+        return {k: suppression.SMALL for k, v in system.values.items() if suppression.is_small(v)}
+
+    monkeypatch.setattr(suppression, "protect", primary_only)
+    dataset = imported_dataset(city, file=BREMERTON_ARRESTS)
+    lead = client_as(city, "lead")
+    response = lead.post(
+        reverse("disparities:publish", args=[city.slug, dataset.pk]),
+        {"title": "Arrests by race", "introduction": "Kept when refused."},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Not published" in html and "need fewer details" in html
+    assert "by race: rows, persons and incidents" in html or "against the population" in html
+    assert "Kept when refused." in html and 'value="Arrests by race"' in html
+    assert not PublishedSnapshot.objects.exists()
+
+
+def test_the_audit_finds_bremertons_unknown_from_two_totals():
+    """159 arrests in all and 158 of known race: Unknown, hidden as "<11", is 1."""
+    from disparities.figures import suppression
+
+    races = {"white": 100, "black": 30, "hispanic": 28, "unknown": 1}
+    values = {**races, "all": 159, "known": 158}
+    system = suppression.System(values, [(list(races), "all"), (["white", "black", "hispanic"], "known")])
+    (failure,) = suppression.audit(system, {"unknown": suppression.SMALL})
+    assert failure.key == "unknown" and (failure.least, failure.most) == (1, 1)
+    hidden = suppression.protect(system)
+    assert suppression.audit(system, hidden) == []
+    assert hidden["unknown"] == suppression.SMALL and len(hidden) >= 3

@@ -135,13 +135,49 @@ def test_rate_ratio_by_hand():
     assert fig.interval[1] == pytest.approx(3 * math.exp(1.959964 * se), rel=1e-6)
 
 
+def test_rate_ratio_with_a_small_count_is_exact_conditional():
+    """3 events against 274 (the issue's example): Katz says [1.54, 14.9], the exact conditional
+    interval [0.98, 14.1]; Katz stays for 20 events or more on both sides."""
+    fig = stats.rate_ratio(3, 1000, 274, 437_500)
+    assert fig.value == pytest.approx(4.790, abs=1e-3)
+    assert fig.interval == pytest.approx((0.982, 14.15), abs=0.01)
+    assert fig.method.startswith("exact conditional")
+    katz = stats._log_interval(fig.value, math.sqrt(1 / 3 + 1 / 274), 0.95)
+    assert katz == pytest.approx((1.54, 14.9), abs=0.05)
+    # The definition: given 277 events, 3 in the group is binomial with p = R·Pa / (R·Pa + Pb);
+    # at the lower bound 3 or more has probability 2.5 %, at the upper bound 3 or fewer.
+    from scipy.stats import binom
+
+    low, high = (r * 1000 / (r * 1000 + 437_500) for r in fig.interval)
+    assert binom.sf(2, 277, low) == pytest.approx(0.025, abs=1e-6)
+    assert binom.cdf(3, 277, high) == pytest.approx(0.025, abs=1e-6)
+
+
 def test_rate_ratio_zeros():
     no_events = stats.rate_ratio(0, 1000, 20, 2000)
-    assert no_events.value == 0.0 and no_events.interval is None and not no_events.reliable
+    # An upper bound at zero: with no events the ratio can still be up to about 1.84 here.
+    assert no_events.value == 0.0 and not no_events.reliable
+    assert no_events.interval[0] == 0.0 and 0 < no_events.interval[1] < 5
     no_reference = stats.rate_ratio(5, 1000, 0, 2000)
     assert no_reference.value is None and no_reference.interval is None
     no_population = stats.rate_ratio(5, 0, 5, None)
     assert no_population.value is None and no_population.interval is None
+
+
+def test_census_margin_of_error_widens_rates_and_ratios():
+    """The ACS 90% margin of error of the population (delta method, log scale)."""
+    known = stats.rate_per_resident(120, 3000, unit="x")
+    moe = stats.rate_per_resident(120, 3000, unit="x", population_moe=400)
+    assert moe.value == known.value
+    assert moe.interval[0] < known.interval[0] and moe.interval[1] > known.interval[1]
+    rse = 400 / 1.645 / 3000
+    up = math.log(known.interval[1] / known.value)
+    assert moe.interval[1] == pytest.approx(known.value * math.exp(math.hypot(up, 1.959964 * rse)), rel=1e-6)
+    assert "margin of error" in moe.method
+    assert stats.rate_per_resident(120, 3000, unit="x", population_moe=0).interval == known.interval
+    ratio = stats.rate_ratio(300, 30465, 900, 202042, population_moe=2000, ref_population_moe=1500)
+    se = math.sqrt(1 / 300 + 1 / 900 + (2000 / 1.645 / 30465) ** 2 + (1500 / 1.645 / 202042) ** 2)
+    assert ratio.interval == pytest.approx(stats._log_interval(ratio.value, se, 0.95), rel=1e-9)
 
 
 def test_proportion_ratio_matches_statsmodels_katz():
@@ -224,7 +260,8 @@ def test_rates_by_race():
     assert table["black"]["ratio"].value == pytest.approx((300 / 30465) / (900 / 202042))
     assert table["native_american"]["rate"].value == 0.0
     assert table["native_american"]["ratio"].value == 0.0
-    assert table["native_american"]["ratio"].interval is None
+    # No events: an upper bound still (exact conditional), not "no interval".
+    assert table["native_american"]["ratio"].interval == pytest.approx((0.0, 1.146), abs=1e-3)
 
 
 def test_figure_as_json():
