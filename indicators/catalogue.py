@@ -23,6 +23,16 @@ MILESTONES: list[tuple[str, str]] = [
     ("local", "Other local indicators"),
 ]
 MILESTONE_LABELS = dict(MILESTONES)
+# The library topics (library.models.Topic) whose practices speak to each milestone or theme.
+MILESTONE_TOPICS: dict[str, tuple[str, ...]] = {
+    "high_school": ("youth", "literacy"),
+    "postsecondary": ("youth", "training"),
+    "workforce": ("youth", "literacy"),
+    "economic": ("literacy", "violence"),
+    "health": ("literacy", "wellness"),
+    "justice": ("police_data", "trust", "policy", "oversight"),
+    "local": ("youth", "literacy"),
+}
 
 SEXES = {"male": "Males", "female": "Females", "all": "Everyone"}
 

@@ -86,11 +86,16 @@ class CensusValue(models.Model):
 
 
 class IndicatorSettings(models.Model):
-    """Which geography of the uploaded tables is the city's own (the others are for comparison)."""
+    """Which geography of the uploaded tables is the city's own (the others are for comparison), and
+    whether the lead has published the outcomes page (its public version, /p/<city>/outcomes/)."""
 
     city = models.OneToOneField(City, on_delete=models.CASCADE, related_name="indicator_settings")
     geo_id = models.CharField(max_length=40, blank=True)
     geo_name = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = CityQuerySet.as_manager()
 

@@ -13,10 +13,20 @@ from django.urls import reverse
 
 from cities import evidence
 from cities.models import City, Membership, may
+from library.selectors import suggest_resources
 
 from . import acsmath
 from .acsmath import Derived, Estimate, Score
-from .catalogue import BY_KEY, CATALOGUE, GROUP_LABELS, GROUPS, MILESTONES, WHITE_REFERENCES, Indicator
+from .catalogue import (
+    BY_KEY,
+    CATALOGUE,
+    GROUP_LABELS,
+    GROUPS,
+    MILESTONE_TOPICS,
+    MILESTONES,
+    WHITE_REFERENCES,
+    Indicator,
+)
 from .models import (
     CensusFile,
     CensusValue,
@@ -254,11 +264,35 @@ LOCAL_LABELS = dict(LocalRace.choices)
 LOCAL_ORDER = [r for r in LocalRace.values if r != "white"] + ["white"]
 
 
+SMALL_CELL = range(1, 11)  # 1 to 10 people: never recoverable from what the public page shows
+
+
+def _public_safe(k: int, n: int) -> Derived:
+    """A local figure for the public page: hidden when the count, or those not counted, are 1 to 10
+    people (its share and interval would give them away)."""
+    if k in SMALL_CELL or (n - k) in SMALL_CELL:
+        return Derived(
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            False,
+            False,
+            "Wilson",
+            "Fewer than 11 people on one side of this figure: not shown on the public page.",
+        )
+    return acsmath.wilson(k, n)
+
+
 def local_indicator(
-    *, indicator: LocalIndicator, sex: str, figures: list[LocalFigure] | None = None
+    *, indicator: LocalIndicator, sex: str, figures: list[LocalFigure] | None = None, public: bool = False
 ) -> IndicatorResult | None:
     figures = figures if figures is not None else list(indicator.figures.all())
-    chosen = {f.race: acsmath.wilson(f.numerator, f.denominator) for f in figures if f.sex == sex}
+    compute = _public_safe if public else acsmath.wilson
+    chosen = {f.race: compute(f.numerator, f.denominator) for f in figures if f.sex == sex}
     if not chosen:
         return None
     rows, score, best_label, ref_label = compare(
@@ -328,7 +362,7 @@ class Milestone:
     score: int | None = None
 
 
-def outcomes(*, city: City, geo: Geo | None) -> list[Milestone]:
+def outcomes(*, city: City, geo: Geo | None, public: bool = False) -> list[Milestone]:
     """Every indicator with data, by milestone, with each milestone's (theme's) score."""
     milestones = {key: Milestone(key, label) for key, label in MILESTONES}
     if geo is not None:
@@ -341,12 +375,47 @@ def outcomes(*, city: City, geo: Geo | None) -> list[Milestone]:
     for local in locals_:
         figs = list(local.figures.all())
         for sex in ("male", "all", "female"):
-            result = local_indicator(indicator=local, sex=sex, figures=figs)
+            result = local_indicator(indicator=local, sex=sex, figures=figs, public=public)
             if result is not None:
                 milestones[local.milestone].indicators.append(result)
     for m in milestones.values():
         m.score = acsmath.theme_score(r.score.score for r in m.indicators if r.score is not None)
     return [m for m in milestones.values() if m.indicators or m.key == "justice"]
+
+
+CITIES_PER_PAGE = 20
+
+
+def across_cities(*, key: str, page: int = 1):
+    """The curator's view of one Census indicator in every city that has loaded its table: each city's
+    own geography, its figures by group and its score. Paginated (a few queries per city shown)."""
+    from django.core.paginator import Paginator
+
+    indicator = BY_KEY.get(key)
+    if indicator is None:
+        return None, None
+    cities = City.objects.filter(
+        pk__in=CensusValue.objects.filter(table=indicator.table).values("city_id")
+    ).order_by("name", "pk")
+    paged = Paginator(cities, CITIES_PER_PAGE).get_page(page)
+    rows = []
+    for city in paged.object_list:
+        geo = chosen_geography(city=city)
+        result = census_indicator(city=city, indicator=indicator, geo=geo) if geo else None
+        rows.append({"city": city, "geo": geo, "result": result})
+    return indicator, {"page": paged, "rows": rows}
+
+
+def published(*, city: City) -> IndicatorSettings | None:
+    return IndicatorSettings.objects.filter(city=city, published_at__isnull=False).first()
+
+
+def public_outcomes(*, city: City) -> list[Milestone]:
+    """What the public page shows: the Census indicators of the city's own geography and the local
+    indicators' shares (no counts: the page never shows how many people a share is of), and no
+    police figures (the city publishes those from its police data pages, with their protections)."""
+    geo = chosen_geography(city=city)
+    return [m for m in outcomes(city=city, geo=geo, public=True) if m.key != "justice"]
 
 
 def indicator_detail(*, city: City, key: str, geo: Geo | None) -> dict[str, Any] | None:
@@ -378,6 +447,11 @@ def indicator_detail(*, city: City, key: str, geo: Geo | None) -> dict[str, Any]
         "over_time": over_time,
         "siblings": siblings,
     }
+
+
+def practices_for(*, milestone: str, limit: int = 4) -> list:
+    """What other cities do about it: published practices of the library on the milestone's topics."""
+    return suggest_resources(topics=MILESTONE_TOPICS.get(milestone, ()), limit=limit)
 
 
 def vintage_span(*, city: City) -> dict[str, int | None]:

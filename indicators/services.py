@@ -180,6 +180,26 @@ def geography_choose(*, city: City, geo_id: str) -> IndicatorSettings:
     return row
 
 
+def outcomes_publish(*, city: City, publish: bool, by: User | None = None) -> IndicatorSettings:
+    """The lead publishes the outcomes page (Census figures and local shares, never counts or police
+    figures) or withdraws it; the public page answers only while it is published."""
+    from django.utils import timezone
+
+    row, _ = IndicatorSettings.objects.get_or_create(city=city)
+    row.published_at = timezone.now() if publish else None
+    row.published_by = by if publish else None
+    row.save(update_fields=["published_at", "published_by"])
+    audit_record(
+        action=AuditAction.CHANGE,
+        object_type="outcomes_page",
+        object_id=row.pk,
+        city=city,
+        actor=by,
+        summary="Published the outcomes page" if publish else "Withdrew the published outcomes page",
+    )
+    return row
+
+
 # ----------------------------------------------------------------------------- local indicators
 
 

@@ -18,4 +18,9 @@ urlpatterns = [
     path(P + "local/<int:indicator_id>/", views.local_detail, name="local_detail"),
     path(P + "local/<int:indicator_id>/figures/", views.local_figures, name="local_figures"),
     path(P + "local/<int:indicator_id>/delete/", views.local_delete, name="local_delete"),
+    path(P + "publish/", views.publish, name="publish"),
+    # The national curator's view of one indicator across cities.
+    path("network/outcomes/<slug:key>/", views.network_indicator, name="network_indicator"),
+    # The public page of a city's outcomes lives under /p/<city-slug>/: no sign-in, no counts.
+    path("p/<slug:city_slug>/outcomes/", views.public_outcomes, name="public_outcomes"),
 ]

@@ -6,14 +6,14 @@ local indicators (docs/indicators.md)."""
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cities.clientip import client_ip
-from cities.decorators import city_view
+from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
 from cities.http import CityRequest
-from cities.models import EDITOR_ROLES
+from cities.models import EDITOR_ROLES, City, Role
 
 from . import selectors, services
 from .catalogue import CATALOGUE, TABLE_TITLES
@@ -54,6 +54,48 @@ def index(request: CityRequest) -> HttpResponse:
             justice=selectors.justice_theme(city=city),
             geography_form=GeographyForm(initial={"geo_id": geo.geo_id if geo else ""}),
         ),
+    )
+
+
+@city_view(roles=[Role.LEAD])
+@require_POST
+def publish(request: CityRequest) -> HttpResponse:
+    publish_it = request.POST.get("action") == "publish"
+    services.outcomes_publish(city=request.city, publish=publish_it, by=request.user)
+    if publish_it:
+        messages.success(request, "The outcomes page is published: anyone with its link can read it.")
+    else:
+        messages.success(request, "The outcomes page is withdrawn: its public link answers no more.")
+    return redirect("indicators:index", request.city.slug)
+
+
+@curator_required
+def network_indicator(request, key: str) -> HttpResponse:
+    page_number = request.GET.get("page", "1")
+    indicator, found = selectors.across_cities(key=key, page=int(page_number) if page_number.isdigit() else 1)
+    if indicator is None:
+        raise Http404("No such indicator.")
+    return render(
+        request, "indicators/network.html", {"indicator": indicator, **found, "catalogue": CATALOGUE}
+    )
+
+
+def public_outcomes(request, city_slug: str) -> HttpResponse:
+    """The published outcomes page of a city, for anyone: 404 while the lead has not published it."""
+    city = get_object_or_404(City, slug=city_slug)
+    shown = selectors.published(city=city)
+    if shown is None:
+        raise Http404("No such page.")
+    return render(
+        request,
+        "indicators/public.html",
+        {
+            "public_city": city,
+            "published": shown,
+            "geo": selectors.chosen_geography(city=city),
+            "milestones": selectors.public_outcomes(city=city),
+            "public": True,
+        },
     )
 
 

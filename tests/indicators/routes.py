@@ -79,6 +79,19 @@ def _indicator(city):
     return {"key": "poverty_male"}
 
 
+def _published(city):
+    from indicators import services
+
+    records = scene(city)
+    services.outcomes_publish(city=city, publish=True, by=records["lead"])
+    return {}
+
+
+def _network(city):
+    scene(city)
+    return {"key": "poverty_male"}
+
+
 ROUTES = [
     Route("indicators:index", _city_with_records),
     Route("indicators:indicator", _indicator),
@@ -91,4 +104,7 @@ ROUTES = [
     Route("indicators:local_detail", _needs("indicator_id")),
     Route("indicators:local_figures", _needs("indicator_id")),
     Route("indicators:local_delete", _needs("indicator_id"), walk=False),
+    Route("indicators:publish", _city_with_records, walk=False),
+    Route("indicators:public_outcomes", _published, kind="public"),
+    Route("indicators:network_indicator", _network, kind="curator"),
 ]

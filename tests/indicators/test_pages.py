@@ -125,3 +125,37 @@ def test_home_panel(client, city, loaded, member_of):
     client.force_login(member_of(city, "lead"))
     body = client.get(reverse("cities:home", args=[city.slug])).content.decode()
     assert "Community outcomes by race" in body and "equality score" in body
+
+
+def test_the_lead_publishes_and_withdraws_the_public_page(client, city, loaded, member_of):
+    public_url = reverse("indicators:public_outcomes", args=[city.slug])
+    assert client.get(public_url).status_code == 404  # not published yet
+    client.force_login(member_of(city, "staff"))
+    assert (
+        client.post(reverse("indicators:publish", args=[city.slug]), {"action": "publish"}).status_code == 404
+    )
+    client.force_login(loaded["lead"])
+    assert (
+        client.post(reverse("indicators:publish", args=[city.slug]), {"action": "publish"}).status_code == 302
+    )
+    client.logout()
+    body = client.get(public_url).content.decode()
+    assert "Men and boys below the poverty level" in body and "Equality score" in body
+    assert "Counted / of" not in body and "Safety and second chances" not in body
+    # Local counts of 1 to 10 people (Hispanic males: 5 of 30) are not shown to the public.
+    assert "Fewer than 11 people" in body
+    client.force_login(loaded["lead"])
+    client.post(reverse("indicators:publish", args=[city.slug]), {"action": "withdraw"})
+    client.logout()
+    assert client.get(public_url).status_code == 404
+
+
+def test_the_curator_sees_an_indicator_across_cities(client, city, other_city, loaded, django_user_model):
+    scene(other_city)
+    curator = django_user_model.objects.create_user(
+        "curator-outcomes@example.org", "x-long-pass-1", is_curator=True
+    )
+    client.force_login(curator)
+    body = client.get(reverse("indicators:network_indicator", args=["uninsured_all"])).content.decode()
+    assert city.name in body and other_city.name in body and "Jefferson County, Alabama" in body
+    assert client.get(reverse("indicators:network_indicator", args=["nonsense"])).status_code == 404
