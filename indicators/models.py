@@ -51,10 +51,19 @@ class CensusFile(models.Model):
         return f"{self.table}{self.race}"
 
 
-class CensusValue(models.Model):
-    """One cell of one geography of an uploaded table: the estimate and its 90 % margin of error."""
+class CensusValueQuerySet(models.QuerySet):
+    def for_city(self, city: City) -> "CensusValueQuerySet":
+        """A value belongs to the city through its file (the file carries the city)."""
+        return self.filter(file__city=city)
 
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+
+class CensusValue(models.Model):
+    """One cell of one geography of an uploaded table: the estimate and its 90 % margin of error.
+
+    What the Census Bureau published, read from the file, never typed: the city is the file's. A
+    geography's cell of a table, race and vintage is known once per city: a later upload replaces it
+    (`services.census_file_upload`, in the same transaction)."""
+
     file = models.ForeignKey(CensusFile, on_delete=models.CASCADE, related_name="values")
     table = models.CharField(max_length=10)
     race = models.CharField(max_length=1)
@@ -67,18 +76,12 @@ class CensusValue(models.Model):
     moe = models.FloatField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
 
-    objects = CityQuerySet.as_manager()
+    objects = CensusValueQuerySet.as_manager()
 
     class Meta:
-        indexes = [
-            models.Index(fields=["city", "table", "geo_id", "vintage"], name="indicators_value_lookup")
-        ]
+        indexes = [models.Index(fields=["geo_id", "table", "vintage"], name="indicators_value_lookup")]
         constraints = [
-            # A geography's cell of a table, race and vintage is known once: a newer upload replaces it.
-            models.UniqueConstraint(
-                fields=["city", "table", "race", "vintage", "geo_id", "cell"],
-                name="indicators_one_value_per_cell",
-            ),
+            models.UniqueConstraint(fields=["file", "geo_id", "cell"], name="indicators_one_value_per_cell"),
         ]
 
     def __str__(self) -> str:

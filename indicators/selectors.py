@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Min
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from cities import evidence
 from cities.models import City, Membership, may
@@ -247,7 +248,9 @@ def census_indicator(
         reference_label=ref_label,
         period=f"ACS 5-year estimates {year - 4}-{year}",
         source=f"US Census Bureau, table {indicator.table} by race, {geo.name}",
-        url=reverse("indicators:indicator", args=[city.slug, indicator.key]) + f"?geo={geo.geo_id}",
+        url=reverse("indicators:indicator", args=[city.slug, indicator.key])
+        + "?"
+        + urlencode({"geo": geo.geo_id}),
     )
     if len(years) > 1 and year != years[0] and score is not None:
         base_figs = _groups_of(values, indicator, years[0])
@@ -395,7 +398,7 @@ def across_cities(*, key: str, page: int = 1):
     if indicator is None:
         return None, None
     cities = City.objects.filter(
-        pk__in=CensusValue.objects.filter(table=indicator.table).values("city_id")
+        pk__in=CensusFile.objects.filter(table=indicator.table).values("city_id")
     ).order_by("name", "pk")
     paged = Paginator(cities, CITIES_PER_PAGE).get_page(page)
     rows = []

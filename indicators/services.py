@@ -109,7 +109,6 @@ def census_file_upload(
             CensusValue.objects.bulk_create(
                 [
                     CensusValue(
-                        city=city,
                         file=record,
                         table=table.table,
                         race=table.race,

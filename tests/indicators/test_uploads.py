@@ -67,6 +67,7 @@ def test_the_same_table_again_replaces_its_geographies(city):
     again = _upload(city, DATA / "ACSDT5Y2024.B17001B-Data.csv")
     assert again.replaced
     assert CensusFile.objects.for_city(city).count() == 1
+    assert CensusValue.objects.for_city(city).count() == 3 * 59  # each cell known once
     _upload(city, SAMPLES / "2024-POVERTY_BY_RACE_STATE_BLACK.json")  # another geography: kept beside it
     assert CensusFile.objects.for_city(city).count() == 2
 
