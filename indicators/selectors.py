@@ -374,7 +374,7 @@ def outcomes(*, city: City, geo: Geo | None, public: bool = False) -> list[Miles
             result = census_indicator(city=city, indicator=indicator, geo=geo, values=values)
             if result is not None:
                 milestones[indicator.milestone].indicators.append(result)
-    locals_ = LocalIndicator.objects.for_city(city).prefetch_related("figures")
+    locals_ = LocalIndicator.objects.for_city(city).select_related("city").prefetch_related("figures")
     for local in locals_:
         figs = list(local.figures.all())
         for sex in ("male", "all", "female"):

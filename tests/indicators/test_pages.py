@@ -159,3 +159,48 @@ def test_the_curator_sees_an_indicator_across_cities(client, city, other_city, l
     body = client.get(reverse("indicators:network_indicator", args=["uninsured_all"])).content.decode()
     assert city.name in body and other_city.name in body and "Jefferson County, Alabama" in body
     assert client.get(reverse("indicators:network_indicator", args=["nonsense"])).status_code == 404
+
+
+def test_change_since_a_baseline_vintage(city):
+    from pathlib import Path
+
+    from indicators import selectors, services
+    from indicators.catalogue import BY_KEY
+
+    samples = Path(__file__).resolve().parents[2] / "indicators" / "sample_data"
+    for word in ("BLACK", "WHITE"):
+        name = f"2024-POVERTY_BY_RACE_COUNTY_{word}.json"
+        services.census_file_upload(city=city, raw=(samples / name).read_bytes(), filename=name)
+        # The same rows given as an earlier vintage: the score is unchanged, and says so.
+        services.census_file_upload(city=city, raw=(samples / name).read_bytes(), filename=name, vintage=2019)
+    geo = selectors.chosen_geography(city=city)
+    result = selectors.census_indicator(city=city, indicator=BY_KEY["poverty_male"], geo=geo)
+    assert result.period == "ACS 5-year estimates 2020-2024"
+    assert result.baseline == {"vintage": 2019, "score": result.score.score, "change": 0}
+
+
+def test_the_outcomes_page_runs_a_bounded_number_of_queries(
+    client, city, loaded, member_of, django_assert_max_num_queries
+):
+    from indicators import services
+
+    client.force_login(member_of(city, "viewer"))
+    url = reverse("indicators:index", args=[city.slug])
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for n in range(15):
+        local = services.local_indicator_create(
+            city=city,
+            title=f"Local {n}",
+            milestone="local",
+            numerator_label="a",
+            denominator_label="b",
+            period="2025",
+            source="records",
+        )
+        services.local_figures_set(
+            indicator=local, figures=[("black", "all", 20, 100), ("white", "all", 10, 100)]
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
