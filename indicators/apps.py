@@ -9,5 +9,5 @@ class IndicatorsConfig(AppConfig):
 
         from .selectors import home_panel
 
-        panels.register("indicators", home_panel, order=35)
+        panels.register("indicators", home_panel, order=50)
         panels.register_section("indicators", label="Outcomes", url_name="indicators:index", order=35)
