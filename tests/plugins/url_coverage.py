@@ -70,7 +70,9 @@ def pytest_collection_modifyitems(session, config, items) -> None:
     selective = bool(config.option.keyword or config.option.markexpr or getattr(config.option, "lf", False))
     args = [a for a in config.args if a]
     testpaths = config.getini("testpaths")
-    whole = not args or sorted(a.rstrip("/") for a in args) == sorted(testpaths) or args == [str(config.rootpath)]
+    whole = (
+        not args or sorted(a.rstrip("/") for a in args) == sorted(testpaths) or args == [str(config.rootpath)]
+    )
     config._url_coverage_judged = config._url_coverage_judged and whole and not selective
 
 
@@ -82,7 +84,9 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     missing = sorted(set(routes) - _seen)
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if not missing and reporter:
-        reporter.write_line(f"URL coverage: all {len(routes)} URL patterns of the app were requested successfully.")
+        reporter.write_line(
+            f"URL coverage: all {len(routes)} URL patterns of the app were requested successfully."
+        )
     if missing:
         lines = ["URL coverage: these URL patterns were never requested successfully by any test:"]
         lines += [f"  - {name}" for name in missing]
