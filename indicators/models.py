@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Now
 
 from cities.models import City, CityQuerySet
+from relationships.models import Commitment
 
 from .catalogue import MILESTONES
 
@@ -181,3 +182,26 @@ class LocalFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.race}, {self.sex}: {self.numerator} of {self.denominator}"
+
+
+class IndicatorCommitment(models.Model):
+    """A commitment of the city (relationships) that tries to move an indicator: "what we are doing
+    about this". The indicator is a catalogue key ("poverty_male") or a local one ("local-12")."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    indicator_key = models.SlugField(max_length=40)
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(db_default=Now())
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator_key", "commitment"], name="indicators_link_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_key}: {self.commitment_id}"

@@ -31,6 +31,7 @@ from .catalogue import (
 from .models import (
     CensusFile,
     CensusValue,
+    IndicatorCommitment,
     IndicatorSettings,
     LocalFigure,
     LocalIndicator,
@@ -455,6 +456,23 @@ def indicator_detail(*, city: City, key: str, geo: Geo | None) -> dict[str, Any]
 def practices_for(*, milestone: str, limit: int = 4) -> list:
     """What other cities do about it: published practices of the library on the milestone's topics."""
     return suggest_resources(topics=MILESTONE_TOPICS.get(milestone, ()), limit=limit)
+
+
+def commitments_for(*, city: City, indicator_key: str) -> dict[str, Any]:
+    """The city's commitments linked to an indicator, and the ones that could be linked."""
+    from relationships.models import Commitment, CommitmentStatus
+
+    linked_ids = list(
+        IndicatorCommitment.objects.for_city(city).filter(indicator_key=indicator_key)
+        .values_list("commitment_id", flat=True)
+    )  # fmt: skip
+    linked = list(Commitment.objects.for_city(city).filter(pk__in=linked_ids).order_by("due_date", "pk"))
+    open_ones = list(
+        Commitment.objects.for_city(city)
+        .filter(status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS])
+        .exclude(pk__in=linked_ids).order_by("what", "pk")[:200]
+    )  # fmt: skip
+    return {"linked": linked, "choices": open_ones, "key": indicator_key}
 
 
 def vintage_span(*, city: City) -> dict[str, int | None]:

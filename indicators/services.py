@@ -17,10 +17,11 @@ from cities.audit import audit_record
 from cities.models import AuditAction, City, User
 
 from . import acs
-from .catalogue import CELLS_NEEDED, TABLE_TITLES
+from .catalogue import BY_KEY, CELLS_NEEDED, TABLE_TITLES
 from .models import (
     CensusFile,
     CensusValue,
+    IndicatorCommitment,
     IndicatorSettings,
     LocalFigure,
     LocalIndicator,
@@ -302,3 +303,40 @@ def local_indicator_delete(*, city: City, indicator_id: int, by: User | None = N
             actor=by,
             summary=f"Deleted local indicator “{indicator.title}”",
         )
+
+
+# ------------------------------------------------------------------ what we are doing about this
+
+
+def _known_indicator(*, city: City, indicator_key: str) -> bool:
+    if indicator_key in BY_KEY:
+        return True
+    prefix, _, number = indicator_key.partition("-")
+    return (
+        prefix == "local"
+        and number.isdigit()
+        and LocalIndicator.objects.for_city(city).filter(pk=int(number)).exists()
+    )
+
+
+def indicator_commitment_link(
+    *, city: City, indicator_key: str, commitment_id: int, by: User | None = None
+) -> IndicatorCommitment:
+    """Link one of the city's commitments to an indicator it tries to move (once)."""
+    from relationships.models import Commitment
+
+    if not _known_indicator(city=city, indicator_key=indicator_key):
+        raise ValidationError("No such indicator in this city.")
+    commitment = Commitment.objects.for_city(city).filter(pk=commitment_id).first()
+    if commitment is None:
+        raise ValidationError("Choose one of the city's commitments.")
+    link, _ = IndicatorCommitment.objects.get_or_create(
+        city=city, indicator_key=indicator_key, commitment=commitment, defaults={"linked_by": by}
+    )
+    return link
+
+
+def indicator_commitment_unlink(*, city: City, indicator_key: str, commitment_id: int) -> None:
+    IndicatorCommitment.objects.for_city(city).filter(
+        indicator_key=indicator_key, commitment_id=commitment_id
+    ).delete()

@@ -9,6 +9,7 @@ P = "c/<slug:city_slug>/outcomes/"
 urlpatterns = [
     path(P, views.index, name="index"),
     path(P + "indicator/<slug:key>/", views.indicator, name="indicator"),
+    path(P + "indicator/<slug:key>/commitments/", views.indicator_commitments, name="indicator_commitments"),
     path(P + "census/", views.census_list, name="census_list"),
     path(P + "census/upload/", views.upload, name="upload"),
     path(P + "census/<int:file_id>/", views.census_detail, name="census_detail"),

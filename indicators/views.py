@@ -106,7 +106,38 @@ def indicator(request: CityRequest, key: str) -> HttpResponse:
     detail = selectors.indicator_detail(city=city, key=key, geo=geo)
     if detail is None:
         raise Http404("No such indicator.")
-    return render(request, "indicators/indicator.html", _ctx(request, "index", geo=geo, **detail))
+    doing = selectors.commitments_for(city=city, indicator_key=key)
+    return render(
+        request, "indicators/indicator.html", _ctx(request, "index", geo=geo, doing=doing, **detail)
+    )
+
+
+@city_view(roles=EDITOR_ROLES)
+@require_POST
+def indicator_commitments(request: CityRequest, key: str) -> HttpResponse:
+    """Link a commitment to the indicator it tries to move, or unlink it."""
+    city = request.city
+    if key.startswith("local-") and key[6:].isdigit():
+        back = redirect("indicators:local_detail", city.slug, _get(LocalIndicator, city, int(key[6:])).pk)
+    elif key in selectors.BY_KEY:
+        back = redirect("indicators:indicator", city.slug, key)
+    else:
+        raise Http404("No such indicator.")
+    raw_id = request.POST.get("commitment", "")
+    try:
+        if not raw_id.isdigit():
+            raise ValidationError("Choose one of the city's commitments.")
+        if request.POST.get("action") == "unlink":
+            services.indicator_commitment_unlink(city=city, indicator_key=key, commitment_id=int(raw_id))
+            messages.success(request, "The commitment is no longer linked to this indicator.")
+        else:
+            services.indicator_commitment_link(
+                city=city, indicator_key=key, commitment_id=int(raw_id), by=request.user
+            )
+            messages.success(request, "The commitment is linked to this indicator.")
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+    return back
 
 
 @city_view()
@@ -220,7 +251,16 @@ def local_detail(request: CityRequest, indicator_id: int) -> HttpResponse:
         if (r := selectors.local_indicator(indicator=local, sex=sex, figures=figures)) is not None
     ]
     return render(
-        request, "indicators/local_detail.html", _ctx(request, "index", local=local, results=results)
+        request,
+        "indicators/local_detail.html",
+        _ctx(
+            request,
+            "index",
+            local=local,
+            results=results,
+            practices=selectors.practices_for(milestone=local.milestone),
+            doing=selectors.commitments_for(city=request.city, indicator_key=f"local-{local.pk}"),
+        ),
     )
 
 

@@ -58,7 +58,14 @@ def scene(city) -> dict:
             ("white", "all", 60, 2000),
         ],
     )
-    return {"lead": lead, "file_id": first.pk, "indicator_id": local.pk}
+    from indicators.models import IndicatorCommitment
+    from relationships.models import Commitment
+
+    commitment = Commitment.objects.create(
+        city=city, what=f"Summer jobs for {local.pk} young men", owner=lead
+    )
+    IndicatorCommitment.objects.create(city=city, indicator_key="poverty_male", commitment=commitment)
+    return {"lead": lead, "file_id": first.pk, "indicator_id": local.pk, "commitment_id": commitment.pk}
 
 
 def _needs(*keys):
@@ -95,6 +102,7 @@ def _network(city):
 ROUTES = [
     Route("indicators:index", _city_with_records),
     Route("indicators:indicator", _indicator),
+    Route("indicators:indicator_commitments", _indicator, walk=False),
     Route("indicators:census_list", _city_with_records),
     Route("indicators:upload"),
     Route("indicators:census_detail", _needs("file_id")),

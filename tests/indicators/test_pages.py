@@ -204,3 +204,35 @@ def test_the_outcomes_page_runs_a_bounded_number_of_queries(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_commitments_linked_to_an_indicator(client, city, other_city, loaded, member_of):
+    from indicators.models import IndicatorCommitment
+    from relationships.models import Commitment
+
+    theirs = Commitment.objects.create(city=other_city, what="Another city's promise")
+    ours = Commitment.objects.create(city=city, what="Mentoring for boys of color")
+    client.force_login(member_of(city, "staff"))
+    url = reverse("indicators:indicator_commitments", args=[city.slug, "uninsured_all"])
+    assert client.post(url, {"action": "link", "commitment": ours.pk}).status_code == 302
+    client.post(url, {"action": "link", "commitment": theirs.pk})  # another city's: refused
+    assert list(
+        IndicatorCommitment.objects.filter(indicator_key="uninsured_all").values_list(
+            "commitment_id", flat=True
+        )
+    ) == [ours.pk]
+    body = client.get(reverse("indicators:indicator", args=[city.slug, "uninsured_all"])).content.decode()
+    assert "Mentoring for boys of color" in body and "Another city" not in body
+    local_key = f"local-{loaded['indicator_id']}"
+    local_url = reverse("indicators:indicator_commitments", args=[city.slug, local_key])
+    assert client.post(local_url, {"action": "link", "commitment": ours.pk}).status_code == 302
+    page = client.get(
+        reverse("indicators:local_detail", args=[city.slug, loaded["indicator_id"]])
+    ).content.decode()
+    assert "Mentoring for boys of color" in page
+    client.post(url, {"action": "unlink", "commitment": ours.pk})
+    assert not IndicatorCommitment.objects.filter(indicator_key="uninsured_all").exists()
+    assert (
+        client.post(reverse("indicators:indicator_commitments", args=[city.slug, "nonsense"])).status_code
+        == 404
+    )
