@@ -7,7 +7,7 @@ from django.urls import resolve, reverse
 from cities.models import ALL_ROLES, Role
 from tests.urlmap import ROUTES
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WALKED = [r for r in ROUTES if r.walk]
 # Account pages of django-allauth that every signed-in person uses, and the anonymous ones.
