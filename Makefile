@@ -14,6 +14,9 @@ TEST_RESULT_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 # The suite runs in this many processes (pytest-xdist), each with its own test database, cache keys
 # and Celery queue (see realcities/settings.py). TEST_WORKERS=0 runs it in one process.
+# `--dist loadfile`: each test module runs whole in one process, so a module's fixtures (a private
+# PostgreSQL cluster, a big generated file) are made once and the page walks never run two at a
+# time. (xdist_group marks would be finer, but pytest-xdist 3.8 ignores them under pytest 9.2.)
 TEST_WORKERS ?= 2
 
 .PHONY: help setup run test lint worker beat check-deploy
@@ -55,7 +58,7 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_RESULT_BACKEND=$(TEST_RESULT_URL) \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest --create-db \
-	  $$(test "$(TEST_WORKERS)" != 0 && $(PY) -c "import xdist" 2>/dev/null && echo "-n $(TEST_WORKERS) --dist loadgroup") \
+	  $$(test "$(TEST_WORKERS)" != 0 && $(PY) -c "import xdist" 2>/dev/null && echo "-n $(TEST_WORKERS) --dist loadfile") \
 	  $(PYTEST_ARGS)
 
 lint:

@@ -1,8 +1,7 @@
 """Browser tests: pytest-playwright driving Debian's Chromium against Django's live server.
 
-Every browser test module is in the xdist group "browser": in a parallel run one process drives one
-Chromium through them all while the other runs the rest of the suite. Two Chromiums and two live
-servers at once on two cores made the longest page walks overrun their time limit."""
+In a parallel run each module runs whole in one process (`--dist loadfile`, see the Makefile), so the
+walks over every page, all in test_walk_all_pages.py, never run two at a time on the two cores."""
 
 import pytest
 from django.conf import settings

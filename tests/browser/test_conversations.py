@@ -10,7 +10,7 @@ from conversations.models import CheckIn, Conversation, FacilitatorReport, Regis
 from tests.builders import make_conversation
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _no_csp_errors(page):

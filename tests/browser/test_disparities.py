@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from disparities.files.generate import write_stops
 from disparities.models import Dataset, Rollup
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_upload_correct_a_value_watch_the_progress_and_see_the_result(

@@ -11,7 +11,7 @@ from library import services
 from library.models import Kind, ResourceStatus, Submission
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

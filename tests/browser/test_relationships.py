@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from relationships import services
 from relationships.models import Commitment, Meeting, Stakeholder
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _url(live_server, name, city, *args):

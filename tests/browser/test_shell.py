@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from cities.models import Membership
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_sign_in_through_the_form_and_land_in_the_city(page, live_server, member_of, city, check_a11y):

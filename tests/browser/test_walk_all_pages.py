@@ -9,7 +9,7 @@ from django.urls import resolve, reverse
 from cities.models import ALL_ROLES, Role
 from tests.urlmap import ROUTES
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # WALK_ONLY=indicators,library walks only those apps' pages (a quick check while working on one app).
 ONLY = tuple(name for name in os.environ.get("WALK_ONLY", "").split(",") if name)

@@ -29,8 +29,6 @@ from tests.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 100_000
-# One process of a parallel run takes the whole module: one private cluster, one generated file.
-pytestmark = pytest.mark.xdist_group("private-postgres")
 QUEUE = "database-restart-test"  # the private worker's own queue: the suite's worker never sees these tasks
 
 # Run in a subprocess on the private cluster: the app's own services, with the import task routed

@@ -19,8 +19,7 @@ from disparities.tasks import dataset_import_task
 from tests.builders import LANSING, police_file
 from tests.conftest import wait_for
 
-# One process of a parallel run takes the whole module, so the big generated file is written once.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("disparities-worker")]
+pytestmark = pytest.mark.django_db(transaction=True)
 MANY = 300_000  # stops: an import long enough to be killed or cancelled while it runs
 
 
