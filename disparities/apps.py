@@ -11,3 +11,10 @@ class DisparitiesConfig(AppConfig):
 
         panels.register("disparities", home_panel, order=30)
         panels.register_section("disparities", label="Police data", url_name="disparities:index", order=30)
+
+        # Dashboard figures lent to equity assessments and indicators (frozen by whoever keeps them).
+        from cities import evidence as lent
+
+        from .evidence import PoliceFigures
+
+        lent.register_figures("disparities", PoliceFigures())

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "relationships",
     "conversations",
     "disparities",
+    "equity",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("disparities.urls")),
     path("", include("library.urls")),
+    path("", include("equity.urls")),
 ]

@@ -1,0 +1,176 @@
+"""Everything that reads an equity assessment for a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from cities import evidence
+from cities.models import City, Membership, User, may
+from relationships.models import Commitment, CommitmentStatus
+
+from . import guides
+from .models import Assessment, AssessmentStatus, EvidenceItem, Revision, Strategy, Template
+
+PAGE_SIZE = 25
+
+
+def assessment_list(*, city: City, status: str = "", page: int | str = 1) -> Page:
+    queryset = (
+        Assessment.objects.for_city(city)
+        .select_related("owner")
+        .annotate(
+            n_strategies=Count("strategies"),
+            n_committed=Count("strategies", filter=Q(strategies__commitment__isnull=False)),
+        )
+    )
+    if status in AssessmentStatus.values:
+        queryset = queryset.filter(status=status)
+    return Paginator(queryset.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(page)
+
+
+def assessment_get(*, city: City, assessment_id: int) -> Assessment:
+    """One assessment of the city (raises DoesNotExist for another city's)."""
+    return Assessment.objects.for_city(city).select_related("owner", "created_by").get(pk=assessment_id)
+
+
+def public_assessment(*, city: City, assessment_id: int) -> Assessment | None:
+    return Assessment.objects.for_city(city).filter(pk=assessment_id, published_at__isnull=False).first()
+
+
+def public_list(*, city: City) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.for_city(city).filter(published_at__isnull=False).order_by("-published_at")[:100]
+    )
+
+
+@dataclass
+class FigureBeside:
+    """A frozen figure and, when its source still exists, the live one beside it."""
+
+    item: EvidenceItem
+    frozen: evidence.Figure | None
+    live: evidence.Figure | None
+    looked_up: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.frozen and self.live and (self.frozen.value != self.live.value))
+
+    @property
+    def gone(self) -> bool:
+        return self.looked_up and self.live is None
+
+
+def evidence_beside_live(*, assessment: Assessment, live: bool = True) -> list[FigureBeside]:
+    """Every piece of evidence; for a figure, its frozen copy and (if `live`) today's value."""
+    rows = []
+    for item in assessment.evidence.all():
+        frozen = item.figure
+        current = None
+        if live and item.figure_key:
+            current = evidence.figure(city=assessment.city, key=item.figure_key)
+        rows.append(
+            FigureBeside(item=item, frozen=frozen, live=current, looked_up=live and bool(item.figure_key))
+        )
+    return rows
+
+
+def strategies(*, assessment: Assessment) -> list[Strategy]:
+    return list(assessment.strategies.select_related("commitment", "commitment__owner"))
+
+
+def revisions(*, assessment: Assessment, page: int | str = 1) -> Page:
+    return Paginator(assessment.revisions.select_related("by").defer("state"), PAGE_SIZE).get_page(page)
+
+
+def revision_get(*, assessment: Assessment, revision_id: int) -> Revision:
+    return Revision.objects.for_city(assessment.city).get(assessment=assessment, pk=revision_id)
+
+
+def members(*, city: City) -> list[User]:
+    return [m.user for m in Membership.objects.for_city(city).select_related("user").order_by("user__email")]
+
+
+def template_choices(*, city: City) -> list[tuple[str, str]]:
+    built = [(key, t["name"]) for key, t in guides.BUILT_IN.items()]
+    own = [(f"city:{t.pk}", f"{t.name} (this city's)") for t in Template.objects.for_city(city)]
+    return own + built
+
+
+def templates(*, city: City) -> list[Template]:
+    return list(Template.objects.for_city(city))
+
+
+def step_progress(*, assessment: Assessment) -> list[dict[str, Any]]:
+    """The six steps with whether each has something in it, for the step indicator."""
+    filled = {
+        1: bool(assessment.title),
+        2: assessment.evidence.exists() or any(assessment.answers_for(2)),
+        3: assessment.engagement.exists()
+        or bool(assessment.engagement_plan)
+        or any(assessment.answers_for(3)),
+        4: assessment.impacts.exists() or assessment.strategies.exists(),
+        5: assessment.strategies.filter(commitment__isnull=False).exists(),
+        6: bool(assessment.measures or assessment.public_changed),
+    }
+    return [
+        {
+            "n": n,
+            "title": step["title"],
+            "filled": filled.get(n, False) or any(assessment.answers_for(n)),
+            "qa": list(zip(step["questions"], assessment.answers_for(n), strict=True)),
+        }
+        for n, step in enumerate(assessment.guide, start=1)
+    ]
+
+
+def home_panel(*, city: City, membership: Membership | None) -> dict | None:
+    """The city home's equity panel: assessments in progress, and commitments from them that are due."""
+    if membership is None:
+        return None
+    in_progress = Assessment.objects.for_city(city).filter(status=AssessmentStatus.IN_PROGRESS)
+    latest = list(in_progress.order_by("-updated_at", "-id")[:5])
+    commitment_ids = Strategy.objects.for_city(city).filter(commitment__isnull=False).values("commitment_id")
+    due = (
+        Commitment.objects.for_city(city)
+        .filter(pk__in=commitment_ids, due_date__lte=timezone.localdate() + timedelta(days=30))
+        .exclude(status__in=[CommitmentStatus.DONE, CommitmentStatus.DROPPED])
+        .count()
+    )
+    index = reverse("equity:index", args=[city.slug])
+    return {
+        "key": "equity",
+        "title": "Equity assessments",
+        "url": index,
+        "items": [
+            {
+                "title": f"{in_progress.count()} in progress",
+                "url": index,
+                "meta": "assessments not yet complete",
+            },
+            {
+                "title": f"{due} commitments from assessments due within 30 days",
+                "url": reverse("relationships:commitment_list", args=[city.slug]),
+                "meta": "open or in progress",
+            },
+        ]
+        + [
+            {
+                "title": a.title,
+                "url": reverse("equity:detail", args=[city.slug, a.pk]),
+                "meta": a.get_kind_display(),
+            }
+            for a in latest
+        ],  # fmt: skip
+        "empty": "No assessment yet. Start one from a policy, a budget request or a dashboard figure.",
+        "action": {"url": reverse("equity:new", args=[city.slug]), "label": "Start an equity assessment"}
+        if may(membership, "can_edit")
+        else None,
+    }
