@@ -15,6 +15,6 @@ class DisparitiesConfig(AppConfig):
         # Dashboard figures lent to equity assessments and indicators (frozen by whoever keeps them).
         from cities import evidence as lent
 
-        from .evidence import PoliceFigures
+        from .selectors.evidence import PoliceFigures
 
         lent.register_figures("disparities", PoliceFigures())

@@ -26,7 +26,7 @@ def _no_sideways_scroll(page, what):
 @pytest.mark.parametrize("width", [1280, 320])
 def test_the_whole_journey(browser, live_server, city, member_of, sign_in, check_a11y, width):
     lead = member_of(city, "lead")
-    _, figures = with_police_figures(city)
+    dataset, figures = with_police_figures(city)
     figure = next(f for f in figures if f.measure == "population.rate")
     conversation = held_conversation(city, by=lead)
     context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
@@ -40,7 +40,10 @@ def test_the_whole_journey(browser, live_server, city, member_of, sign_in, check
         _no_sideways_scroll(page, f"{what} at {width}px")
 
     # Start from a dashboard figure.
-    page.goto(reverse("equity:new", args=[city.slug]) + f"?figure={figure.key}")
+    page.goto(reverse("disparities:dashboard", args=[city.slug, dataset.pk]))
+    page.get_by_label("A figure of the whole dataset (no filter)").select_option(figure.key)
+    checked("dashboard")
+    page.get_by_role("button", name="Start an equity assessment from this").click()
     expect(page.locator(".callout")).to_contain_text(figure.label)
     checked("start page")
     page.get_by_label("What is assessed").fill("Ending stops for expired registration alone")
@@ -111,6 +114,11 @@ def test_the_whole_journey(browser, live_server, city, member_of, sign_in, check
     page.get_by_role("link", name="revisions").click()
     checked("revisions")
     assert Commitment.objects.for_city(city).get().owner == lead
+    # The commitment offers to start another assessment from it.
+    page.goto(reverse("relationships:commitment_detail", args=[city.slug, Commitment.objects.get().pk]))
+    checked("commitment")
+    page.get_by_role("link", name="Start an equity assessment from this").click()
+    expect(page.locator(".callout")).to_contain_text("Send a reminder letter")
     assert csp_errors == [], csp_errors
     context.close()
 

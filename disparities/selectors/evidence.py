@@ -18,9 +18,9 @@ from django.urls import reverse
 from cities.evidence import Figure
 from cities.models import City
 
-from .models import Benchmark, Dataset, Status
-from .selectors.dashboard import dashboard, default_benchmark
-from .selectors.filters import Filters
+from ..models import Benchmark, Dataset, Status
+from .dashboard import dashboard, default_benchmark
+from .filters import Filters
 
 FORMATS = {"percent", "rate", "ratio"}
 LATEST = 3  # datasets offered: the latest imported ones
@@ -33,7 +33,8 @@ def _period(dataset: Dataset) -> str:
     return "period not stated"
 
 
-def _figures(*, city: City, dataset: Dataset, benchmark: Benchmark | None) -> list[Figure]:
+def dataset_figures(*, city: City, dataset: Dataset, benchmark: Benchmark | None) -> list[Figure]:
+    """The figures of a dataset's unfiltered dashboard against `benchmark`, as lent."""
     key = "disparities:evidence:" + ":".join(
         str(p)
         for p in (
@@ -97,7 +98,7 @@ class PoliceFigures:
         )
         found: list[Figure] = []
         for dataset in datasets[:LATEST]:
-            found.extend(_figures(city=city, dataset=dataset, benchmark=benchmark))
+            found.extend(dataset_figures(city=city, dataset=dataset, benchmark=benchmark))
         return found
 
     def figure(self, *, city: City, key: str) -> Figure | None:
@@ -115,5 +116,6 @@ class PoliceFigures:
             if benchmark is None:
                 return None
         return next(
-            (f for f in _figures(city=city, dataset=dataset, benchmark=benchmark) if f.key == key), None
+            (f for f in dataset_figures(city=city, dataset=dataset, benchmark=benchmark) if f.key == key),
+            None,
         )
