@@ -1,17 +1,20 @@
 """Equity demo content: in Riverton, one completed assessment of a traffic-stop policy change, with
 a dashboard figure kept as evidence, the city-wide conversation linked, its strategies made
-commitments, and its public page published; and a city's own adaptation of the GARE template.
+commitments, and its public page published; a city's own adaptation of the GARE template; and a
+budget cycle with a few departments' requests, analysed and scored.
 Idempotent: a city that already has the demo assessment is left as it is.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from cities import evidence
 
+from . import rubric as rubrics
 from . import services
-from .models import Assessment
+from .models import Assessment, BudgetCycle
 
 TITLE = "Ending traffic stops for equipment and registration violations alone"
 CITY = "riverton-mi"
@@ -31,8 +34,58 @@ def _conversation_key(city) -> str:
     return chosen.key if chosen else ""
 
 
+# (department, request, dollars, scores against the default rubric or None, status, who benefits)
+REQUESTS = [
+    (
+        "Parks and Recreation",
+        "Keep Eastside pools open all summer",
+        "185000",
+        [3, 3, 3, 2],
+        "recommended",
+        "Children in the neighbourhoods with the fewest pools.",
+    ),
+    (
+        "Police",
+        "Community service officers for non-emergency calls",
+        "640000",
+        [2, 2, 2, 3],
+        "submitted",
+        "Residents who call for help and do not need an armed response.",
+    ),
+    ("Police", "Replacement patrol vehicles", "1250000", [0, 0, 1, 1], "submitted", "Officers."),
+    (
+        "Transportation",
+        "Sidewalk repairs near bus stops",
+        "420000",
+        [3, 2, 2, 1],
+        "funded",
+        "People who walk to the bus, most of them in the Northside and Eastside.",
+    ),
+    ("Library", "Late hours at two branches", "95000", None, "submitted", ""),
+]
+
+
+def _seed_budget(city, by) -> None:
+    if BudgetCycle.objects.for_city(city).exists():
+        return
+    cycle = services.budget_cycle_create(
+        city=city, year=timezone.localdate().year + 1, name="Operating budget",
+        rubric_text=rubrics.rubric_text(rubrics.DEFAULT_RUBRIC), by=by,
+    )  # fmt: skip
+    for department, title, amount, scores, status, benefits in REQUESTS:
+        request = services.budget_request_create(
+            cycle=cycle, department=department, title=title, amount=Decimal(amount), by=by
+        )
+        services.budget_request_update(
+            request=request, analysis={"benefits": benefits}, scores=scores or [None] * len(cycle.rubric),
+            status=status, amount=request.amount,
+        )  # fmt: skip
+
+
 def seed(ctx: dict) -> None:
     city = ctx["cities"].get(CITY)
+    if city is not None:
+        _seed_budget(city, ctx["users"][(CITY, "staff")])
     if city is None or Assessment.objects.for_city(city).filter(title=TITLE).exists():
         return
     lead = ctx["users"][(CITY, "lead")]

@@ -191,3 +191,58 @@ class TemplateForm(forms.Form):
             }
             for n in range(1, guides.STEP_COUNT + 1)
         ]
+
+
+class CycleForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+    name = forms.CharField(max_length=200, help_text="e.g. 'Operating budget'.")
+    rubric = forms.CharField(
+        label="Rubric: one criterion a line, a bar, and its most points",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="e.g. 'Shaped by the communities most affected | 3'.",
+    )
+
+
+class RequestForm(forms.Form):
+    department = forms.CharField(max_length=200)
+    title = forms.CharField(label="What the money is for", max_length=200)
+    amount = forms.DecimalField(label="Amount (dollars)", min_value=0, max_digits=14, decimal_places=2)
+
+
+class RequestAnalysisForm(forms.Form):
+    """A request's short analysis (a subset of the steps), its scores, status and amount."""
+
+    amount = forms.DecimalField(label="Amount (dollars)", min_value=0, max_digits=14, decimal_places=2)
+    status = forms.ChoiceField(choices=())
+    evidence = forms.CharField(
+        label="What the figures show", required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    engagement = forms.CharField(label="Who was heard", required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    benefits = forms.CharField(label="Who benefits", required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    burdens = forms.CharField(label="Who is burdened", required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    measures = forms.CharField(
+        label="How results will be measured", required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    assessment = forms.TypedChoiceField(
+        label="Full assessment (optional)", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, rubric: list[dict], statuses, assessments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = statuses
+        self.assessments = {a.pk: a for a in assessments}
+        self.fields["assessment"].choices = [("", "None")] + [(a.pk, a.title) for a in assessments]
+        self.criteria = len(rubric)
+        for i, criterion in enumerate(rubric):
+            self.fields[f"score{i}"] = forms.TypedChoiceField(
+                label=f"{criterion['label']} (0 to {criterion['max']} points)",
+                coerce=int, required=False, empty_value=None,
+                choices=[("", "Not scored")] + [(n, str(n)) for n in range(int(criterion["max"]) + 1)],
+            )  # fmt: skip
+
+    def scores(self) -> list[int | None]:
+        return [self.cleaned_data.get(f"score{i}") for i in range(self.criteria)]
+
+    def clean_assessment(self):
+        chosen = self.cleaned_data.get("assessment")
+        return self.assessments.get(chosen) if chosen is not None else None

@@ -161,7 +161,7 @@ class EngagementItem(models.Model):
     def held(self) -> Engagement | None:
         if not self.frozen:
             return None
-        data: dict[str, Any] = dict(self.frozen)
+        data: dict[str, Any] = {"key": self.source_key, "title": self.title, "date": "", "url": "", **self.frozen}
         data["voices"] = tuple(data.get("voices") or ())
         known = set(Engagement.__dataclass_fields__)
         return Engagement(**{k: v for k, v in data.items() if k in known})
@@ -231,3 +231,72 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision {self.number}: {self.summary}"
+
+
+class BudgetCycle(models.Model):
+    """A budget year's requests, each scored against the rubric the city set for the cycle."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="equity_budget_cycles")
+    year = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    rubric = models.JSONField(
+        default=list, help_text="[{'label', 'max'}]: the criteria and their most points."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class BudgetRequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    RECOMMENDED = "recommended", "Recommended"
+    FUNDED = "funded", "Funded"
+    NOT_FUNDED = "not_funded", "Not funded"
+
+
+class BudgetRequest(models.Model):
+    """A department's request for money, with a short equity analysis and its rubric score."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(BudgetCycle, on_delete=models.CASCADE, related_name="requests")
+    department = models.CharField(max_length=200)
+    title = models.CharField("what the money is for", max_length=200)
+    amount = models.DecimalField("amount (dollars)", max_digits=14, decimal_places=2)
+    status = models.CharField(
+        max_length=20, choices=BudgetRequestStatus.choices, default=BudgetRequestStatus.SUBMITTED
+    )
+    evidence = models.TextField("what the figures show", blank=True)
+    engagement = models.TextField("who was heard", blank=True)
+    benefits = models.TextField("who benefits", blank=True)
+    burdens = models.TextField("who is burdened", blank=True)
+    measures = models.TextField("how results will be measured", blank=True)
+    scores = models.JSONField(default=list, blank=True, help_text="One score per rubric criterion, or null.")
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The total, when fully scored.")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="budget_requests",
+        help_text="A full assessment of the request, if one was made.",
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["department", "title", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="equity_budget_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -16,7 +18,17 @@ from cities.models import City, Membership, User, may
 from relationships.models import Commitment, CommitmentStatus
 
 from . import guides
-from .models import Assessment, AssessmentStatus, EvidenceItem, Revision, Strategy, Template
+from . import rubric as rubrics
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    BudgetCycle,
+    BudgetRequest,
+    EvidenceItem,
+    Revision,
+    Strategy,
+    Template,
+)
 
 PAGE_SIZE = 25
 
@@ -174,3 +186,90 @@ def home_panel(*, city: City, membership: Membership | None) -> dict | None:
         if may(membership, "can_edit")
         else None,
     }
+
+
+# ---------------------------------------------------------------------------------- budget mode
+
+
+@dataclass
+class Band:
+    key: str
+    label: str
+    amount: Decimal = Decimal(0)
+    count: int = 0
+    share: float = 0.0  # of all dollars requested, for the chart
+
+
+@dataclass
+class CycleSummary:
+    cycle: BudgetCycle
+    requests: list[BudgetRequest]
+    maximum: int
+    total: Decimal
+    departments: list[dict[str, Any]]
+    bands: list[Band] = field(default_factory=list)
+
+
+def budget_cycles(*, city: City) -> list[BudgetCycle]:
+    return list(BudgetCycle.objects.for_city(city))
+
+
+def budget_cycle_get(*, city: City, cycle_id: int) -> BudgetCycle:
+    return BudgetCycle.objects.for_city(city).get(pk=cycle_id)
+
+
+def budget_request_get(*, cycle: BudgetCycle, request_id: int) -> BudgetRequest:
+    return (
+        BudgetRequest.objects.for_city(cycle.city)
+        .select_related("cycle", "assessment")
+        .get(cycle=cycle, pk=request_id)
+    )
+
+
+def budget_band_of(request: BudgetRequest) -> str:
+    return rubrics.band(request.score, rubrics.maximum(request.cycle.rubric))
+
+
+def budget_summary(*, cycle: BudgetCycle) -> CycleSummary:
+    """Every request by department with amounts, scores and status; totals by department and by
+    score band (one query, whatever the number of requests)."""
+    requests = list(BudgetRequest.objects.for_city(cycle.city).filter(cycle=cycle).select_related("cycle"))
+    most = rubrics.maximum(cycle.rubric)
+    by_department: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"amount": Decimal(0), "count": 0, "requests": []}
+    )
+    bands = {
+        key: Band(key, label)
+        for key, label in [(k, lbl) for k, lbl, _ in rubrics.BANDS] + [rubrics.NOT_SCORED]
+    }
+    total = Decimal(0)
+    for r in requests:
+        r.band = rubrics.band(r.score, most)  # type: ignore[attr-defined]
+        r.band_label = rubrics.BAND_LABELS[r.band]  # type: ignore[attr-defined]
+        d = by_department[r.department]
+        d["amount"] += r.amount
+        d["count"] += 1
+        d["requests"].append(r)
+        bands[r.band].amount += r.amount  # type: ignore[attr-defined]
+        bands[r.band].count += 1  # type: ignore[attr-defined]
+        total += r.amount
+    for b in bands.values():
+        b.share = float(b.amount / total) if total else 0.0
+    departments = [{"name": name, **data} for name, data in sorted(by_department.items())]
+    return CycleSummary(cycle, requests, most, total, departments, list(bands.values()))
+
+
+def budget_export_rows(*, summary: CycleSummary):
+    """The CSV of the cycle: a header, every request, and the total that the page shows."""
+    criteria = [c["label"] for c in summary.cycle.rubric]
+    yield ["Department", "Request", "Amount (dollars)", "Status", "Score", "Most points", "Band", *criteria,
+           "What the figures show", "Who was heard", "Who benefits", "Who is burdened", "How results will be measured"]  # fmt: skip
+    for d in summary.departments:
+        for r in d["requests"]:
+            yield [
+                r.department, r.title, f"{r.amount:.2f}", r.get_status_display(),
+                "" if r.score is None else r.score, summary.maximum, r.band_label,
+                *["" if s is None else s for s in (r.scores + [None] * len(criteria))[: len(criteria)]],
+                r.evidence, r.engagement, r.benefits, r.burdens, r.measures,
+            ]  # fmt: skip
+    yield ["All departments", "Total", f"{summary.total:.2f}"]

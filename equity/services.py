@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,9 +20,13 @@ from relationships import services as relationship_services
 from relationships.models import Commitment
 
 from . import guides
+from . import rubric as rubrics
 from .models import (
     Assessment,
     AssessmentStatus,
+    BudgetCycle,
+    BudgetRequest,
+    BudgetRequestStatus,
     EngagementItem,
     EvidenceItem,
     Impact,
@@ -437,3 +442,59 @@ def assessment_complete(*, assessment: Assessment, by: User | None) -> Assessmen
         assessment.save(update_fields=["status", "updated_at"])
         _record(assessment=assessment, by=by, step=6, summary="Marked complete")
     return assessment
+
+
+# ---------------------------------------------------------------------------------- budget mode
+
+ANALYSIS_FIELDS = ("evidence", "engagement", "benefits", "burdens", "measures")
+
+
+def budget_cycle_create(
+    *, city: City, year: int, name: str, rubric_text: str, by: User | None
+) -> BudgetCycle:
+    try:
+        criteria = rubrics.parse_rubric(rubric_text)
+    except ValueError as bad:
+        raise ValidationError({"rubric": str(bad)}) from bad
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": "A year from 2000 to 2100."})
+    return BudgetCycle.objects.create(city=city, year=year, name=name.strip(), rubric=criteria, created_by=by)
+
+
+def budget_request_create(
+    *, cycle: BudgetCycle, department: str, title: str, amount: Decimal, by: User | None
+) -> BudgetRequest:
+    if amount < 0:
+        raise ValidationError({"amount": "An amount of zero dollars or more."})
+    return BudgetRequest.objects.create(
+        city=cycle.city, cycle=cycle, department=department.strip(), title=title.strip(), amount=amount,
+        scores=[None] * len(cycle.rubric), created_by=by,
+    )  # fmt: skip
+
+
+def budget_request_update(
+    *,
+    request: BudgetRequest,
+    analysis: dict[str, str],
+    scores: list[int | None],
+    status: str,
+    amount: Decimal,
+    assessment: Assessment | None = None,
+) -> BudgetRequest:
+    """Save the short analysis and the scores; the total is kept only when every criterion is scored."""
+    if status not in BudgetRequestStatus.values:
+        raise ValidationError({"status": "Choose one of the statuses."})
+    if assessment is not None and assessment.city_id != request.city_id:
+        raise ValidationError({"assessment": "Choose an assessment of this city."})
+    try:
+        score = rubrics.total(scores, request.cycle.rubric)
+    except ValueError as bad:
+        raise ValidationError(str(bad)) from bad
+    with transaction.atomic():
+        for name in ANALYSIS_FIELDS:
+            setattr(request, name, analysis.get(name, "").strip())
+        request.scores, request.score, request.status, request.amount = scores, score, status, amount
+        request.assessment = assessment
+        request.full_clean()
+        request.save()
+    return request

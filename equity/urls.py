@@ -21,6 +21,10 @@ urlpatterns = [
     path(A + "publish/", views.publish, name="publish"),
     path(A + "revisions/", views.revisions, name="revisions"),
     path(A + "revisions/<int:revision_id>/restore/", views.revision_restore, name="revision_restore"),
+    path(P + "budget/", views.budget_index, name="budget_index"),
+    path(P + "budget/<int:cycle_id>/", views.budget_cycle, name="budget_cycle"),
+    path(P + "budget/<int:cycle_id>/requests.csv", views.budget_export, name="budget_export"),
+    path(P + "budget/<int:cycle_id>/requests/<int:request_id>/", views.budget_request, name="budget_request"),
     # Public pages of a city live under /p/<city-slug>/: no sign-in, only what the lead published.
     path("p/<slug:city_slug>/equity/", views.public_index, name="public_index"),
     path("p/<slug:city_slug>/equity/<int:assessment_id>/", views.public_detail, name="public_detail"),

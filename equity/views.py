@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cities import evidence
+from cities.csvsafe import csv_response
 from cities.decorators import city_view
 from cities.forms import add_service_errors
 from cities.http import CityRequest
@@ -21,11 +22,15 @@ from cities.models import EDITOR_ROLES, City, Role, may
 from relationships.models import Commitment
 
 from . import guides, selectors, services
+from . import rubric as rubrics
 from .forms import (
     CommitForm,
+    CycleForm,
     EngagementForm,
     FigureForm,
     ImpactForm,
+    RequestAnalysisForm,
+    RequestForm,
     StartForm,
     StepForm,
     StrategyForm,
@@ -33,7 +38,7 @@ from .forms import (
     TypedEngagementForm,
     TypedEvidenceForm,
 )
-from .models import Assessment, AssessmentStatus, Template
+from .models import Assessment, AssessmentStatus, BudgetRequestStatus, Template
 
 EDITORS = EDITOR_ROLES
 LEAD = [Role.LEAD]
@@ -409,4 +414,109 @@ def public_detail(request: HttpRequest, city_slug: str, assessment_id: int) -> H
         request,
         "equity/public_detail.html",
         {"public_city": city, "a": assessment, "strategies": selectors.strategies(assessment=assessment)},
+    )
+
+
+# --------------------------------------------------------------------------------- budget mode
+
+
+def _cycle(request: CityRequest, cycle_id: int):
+    try:
+        return selectors.budget_cycle_get(city=request.city, cycle_id=cycle_id)
+    except ObjectDoesNotExist as missing:
+        raise Http404("No such budget cycle.") from missing
+
+
+@city_view()
+def budget_index(request: CityRequest) -> HttpResponse:
+    """Budget cycles; the lead and staff open a new one with its rubric."""
+    if request.method == "POST":
+        if not may(request.membership, "can_edit"):
+            raise Http404("No such page.")
+        form = CycleForm(request.POST)
+        if form.is_valid():
+            try:
+                cycle = services.budget_cycle_create(
+                    city=request.city, year=form.cleaned_data["year"], name=form.cleaned_data["name"],
+                    rubric_text=form.cleaned_data["rubric"], by=request.user,
+                )  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("equity:budget_cycle", request.city.slug, cycle.pk)
+    else:
+        form = CycleForm(
+            initial={"rubric": rubrics.rubric_text(rubrics.DEFAULT_RUBRIC), "name": "Operating budget"}
+        )
+    return render(
+        request, "equity/budget_index.html",
+        _ctx(request, sub="budget", cycles=selectors.budget_cycles(city=request.city), form=form),
+    )  # fmt: skip
+
+
+@city_view()
+def budget_cycle(request: CityRequest, cycle_id: int) -> HttpResponse:
+    """The budget office's view: requests by department with amounts, scores and status, and the
+    dollars by score band (a chart with its table)."""
+    cycle = _cycle(request, cycle_id)
+    if request.method == "POST":
+        if not may(request.membership, "can_edit"):
+            raise Http404("No such page.")
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            budget_request = services.budget_request_create(cycle=cycle, by=request.user, **form.cleaned_data)
+            messages.success(request, "The request is added: write its short analysis and score it.")
+            return redirect("equity:budget_request", request.city.slug, cycle.pk, budget_request.pk)
+    else:
+        form = RequestForm()
+    summary = selectors.budget_summary(cycle=cycle)
+    return render(request, "equity/budget_cycle.html", _ctx(request, sub="budget", s=summary, form=form))
+
+
+@city_view()
+def budget_request(request: CityRequest, cycle_id: int, request_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    try:
+        item = selectors.budget_request_get(cycle=cycle, request_id=request_id)
+    except ObjectDoesNotExist as missing:
+        raise Http404("No such request.") from missing
+    options = {
+        "rubric": cycle.rubric,
+        "statuses": BudgetRequestStatus.choices,
+        "assessments": list(Assessment.objects.for_city(request.city).only("pk", "title")[:200]),
+    }
+    if request.method == "POST":
+        if not may(request.membership, "can_edit"):
+            raise Http404("No such page.")
+        form = RequestAnalysisForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.budget_request_update(
+                    request=item, analysis={name: data[name] for name in services.ANALYSIS_FIELDS},
+                    scores=form.scores(), status=data["status"], amount=data["amount"], assessment=data["assessment"],
+                )  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("equity:budget_cycle", request.city.slug, cycle.pk)
+    else:
+        initial = {name: getattr(item, name) for name in services.ANALYSIS_FIELDS}
+        initial |= {"amount": item.amount, "status": item.status, "assessment": item.assessment_id}
+        initial |= {f"score{i}": s for i, s in enumerate(item.scores)}
+        form = RequestAnalysisForm(initial=initial, **options)
+    return render(
+        request, "equity/budget_request.html",
+        _ctx(request, sub="budget", cycle=cycle, item=item, form=form, band=rubrics.BAND_LABELS[selectors.budget_band_of(item)]),
+    )  # fmt: skip
+
+
+@city_view()
+def budget_export(request: CityRequest, cycle_id: int) -> HttpResponse:
+    """The cycle's requests as CSV, every cell written through cities/csvsafe.py."""
+    cycle = _cycle(request, cycle_id)
+    summary = selectors.budget_summary(cycle=cycle)
+    return csv_response(
+        selectors.budget_export_rows(summary=summary), filename=f"budget-{cycle.year}-{cycle.pk}-requests.csv"
     )

@@ -57,7 +57,16 @@ def scene(city) -> dict:
         answers=["Stops per month.", "A public meeting."],
     )  # fmt: skip
     services.assessment_publish(assessment=a, by=lead)
+    from decimal import Decimal
+
+    cycle = services.budget_cycle_create(city=city, year=2027, name=f"Operating budget {n}",
+                                         rubric_text="Closes a gap | 3\nCommunity shaped | 2", by=lead)  # fmt: skip
+    budget_request = services.budget_request_create(cycle=cycle, department="Parks", title=f"Pools {n}",
+                                                    amount=Decimal("1200.50"), by=lead)  # fmt: skip
+    services.budget_request_update(request=budget_request, analysis={"benefits": "Children."}, scores=[3, 1],
+                                   status="submitted", amount=budget_request.amount, assessment=a)  # fmt: skip
     return {
+        "cycle_id": cycle.pk, "request_id": budget_request.pk,
         "lead": lead, "assessment_id": a.pk, "template_id": template.pk, "strategy_id": strategy.pk,
         "evidence_id": item.pk, "revision_id": a.revisions.order_by("number").first().pk,
     }  # fmt: skip
@@ -95,6 +104,10 @@ ROUTES = [
     Route("equity:publish", _needs("assessment_id"), walk=False),
     Route("equity:revisions", _needs("assessment_id")),
     Route("equity:revision_restore", _needs("assessment_id", "revision_id"), walk=False),
+    Route("equity:budget_index", _city_with_records),
+    Route("equity:budget_cycle", _needs("cycle_id")),
+    Route("equity:budget_export", _needs("cycle_id"), walk=False),
+    Route("equity:budget_request", _needs("cycle_id", "request_id")),
     Route("equity:public_index", _city_with_records, kind="public"),
     Route("equity:public_detail", _needs("assessment_id"), kind="public"),
 ]
