@@ -13,7 +13,7 @@ from django.utils import timezone
 from cities import evidence
 
 from . import rubric as rubrics
-from . import services
+from . import selectors, services
 from .models import Assessment, BudgetCycle
 
 TITLE = "Ending traffic stops for equipment and registration violations alone"
@@ -99,7 +99,8 @@ def seed(ctx: dict) -> None:
     )  # fmt: skip
     services.assessment_save_step(
         assessment=a, step=1, by=staff,
-        fields={"title": TITLE, "kind": "policy", "department": "Riverton Police Department", "owner_id": staff.pk},
+        fields={"title": TITLE, "kind": "policy", "department": "Riverton Police Department", "owner_id": staff.pk,
+                "topics": ["police_data", "trust", "policy"]},
         answers=[
             "Officers would no longer stop a driver only for a broken tail light, a tinted window or an expired "
             "registration; they would mail a notice instead. Stops for moving violations continue.",
@@ -180,6 +181,9 @@ def seed(ctx: dict) -> None:
         },
         answers=["The quarterly stops report on the dashboard.", "At the next city-wide conversation and online."],
     )  # fmt: skip
+    led_to = [r.pk for r in selectors.practices(assessment=a)["suggested"][:2]]
+    if led_to:
+        services.practices_set(assessment=a, resource_ids=led_to, by=staff)
     services.assessment_publish(assessment=a, by=lead)
     if ctx.get("stdout"):
         ctx["stdout"].write(f"  Equity assessment: {TITLE}")

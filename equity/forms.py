@@ -7,6 +7,7 @@ from django import forms
 
 from cities.evidence import Engagement, Figure
 from cities.models import User
+from library.models import Topic
 
 from . import guides
 from .models import Assessment, AssessmentStatus, ProposalKind
@@ -125,6 +126,11 @@ class StepForm(forms.Form):
                 choices=[("", "Nobody yet")] + [(u.pk, u.display_name) for u in members],
             )  # fmt: skip
             self.initial["owner"] = assessment.owner_id
+            self.fields["topics"] = forms.MultipleChoiceField(
+                label="Topics it touches (the library suggests practices by them)", required=False,
+                choices=Topic.choices, widget=forms.CheckboxSelectMultiple,
+            )  # fmt: skip
+            self.initial["topics"] = list(assessment.topics)
         if step == 6:
             self.fields["completed"] = forms.BooleanField(label="This assessment is complete", required=False)
             self.initial["completed"] = assessment.status == AssessmentStatus.COMPLETED
@@ -142,6 +148,7 @@ class StepForm(forms.Form):
         return owner
 
     def answers(self) -> list[str]:
+        # Questions' boxes are named q0, q1 ...; "topics" is not one of them.
         return [
             self.cleaned_data.get(name, "")
             for name in self.fields
@@ -152,6 +159,7 @@ class StepForm(forms.Form):
         data = {name: self.cleaned_data[name] for name in STEP_MODEL_FIELDS.get(self.step, ())}
         if self.step == 1:
             data["owner_id"] = self.cleaned_data.get("owner")
+            data["topics"] = [t for t in Topic.values if t in self.cleaned_data.get("topics", [])]
         if self.step == 6:
             data["status"] = (
                 AssessmentStatus.COMPLETED

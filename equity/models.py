@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
 
 from cities.evidence import Engagement, Figure
 from cities.models import City, CityQuerySet
+from library.models import Topic
 
 
 class ProposalKind(models.TextChoices):
@@ -76,6 +78,13 @@ class Assessment(models.Model):
     guide = models.JSONField(default=list)
     # Answers to the guide's questions: {"1": ["...", "..."], ...}, one string per question.
     answers = models.JSONField(default=dict, blank=True)
+    topics = ArrayField(
+        models.CharField(max_length=40, choices=Topic.choices), default=list, blank=True,
+        help_text="The library's topics it touches: practices other cities use are suggested by them.",
+    )  # fmt: skip
+    practices = models.ManyToManyField(
+        "library.Resource", blank=True, related_name="+", help_text="Practices from the library it led to."
+    )
     engagement_plan = models.TextField("engagement still due", blank=True)
     unintended_consequences = models.TextField(blank=True)
     measures = models.TextField("how results will be measured", blank=True)
@@ -102,6 +111,10 @@ class Assessment(models.Model):
     @property
     def is_public(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def topic_labels(self) -> list[str]:
+        return [Topic(t).label for t in self.topics if t in Topic.values]
 
     def answers_for(self, step: int) -> list[str]:
         questions = self.guide[step - 1]["questions"] if 0 < step <= len(self.guide) else []
@@ -161,7 +174,13 @@ class EngagementItem(models.Model):
     def held(self) -> Engagement | None:
         if not self.frozen:
             return None
-        data: dict[str, Any] = {"key": self.source_key, "title": self.title, "date": "", "url": "", **self.frozen}
+        data: dict[str, Any] = {
+            "key": self.source_key,
+            "title": self.title,
+            "date": "",
+            "url": "",
+            **self.frozen,
+        }
         data["voices"] = tuple(data.get("voices") or ())
         known = set(Engagement.__dataclass_fields__)
         return Engagement(**{k: v for k, v in data.items() if k in known})

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from cities import evidence
 from cities.models import City, Membership, User, may
+from library.models import Resource
+from library.selectors import suggest_resources
 from relationships.models import Commitment, CommitmentStatus
 
 from . import guides
@@ -96,6 +98,42 @@ def evidence_beside_live(*, assessment: Assessment, live: bool = True) -> list[F
 
 def strategies(*, assessment: Assessment) -> list[Strategy]:
     return list(assessment.strategies.select_related("commitment", "commitment__owner"))
+
+
+def practices(*, assessment: Assessment) -> dict[str, list[Resource]]:
+    """The library's practices this assessment led to, and others suggested by its topics."""
+    chosen = list(assessment.practices.all())
+    suggested = suggest_resources(topics=assessment.topics, limit=6) if assessment.topics else []
+    chosen_ids = {r.pk for r in chosen}
+    return {"chosen": chosen, "suggested": [r for r in suggested if r.pk not in chosen_ids]}
+
+
+def network_overview() -> list[dict[str, Any]]:
+    """For curators, across cities: how many assessments each city has in progress, completed and
+    published, and which library practices they led to. Counts and library titles only: nothing of
+    a city's own text."""
+    rows = (
+        Assessment.objects.values("city_id", "city__name", "city__state", "city__slug")
+        .annotate(
+            in_progress=Count("id", filter=Q(status=AssessmentStatus.IN_PROGRESS)),
+            completed=Count("id", filter=Q(status=AssessmentStatus.COMPLETED)),
+            published=Count("id", filter=Q(published_at__isnull=False)),
+        )
+        .order_by("city__name")
+    )
+    led_to: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    links = (
+        Assessment.practices.through.objects.values(
+            "assessment__city_id", "resource__title", "resource__slug"
+        )
+        .annotate(n=Count("assessment_id"))
+        .order_by("assessment__city_id", "-n", "resource__title")
+    )
+    for link in links:
+        led_to[link["assessment__city_id"]].append(
+            {"title": link["resource__title"], "slug": link["resource__slug"], "n": link["n"]}
+        )
+    return [{**row, "practices": led_to.get(row["city_id"], [])} for row in rows]
 
 
 def revisions(*, assessment: Assessment, page: int | str = 1) -> Page:

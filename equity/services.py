@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cities import evidence
 from cities.models import City, Membership, User
+from library.models import Resource
 from relationships import services as relationship_services
 from relationships.models import Commitment
 
@@ -37,7 +38,7 @@ from .models import (
 
 # Fields of the assessment itself that a step saves and a revision restores.
 STEP_FIELDS: dict[int, tuple[str, ...]] = {
-    1: ("title", "kind", "department", "owner_id"),
+    1: ("title", "kind", "department", "owner_id", "topics"),
     2: (),
     3: ("engagement_plan",),
     4: ("unintended_consequences",),
@@ -98,6 +99,7 @@ def _state(assessment: Assessment) -> dict[str, Any]:
         "engagement": list(assessment.engagement.values("source_key", "frozen", "title", "note")),
         "impacts": list(assessment.impacts.values("group", "benefits", "burdens")),
         "strategies": list(assessment.strategies.values("text", "commitment_id")),
+        "practices": sorted(assessment.practices.values_list("pk", flat=True)),
     }
 
 
@@ -170,6 +172,8 @@ def revision_restore(*, revision: Revision, by: User | None) -> Assessment:
             )  # fmt: skip
             for i, row in enumerate(state.get("strategies", []))
         )
+        if "practices" in state:
+            assessment.practices.set(Resource.objects.published().filter(pk__in=state["practices"]))
         _record(assessment=assessment, by=by, summary=f"Restored revision {revision.number}")
     return assessment
 
@@ -410,6 +414,17 @@ def strategy_commit(
             assessment=assessment, by=by, step=5, summary=f"Step 5: “{strategy.text}” became a commitment"
         )
     return commitment
+
+
+def practices_set(*, assessment: Assessment, resource_ids: list[int], by: User | None) -> None:
+    """The library's practices this assessment led to (published resources only)."""
+    chosen = list(Resource.objects.published().filter(pk__in=resource_ids))
+    if sorted(r.pk for r in chosen) == sorted(assessment.practices.values_list("pk", flat=True)):
+        return
+    with transaction.atomic():
+        assessment.practices.set(chosen)
+        names = ", ".join(r.title for r in chosen) or "none"
+        _record(assessment=assessment, by=by, step=5, summary=f"Step 5: practices it led to: {names}"[:300])
 
 
 def assessment_publish(*, assessment: Assessment, by: User | None) -> Assessment:

@@ -18,6 +18,7 @@ urlpatterns = [
     path(A + "add/<slug:kind>/", views.item_add, name="item_add"),
     path(A + "remove/<slug:kind>/<int:item_id>/", views.item_remove, name="item_remove"),
     path(A + "strategies/<int:strategy_id>/commit/", views.strategy_commit, name="strategy_commit"),
+    path(A + "practices/", views.practices, name="practices"),
     path(A + "publish/", views.publish, name="publish"),
     path(A + "revisions/", views.revisions, name="revisions"),
     path(A + "revisions/<int:revision_id>/restore/", views.revision_restore, name="revision_restore"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path(P + "budget/<int:cycle_id>/", views.budget_cycle, name="budget_cycle"),
     path(P + "budget/<int:cycle_id>/requests.csv", views.budget_export, name="budget_export"),
     path(P + "budget/<int:cycle_id>/requests/<int:request_id>/", views.budget_request, name="budget_request"),
+    path("network/equity/", views.network, name="network"),
     # Public pages of a city live under /p/<city-slug>/: no sign-in, only what the lead published.
     path("p/<slug:city_slug>/equity/", views.public_index, name="public_index"),
     path("p/<slug:city_slug>/equity/<int:assessment_id>/", views.public_detail, name="public_detail"),

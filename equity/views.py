@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cities import evidence
 from cities.csvsafe import csv_response
-from cities.decorators import city_view
+from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
 from cities.http import CityRequest
 from cities.models import EDITOR_ROLES, City, Role, may
@@ -144,6 +144,7 @@ def detail(request: CityRequest, assessment_id: int) -> HttpResponse:
             steps=selectors.step_progress(assessment=assessment),
             evidence_rows=selectors.evidence_beside_live(assessment=assessment),
             strategies=selectors.strategies(assessment=assessment),
+            practices=selectors.practices(assessment=assessment),
         ),
     )
 
@@ -210,6 +211,7 @@ def step(request: CityRequest, assessment_id: int, step: int) -> HttpResponse:
         form=form,
         evidence_rows=selectors.evidence_beside_live(assessment=assessment, live=step == 2),
         strategies=selectors.strategies(assessment=assessment) if step in (4, 5) else [],
+        practices=selectors.practices(assessment=assessment) if step == 5 else None,
         **_step_forms(request, assessment, step),
     )
     return render(request, "equity/step.html", context)
@@ -302,6 +304,17 @@ def strategy_commit(request: CityRequest, assessment_id: int, strategy_id: int) 
         else:
             messages.success(request, "The strategy is now a commitment with an owner and a due date.")
     return redirect(_step_url(assessment, 5, f"strategy-{strategy.pk}"))
+
+
+@city_view(roles=EDITORS)
+@require_POST
+def practices(request: CityRequest, assessment_id: int) -> HttpResponse:
+    """Step 5: the library's practices this assessment led to."""
+    assessment = _assessment(request, assessment_id)
+    chosen = [int(v) for v in request.POST.getlist("practice") if v.isdigit()]
+    services.practices_set(assessment=assessment, resource_ids=chosen, by=request.user)
+    messages.success(request, "The practices it led to are saved.")
+    return redirect(_step_url(assessment, 5, "practices"))
 
 
 @city_view(roles=LEAD)
@@ -413,7 +426,12 @@ def public_detail(request: HttpRequest, city_slug: str, assessment_id: int) -> H
     return render(
         request,
         "equity/public_detail.html",
-        {"public_city": city, "a": assessment, "strategies": selectors.strategies(assessment=assessment)},
+        {
+            "public_city": city,
+            "a": assessment,
+            "strategies": selectors.strategies(assessment=assessment),
+            "practices": assessment.practices.all(),
+        },  # fmt: skip
     )
 
 
@@ -520,3 +538,12 @@ def budget_export(request: CityRequest, cycle_id: int) -> HttpResponse:
     return csv_response(
         selectors.budget_export_rows(summary=summary), filename=f"budget-{cycle.year}-{cycle.pk}-requests.csv"
     )
+
+
+# ------------------------------------------------------------------------------------ curators
+
+
+@curator_required
+def network(request: HttpRequest) -> HttpResponse:
+    """Across cities: counts of assessments and the practices they led to; never a city's own text."""
+    return render(request, "equity/network.html", {"section": "equity", "rows": selectors.network_overview()})

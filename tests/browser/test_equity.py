@@ -127,7 +127,7 @@ def test_the_whole_journey(browser, live_server, city, member_of, sign_in, check
 def test_every_equity_page_for_every_role(browser, live_server, city, member_of, sign_in, check_a11y, role):
     user = member_of(city, role)
     urls = []
-    for route in [r for r in ROUTES if r.walk]:
+    for route in [r for r in ROUTES if r.walk and r.kind in ("city", "public")]:
         kwargs = {"city_slug": city.slug, **route.build(city)}
         url = reverse(route.name, kwargs=kwargs)
         if route.kind == "city" and role not in getattr(resolve(url).func, "city_view_roles", ALL_ROLES):
@@ -167,3 +167,22 @@ def test_keyboard_alone_reaches_the_steps(page, live_server, city, member_of, si
         raise AssertionError("the step indicator's links cannot be reached with the Tab key")
     page.keyboard.press("Enter")
     expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Data")
+
+
+def test_the_curators_overview_at_both_widths(
+    browser, live_server, city, sign_in, check_a11y, django_user_model
+):
+    from tests.equity.routes import scene
+
+    scene(city)
+    curator = django_user_model.objects.create_user(
+        "eq-walk-curator@example.org", "x-long-pass-1", is_curator=True
+    )
+    for width in (1280, 320):
+        context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
+        page = context.new_page()
+        sign_in(page, curator)
+        assert page.goto(reverse("equity:network")).status < 400
+        check_a11y(page, context=f"curator overview at {width}px")
+        _no_sideways_scroll(page, f"curator overview at {width}px")
+        context.close()

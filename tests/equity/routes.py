@@ -34,7 +34,7 @@ def scene(city) -> dict:
     )
     services.assessment_save_step(
         assessment=a, step=1, by=lead, fields={"title": a.title, "kind": "policy", "department": "Police department",
-                                               "owner_id": lead.pk},
+                                               "owner_id": lead.pk, "topics": ["youth"]},
         answers=["End curfew stops of teenagers.", "Fewer young people stopped.", "Officers' time freed."],
     )  # fmt: skip
     item = services.evidence_add(assessment=a, by=lead, label=f"Curfew stops {n}", text="Most were of Black youth.",
@@ -56,6 +56,11 @@ def scene(city) -> dict:
                 "status": "completed"},
         answers=["Stops per month.", "A public meeting."],
     )  # fmt: skip
+    from tests.library.routes import _resource
+
+    practice = _resource(title=f"Youth outreach nights {n}-{city.slug}")
+    _resource(title=f"Youth court {n}-{city.slug}")
+    services.practices_set(assessment=a, resource_ids=[practice.pk], by=lead)
     services.assessment_publish(assessment=a, by=lead)
     from decimal import Decimal
 
@@ -101,6 +106,8 @@ ROUTES = [
     Route("equity:item_add", _needs("assessment_id", kind="impact"), walk=False),
     Route("equity:item_remove", _item, walk=False),
     Route("equity:strategy_commit", _needs("assessment_id", "strategy_id"), walk=False),
+    Route("equity:practices", _needs("assessment_id"), walk=False),
+    Route("equity:network", lambda city: (scene(city), {})[1], kind="curator"),
     Route("equity:publish", _needs("assessment_id"), walk=False),
     Route("equity:revisions", _needs("assessment_id")),
     Route("equity:revision_restore", _needs("assessment_id", "revision_id"), walk=False),

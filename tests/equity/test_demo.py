@@ -20,7 +20,7 @@ def test_seed_demo_completes_one_assessment_once(settings, monkeypatch):
     assert figure.figure_key.startswith("disparities:") and figure.frozen["value"] is not None
     assert a.engagement.exclude(source_key="").get().source_key.startswith("conversations:")
     assert a.strategies.filter(commitment__isnull=False).count() == 2
-    assert all(a.answers_for(n) for n in range(1, 7))
+    assert all(a.answers_for(n) for n in range(1, 7)) and a.topics and a.practices.exists()
     cycle = BudgetCycle.objects.get(city__slug="riverton-mi")
     bands = {b.key: b.count for b in selectors.budget_summary(cycle=cycle).bands}
     assert bands == {"high": 2, "medium": 1, "low": 1, "not_scored": 1}

@@ -15,7 +15,7 @@ def test_typed_text_is_escaped_on_every_equity_page(client, city, member_of):
     lead = member_of(city, "lead")
     urls = []
     for route in ROUTES:
-        if route.walk:
+        if route.walk and route.kind in ("city", "public"):
             urls.append(reverse(route.name, kwargs={"city_slug": city.slug, **route.build(city)}))
     assessment = Assessment.objects.for_city(city).first()
     urls += [reverse("equity:step", args=[city.slug, assessment.pk, n]) for n in range(1, 7)]

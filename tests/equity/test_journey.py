@@ -142,3 +142,42 @@ def test_home_panel_counts_assessments_and_their_commitments_due(client, city, l
         and "1 commitments from assessments due within 30 days" in page
         and assessment.title in page
     )
+
+
+def test_practices_suggested_by_topic_and_chosen(client, city, lead, assessment):
+    from equity import services
+    from tests.library.routes import _resource
+
+    youth = _resource(title="Youth basketball nights")
+    _resource(title="Civilian review board", topics=["oversight"])
+    client.force_login(lead)
+    services.assessment_save_step(
+        assessment=assessment, step=1, by=lead,
+        fields={"title": assessment.title, "kind": "policy", "department": "", "owner_id": lead.pk, "topics": ["youth"]},
+        answers=[],
+    )  # fmt: skip
+    step5 = client.get(url("step", city, assessment.pk, 5)).content.decode()
+    assert "Youth basketball nights" in step5 and "Civilian review board" not in step5
+    client.post(url("practices", city, assessment.pk), {"practice": [youth.pk]})
+    assert list(assessment.practices.all()) == [youth]
+    assert assessment.revisions.first().summary == "Step 5: practices it led to: Youth basketball nights"
+
+
+def test_curators_see_counts_and_practices_never_unpublished_text(
+    client, city, other_city, lead, assessment, django_user_model
+):
+    from equity import services
+    from tests.library.routes import _resource
+
+    practice = _resource(title="Youth basketball nights")
+    services.practices_set(assessment=assessment, resource_ids=[practice.pk], by=lead)
+    services.assessment_start(city=other_city, by=None, title="Another secret plan", kind="program")
+    curator = django_user_model.objects.create_user(
+        "curator-eq@example.org", "x-long-pass-1", is_curator=True
+    )
+    client.force_login(curator)
+    page = client.get(reverse("equity:network")).content.decode()
+    assert city.name in page and other_city.name in page and "Youth basketball nights</a> (1)" in page
+    assert "Traffic stop policy" not in page and "Another secret plan" not in page
+    client.force_login(lead)
+    assert client.get(reverse("equity:network")).status_code == 404
