@@ -35,9 +35,14 @@ class AssessmentStatus(models.TextChoices):
 
 
 class Template(models.Model):
-    """A city's adaptation of a built-in template: six steps, each with a title, intro and questions."""
+    """A city's adaptation of a template, or (no city) a template a curator published to the network:
+    six steps, each with a title, intro and questions."""
 
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="equity_templates")
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, null=True, blank=True, related_name="equity_templates",
+        help_text="Empty for a network template, which curators keep and every city may use.",
+    )  # fmt: skip
+    published = models.BooleanField(default=False, help_text="A network template cities can see.")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     based_on = models.CharField(max_length=40, blank=True, help_text="The built-in template it started from.")

@@ -151,7 +151,19 @@ def members(*, city: City) -> list[User]:
 def template_choices(*, city: City) -> list[tuple[str, str]]:
     built = [(key, t["name"]) for key, t in guides.BUILT_IN.items()]
     own = [(f"city:{t.pk}", f"{t.name} (this city's)") for t in Template.objects.for_city(city)]
-    return own + built
+    shared = [
+        (f"network:{t.pk}", f"{t.name} (from the network)") for t in network_templates(published_only=True)
+    ]
+    return own + shared + built
+
+
+def network_templates(*, published_only: bool) -> list[Template]:
+    queryset = Template.objects.filter(city=None)
+    return list(queryset.filter(published=True) if published_only else queryset)
+
+
+def network_template_get(*, template_id: int) -> Template:
+    return Template.objects.get(city=None, pk=template_id)
 
 
 def templates(*, city: City) -> list[Template]:

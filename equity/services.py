@@ -24,7 +24,6 @@ from . import guides
 from . import rubric as rubrics
 from .models import (
     Assessment,
-    AssessmentStatus,
     BudgetCycle,
     BudgetRequest,
     BudgetRequestStatus,
@@ -58,6 +57,13 @@ def template_guide(*, city: City, choice: str) -> tuple[str, list[dict[str, Any]
         if template is None:
             raise ValidationError({"template": "Choose one of the city's templates."})
         return template.name, copy.deepcopy(template.steps)
+    if choice.startswith("network:"):
+        shared = Template.objects.filter(
+            city=None, published=True, pk=choice.removeprefix("network:") or 0
+        ).first()
+        if shared is None:
+            raise ValidationError({"template": "Choose one of the network's templates."})
+        return shared.name, copy.deepcopy(shared.steps)
     built = guides.built_in(choice or guides.DEFAULT_KEY)
     if built is None:
         raise ValidationError({"template": "Choose one of the templates."})
@@ -68,9 +74,26 @@ def template_adapt(*, city: City, base: str, by: User | None) -> Template:
     """Start the city's own version of a built-in template (or a copy of one of its own)."""
     name, steps = template_guide(city=city, choice=base)
     return Template.objects.create(
-        city=city, name=f"{name} ({city.name})", based_on=base if not base.startswith("city:") else "",
+        city=city, name=f"{name} ({city.name})", based_on=base if not base.startswith(("city:", "network:")) else "",
         description="", steps=steps, created_by=by,
     )  # fmt: skip
+
+
+def network_template_create(*, base: str, by: User | None) -> Template:
+    """A curator starts a network template from a built-in one; cities see it once published."""
+    built = guides.built_in(base or guides.DEFAULT_KEY)
+    if built is None:
+        raise ValidationError("Choose one of the built-in templates.")
+    return Template.objects.create(city=None, name=built["name"], description=built["description"],
+                                   based_on=built["key"], steps=built["steps"], created_by=by)  # fmt: skip
+
+
+def network_template_publish(*, template: Template, published: bool) -> Template:
+    if template.city_id is not None:
+        raise ValidationError("Only a network template is published to the network.")
+    template.published = published
+    template.save(update_fields=["published", "updated_at"])
+    return template
 
 
 def template_update(
@@ -448,14 +471,6 @@ def assessment_withdraw(*, assessment: Assessment, by: User | None) -> Assessmen
         assessment.published_at = None
         assessment.save(update_fields=["published_at", "updated_at"])
         _record(assessment=assessment, by=by, step=6, summary="Withdrew the public page")
-    return assessment
-
-
-def assessment_complete(*, assessment: Assessment, by: User | None) -> Assessment:
-    with transaction.atomic():
-        assessment.status = AssessmentStatus.COMPLETED
-        assessment.save(update_fields=["status", "updated_at"])
-        _record(assessment=assessment, by=by, step=6, summary="Marked complete")
     return assessment
 
 

@@ -27,6 +27,12 @@ urlpatterns = [
     path(P + "budget/<int:cycle_id>/requests.csv", views.budget_export, name="budget_export"),
     path(P + "budget/<int:cycle_id>/requests/<int:request_id>/", views.budget_request, name="budget_request"),
     path("network/equity/", views.network, name="network"),
+    path("network/equity/templates/", views.network_templates, name="network_templates"),
+    path(
+        "network/equity/templates/<int:template_id>/",
+        views.network_template_edit,
+        name="network_template_edit",
+    ),
     # Public pages of a city live under /p/<city-slug>/: no sign-in, only what the lead published.
     path("p/<slug:city_slug>/equity/", views.public_index, name="public_index"),
     path("p/<slug:city_slug>/equity/<int:assessment_id>/", views.public_detail, name="public_detail"),

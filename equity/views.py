@@ -362,7 +362,12 @@ def templates(request: CityRequest) -> HttpResponse:
     return render(
         request,
         "equity/templates.html",
-        _ctx(request, own=selectors.templates(city=request.city), built_in=list(guides.BUILT_IN.values())),
+        _ctx(
+            request,
+            own=selectors.templates(city=request.city),
+            network=selectors.network_templates(published_only=True),
+            built_in=list(guides.BUILT_IN.values()),
+        ),
     )
 
 
@@ -547,3 +552,59 @@ def budget_export(request: CityRequest, cycle_id: int) -> HttpResponse:
 def network(request: HttpRequest) -> HttpResponse:
     """Across cities: counts of assessments and the practices they led to; never a city's own text."""
     return render(request, "equity/network.html", {"section": "equity", "rows": selectors.network_overview()})
+
+
+@curator_required
+def network_templates(request: HttpRequest) -> HttpResponse:
+    """Curators keep templates for the whole network: started from a built-in one, published when ready."""
+    if request.method == "POST":
+        try:
+            template = services.network_template_create(base=request.POST.get("base", ""), by=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            return redirect("equity:network_template_edit", template.pk)
+    return render(
+        request,
+        "equity/network_templates.html",
+        {
+            "section": "equity",
+            "templates": selectors.network_templates(published_only=False),
+            "built_in": list(guides.BUILT_IN.values()),
+        },  # fmt: skip
+    )
+
+
+@curator_required
+def network_template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
+    try:
+        template = selectors.network_template_get(template_id=template_id)
+    except ObjectDoesNotExist as missing:
+        raise Http404("No such template.") from missing
+    if request.method == "POST":
+        form = TemplateForm(request.POST, steps=template.steps)
+        if form.is_valid():
+            try:
+                services.template_update(
+                    template=template, name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"], steps=form.steps(),
+                )  # fmt: skip
+                services.network_template_publish(
+                    template=template, published=bool(request.POST.get("published"))
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, "Saved. Assessments already started keep the questions they began with."
+                )
+                return redirect("equity:network_templates")
+    else:
+        form = TemplateForm(
+            initial={"name": template.name, "description": template.description}, steps=template.steps
+        )
+    return render(
+        request,
+        "equity/network_template_edit.html",
+        {"section": "equity", "template": template, "form": form},
+    )

@@ -182,7 +182,9 @@ def test_the_curators_overview_at_both_widths(
         context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
         page = context.new_page()
         sign_in(page, curator)
-        assert page.goto(reverse("equity:network")).status < 400
-        check_a11y(page, context=f"curator overview at {width}px")
-        _no_sideways_scroll(page, f"curator overview at {width}px")
+        for url in [r for r in ROUTES if r.kind == "curator" and r.walk]:
+            target = reverse(url.name, kwargs=url.build(city))
+            assert page.goto(target).status < 400, target
+            check_a11y(page, context=f"{target} at {width}px")
+            _no_sideways_scroll(page, f"{target} at {width}px")
         context.close()

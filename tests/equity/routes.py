@@ -77,6 +77,13 @@ def scene(city) -> dict:
     }  # fmt: skip
 
 
+def _network_template():
+    from equity import services
+
+    template = services.network_template_create(base="determinants", by=None)
+    return services.network_template_publish(template=template, published=True)
+
+
 def _needs(*keys, **fixed):
     def build(city):
         records = scene(city)
@@ -108,6 +115,10 @@ ROUTES = [
     Route("equity:strategy_commit", _needs("assessment_id", "strategy_id"), walk=False),
     Route("equity:practices", _needs("assessment_id"), walk=False),
     Route("equity:network", lambda city: (scene(city), {})[1], kind="curator"),
+    Route("equity:network_templates", lambda city: (_network_template(), {})[1], kind="curator"),
+    Route(
+        "equity:network_template_edit", lambda city: {"template_id": _network_template().pk}, kind="curator"
+    ),
     Route("equity:publish", _needs("assessment_id"), walk=False),
     Route("equity:revisions", _needs("assessment_id")),
     Route("equity:revision_restore", _needs("assessment_id", "revision_id"), walk=False),

@@ -55,3 +55,48 @@ def test_another_citys_template_cannot_be_used(city, other_city):
     theirs = services.template_adapt(city=other_city, base="gare", by=None)
     with pytest.raises(Exception, match="city's templates"):
         services.assessment_start(city=city, by=None, title="x", kind="policy", template=f"city:{theirs.pk}")
+
+
+def test_curators_publish_templates_to_the_network(client, city, member_of, django_user_model):
+    curator = django_user_model.objects.create_user(
+        "tpl-curator@example.org", "x-long-pass-1", is_curator=True
+    )
+    client.force_login(curator)
+    response = client.post(reverse("equity:network_templates"), {"base": "gare"})
+    template = Template.objects.get(city=None)
+    assert response["Location"] == reverse("equity:network_template_edit", args=[template.pk])
+    data = {"name": "League lens", "description": "For every city.", "published": "1"}
+    for n, step in enumerate(template.steps, start=1):
+        data |= {
+            f"s{n}_title": step["title"],
+            f"s{n}_intro": step["intro"],
+            f"s{n}_questions": "\n".join(step["questions"]),
+        }
+    data["s2_questions"] = "Which figure worries residents most?"
+    client.post(reverse("equity:network_template_edit", args=[template.pk]), data)
+    template.refresh_from_db()
+    assert template.published and template.name == "League lens"
+
+    lead = member_of(city, "lead")
+    client.force_login(lead)
+    page = client.get(reverse("equity:templates", args=[city.slug])).content.decode()
+    assert "League lens" in page and "From the network" in page
+    started = services.assessment_start(
+        city=city, by=lead, title="x", kind="policy", template=f"network:{template.pk}"
+    )
+    assert started.guide[1]["questions"] == ["Which figure worries residents most?"]
+    client.post(reverse("equity:template_adapt", args=[city.slug]), {"base": f"network:{template.pk}"})
+    assert Template.objects.for_city(city).get().steps[1]["questions"] == [
+        "Which figure worries residents most?"
+    ]
+    # A city member cannot reach the curators' pages, nor edit the network's template through its own.
+    assert client.get(reverse("equity:network_template_edit", args=[template.pk])).status_code == 404
+    assert client.get(reverse("equity:template_edit", args=[city.slug, template.pk])).status_code == 404
+
+
+def test_an_unpublished_network_template_is_not_offered(city):
+    template = services.network_template_create(base="gare", by=None)
+    with pytest.raises(Exception, match="network's templates"):
+        services.assessment_start(
+            city=city, by=None, title="x", kind="policy", template=f"network:{template.pk}"
+        )
