@@ -12,6 +12,15 @@ module:
     evidence.figure_choices(city=city)              # in equity: what may be attached
     evidence.figure(city=city, key="disparities:...")  # the live value of one figure, or None
 
+The other way round, an app above offers "start something from this" on the lending apps' pages
+(a dashboard figure, a conversation, a commitment) by registering a starter: a URL name and the
+query parameter that carries the evidence. The lending page asks for the starters of its kind and
+links to them by URL name, so it never imports the app above:
+
+    evidence.register_starter("figure", key="equity", label="Start an equity assessment from this",
+                              url_name="equity:new", param="figure")          # in equity/apps.py
+    {% load evidence_starters %}{% evidence_starters "figure" as starters %}  # in a template
+
 A figure is a plain, frozen value (`Figure`): whoever keeps it (an assessment's frozen evidence)
 copies it whole, so it keeps its value when the dataset behind it is replaced or deleted. A figure
 that the source does not record is `value=None` with `not_recorded` saying why, never 0.
@@ -113,6 +122,46 @@ def register_engagement(name: str, provider: EngagementProvider) -> None:
 def unregister(name: str) -> None:
     _figures.pop(name, None)
     _engagement.pop(name, None)
+
+
+@dataclass(frozen=True)
+class Starter:
+    """A way to start work in another app from a piece of evidence: `url_name` is reversed with the
+    city's slug, and the evidence's key goes in the query parameter `param`."""
+
+    key: str
+    kind: str  # "figure", "engagement", "commitment"
+    label: str
+    url_name: str
+    param: str
+    ability: str = "can_edit"  # a Membership ability the member needs to see it
+
+
+_starters: dict[str, dict[str, Starter]] = {}
+
+
+def register_starter(
+    kind: str, *, key: str, label: str, url_name: str, param: str, ability: str = "can_edit"
+) -> None:
+    """Register (or replace) a starter for evidence of `kind`; apps call it in AppConfig.ready()."""
+    _starters.setdefault(kind, {})[key] = Starter(key, kind, label, url_name, param, ability)
+
+
+def unregister_starter(kind: str, key: str) -> None:
+    _starters.get(kind, {}).pop(key, None)
+
+
+def starters(*, kind: str, city: City, membership: Any) -> list[dict[str, str]]:
+    """The starters of `kind` this member may use: `label`, `url` (without the query) and `param`."""
+    from django.urls import reverse
+
+    from .models import may
+
+    return [
+        {"label": s.label, "url": reverse(s.url_name, args=[city.slug]), "param": s.param}
+        for s in sorted(_starters.get(kind, {}).values(), key=lambda s: s.key)
+        if not s.ability or may(membership, s.ability)
+    ]
 
 
 def _provider_of(key: str, registry: dict[str, Any]) -> Any:

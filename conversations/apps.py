@@ -27,3 +27,10 @@ class ConversationsConfig(AppConfig):
 
         panels.register("conversations", home_panel, order=10)
         panels.register_section("conversations", label="Conversations", url_name="conversations:index", order=10)
+
+        # Conversations held and whose voices were there, lent to equity assessments.
+        from cities import evidence as lent
+
+        from .evidence import Conversations
+
+        lent.register_engagement("conversations", Conversations())

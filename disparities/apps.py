@@ -12,9 +12,10 @@ class DisparitiesConfig(AppConfig):
         panels.register("disparities", home_panel, order=30)
         panels.register_section("disparities", label="Police data", url_name="disparities:index", order=30)
 
-        from cities import evidence
+        # Dashboard figures lent to equity assessments and to the outcomes pages' justice theme
+        # (frozen by whoever keeps them).
+        from cities import evidence as lent
 
         from .selectors.evidence import PoliceFigures
 
-        # Rates per 1,000 residents by race, lent to the outcomes pages' justice theme (and to equity).
-        evidence.register_figures("disparities", PoliceFigures())
+        lent.register_figures("disparities", PoliceFigures())

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "conversations",
     "disparities",
     "indicators",
+    "equity",
 ]
 
 MIDDLEWARE = [

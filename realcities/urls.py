@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("disparities.urls")),
     path("", include("library.urls")),
     path("", include("indicators.urls")),
+    path("", include("equity.urls")),
 ]

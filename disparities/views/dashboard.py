@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from cities import evidence as lent
 from cities.clientip import client_ip
 from cities.csvsafe import csv_response
 from cities.decorators import city_view
@@ -20,6 +21,7 @@ from ..models import Benchmark, Dataset
 from ..selectors import pages, report
 from ..selectors.drilldown import DrillSelection, drill_queries
 from ..selectors.drilldown import drilldown as drill_page
+from ..selectors.evidence import dataset_figures
 from ..selectors.filters import Filters
 from ..selectors.tables import RACE_LABELS
 from ..services import dashboards as services
@@ -75,6 +77,9 @@ def dashboard_page(request: CityRequest, pk: int) -> HttpResponse:
         **pages.dashboard_page(dataset=dataset, filters=filters, benchmark=benchmark),
         **_page(request, dataset, filters, benchmark),
     }
+    if not request.htmx and lent.starters(kind="figure", city=request.city, membership=request.membership):
+        # Figures another app may start from ("start an equity assessment from this"), unfiltered.
+        context["lent_figures"] = dataset_figures(city=request.city, dataset=dataset, benchmark=benchmark)
     template_name = "disparities/dashboard.html"
     if request.htmx:
         template_name += "#figures"

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class EquityConfig(AppConfig):
+    name = "equity"
+
+    def ready(self) -> None:
+        from cities import panels
+
+        from .selectors import home_panel
+
+        panels.register("equity", home_panel, order=45)
+        panels.register_section("equity", label="Equity", url_name="equity:index", order=35)
+
+        # "Start an equity assessment from this" on a dashboard figure, a conversation and a commitment:
+        # those pages link here by URL name through cities.evidence, without importing equity.
+        from cities import evidence
+
+        for kind in ("figure", "engagement", "commitment"):
+            evidence.register_starter(
+                kind,
+                key="equity",
+                label="Start an equity assessment from this",
+                url_name="equity:new",
+                param=kind,
+            )
