@@ -1,7 +1,7 @@
 """Browser tests: pytest-playwright driving Debian's Chromium against Django's live server.
 
 In a parallel run each module runs whole in one process (`--dist loadfile`, see the Makefile), so the
-walks over every page, all in test_walk_all_pages.py, never run two at a time on the two cores."""
+walks over every page, one module per role (test_walk_*.py), are shared between the processes."""
 
 import pytest
 from django.conf import settings
