@@ -86,6 +86,8 @@ def _count_cells(table):
             column = columns.get(ck)
             if fig is None or column is None or column["format"] != "count":
                 continue
+            if fig.get("not_recorded"):
+                continue  # "not recorded in this file" states no count
             if key in ("trend_year", "trend_month", "types"):
                 race_columns = [
                     c for c in table["columns"] if c["format"] == "count" and c["key"] != "row_total"
@@ -341,7 +343,7 @@ def attack(public_doc, exact_doc):
                 fix(identity, fig["value"], fig["value"], where)
         for row in t["rows"]:
             for ck, fig in row["cells"].items():
-                if fig is None:
+                if fig is None or fig.get("not_recorded"):
                     continue
                 where = f"{t['key']}.{row['key']}.{ck}"
                 needed.update(_figure_dependencies(t, row, ck, fig))
@@ -537,5 +539,7 @@ def test_the_csv_says_what_the_json_says(client, city):
                     assert cell == ["", "", "", ""]
                 elif fig["suppressed"]:
                     assert cell == [fig["public_label"], "", "", ""], (t["key"], row["key"], ck)
+                elif fig.get("not_recorded"):
+                    assert cell[:3] == ["", "", ""], (t["key"], row["key"], ck)  # no value, no interval
                 else:
                     assert cell[0] == str(fig["value"]), (t["key"], row["key"], ck)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from django.urls import reverse
-from scipy.stats import chi2
+from scipy.stats import beta, chi2
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from tests.builders import (
@@ -71,11 +71,40 @@ def wilson(k, n):
     return [max(0.0, low), min(1.0, high)]
 
 
-def rate_ratio(k1, n1, k0, n0):
+def _acs_rse(n, moe):
+    """Relative standard error of an ACS estimate from its published 90% margin of error."""
+    return 0.0 if not moe or moe <= 0 else moe / 1.645 / n
+
+
+def _widened(value, interval, rse):
+    """The interval with the population's relative error added in quadrature on the log scale."""
+    if not rse:
+        return list(interval)
+    low, high = interval
+    extra = Z * rse
+    if value <= 0:
+        return [low, high * math.exp(extra)]
+    down = math.log(value / low) if low > 0 else math.inf
+    new_low = value * math.exp(-math.hypot(down, extra)) if low > 0 else 0.0
+    return [new_low, value * math.exp(math.hypot(math.log(high / value), extra))]
+
+
+def rate(k, n, moe=None):
+    value = 1000 * k / n
+    return value, _widened(value, [1000 * b / n for b in poisson(k)], _acs_rse(n, moe))
+
+
+def rate_ratio(k1, n1, k0, n0, moe1=None, moe0=None):
     value = (k1 / n1) / (k0 / n0)
-    if not (k1 and k0):
-        return value, None
-    half = Z * math.sqrt(1 / k1 + 1 / k0)
+    extra = math.hypot(_acs_rse(n1, moe1), _acs_rse(n0, moe0))
+    if min(k1, k0) < 20:
+        # Exact conditional: k1 given k1 + k0 is binomial; Clopper-Pearson on p, then back to the ratio.
+        total = k1 + k0
+        p_low = 0.0 if k1 == 0 else beta.ppf(0.025, k1, total - k1 + 1)
+        p_high = beta.ppf(0.975, k1 + 1, total - k1)
+        low, high = p_low / (1 - p_low) * n0 / n1, p_high / (1 - p_high) * n0 / n1
+        return value, (_widened(value, [low, high], extra) if extra else [low, high])
+    half = Z * math.sqrt(1 / k1 + 1 / k0 + extra**2)
     return value, [value * math.exp(-half), value * math.exp(half)]
 
 
@@ -167,6 +196,7 @@ def check_counts_and_population(doc, df, *, incident_column: str | None, no_hisp
     # Against the residents: events are incidents where the file has incident ids, else persons.
     population = table(doc, "population")
     residents = doc["benchmark"]["residents"]
+    margins = doc["benchmark"].get("margins_of_error") or {}
     events = by_race["incidents"] if incident_column else by_race["persons"]
     known_total = sum(int(events.get(r, 0)) for r in KNOWN)
     white_k, white_n = int(events.get("white", 0)), residents["white"]
@@ -180,13 +210,15 @@ def check_counts_and_population(doc, df, *, incident_column: str | None, no_hisp
             continue
         check_figure(c["events"], k, poisson(k), ("population", race, "events"))
         check_figure(c["share"], k / known_total, wilson(k, known_total), ("population", race, "share"))
-        check_figure(
-            c["rate"], 1000 * k / n, [1000 * b / n for b in poisson(k)], ("population", race, "rate")
-        )
+        check_figure(c["rate"], *rate(k, n, margins.get(race)), ("population", race, "rate"))
         if race == "white":
             assert c["ratio"] is None
         else:
-            check_figure(c["ratio"], *rate_ratio(k, n, white_k, white_n), ("population", race, "ratio"))
+            check_figure(
+                c["ratio"],
+                *rate_ratio(k, n, white_k, white_n, margins.get(race), margins.get("white")),
+                ("population", race, "ratio"),
+            )
 
 
 def check_shares(doc, df, key, shares: dict, absent: dict):

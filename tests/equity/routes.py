@@ -56,7 +56,7 @@ def scene(city) -> dict:
                 "status": "completed"},
         answers=["Stops per month.", "A public meeting."],
     )  # fmt: skip
-    from tests.library.routes import _resource
+    from tests.builders import practice as _resource
 
     practice = _resource(title=f"Youth outreach nights {n}-{city.slug}")
     _resource(title=f"Youth court {n}-{city.slug}")

@@ -146,7 +146,7 @@ def test_home_panel_counts_assessments_and_their_commitments_due(client, city, l
 
 def test_practices_suggested_by_topic_and_chosen(client, city, lead, assessment):
     from equity import services
-    from tests.library.routes import _resource
+    from tests.builders import practice as _resource
 
     youth = _resource(title="Youth basketball nights")
     _resource(title="Civilian review board", topics=["oversight"])
@@ -167,7 +167,7 @@ def test_curators_see_counts_and_practices_never_unpublished_text(
     client, city, other_city, lead, assessment, django_user_model
 ):
     from equity import services
-    from tests.library.routes import _resource
+    from tests.builders import practice as _resource
 
     practice = _resource(title="Youth basketball nights")
     services.practices_set(assessment=assessment, resource_ids=[practice.pk], by=lead)
