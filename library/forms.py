@@ -165,6 +165,14 @@ class FrameworkItemForm(forms.ModelForm):
         return number
 
 
+class ItemRetireForm(forms.Form):
+    note = forms.CharField(
+        label="Why is this item retired?",
+        max_length=500,
+        help_text="Kept in the item's history. Cities' statuses and evidence on the item are kept.",
+    )
+
+
 class CityStatusForm(forms.Form):
     status = forms.ChoiceField(choices=FrameworkStatusChoice.choices)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)

@@ -112,6 +112,10 @@ class FrameworkItem(models.Model):
     text = models.TextField()
     sort_key = models.CharField(max_length=80, editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
+    # A retired item stays in the database (cities' statuses and evidence on it are kept) but is no
+    # longer shown to cities nor counted as loaded; a curator may bring it back.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["framework", "sort_key"]
@@ -121,6 +125,41 @@ class FrameworkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.text[:60]}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class ItemChangeAction(models.TextChoices):
+    ADDED = "added", "Added"
+    EDITED = "edited", "Edited"
+    MOVED = "moved", "Moved"
+    RETIRED = "retired", "Retired"
+    RESTORED = "restored", "Brought back"
+    LOADED = "loaded", "Loaded from a file"
+
+
+class FrameworkItemChange(models.Model):
+    """One change a curator made to a framework item: what it was before and after, who, when.
+
+    Written by the services only, never edited: the item's history."""
+
+    item = models.ForeignKey(FrameworkItem, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=20, choices=ItemChangeAction.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["item", "-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.action}"
 
 
 class Resource(models.Model):

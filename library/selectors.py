@@ -22,6 +22,7 @@ from .models import (
     EvidenceLevel,
     Framework,
     FrameworkItem,
+    FrameworkItemChange,
     Kind,
     Resource,
     ResourceStatus,
@@ -385,16 +386,34 @@ def submissions_waiting(*, page: str | int = 1, status: str = SubmissionStatus.S
 # Frameworks ------------------------------------------------------------------------------
 
 
+# What counts as loaded: the items in use. A retired item is kept (with cities' statuses on it) but
+# is not part of the framework any more, so it is neither counted nor shown to cities.
+_LOADED = Count("items", filter=Q(items__retired_at__isnull=True))
+
+
 def framework_list() -> QuerySet:
-    return Framework.objects.annotate(item_count=Count("items")).order_by("name")
+    return Framework.objects.annotate(item_count=_LOADED).order_by("name")
 
 
 def framework_with_count(*, slug: str) -> Framework | None:
-    return Framework.objects.annotate(item_count=Count("items")).filter(slug=slug).first()
+    return Framework.objects.annotate(item_count=_LOADED).filter(slug=slug).first()
 
 
 def framework_items(*, framework: Framework) -> QuerySet:
-    return FrameworkItem.objects.filter(framework=framework).order_by("sort_key")
+    """The framework's items in use, in the order curators set (by number unless they moved one)."""
+    return FrameworkItem.objects.filter(framework=framework, retired_at__isnull=True).order_by(
+        "sort_key", "id"
+    )
+
+
+def framework_retired_items(*, framework: Framework) -> QuerySet:
+    return FrameworkItem.objects.filter(framework=framework, retired_at__isnull=False).order_by(
+        "sort_key", "id"
+    )
+
+
+def framework_item_history(*, item: FrameworkItem) -> QuerySet:
+    return FrameworkItemChange.objects.filter(item=item).select_related("by").order_by("-at", "-id")
 
 
 def city_framework_record(*, city: City, item: FrameworkItem) -> CityFrameworkStatus | None:
@@ -410,7 +429,7 @@ def city_framework_rows(
     statuses = {
         s.item_id: s
         for s in CityFrameworkStatus.objects.for_city(city)
-        .filter(item__framework=framework)
+        .filter(item__framework=framework, item__retired_at__isnull=True)
         .prefetch_related("evidence")
     }
     return [(item, statuses.get(item.pk)) for item in items]
@@ -419,7 +438,7 @@ def city_framework_rows(
 def city_status_summary(*, city: City, framework: Framework) -> dict[str, int]:
     counts = dict(
         CityFrameworkStatus.objects.for_city(city)
-        .filter(item__framework=framework)
+        .filter(item__framework=framework, item__retired_at__isnull=True)
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by()

@@ -23,7 +23,9 @@ from .models import (
     EvidenceLink,
     Framework,
     FrameworkItem,
+    FrameworkItemChange,
     FrameworkStatusChoice,
+    ItemChangeAction,
     OutcomeRow,
     Resource,
     ResourceStatus,
@@ -276,6 +278,7 @@ def framework_load_csv(*, framework: Framework, data: bytes) -> dict[str, Any]:
             i.number: i for i in FrameworkItem.objects.select_for_update().filter(framework=framework)
         }
         to_add, to_update = [], []
+        before: dict[int, dict[str, Any]] = {}
         for row in rows:
             item = existing.get(row.number)
             values = {
@@ -294,6 +297,7 @@ def framework_load_csv(*, framework: Framework, data: bytes) -> dict[str, Any]:
                     )
                 )
             elif any(getattr(item, k) != v for k, v in values.items()):
+                before[item.pk] = _item_snapshot(item)
                 for k, v in values.items():
                     setattr(item, k, v)
                 to_update.append(item)
@@ -304,22 +308,131 @@ def framework_load_csv(*, framework: Framework, data: bytes) -> dict[str, Any]:
             FrameworkItem.objects.bulk_update(
                 to_update, ["pillar_number", "pillar_name", "item_type", "text"]
             )
+        FrameworkItemChange.objects.bulk_create(
+            FrameworkItemChange(
+                item=item,
+                action=ItemChangeAction.LOADED,
+                before=before.get(item.pk),
+                after=_item_snapshot(item),
+            )
+            for item in [*to_add, *to_update]
+        )
         result["added"], result["updated"] = len(to_add), len(to_update)
         _library_changed()
     return result
 
 
+ITEM_FIELDS = ("pillar_number", "pillar_name", "item_type", "number", "text")
+
+
+def _item_snapshot(item: FrameworkItem) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in ITEM_FIELDS}
+
+
+def _item_changed(
+    *, item: FrameworkItem, action: str, before: dict | None, by: User | None, note: str = ""
+) -> FrameworkItemChange:
+    return FrameworkItemChange.objects.create(
+        item=item, action=action, before=before, after=_item_snapshot(item), by=by, note=note[:500]
+    )
+
+
 def framework_item_save(
-    *, framework: Framework, item: FrameworkItem | None = None, **fields
+    *, framework: Framework, item: FrameworkItem | None = None, by: User | None = None, **fields
 ) -> FrameworkItem:
+    """Add an item or edit one. The item keeps its id, so every city's status and evidence on it stay;
+    the change is recorded in the item's history. The item's place in the order follows its number
+    when it is new or its number changes; otherwise a curator's reordering is kept."""
     item = item or FrameworkItem(framework=framework)
     if item.framework_id != framework.pk:
         raise ValidationError("That item belongs to another framework.")
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.sort_key = framework_csv.sort_key(item.number)
-    item.full_clean()
-    item.save()
+    with transaction.atomic():
+        is_new = item.pk is None
+        before = None if is_new else _item_snapshot(FrameworkItem.objects.select_for_update().get(pk=item.pk))
+        for name, value in fields.items():
+            setattr(item, name, value)
+        if is_new or (before and before["number"] != item.number):
+            item.sort_key = framework_csv.sort_key(item.number)
+        item.full_clean()
+        if before == _item_snapshot(item):
+            return item
+        item.save()
+        action = ItemChangeAction.ADDED if is_new else ItemChangeAction.EDITED
+        _item_changed(item=item, action=action, before=before, by=by)
+    _library_changed()
+    return item
+
+
+def framework_item_move(*, item: FrameworkItem, direction: str, by: User | None) -> FrameworkItem:
+    """Move an item one place up or down among the framework's items still in use (it trades places
+    with its neighbour). At either end nothing moves and the curator is told why."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Move an item up or down.")
+    with transaction.atomic():
+        items = list(
+            FrameworkItem.objects.select_for_update()
+            .filter(framework_id=item.framework_id, retired_at__isnull=True)
+            .order_by("sort_key", "id")
+        )
+        ids = [i.pk for i in items]
+        if item.pk not in ids:
+            raise ValidationError("A retired item has no place in the order; bring it back first.")
+        at = ids.index(item.pk)
+        to = at - 1 if direction == "up" else at + 1
+        if not 0 <= to < len(items):
+            raise ValidationError(
+                f"Item {item.number} is already {'first' if direction == 'up' else 'last'}."
+            )
+        # The two items trade their order keys; every other item keeps its own, so an item added
+        # later still finds its place by its number.
+        moved, neighbour = items[at], items[to]
+        moved.sort_key, neighbour.sort_key = neighbour.sort_key, moved.sort_key
+        FrameworkItem.objects.bulk_update([moved, neighbour], ["sort_key"])
+        _item_changed(
+            item=moved,
+            action=ItemChangeAction.MOVED,
+            before={**_item_snapshot(moved), "position": at + 1},
+            by=by,
+            note=f"Moved {direction}, {'before' if direction == 'up' else 'after'} item {neighbour.number}.",
+        )
+        FrameworkItemChange.objects.filter(pk=moved.changes.latest("id").pk).update(
+            after={**_item_snapshot(moved), "position": to + 1}
+        )
+    _library_changed()
+    moved.refresh_from_db()
+    return moved
+
+
+def framework_item_retire(*, item: FrameworkItem, note: str, by: User | None) -> FrameworkItem:
+    """Retire an item: cities no longer see it and it is not counted as loaded, but it is kept with
+    every city's status and evidence, and can be brought back."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say why the item is retired (for example: not in the report)."})
+    with transaction.atomic():
+        item = FrameworkItem.objects.select_for_update().get(pk=item.pk)
+        if item.retired_at is not None:
+            raise ValidationError(f"Item {item.number} is already retired.")
+        item.retired_at = timezone.now()
+        item.retired_note = note[:500]
+        item.save(update_fields=["retired_at", "retired_note", "updated_at"])
+        _item_changed(
+            item=item, action=ItemChangeAction.RETIRED, before=_item_snapshot(item), by=by, note=note
+        )
+    _library_changed()
+    return item
+
+
+def framework_item_restore(*, item: FrameworkItem, by: User | None) -> FrameworkItem:
+    with transaction.atomic():
+        item = FrameworkItem.objects.select_for_update().get(pk=item.pk)
+        if item.retired_at is None:
+            raise ValidationError(f"Item {item.number} is in use, not retired.")
+        item.retired_at = None
+        item.retired_note = ""
+        item.sort_key = framework_csv.sort_key(item.number)
+        item.save(update_fields=["retired_at", "retired_note", "sort_key", "updated_at"])
+        _item_changed(item=item, action=ItemChangeAction.RESTORED, before=_item_snapshot(item), by=by)
     _library_changed()
     return item
 

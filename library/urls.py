@@ -34,6 +34,16 @@ urlpatterns = [
     path("library/frameworks/<slug:slug>/", views.framework_detail, name="framework"),
     path("library/frameworks/<slug:slug>/items/new/", views.framework_item, name="framework_item_new"),
     path("library/frameworks/<slug:slug>/items/<int:item_id>/", views.framework_item, name="framework_item"),
+    path(
+        "library/frameworks/<slug:slug>/items/<int:item_id>/move/",
+        views.framework_item_move,
+        name="framework_item_move",
+    ),
+    path(
+        "library/frameworks/<slug:slug>/items/<int:item_id>/retire/",
+        views.framework_item_retire,
+        name="framework_item_retire",
+    ),
     path("library/frameworks/<slug:slug>/cities/", views.framework_matrix, name="framework_matrix"),
     # A city's library pages
     path("c/<slug:city_slug>/library/", views.city_library, name="city"),

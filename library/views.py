@@ -22,6 +22,7 @@ from .forms import (
     FrameworkCSVForm,
     FrameworkForm,
     FrameworkItemForm,
+    ItemRetireForm,
     OutcomeFormSet,
     ResourceForm,
     SubmissionForm,
@@ -374,6 +375,7 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "section": "library",
             "framework": framework,
             "items": selectors.framework_items(framework=framework),
+            "retired": selectors.framework_retired_items(framework=framework),
             "upload": upload,
             "report": report,
             "item_form": FrameworkItemForm(framework=framework),
@@ -385,10 +387,11 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def framework_item(request: HttpRequest, slug: str, item_id: int | None = None) -> HttpResponse:
     framework = get_object_or_404(Framework, slug=slug)
     item = get_object_or_404(FrameworkItem, pk=item_id, framework=framework) if item_id else None
-    form = FrameworkItemForm(request.POST or None, instance=item, framework=framework)
+    data = request.POST if request.method == "POST" else None  # an empty POST is still an answer
+    form = FrameworkItemForm(data, instance=item, framework=framework)
     if request.method == "POST" and form.is_valid():
         try:
-            services.framework_item_save(framework=framework, item=item, **form.cleaned_data)
+            services.framework_item_save(framework=framework, item=item, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -397,7 +400,67 @@ def framework_item(request: HttpRequest, slug: str, item_id: int | None = None) 
     return render(
         request,
         "library/framework_item.html",
-        {"section": "library", "framework": framework, "item": item, "form": form},
+        {
+            "section": "library",
+            "framework": framework,
+            "item": item,
+            "form": form,
+            "retire_form": ItemRetireForm(),
+            "history": selectors.framework_item_history(item=item) if item else [],
+        },
+    )
+
+
+@curator_required
+@require_POST
+def framework_item_move(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    item = get_object_or_404(FrameworkItem, pk=item_id, framework__slug=slug)
+    try:
+        services.framework_item_move(item=item, direction=request.POST.get("direction", ""), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Item {item.number} moved {request.POST['direction']}.")
+    return redirect(reverse("library:framework", args=[slug]) + f"#item-{item.pk}")
+
+
+@curator_required
+@require_POST
+def framework_item_retire(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    framework = get_object_or_404(Framework, slug=slug)
+    item = get_object_or_404(FrameworkItem, pk=item_id, framework=framework)
+    if item.is_retired:
+        try:
+            services.framework_item_restore(item=item, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Item {item.number} is back in the framework.")
+        return redirect("library:framework_item", slug=slug, item_id=item.pk)
+    retire_form = ItemRetireForm(request.POST)
+    if retire_form.is_valid():
+        try:
+            services.framework_item_retire(item=item, note=retire_form.cleaned_data["note"], by=request.user)
+        except ValidationError as error:
+            add_service_errors(retire_form, error)
+        else:
+            messages.success(
+                request,
+                f"Item {item.number} retired. Cities' statuses on it are kept; you can bring it back.",
+            )
+            return redirect("library:framework", slug=slug)
+    return render(
+        request,
+        "library/framework_item.html",
+        {
+            "section": "library",
+            "framework": framework,
+            "item": item,
+            "form": FrameworkItemForm(instance=item, framework=framework),
+            "retire_form": retire_form,
+            "history": selectors.framework_item_history(item=item),
+        },
+        status=400,
     )
 
 

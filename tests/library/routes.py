@@ -116,6 +116,8 @@ ROUTES = [
     Route("library:framework", _framework_slug, kind="curator", walk=False),
     Route("library:framework_item_new", _framework_slug, kind="curator", walk=False),
     Route("library:framework_item", _framework_item, kind="curator", walk=False),
+    Route("library:framework_item_move", _framework_item, kind="curator", walk=False),
+    Route("library:framework_item_retire", _framework_item, kind="curator", walk=False),
     Route("library:framework_matrix", _framework_slug, kind="curator", walk=False),
     # A city's library pages
     Route("library:city", _city_library),
@@ -127,4 +129,9 @@ ROUTES = [
 ]
 
 # Curator pages that only take a POST (the others are GET pages a curator reads).
-CURATOR_ACTIONS = {"library:curate_transition", "library:curate_restore"}
+CURATOR_ACTIONS = {
+    "library:curate_transition",
+    "library:curate_restore",
+    "library:framework_item_move",
+    "library:framework_item_retire",
+}
