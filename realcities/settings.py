@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "disparities",
     "indicators",
     "equity",
+    "trainings",
 ]
 
 MIDDLEWARE = [

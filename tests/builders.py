@@ -614,3 +614,74 @@ def submission(city, *, answered: bool = True):
             submission=made, decision="changes_requested", reason="Add the dates.", by=shared_curator()
         )
     return made
+
+
+# -------------------------------------------------------------------------------------- trainings
+
+
+def league_training(title: str = "Facilitating Race Conversations", *, audience=("facilitator",), **fields):
+    """A training the league offers to every city, written by the shared curator."""
+    from trainings import services
+
+    fields.setdefault("format", "workshop")
+    fields.setdefault("length_minutes", 180)
+    return services.training_create(
+        city=None, by=shared_curator(), title=title, audience_roles=list(audience), **fields
+    )
+
+
+def city_training(city, title: str = "Equity tools for budget staff", *, audience=("staff",), **fields):
+    """A city's own training, written by one of its staff."""
+    from cities.models import Membership
+    from trainings import services
+
+    fields.setdefault("format", "workshop")
+    fields.setdefault("length_minutes", 90)
+    staff = Membership.objects.for_city(city).filter(role="staff").select_related("user").first()
+    if staff is None:
+        member(city, "staff")
+        staff = Membership.objects.for_city(city).filter(role="staff").select_related("user").first()
+    return services.training_create(
+        city=city, by=staff.user, membership=staff, title=title, audience_roles=list(audience), **fields
+    )
+
+
+def training_session(training, *, hours_ahead: float = 2, capacity: int = 20, by=None):
+    """A session of `training` starting in `hours_ahead` hours (negative: started already), online."""
+    from django.utils import timezone
+
+    from cities.models import Membership
+    from trainings import services
+
+    starts = timezone.now() + timedelta(hours=hours_ahead)
+    if training.is_league:
+        by, membership = by or shared_curator(), None
+    else:
+        membership = Membership.objects.for_city(training.city).filter(role__in=["lead", "staff"]).first()
+        by = membership.user
+    return services.session_create(
+        training=training, by=by, membership=membership, starts_at=starts, ends_at=starts + timedelta(hours=2),
+        mode="online", online_link="https://meet.example.org/real", capacity=capacity,
+    )  # fmt: skip
+
+
+def trained(city, training=None, *, role: str = "facilitator", session=None):
+    """A member of `city` with `role`, registered for a session of `training` and checked in there:
+    (user, registration, completion)."""
+    from cities.models import Membership
+    from trainings import services
+    from trainings.models import Completion
+
+    training = training or league_training()
+    session = session or training_session(training)
+    user = member(city, role)
+    registration = services.registration_create(
+        session=session, membership=Membership.objects.for_city(city).get(user=user)
+    )
+    if training.is_league:
+        runner, runner_membership = shared_curator(), None
+    else:
+        runner_membership = Membership.objects.for_city(city).filter(role__in=["lead", "staff"]).first()
+        runner = runner_membership.user
+    services.attendance_record(session=session, present=[registration.pk], by=runner, membership=runner_membership)
+    return user, registration, Completion.objects.get(training=training, user=user)
