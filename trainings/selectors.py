@@ -120,12 +120,12 @@ def my_completions(*, city: City, user) -> list[Completion]:
     return list(Completion.objects.for_city(city).filter(user=user).select_related("training"))
 
 
-def city_coverage(*, city: City) -> dict[str, Any]:
+def city_coverage(*, city: City, page: str | int = 1) -> dict[str, Any]:
     """Who in the city has taken which training, and who in each audience role has not.
 
     `lines`: for each training offered to the city and each role it is for, "3 of 5 facilitators have
     taken ..." with the names of those who have not; `people`: each member with the trainings they
-    completed. A fixed number of queries whatever the city's size.
+    completed, 25 to a page (`page`). A fixed number of queries whatever the city's size.
     """
     members = list(
         Membership.objects.for_city(city).select_related("user").order_by("user__full_name", "user__email")
@@ -158,8 +158,8 @@ def city_coverage(*, city: City) -> dict[str, Any]:
                     "not_yet": [m.user for m in in_role if m.user_id not in done[training.pk]],
                 }
             )
-    people = [{"member": m, "trainings": titles.get(m.user_id, [])} for m in members]
-    return {"lines": lines, "people": people}
+    people = Paginator([{"member": m, "trainings": titles.get(m.user_id, [])} for m in members], 25).get_page(page)
+    return {"lines": lines, "people": people.object_list, "page": people}
 
 
 def completions_by_city() -> list[dict[str, Any]]:

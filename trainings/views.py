@@ -213,7 +213,7 @@ def certificate(request: CityRequest, completion_id: int) -> HttpResponse:
 
 @city_view(roles=[Role.LEAD])
 def people(request: CityRequest) -> HttpResponse:
-    coverage = selectors.city_coverage(city=request.city)
+    coverage = selectors.city_coverage(city=request.city, page=request.GET.get("page", 1))
     services.people_list_viewed(
         what="Viewed who has taken which training", shown=len(coverage["people"]), city=request.city,
         **acting(request),

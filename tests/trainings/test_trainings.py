@@ -334,3 +334,16 @@ def test_curators_offer_league_trainings_and_run_their_sessions(client, city, me
     client.force_login(member_of(city, "lead"))
     home = client.get(reverse("cities:home", args=[city.slug])).text
     assert "Trainings" in home and "1 training completion in" in home
+
+
+def test_who_has_taken_what_pages_its_members(client_as, city, member_of):
+    for i in range(27):
+        member_of(city, "viewer", full_name=f"Member {i:02d}")
+    client = client_as(city, "lead")
+    total = Membership.objects.for_city(city).count()
+    url = reverse("trainings:people", args=[city.slug])
+    first, second = client.get(url).text, client.get(url + "?page=2").text
+    assert f"Page 1 of 2 ({total} in all)" in first
+    shown = [f"Member {i:02d}" for i in range(27)]
+    assert sum(name in first for name in shown) + sum(name in second for name in shown) == 27
+    assert client.get(url + "?page=abc").status_code == 200
