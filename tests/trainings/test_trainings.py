@@ -347,3 +347,36 @@ def test_who_has_taken_what_pages_its_members(client_as, city, member_of):
     shown = [f"Member {i:02d}" for i in range(27)]
     assert sum(name in first for name in shown) + sum(name in second for name in shown) == 27
     assert client.get(url + "?page=abc").status_code == 200
+
+
+def test_pages_run_a_bounded_number_of_queries(client, city, other_city, member_of):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    league = builders.league_training(audience=("facilitator",))
+    session = builders.training_session(league, capacity=50)
+    lead = member_of(city, "lead")
+    curator = builders.shared_curator()
+    pages = [
+        (lead, reverse("trainings:people", args=[city.slug])),
+        (lead, reverse("trainings:index", args=[city.slug])),
+        (lead, reverse("trainings:session", args=[city.slug, session.pk])),
+        (curator, reverse("trainings:network")),
+        (curator, reverse("trainings:network_session", args=[session.pk])),
+    ]
+
+    def counts():
+        found = []
+        for user, url in pages:
+            client.force_login(user)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    builders.trained(city, league, session=session)
+    before = counts()
+    for c in (city, other_city, city, other_city, city):
+        builders.trained(c, league, session=session)
+    builders.trained(other_city, builders.city_training(other_city, audience=("facilitator",)))
+    assert counts() == before
