@@ -103,6 +103,7 @@ ROUTES = [
     Route("indicators:index", _city_with_records),
     Route("indicators:indicator", _indicator),
     Route("indicators:indicator_commitments", _indicator, walk=False),
+    Route("indicators:indicator_publish", _indicator, walk=False),
     Route("indicators:census_list", _city_with_records),
     Route("indicators:upload"),
     Route("indicators:census_detail", _needs("file_id")),
