@@ -60,3 +60,14 @@ def test_a_report_cannot_be_submitted_before_the_session_happens(client, city, m
     assert conversation.status == "scheduled"
     # A draft may be kept before the day.
     assert client.post(url, {"action": "save", "count_youth": "4", "what_was_heard": "Plan"}).status_code == 302
+
+
+def test_the_pledge_message_agrees_with_its_count(client, city, member_of):
+    campaign = Campaign.objects.create(
+        title="Circles", goal=10, starts_on=date(2031, 1, 1), ends_on=date(2031, 12, 31)
+    )
+    url = reverse("conversations:campaign", args=[city.slug, campaign.pk])
+    client.force_login(member_of(city, "lead"))
+    response = client.post(url, {"count": "1"}, follow=True)
+    assert f"{city.name} pledges 1 conversation." in [str(m) for m in response.context["messages"]]
+    assert f"{city.name} pledged 1 conversation." in response.content.decode()

@@ -150,7 +150,7 @@ def _indicator_key(city, key="poverty_male", group="B"):
 
 
 def test_assessments_that_kept_the_indicators_figures(client, city, other_city, loaded, member_of):
-    kept = assessment_keeping(city, figure_key=_indicator_key(city), title="Summer jobs <i>pilot</i>")
+    kept = assessment_keeping(city, figure_key=_indicator_key(city), title="Apprenticeships <i>pilot</i>")
     public = assessment_keeping(city, figure_key=_indicator_key(city, group="A"), title="Fair fines", published=True)
     assessment_keeping(city, figure_key=_indicator_key(city, key="uninsured_all"), title="Clinic hours")
     scene(other_city)
@@ -158,7 +158,7 @@ def test_assessments_that_kept_the_indicators_figures(client, city, other_city, 
 
     client.force_login(member_of(city, "viewer"))
     page = client.get(reverse("indicators:indicator", args=[city.slug, "poverty_male"])).content.decode()
-    assert "Summer jobs &lt;i&gt;pilot&lt;/i&gt;" in page and "Fair fines" in page
+    assert "Apprenticeships &lt;i&gt;pilot&lt;/i&gt;" in page and "Fair fines" in page
     assert reverse("equity:detail", args=[city.slug, kept.pk]) in page
     assert "In progress" in page
     assert "Clinic hours" not in page  # another indicator's evidence
@@ -172,10 +172,10 @@ def test_assessments_that_kept_the_indicators_figures(client, city, other_city, 
     client.logout()
     body = client.get(reverse("indicators:public_outcomes", args=[city.slug])).content.decode()
     assert "Fair fines" in body and reverse("equity:public_detail", args=[city.slug, public.pk]) in body
-    assert "Summer jobs" not in body and reverse("equity:detail", args=[city.slug, kept.pk]) not in body
+    assert "Apprenticeships" not in body and reverse("equity:detail", args=[city.slug, kept.pk]) not in body
 
 
 def test_no_assessment_yet_says_so(client, city, loaded):
     client.force_login(member(city, "staff"))
-    page = client.get(reverse("indicators:indicator", args=[city.slug, "poverty_male"])).content.decode()
+    page = client.get(reverse("indicators:indicator", args=[city.slug, "poverty_all"])).content.decode()
     assert "No equity assessment keeps a figure of this indicator as evidence yet." in page
