@@ -12,6 +12,9 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 TEST_RESULT_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+# `make run PORT=8080` serves on another port; the links in emails follow it unless DJANGO_SITE_URL
+# is set (the address people reach the app at, used in every email the worker sends).
+PORT ?= 8000
 # The suite runs in this many processes (pytest-xdist), each with its own test database, cache keys
 # and Celery queue (see realcities/settings.py). TEST_WORKERS=0 runs it in one process.
 # `--dist loadfile`: each test module runs whole in one process, so a module's fixtures (a private
@@ -22,7 +25,7 @@ TEST_WORKERS ?= 2
 .PHONY: help setup run test lint worker beat check-deploy
 
 help:
-	@echo "make run   - set up, seed the demo and start the app, a worker and beat on http://127.0.0.1:8000"
+	@echo "make run   - set up, seed the demo and start the app, a worker and beat on http://127.0.0.1:$(PORT) (PORT=8080 to change)"
 	@echo "make test  - set up and run the whole test suite, browser tests included"
 
 $(VENV)/.installed: requirements.lock
@@ -41,13 +44,15 @@ run: setup
 	@mkdir -p run
 	@echo "Starting a Celery worker and beat (logs in run/)…"
 	@trap 'kill 0' EXIT INT TERM; \
+	  export DJANGO_SITE_URL="$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	  $(VENV)/bin/celery -A realcities worker --loglevel=INFO --concurrency=2 > run/worker.log 2>&1 & \
 	  $(VENV)/bin/celery -A realcities beat --loglevel=INFO --schedule=run/celerybeat-schedule > run/beat.log 2>&1 & \
 	  echo ""; \
-	  echo "  REAL Cities is running at http://127.0.0.1:8000/"; \
+	  echo "  REAL Cities is running at http://127.0.0.1:$(PORT)/ (links in emails: $$DJANGO_SITE_URL)"; \
+	  echo "  Emails are sent by the worker: read them in run/worker.log."; \
 	  echo "  Sign in as lead@riverton.example with the password 'demo' (other accounts are listed above)."; \
 	  echo ""; \
-	  $(MANAGE) runserver 127.0.0.1:8000
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed
 	@scripts/ensure_services.sh

@@ -21,6 +21,14 @@ links to them by URL name, so it never imports the app above:
                               url_name="equity:new", param="figure")          # in equity/apps.py
     {% load evidence_starters %}{% evidence_starters "figure" as starters %}  # in a template
 
+The lending app also asks who kept its figures: an app that keeps lent figures (equity's
+assessments) registers a keeper, and the lending page lists "assessments that kept this figure"
+(an indicator's "what we are doing about this") without importing it:
+
+    evidence.register_keepers("equity", AssessmentKeepers())        # in equity/apps.py
+    evidence.kept_by(city=city, key_prefix="indicators:poverty_male:", membership=m)  # members
+    evidence.kept_by(city=city, key_prefix="indicators:poverty_male:", public=True)   # public page
+
 A figure is a plain, frozen value (`Figure`): whoever keeps it (an assessment's frozen evidence)
 copies it whole, so it keeps its value when the dataset behind it is replaced or deleted. A figure
 that the source does not record is `value=None` with `not_recorded` saying why, never 0.
@@ -198,3 +206,48 @@ def engagement_choices(*, city: City) -> list[Engagement]:
 def engagement(*, city: City, key: str) -> Engagement | None:
     provider = _provider_of(key, _engagement)
     return None if provider is None else provider.engagement(city=city, key=key)
+
+
+@dataclass(frozen=True)
+class Keeper:
+    """A record of an app above that kept a lent figure as evidence (an equity assessment): its
+    title, its status in words and the page the reader may open (members' or public)."""
+
+    key: str  # "<keeper>:<opaque id>"
+    title: str
+    status: str  # "In progress", "Completed"
+    url: str
+    kind: str = "equity assessment"
+    published: bool = False
+
+
+class KeeperProvider(Protocol):
+    def kept_by(self, *, city: City, key_prefix: str, public: bool, membership: Any) -> Iterable[Keeper]:
+        """The records that keep a figure whose key starts with `key_prefix`, only those the reader
+        may see: with `public=True` only published ones, linked to their public page; otherwise
+        those `membership` (None for a curator) may open, linked to the members' page."""
+
+
+_keepers: dict[str, KeeperProvider] = {}
+
+
+def register_keepers(name: str, provider: KeeperProvider) -> None:
+    _keepers[name] = provider
+
+
+def unregister_keepers(name: str) -> None:
+    _keepers.pop(name, None)
+
+
+def kept_by(*, city: City, key_prefix: str, public: bool = False, membership: Any = None) -> list[Keeper]:
+    """Every keeper's records that keep a figure under `key_prefix`; a failing keeper is logged and
+    skipped (the lending page still answers)."""
+    found: list[Keeper] = []
+    for name, provider in sorted(_keepers.items()):
+        try:
+            found.extend(
+                provider.kept_by(city=city, key_prefix=key_prefix, public=public, membership=membership)
+            )
+        except Exception:
+            logger.exception("Keeper %s failed", name)
+    return found

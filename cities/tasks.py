@@ -23,3 +23,17 @@ def retention_purge() -> dict:
     from .retention import retention_purge as purge
 
     return purge()
+
+
+@shared_task
+def email_send(
+    *, subject: str, body: str, from_email: str, to: list[str], html: str = "", subtype: str = "plain"
+) -> None:
+    """Send one email rendered by the web process (the account emails of `cities.adapters`)."""
+    from django.core.mail import EmailMultiAlternatives
+
+    message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
+    message.content_subtype = subtype
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Now
 
 from cities.models import City, CityQuerySet
+from cities.words import time_zone_name
 from relationships.models import Commitment, Stakeholder, StakeholderGroup
 
 
@@ -188,6 +189,11 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"Session on {self.date:%d %b %Y}"
+
+    @property
+    def time_zone_label(self) -> str:
+        """The time zone in words ("Eastern Time"), as public pages and emails show it."""
+        return time_zone_name(self.time_zone, on=self.date)
 
     @property
     def where(self) -> str:

@@ -53,5 +53,11 @@ MOVE_LABELS = {
 }
 
 
-def allowed_moves(current: str) -> list[tuple[str, str]]:
-    return [(s, MOVE_LABELS[s]) for s in ConversationStatus.values if can_move(current, s)]
+def allowed_moves(current: str, *, has_sessions: bool = True) -> list[tuple[str, str]]:
+    """The moves offered as buttons: scheduling (which opens registration) only once the conversation
+    has a session, since there is nothing to register for before."""
+    return [
+        (s, MOVE_LABELS[s])
+        for s in ConversationStatus.values
+        if can_move(current, s) and (has_sessions or s != ConversationStatus.SCHEDULED)
+    ]

@@ -678,6 +678,11 @@ def report_save(
         if submit and report.submitted_at is None:
             report.submitted_at = timezone.now()
         report.author = report.author or author
+        if report.submitted_at and session.starts_at > timezone.now():
+            raise ValidationError(
+                "This session has not happened yet: save the report as a draft, and submit it once the "
+                "session has taken place."
+            )
         report.full_clean()
         report.save()
         if report.submitted_at:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cities import ratelimit
+from cities import ratelimit, words
 from cities.clientip import client_ip
 from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
@@ -107,7 +107,10 @@ def index(request: CityRequest) -> HttpResponse:
 @city_view(roles=EDITORS)
 def create(request: CityRequest) -> HttpResponse:
     city = request.city
-    form = ConversationForm(request.POST or None, city=city)
+    # "Plan a conversation for this campaign" (the campaign page) comes with the campaign chosen.
+    campaign_id = request.GET.get("campaign", "")
+    initial = {"campaign": campaign_id} if campaign_id.isdigit() else {}
+    form = ConversationForm(request.POST or None, city=city, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         facilitators = data.pop("facilitators")
@@ -168,7 +171,7 @@ def detail(request: CityRequest, pk: int) -> HttpResponse:
         sessions=sessions,
         editor=editor,
         guide=conversation.guide if guide_visible else None,
-        moves=allowed_moves(conversation.status) if editor else [],
+        moves=allowed_moves(conversation.status, has_sessions=bool(sessions)) if editor else [],
         facilitators=list(conversation.facilitators.all()),
         voices=selectors.voices(conversation=conversation),
         rollup=selectors.registration_rollup(conversation=conversation),
@@ -321,9 +324,13 @@ def _report_post(
     url = reverse("conversations:report", args=[conversation.city.slug, conversation.pk, session.pk])
     if forms.action in ("save", "submit") and forms.report.is_valid():
         submit = forms.action == "submit"
-        services.report_save(
-            session=session, author=request.user, submit=submit, **forms.report.report_fields()
-        )
+        try:
+            services.report_save(
+                session=session, author=request.user, submit=submit, **forms.report.report_fields()
+            )
+        except ValidationError as error:  # submitted before the session took place: nothing saved
+            add_service_errors(forms.report, error)
+            return None
         messages.success(request, "Report submitted. Thank you." if submit else "Draft saved.")
         return redirect(url)
     if forms.action not in ("quote", "commitment"):
@@ -699,7 +706,7 @@ def campaign(request: CityRequest, campaign_id: int) -> HttpResponse:
             services.pledge_set(
                 campaign=the_campaign, city=city, count=form.cleaned_data["count"], by=request.user
             )
-            messages.success(request, f"{city.name} pledges {form.cleaned_data['count']} conversations.")
+            messages.success(request, f"{city.name} pledges {words.count(form.cleaned_data['count'], 'conversation')}.")
             return redirect("conversations:campaign", city_slug=city.slug, campaign_id=the_campaign.pk)
     return render(
         request,
@@ -710,6 +717,7 @@ def campaign(request: CityRequest, campaign_id: int) -> HttpResponse:
             rows=selectors.campaign_progress(campaign=the_campaign),
             pledge=pledge,
             form=form if is_lead else None,
+            can_plan=may(request.membership, "can_edit"),
         ),
         status=400 if form.errors else 200,
     )

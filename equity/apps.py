@@ -24,3 +24,9 @@ class EquityConfig(AppConfig):
                 url_name="equity:new",
                 param=kind,
             )
+
+        # "Assessments that kept this figure" on the lending pages (an indicator's page), without
+        # those apps importing equity.
+        from .selectors import AssessmentKeepers
+
+        evidence.register_keepers("equity", AssessmentKeepers())

@@ -323,3 +323,36 @@ def budget_export_rows(*, summary: CycleSummary):
                 r.evidence, r.engagement, r.benefits, r.burdens, r.measures,
             ]  # fmt: skip
     yield ["All departments", "Total", f"{summary.total:.2f}"]
+
+
+class AssessmentKeepers:
+    """The city's assessments that keep a lent figure as evidence (`cities.evidence.kept_by`): a
+    member of the city sees every one (as on the assessments list), the public only the published
+    ones, linked to their public page."""
+
+    def kept_by(
+        self, *, city: City, key_prefix: str, public: bool, membership: Membership | None
+    ) -> list[evidence.Keeper]:
+        if not key_prefix:
+            return []
+        queryset = Assessment.objects.for_city(city).filter(
+            pk__in=EvidenceItem.objects.for_city(city)
+            .filter(figure_key__startswith=key_prefix)
+            .values("assessment_id")
+        )
+        members = not public and membership is not None and membership.city_id == city.pk
+        if not members:
+            queryset = queryset.filter(published_at__isnull=False)
+        found = []
+        for a in queryset.order_by("-updated_at", "-id")[:50]:
+            url_name = "equity:detail" if members else "equity:public_detail"
+            found.append(
+                evidence.Keeper(
+                    key=f"equity:{a.pk}",
+                    title=a.title,
+                    status=a.get_status_display(),
+                    url=reverse(url_name, args=[city.slug, a.pk]),
+                    published=a.is_public,
+                )
+            )
+        return found

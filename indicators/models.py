@@ -90,16 +90,11 @@ class CensusValue(models.Model):
 
 
 class IndicatorSettings(models.Model):
-    """Which geography of the uploaded tables is the city's own (the others are for comparison), and
-    whether the lead has published the outcomes page (its public version, /p/<city>/outcomes/)."""
+    """Which geography of the uploaded tables is the city's own (the others are for comparison)."""
 
     city = models.OneToOneField(City, on_delete=models.CASCADE, related_name="indicator_settings")
     geo_id = models.CharField(max_length=40, blank=True)
     geo_name = models.CharField(max_length=200, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
     objects = CityQuerySet.as_manager()
 
@@ -205,3 +200,27 @@ class IndicatorCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_key}: {self.commitment_id}"
+
+
+class PublishedIndicator(models.Model):
+    """An indicator the lead has published on the city's public outcomes page (/p/<city>/outcomes/),
+    one at a time: a catalogue key ("poverty_male") or a local one ("local-12"). Withdrawing deletes
+    the row; the public page answers only while at least one indicator is published."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    indicator_key = models.SlugField(max_length=40)
+    published_at = models.DateTimeField(db_default=Now())
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "indicator_key"], name="indicators_published_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_key} (published)"

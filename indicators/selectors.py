@@ -37,6 +37,7 @@ from .models import (
     LocalIndicator,
     LocalRace,
     LocalSex,
+    PublishedIndicator,
 )
 
 LEVEL_ORDER = {"place": 0, "county subdivision": 1, "county": 2, "metro area": 3, "state": 4, "nation": 5}
@@ -131,6 +132,8 @@ class IndicatorResult:
     interval: str = "90% margin of error (ACS)"
     baseline: dict[str, Any] | None = None  # {"vintage", "score", "change"}
     url: str = ""
+    indicator_key: str = ""  # what the lead publishes: "poverty_male", "local-12" (all its sexes)
+    assessments: list[evidence.Keeper] = field(default_factory=list)  # on the public page: published ones
 
     @property
     def shown_rows(self) -> list[GroupRow]:
@@ -252,6 +255,7 @@ def census_indicator(
         url=reverse("indicators:indicator", args=[city.slug, indicator.key])
         + "?"
         + urlencode({"geo": geo.geo_id}),
+        indicator_key=indicator.key,
     )
     if len(years) > 1 and year != years[0] and score is not None:
         base_figs = _groups_of(values, indicator, years[0])
@@ -326,6 +330,7 @@ def local_indicator(
         source=indicator.source,
         interval="90% Wilson interval (complete counts)",
         url=reverse("indicators:local_detail", args=[indicator.city.slug, indicator.pk]),
+        indicator_key=f"local-{indicator.pk}",
     )
 
 
@@ -410,16 +415,52 @@ def across_cities(*, key: str, page: int = 1):
     return indicator, {"page": paged, "rows": rows}
 
 
-def published(*, city: City) -> IndicatorSettings | None:
-    return IndicatorSettings.objects.filter(city=city, published_at__isnull=False).first()
+@dataclass(frozen=True)
+class Publication:
+    """What the lead has put on the public outcomes page: the indicators' keys, and since when."""
+
+    keys: frozenset[str]
+    published_at: Any  # the latest publication's time
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys
+
+
+def published(*, city: City) -> Publication | None:
+    """The indicators published on the public page; None while none is (the page answers 404)."""
+    rows = list(PublishedIndicator.objects.for_city(city).values_list("indicator_key", "published_at"))
+    if not rows:
+        return None
+    return Publication(frozenset(k for k, _ in rows), max(at for _, at in rows))
+
+
+def is_published(*, city: City, indicator_key: str) -> bool:
+    return PublishedIndicator.objects.for_city(city).filter(indicator_key=indicator_key).exists()
 
 
 def public_outcomes(*, city: City) -> list[Milestone]:
-    """What the public page shows: the Census indicators of the city's own geography and the local
-    indicators' shares (no counts: the page never shows how many people a share is of), and no
-    police figures (the city publishes those from its police data pages, with their protections)."""
+    """What the public page shows: only the indicators the lead published, the Census ones of the
+    city's own geography and the local indicators' shares (no counts: the page never shows how many
+    people a share is of), and no police figures (the city publishes those from its police data
+    pages, with their protections). A withdrawn indicator leaves nothing, not even its theme."""
+    shown = published(city=city)
+    if shown is None:
+        return []
     geo = chosen_geography(city=city)
-    return [m for m in outcomes(city=city, geo=geo, public=True) if m.key != "justice"]
+    milestones = []
+    for m in outcomes(city=city, geo=geo, public=True):
+        if m.key == "justice":
+            continue
+        m.indicators = [r for r in m.indicators if r.indicator_key in shown]
+        kept: dict[str, list[evidence.Keeper]] = {}
+        for r in m.indicators:
+            if r.indicator_key not in kept:
+                kept[r.indicator_key] = assessments_for(city=city, indicator_key=r.indicator_key, public=True)
+            r.assessments = kept[r.indicator_key]
+        if m.indicators:
+            m.score = acsmath.theme_score(r.score.score for r in m.indicators if r.score is not None)
+            milestones.append(m)
+    return milestones
 
 
 def indicator_detail(*, city: City, key: str, geo: Geo | None) -> dict[str, Any] | None:
@@ -473,6 +514,16 @@ def commitments_for(*, city: City, indicator_key: str) -> dict[str, Any]:
         .exclude(pk__in=linked_ids).order_by("what", "pk")[:200]
     )  # fmt: skip
     return {"linked": linked, "choices": open_ones, "key": indicator_key}
+
+
+def assessments_for(
+    *, city: City, indicator_key: str, membership: Membership | None = None, public: bool = False
+) -> list[evidence.Keeper]:
+    """The assessments (or any keeper registered in `cities.evidence`) that kept a figure of this
+    indicator as evidence: those the member may open, or on the public page the published ones."""
+    return evidence.kept_by(
+        city=city, key_prefix=f"indicators:{indicator_key}:", public=public, membership=membership
+    )
 
 
 def vintage_span(*, city: City) -> dict[str, int | None]:

@@ -17,7 +17,7 @@ from cities.audit import audit_record
 from cities.models import AuditAction, City, User
 
 from . import acs
-from .catalogue import BY_KEY, CELLS_NEEDED, TABLE_TITLES
+from .catalogue import BY_KEY, CATALOGUE, CELLS_NEEDED, TABLE_TITLES
 from .models import (
     CensusFile,
     CensusValue,
@@ -27,6 +27,7 @@ from .models import (
     LocalIndicator,
     LocalRace,
     LocalSex,
+    PublishedIndicator,
 )
 
 MAX_UPLOAD = acs.MAX_BYTES
@@ -180,24 +181,70 @@ def geography_choose(*, city: City, geo_id: str) -> IndicatorSettings:
     return row
 
 
-def outcomes_publish(*, city: City, publish: bool, by: User | None = None) -> IndicatorSettings:
-    """The lead publishes the outcomes page (Census figures and local shares, never counts or police
-    figures) or withdraws it; the public page answers only while it is published."""
-    from django.utils import timezone
+def _indicator_title(*, city: City, indicator_key: str) -> str | None:
+    """The indicator's name in words, or None when the city has no such indicator."""
+    if indicator_key in BY_KEY:
+        return BY_KEY[indicator_key].label
+    prefix, _, number = indicator_key.partition("-")
+    if prefix != "local" or not number.isdigit():
+        return None
+    local = LocalIndicator.objects.for_city(city).filter(pk=int(number)).first()
+    return None if local is None else local.title
 
-    row, _ = IndicatorSettings.objects.get_or_create(city=city)
-    row.published_at = timezone.now() if publish else None
-    row.published_by = by if publish else None
-    row.save(update_fields=["published_at", "published_by"])
-    audit_record(
-        action=AuditAction.CHANGE,
-        object_type="outcomes_page",
-        object_id=row.pk,
-        city=city,
-        actor=by,
-        summary="Published the outcomes page" if publish else "Withdrew the published outcomes page",
-    )
-    return row
+
+def indicator_publish(
+    *,
+    city: City,
+    indicator_key: str,
+    publish: bool,
+    by: User | None = None,
+    ip_address: str | None = None,
+) -> bool:
+    """The lead publishes one indicator on the public outcomes page, or withdraws it (its figures
+    leave the public page at once). Returns whether anything changed; audit-logged when it did."""
+    title = _indicator_title(city=city, indicator_key=indicator_key)
+    if title is None:
+        raise ValidationError("No such indicator in this city.")
+    with transaction.atomic():
+        if publish:
+            _row, changed = PublishedIndicator.objects.get_or_create(
+                city=city, indicator_key=indicator_key, defaults={"published_by": by}
+            )
+        else:
+            changed = (
+                PublishedIndicator.objects.for_city(city).filter(indicator_key=indicator_key).delete()[0] > 0
+            )
+        if changed:
+            audit_record(
+                action=AuditAction.CHANGE,
+                object_type="published_indicator",
+                object_id=indicator_key,
+                city=city,
+                actor=by,
+                ip_address=ip_address,
+                summary=(f"Published “{title}” on the public outcomes page" if publish
+                         else f"Withdrew “{title}” from the public outcomes page"),
+            )  # fmt: skip
+    return changed
+
+
+def outcomes_publish(
+    *, city: City, publish: bool, by: User | None = None, ip_address: str | None = None
+) -> int:
+    """Every indicator at once: publish all those of the catalogue and the city's local indicators,
+    or withdraw them all. Each one is audit-logged as `indicator_publish` does. Returns how many
+    indicators changed."""
+    if publish:
+        keys = [i.key for i in CATALOGUE] + [
+            f"local-{pk}" for pk in LocalIndicator.objects.for_city(city).values_list("pk", flat=True)
+        ]
+    else:
+        keys = list(PublishedIndicator.objects.for_city(city).values_list("indicator_key", flat=True))
+    with transaction.atomic():
+        return sum(
+            indicator_publish(city=city, indicator_key=k, publish=publish, by=by, ip_address=ip_address)
+            for k in keys
+        )
 
 
 # ----------------------------------------------------------------------------- local indicators
@@ -295,6 +342,9 @@ def local_indicator_delete(*, city: City, indicator_id: int, by: User | None = N
     indicator = LocalIndicator.objects.for_city(city).get(pk=indicator_id)
     with transaction.atomic():
         indicator.delete()
+        # Nothing of it is left behind: its place on the public page and its commitments' links.
+        PublishedIndicator.objects.for_city(city).filter(indicator_key=f"local-{indicator_id}").delete()
+        IndicatorCommitment.objects.for_city(city).filter(indicator_key=f"local-{indicator_id}").delete()
         audit_record(
             action=AuditAction.DELETE,
             object_type="local_indicator",

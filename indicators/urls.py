@@ -10,6 +10,7 @@ urlpatterns = [
     path(P, views.index, name="index"),
     path(P + "indicator/<slug:key>/", views.indicator, name="indicator"),
     path(P + "indicator/<slug:key>/commitments/", views.indicator_commitments, name="indicator_commitments"),
+    path(P + "indicator/<slug:key>/publish/", views.indicator_publish, name="indicator_publish"),
     path(P + "census/", views.census_list, name="census_list"),
     path(P + "census/upload/", views.upload, name="upload"),
     path(P + "census/<int:file_id>/", views.census_detail, name="census_detail"),

@@ -9,10 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cities import words
 from cities.clientip import client_ip
 from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
-from cities.http import CityRequest
+from cities.http import CityRequest, acting
 from cities.models import EDITOR_ROLES, City, Role
 
 from . import selectors, services
@@ -27,7 +28,22 @@ def _ctx(request: CityRequest, sub: str, **extra) -> dict:
         "section": "indicators",
         "sub": sub,
         "can_edit": selectors.can_edit(request.membership),
+        "is_lead": request.membership is not None and request.membership.role == Role.LEAD,
         **extra,
+    }
+
+
+def _doing(request: CityRequest, indicator_key: str) -> dict:
+    """"What we are doing about this": commitments, assessments that kept its figures, and whether
+    the lead has published it."""
+    city = request.city
+    return {
+        "doing": selectors.commitments_for(city=city, indicator_key=indicator_key),
+        "assessments": selectors.assessments_for(
+            city=city, indicator_key=indicator_key, membership=request.membership
+        ),
+        "publish_key": indicator_key,
+        "is_published": selectors.is_published(city=city, indicator_key=indicator_key),
     }
 
 
@@ -53,6 +69,7 @@ def index(request: CityRequest) -> HttpResponse:
             milestones=selectors.outcomes(city=city, geo=geo),
             justice=selectors.justice_theme(city=city),
             geography_form=GeographyForm(initial={"geo_id": geo.geo_id if geo else ""}),
+            published=selectors.published(city=city),
         ),
     )
 
@@ -60,13 +77,38 @@ def index(request: CityRequest) -> HttpResponse:
 @city_view(roles=[Role.LEAD])
 @require_POST
 def publish(request: CityRequest) -> HttpResponse:
+    """Every indicator at once: publish them all, or withdraw them all."""
     publish_it = request.POST.get("action") == "publish"
-    services.outcomes_publish(city=request.city, publish=publish_it, by=request.user)
+    services.outcomes_publish(city=request.city, publish=publish_it, **acting(request))
     if publish_it:
-        messages.success(request, "The outcomes page is published: anyone with its link can read it.")
+        messages.success(request, "Every indicator is published: anyone with the link can read the outcomes page.")
     else:
-        messages.success(request, "The outcomes page is withdrawn: its public link answers no more.")
+        messages.success(request, "Every indicator is withdrawn: the public outcomes page answers no more.")
     return redirect("indicators:index", request.city.slug)
+
+
+@city_view(roles=[Role.LEAD])
+@require_POST
+def indicator_publish(request: CityRequest, key: str) -> HttpResponse:
+    """The lead publishes one indicator on the public outcomes page, or withdraws it."""
+    city = request.city
+    if key.startswith("local-") and key[6:].isdigit():
+        back = redirect("indicators:local_detail", city.slug, _get(LocalIndicator, city, int(key[6:])).pk)
+    elif key in selectors.BY_KEY:
+        back = redirect("indicators:indicator", city.slug, key)
+    else:
+        raise Http404("No such indicator.")
+    publish_it = request.POST.get("action") == "publish"
+    try:
+        services.indicator_publish(city=city, indicator_key=key, publish=publish_it, **acting(request))
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+        return back
+    if publish_it:
+        messages.success(request, "This indicator is published on the public outcomes page.")
+    else:
+        messages.success(request, "This indicator is withdrawn: the public outcomes page no longer shows it.")
+    return back
 
 
 @curator_required
@@ -84,7 +126,8 @@ def public_outcomes(request, city_slug: str) -> HttpResponse:
     """The published outcomes page of a city, for anyone: 404 while the lead has not published it."""
     city = get_object_or_404(City, slug=city_slug)
     shown = selectors.published(city=city)
-    if shown is None:
+    milestones = selectors.public_outcomes(city=city) if shown is not None else []
+    if not milestones:  # nothing published, or nothing published has figures: no page
         raise Http404("No such page.")
     return render(
         request,
@@ -93,7 +136,7 @@ def public_outcomes(request, city_slug: str) -> HttpResponse:
             "public_city": city,
             "published": shown,
             "geo": selectors.chosen_geography(city=city),
-            "milestones": selectors.public_outcomes(city=city),
+            "milestones": milestones,
             "public": True,
         },
     )
@@ -106,9 +149,8 @@ def indicator(request: CityRequest, key: str) -> HttpResponse:
     detail = selectors.indicator_detail(city=city, key=key, geo=geo)
     if detail is None:
         raise Http404("No such indicator.")
-    doing = selectors.commitments_for(city=city, indicator_key=key)
     return render(
-        request, "indicators/indicator.html", _ctx(request, "index", geo=geo, doing=doing, **detail)
+        request, "indicators/indicator.html", _ctx(request, "index", geo=geo, **_doing(request, key), **detail)
     )
 
 
@@ -175,8 +217,8 @@ def upload(request: CityRequest) -> HttpResponse:
             report = done.report
             messages.success(
                 request,
-                f"Read {report['table']} ({report['race']}, {report['vintage']}): {report['geographies']} "
-                f"geographies, {report['values']} values."
+                f"Read {report['table']} ({report['race']}, {report['vintage']}): "
+                f"{words.count(report['geographies'], 'geography')}, {words.count(report['values'], 'value')}."
                 + (" The earlier upload was replaced." if done.replaced else ""),
             )
             return redirect("indicators:census_detail", request.city.slug, done.file.pk)
@@ -259,7 +301,7 @@ def local_detail(request: CityRequest, indicator_id: int) -> HttpResponse:
             local=local,
             results=results,
             practices=selectors.practices_for(milestone=local.milestone),
-            doing=selectors.commitments_for(city=request.city, indicator_key=f"local-{local.pk}"),
+            **_doing(request, f"local-{local.pk}"),
         ),
     )
 
@@ -277,7 +319,7 @@ def local_figures(request: CityRequest, indicator_id: int) -> HttpResponse:
         except ValidationError as refused:  # the service's checks, or a half-typed pair of the form
             add_service_errors(form, refused)
         else:
-            messages.success(request, f"{count} figures saved.")
+            messages.success(request, f"{words.count(count, 'figure')} saved.")
             return redirect("indicators:local_detail", request.city.slug, local.pk)
     return render(
         request,

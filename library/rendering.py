@@ -38,9 +38,29 @@ def render_markdown(text: str) -> str:
     )
 
 
+_MD_IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_LINE_START = re.compile(r"(?m)^(?:[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+))+")
+_MD_HEADING_MARK = re.compile(r"(^|\s)#{1,6}[ \t]+")  # a heading cut out of its line by the fragment
+_MD_RULE = re.compile(r"(?m)^[ \t]*(?:[-*_][ \t]*){3,}$|^[ \t|:-]*-{3,}[ \t|:-]*$")
+_MD_EMPHASIS = re.compile(r"\*{1,3}|_{2,3}|`+|~~")
+_SPACES = re.compile(r"\s+")
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of a Markdown fragment without its syntax, on one line: what a search result shows
+    ("What the city did", not "## What the city did"). The match markers pass through untouched."""
+    text = _MD_IMAGE_OR_LINK.sub(r"\1", text or "")
+    text = _MD_RULE.sub(" ", text)
+    text = _MD_LINE_START.sub("", text)
+    text = _MD_HEADING_MARK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub("", text).replace("|", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
 def highlight_to_html(fragment: str) -> str:
-    """Escape a ts_headline fragment, then turn its match markers into <mark> elements."""
-    escaped = escape(fragment or "")
+    """Escape a ts_headline fragment (as text: its Markdown syntax removed), then turn its match
+    markers into <mark> elements."""
+    escaped = escape(markdown_to_text(fragment or ""))
     balanced: list[str] = []
     open_mark = False
     for char in escaped:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cities import words
 from cities.clientip import client_ip
 from cities.csvsafe import csv_response
 from cities.decorators import city_view
@@ -436,8 +437,10 @@ def meeting_new(request: CityRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            made = f" and {len(drafts)} commitment{'s' if len(drafts) != 1 else ''}" if drafts else ""
-            messages.success(request, f"The meeting{made} is logged.")
+            if drafts:  # two things: "are"
+                messages.success(request, f"The meeting and {words.count(len(drafts), 'commitment')} are logged.")
+            else:
+                messages.success(request, "The meeting is logged.")
             return redirect("relationships:meeting_detail", city.slug, meeting.pk)
     return render(request, template, _ctx(request, form=form, formset=formset), status=400)
 

@@ -685,3 +685,22 @@ def trained(city, training=None, *, role: str = "facilitator", session=None):
         runner = runner_membership.user
     services.attendance_record(session=session, present=[registration.pk], by=runner, membership=runner_membership)
     return user, registration, Completion.objects.get(training=training, user=user)
+
+
+# ------------------------------------------------------------------------------------- indicators
+
+
+def assessment_keeping(city, *, figure_key: str, title: str = "Summer jobs for young men", published=False):
+    """An equity assessment that keeps one lent figure (an indicator's) as evidence, through equity's
+    services; published on its public page when told."""
+    from equity import services
+
+    lead = member(city, "lead")
+    made = services.assessment_start(
+        city=city, by=lead, title=title, kind="program", figure_key=figure_key
+    )
+    if published:
+        texts = {"public_assessed": "Jobs.", "public_heard": "Youth asked.", "public_changed": "Funded."}
+        services.assessment_save_step(assessment=made, step=6, by=lead, fields=texts, answers=[])
+        made = services.assessment_publish(assessment=made, by=lead)
+    return made

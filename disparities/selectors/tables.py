@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Sum
 
+from cities.words import singular
+
 from ..figures import stats
 from ..measures import MEASURES, RACE_NOT_RECORDED, ROLLUP_MEASURES, SHARES
 from ..models import (
@@ -346,7 +348,7 @@ def share_of(k: int, n: int, num: str, den: str) -> stats.Figure | None:
     flags an outcome on records its denominator leaves out) has no honest share: not applicable."""
     if k > n:
         return None
-    return stats.proportion(k, n, unit=f"{num.replace('_', ' ')} per {den.rstrip('s')}")
+    return stats.proportion(k, n, unit=f"{num.replace('_', ' ')} per {singular(den)}")
 
 
 def proportion_table(
@@ -413,7 +415,7 @@ def proportion_table(
 def _absent_share(spec_key: str, num: str, den: str, why: str) -> dict[str, stats.Figure]:
     return {
         f"{spec_key}_n": stats.not_recorded(why, unit=num.replace("_", " ")),
-        spec_key: stats.not_recorded(why, unit=f"{num.replace('_', ' ')} per {den.rstrip('s')}"),
+        spec_key: stats.not_recorded(why, unit=f"{num.replace('_', ' ')} per {singular(den)}"),
         f"{spec_key}_ratio": stats.not_recorded(why, unit="ratio to the white proportion"),
     }
 

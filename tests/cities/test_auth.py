@@ -54,12 +54,18 @@ def test_open_sign_up_is_closed(client):
     assert not User.objects.filter(email="x@example.org").exists()
 
 
-@pytest.mark.django_db
-def test_password_reset_by_email(client, member_of, city):
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_by_email(celery_worker, client, member_of, city):
+    """The reset email is sent by the worker, like every email of the app (README)."""
+    from tests.conftest import wait_for
+
     user = member_of(city, "staff")
-    client.post(reverse("account_reset_password"), {"email": user.email})
+    mail.outbox.clear()
+    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    message = wait_for(lambda: next((m for m in mail.outbox if user.email in m.to), None))
     assert len(mail.outbox) == 1
-    path = re.search(r"http://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    path = re.search(r"http://[^/\s]+(/accounts/password/reset/key/\S+)", message.body).group(1)
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
     response = client.post(
@@ -95,3 +101,41 @@ def test_two_factor_is_available_to_every_account(client, member_of, city):
     from allauth.mfa.models import Authenticator
 
     assert not Authenticator.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2_and_older_hashes_upgraded_on_sign_in(client, member_of, city):
+    """Sign-in took 4-6 s with PBKDF2: the project's own settings put Argon2 first (tests run with
+    the fast MD5 hasher, so the settings module is read here), and a password stored with PBKDF2 is
+    re-hashed with Argon2 when its owner signs in."""
+    import time
+
+    from django.contrib.auth.hashers import make_password
+    from django.test import override_settings
+
+    from realcities import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    user = member_of(city, "lead")
+    with override_settings(PASSWORD_HASHERS=project_settings.PASSWORD_HASHERS):
+        user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+        user.save(update_fields=["password"])
+        started = time.monotonic()
+        response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert user.password.startswith("argon2$")  # upgraded on sign-in
+        client.post(reverse("account_logout"))
+        started = time.monotonic()
+        client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+        assert time.monotonic() - started < 2.0  # an Argon2 check, not seconds of PBKDF2
+    assert client.get(reverse("cities:home", args=[city.slug])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_account_emails_are_left_to_the_worker_not_sent_by_the_page(client, member_of, city):
+    """Inside a transaction that never commits, the task is never queued: the page itself sent nothing."""
+    user = member_of(city, "staff")
+    mail.outbox.clear()
+    assert client.post(reverse("account_reset_password"), {"email": user.email}).status_code == 302
+    assert mail.outbox == []

@@ -150,3 +150,30 @@ def test_cancelling_a_scheduled_conversation_tells_everyone_registered(city):
     assert services.conversation_send_cancellation(conversation=conversation) == 2
     sent = sorted(m.to[0] for m in mail.outbox if m.subject == "Cancelled: Called off")
     assert sent == ["ana@example.org", "ben@example.org"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_page_and_emails_name_the_time_zone_in_words(celery_worker, client, city):
+    from datetime import date, time
+
+    from cities.words import time_zone_name
+
+    conversation = make_conversation(city, capacity=5)
+    session = conversation.sessions.get()
+    services.session_save(
+        conversation=conversation, session=session, date=session.date, start_time=time(18, 0),
+        end_time=time(20, 0), time_zone="America/Detroit", venue="Library hall",
+    )  # fmt: skip
+    page = client.get(_register_url(conversation)).content.decode()
+    assert "Eastern Time" in page and "America/Detroit" not in page
+    mail.outbox.clear()
+    client.post(_register_url(conversation), _form("Ana", "ana@example.org"))
+    confirmation = wait_for(lambda: next((m for m in mail.outbox if "ana@example.org" in m.to), None))
+    assert "Eastern Time" in confirmation.body and "America/Detroit" not in confirmation.body
+    winter, summer = date(2031, 1, 15), date(2031, 7, 15)
+    for zone, words in [("America/Detroit", "Eastern Time"), ("America/Chicago", "Central Time"),
+                        ("America/Denver", "Mountain Time"), ("America/Phoenix", "Mountain Time"),
+                        ("America/Los_Angeles", "Pacific Time"), ("America/Anchorage", "Alaska Time"),
+                        ("Pacific/Honolulu", "Hawaii-Aleutian Time"), ("Europe/Paris", "Paris time")]:  # fmt: skip
+        assert time_zone_name(zone, on=winter) == words and time_zone_name(zone, on=summer) == words
+    assert time_zone_name("Mars/Olympus") == "Mars/Olympus"

@@ -65,6 +65,15 @@ def scene(city) -> dict:
         city=city, what=f"Summer jobs for {local.pk} young men", owner=lead
     )
     IndicatorCommitment.objects.create(city=city, indicator_key="poverty_male", commitment=commitment)
+    # An equity assessment that keeps one of the indicator's figures, published: the indicator's page
+    # and the public page list it ("what we are doing about this").
+    from cities import evidence
+    from tests.builders import assessment_keeping
+
+    kept = next(
+        f.key for f in evidence.figure_choices(city=city) if f.key.startswith("indicators:poverty_male:")
+    )
+    assessment_keeping(city, figure_key=kept, title=f"Summer jobs <b>{local.pk}</b>", published=True)
     return {"lead": lead, "file_id": first.pk, "indicator_id": local.pk, "commitment_id": commitment.pk}
 
 
@@ -90,7 +99,10 @@ def _published(city):
     from indicators import services
 
     records = scene(city)
-    services.outcomes_publish(city=city, publish=True, by=records["lead"])
+    services.indicator_publish(city=city, indicator_key="poverty_male", publish=True, by=records["lead"])
+    services.indicator_publish(
+        city=city, indicator_key=f"local-{records['indicator_id']}", publish=True, by=records["lead"]
+    )
     return {}
 
 
@@ -103,6 +115,7 @@ ROUTES = [
     Route("indicators:index", _city_with_records),
     Route("indicators:indicator", _indicator),
     Route("indicators:indicator_commitments", _indicator, walk=False),
+    Route("indicators:indicator_publish", _indicator, walk=False),
     Route("indicators:census_list", _city_with_records),
     Route("indicators:upload"),
     Route("indicators:census_detail", _needs("file_id")),

@@ -270,3 +270,19 @@ def test_cached_facet_counts_follow_publishing(make_resource, curator, django_as
     assert selectors.search_facets(params("topic=youth"))[1] == 2
     services.resource_transition(resource=second, to="archived", by=curator)
     assert selectors.search_facets(params("topic=youth"))[1] == 1
+
+
+def test_results_show_text_not_markdown(make_resource, client):
+    make_resource(
+        "Walks with residents",
+        status="published",
+        summary="Officers and residents walk together.",
+        body="## What the city did\n\n**Twelve** walks with the [association](https://example.org).\n\n"
+        "- a *first* walk in May\n- > quoted residents\n\n| month | walks |\n| --- | --- |\n| May | 3 |",
+    )
+    body = client.get(reverse("library:index"), {"q": "walks city"}).content.decode()
+    shown = body.split('class="library-highlight">', 1)[1].split("</p>", 1)[0]
+    assert "What the <mark>city</mark> did" in shown
+    for syntax in ("##", "**", "](", "https://example.org", "- a", "| ---", "&gt; quoted"):
+        assert syntax not in shown, (syntax, shown)
+    assert "Twelve <mark>walks</mark> with the association" in shown

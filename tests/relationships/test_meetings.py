@@ -123,3 +123,18 @@ def test_crisis_event_and_meetings_held_in_response(client_as, city, city_page, 
     page = client.get(city_page("crisis_detail", event.pk)).content.decode()
     assert r.stakeholder.name in page
     assert client.post(city_page("crisis_new"), {}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_logged_message_agrees_with_what_was_logged(client_as, city, city_page, make_relationship, today):
+    client = client_as(city, "staff")
+    r = make_relationship(city, owner=client.user, started_days_ago=90, met_days_ago=45, name="Pastors")
+    response = _post_meeting(
+        client, city_page, date=today.isoformat(), title="With one promise", relationships=[r.pk],
+        **{"c-0-what": "Share the data", "c-0-owed_by": "The chief", "c-0-due_date": ""},
+    )
+    assert response.status_code == 302
+    shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert shown == ["The meeting and 1 commitment are logged."]
+    response = _post_meeting(client, city_page, date=today.isoformat(), title="No promise", relationships=[r.pk])
+    assert [str(m) for m in client.get(response["Location"]).context["messages"]] == ["The meeting is logged."]
