@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
+from statsmodels.stats.proportion import proportion_confint
 
 from disparities.files import mapping as m
 from disparities.files.normalise import PERSON_RULE, columns_for, merge_person, resolve_race
@@ -195,6 +196,16 @@ def test_ripa_files_import_one_record_per_person(celery_worker, client_as, city)
                 "not_recorded"]  # fmt: skip
             assert rows[race][cell]["not_recorded"].startswith("No Census benchmark")
     assert rows["black"]["rate"]["value"] is not None
+    # Arrest and citation rates per person, with their Wilson intervals, recomputed with statsmodels.
+    outcomes = {r["key"]: r["cells"] for r in next(t for t in doc["tables"] if t["key"] == "outcomes")["rows"]}
+    persons_by_race = expected.groupby("race").size()
+    for measure, flag in (("arrest_rate", "arrest"), ("citation_rate", "citation")):
+        for race, n in persons_by_race.items():
+            k = int(per_race.loc[race, flag])
+            fig = outcomes[race][measure]
+            assert fig["value"] == pytest.approx(k / n, rel=1e-9), (race, measure)
+            low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+            assert fig["interval"] == pytest.approx([max(0.0, low), min(1.0, high)], rel=1e-6), (race, measure)
 
     # The public page says the same, and its small cells (Native American: 9 persons) are protected.
     lead = client_as(city, "lead")
