@@ -83,6 +83,9 @@ def join_release(tables: list[Table], out: TextIO) -> dict:
     for row in main_rows:
         stops.setdefault(row[main_stop].strip(), []).append(row)
 
+    main_persons = (
+        {(row[main_stop].strip(), row[main_pid].strip()) for row in main_rows} if main_pid is not None else None
+    )
     header = list(main.header)
     taken = {m.normalise_name(c) for c in header}
     added_pid = None
@@ -112,20 +115,21 @@ def join_release(tables: list[Table], out: TextIO) -> dict:
             if not stop:
                 missing_key += 1
                 continue
-            if stop not in stops:
-                unmatched.append(stop)
-                continue
             key = (stop, row[pid_at].strip()) if pid_at is not None else (stop,)
+            if stop not in stops or (main_persons is not None and pid_at is not None and key not in main_persons):
+                unmatched.append(stop if len(key) == 1 or main_persons is None else f"{stop} person {key[1]}")
+                continue
             by_key.setdefault(key, []).append(row)
         if unmatched or missing_key:
             first = list(dict.fromkeys(unmatched))[:SHOWN]
             words = []
             if unmatched:
+                what = "stop id and person" if main_persons is not None and pid_at is not None else "stop id"
                 words.append(
-                    f"{len(unmatched):,} rows have a stop id that is not in “{_name(main)}” (first: {', '.join(first)})"
+                    f"{_rows_have(len(unmatched))} a {what} that is not in “{_name(main)}” (first: {', '.join(first)})"
                 )
             if missing_key:
-                words.append(f"{missing_key:,} rows have no stop id")
+                words.append(f"{_rows_have(missing_key)} no stop id")
             raise FileProblem(
                 f"“{_name(table)}” does not match the stops table: {'; '.join(words)}. The tables must come from "
                 "the same release: zip the stops table and its person tables as they were published together."
@@ -174,3 +178,7 @@ def join_release(tables: list[Table], out: TextIO) -> dict:
 
 def _stem(table: Table) -> str:
     return PurePosixPath(_name(table)).stem
+
+
+def _rows_have(n: int) -> str:
+    return "1 row has" if n == 1 else f"{n:,} rows have"

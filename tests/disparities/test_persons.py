@@ -438,3 +438,43 @@ def test_release_tables_that_do_not_join_are_refused_in_words(city, settings):
     # Nothing of a refused upload is left on the server.
     media = Path(settings.MEDIA_ROOT)
     assert not [p for p in media.rglob("*") if p.is_file()]
+
+
+def _joined(tmp_path, files: dict[str, bytes]) -> list[list[str]]:
+    import csv
+
+    from disparities.files.reader import open_zip_tables
+    from disparities.files.release import join_release
+
+    path = tmp_path / "release.zip"
+    path.write_bytes(_zip(files))
+    out = io.StringIO()
+    join_release(open_zip_tables(path), out)
+    return list(csv.reader(io.StringIO(out.getvalue())))
+
+
+def test_the_join_writes_each_persons_rows_and_keeps_stops_without_persons(tmp_path):
+    rows = _joined(tmp_path, {
+        "stops.csv": b"stop_id,date,code\n1,2019-01-01,A\n2,2019-01-02,B\n3,2019-01-03,C\n",
+        "races.csv": b"stop_id,pid,race\n1,1,White\n1,1,Hispanic\n1,2,Black\n2,1,Asian\n",
+        "results.csv": b"stop_id,pid,result,code\n1,1,Warning,7\n1,2,Arrest,8\n1,2,Citation,9\n",
+    })  # fmt: skip
+    assert rows[0] == ["stop_id", "date", "code", "pid", "race", "result", "results_code"]
+    assert rows[1:] == [
+        ["1", "2019-01-01", "A", "1", "White", "Warning", "7"],
+        ["1", "2019-01-01", "A", "1", "Hispanic", "Warning", "7"],
+        ["1", "2019-01-01", "A", "2", "Black", "Arrest", "8"],
+        ["1", "2019-01-01", "A", "2", "Black", "Citation", "9"],
+        ["2", "2019-01-02", "B", "1", "Asian", "", ""],
+        ["3", "2019-01-03", "C", "", "", "", ""],  # no person: rejected at import, with its line
+    ]
+
+
+def test_the_join_refuses_a_person_the_stops_table_does_not_have(tmp_path):
+    from disparities.files.reader import FileProblem
+
+    with pytest.raises(FileProblem, match=r"1 row has a stop id and person that is not in “persons.csv” \(first: 1 person 3\)"):
+        _joined(tmp_path, {
+            "persons.csv": b"stop_id,pid,date\n1,1,2019-01-01\n1,2,2019-01-01\n",
+            "races.csv": b"stop_id,pid,race\n1,1,White\n1,3,Black\n",
+        })  # fmt: skip
