@@ -408,6 +408,7 @@ def test_a_release_zip_is_joined_by_stop_id_and_counts_each_person_once(celery_w
     assert Stop.objects.filter(dataset=done, district="").count() == 0  # the stops table's beat came along
     detail = client.get(reverse("disparities:detail", args=[city.slug, done.pk])).content.decode()
     assert "Joined from the tables of one release" in detail and "ripa_race_datasd.csv: 9,105 rows" in detail
+    assert f"{release['rows']:,} rows read, imported as 8,545 persons" in detail and escape(PERSON_RULE) in detail
 
 
 def _refused(city, files: dict[str, bytes]) -> str:
