@@ -585,7 +585,10 @@ def open_zip_tables(
             f"The zip holds {len(members)} files; the related tables of one release are at most {max_tables}."
         )
     if sum(info.file_size for info in members) > limits.max_uncompressed:
-        raise _unpacked_too_large(limits.max_uncompressed)
+        raise FileProblem(
+            f"The tables of this release are larger than {_megabytes(limits.max_uncompressed)} once unpacked, "
+            "together: they are joined in memory. Upload a shorter period (or a smaller area) at a time."
+        )
     return [_open_zip_member(path, info, limits, encoding, True) for info in members]
 
 

@@ -225,7 +225,10 @@ def _read(dataset: Dataset, encoding: str, *, stored: bool = False) -> bool:
 def _join_release(dataset: Dataset, encoding: str) -> dict:
     """Join the zip's tables into one CSV stored in the zip's place (the zip is deleted); what was
     joined, for the dataset's page. Raises FileProblem (nothing new is kept) when they do not join."""
-    tables = open_zip_tables(dataset.file.path, limits=reader_limits(), encoding=encoding)
+    limits = reader_limits()
+    joined_at_most = getattr(settings, "POLICE_RELEASE_MAX_MB", 1024) * 1024 * 1024
+    limits = limits.with_uncompressed(min(limits.max_uncompressed, joined_at_most))
+    tables = open_zip_tables(dataset.file.path, limits=limits, encoding=encoding)
     with tempfile.TemporaryFile() as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         report = join_release(tables, out)

@@ -436,6 +436,10 @@ def test_release_tables_that_do_not_join_are_refused_in_words(city, settings):
     assert "2 rows have a stop id that is not in “stops.csv” (first: 77, 78)" in message
     message = _refused(city, {"races.csv": races, "results.csv": b"stop_id,pid,result\n1,1,Warning\n"})
     assert "has a date" in message and "main stops table" in message
+    settings.POLICE_RELEASE_MAX_MB = 1
+    many = b"stop_id,pid,race\n" + b"".join(b"1,%d,White\n" % i for i in range(100_000))
+    message = _refused(city, {"stops.csv": stops, "races.csv": many})
+    assert "larger than 1 MB once unpacked, together" in message
     # Nothing of a refused upload is left on the server.
     media = Path(settings.MEDIA_ROOT)
     assert not [p for p in media.rglob("*") if p.is_file()]
