@@ -47,6 +47,9 @@ class Race(models.TextChoices):
     WHITE = "white", "White"
     ASIAN_PACIFIC_ISLANDER = "asian_pacific_islander", "Asian / Pacific Islander"
     NATIVE_AMERICAN = "native_american", "Native American"
+    # RIPA's own categories (California): no Census benchmark, so no rate per resident (docs/disparities.md).
+    MIDDLE_EASTERN_SOUTH_ASIAN = "middle_eastern_south_asian", "Middle Eastern or South Asian"
+    MULTIRACIAL = "multiracial", "Multiracial"
     OTHER = "other", "Other"
     UNKNOWN = "unknown", "Unknown"
 
@@ -87,6 +90,7 @@ class Outcome(models.TextChoices):
     SUMMONS = "summons", "Summons"
     WARNING = "warning", "Warning"
     NONE = "none", "No action"
+    OTHER = "other", "Other (psychiatric hold, field interview, transport ...)"
     UNKNOWN = "unknown", "Unknown"
 
 

@@ -332,6 +332,15 @@ POLICE_MAPPING_PREVIEW_CELLS = int(os.environ.get("POLICE_MAPPING_PREVIEW_CELLS"
 # An upload larger than this is read (checked whole, its first rows kept) by the worker, not in the
 # request that receives it.
 POLICE_UPLOAD_READ_IN_WORKER_MB = int(os.environ.get("POLICE_UPLOAD_READ_IN_WORKER_MB", "32"))
+# The related tables of one release (a zip of several CSV files) are joined in the worker's memory:
+# at most this many MB once unpacked, all together.
+POLICE_RELEASE_MAX_MB = int(os.environ.get("POLICE_RELEASE_MAX_MB", "1024"))
+# A large upload still "Reading the file" after this long, while no import runs, lost its reading (the
+# worker died or the broker lost the task): the reaper fails it and deletes its file. The default
+# outlasts the longest task the reading may wait behind by an hour.
+POLICE_UPLOAD_READ_STALE_SECONDS = int(
+    os.environ.get("POLICE_UPLOAD_READ_STALE_SECONDS", str(CELERY_TASK_TIME_LIMIT + 3600))
+)
 POLICE_IMPORT_MAX_PROBLEMS = int(os.environ.get("POLICE_IMPORT_MAX_PROBLEMS", "10000"))
 POLICE_IMPORT_STALE_SECONDS = int(os.environ.get("POLICE_IMPORT_STALE_SECONDS", "120"))
 POLICE_IMPORT_DATABASE_WAIT_SECONDS = int(os.environ.get("POLICE_IMPORT_DATABASE_WAIT_SECONDS", "60"))

@@ -56,6 +56,21 @@ LINE_LABELS = {
 }
 RACES = tuple(k for k in LINES if k != "total")
 
+# Categories a police file may record that have no line in B03002: their stops are counted and shown,
+# but no rate per resident (nor ratio) is offered, and the cell says why (docs/disparities.md).
+NO_BENCHMARK: dict[str, str] = {
+    "middle_eastern_south_asian": (
+        "No Census benchmark: the American Community Survey has no Middle Eastern or South Asian category "
+        "(Middle Eastern residents are counted as White, South Asian residents as Asian), so no rate per "
+        "resident is offered."
+    ),
+    "multiracial": (
+        "No Census benchmark: a person the officer perceived as of several races is not the same group as "
+        "the residents who report two or more races to the Census (counted under Other), so no rate per "
+        "resident is offered."
+    ),
+}
+
 CONTROLLED = {"*****", "-555555555"}  # estimate controlled: no sampling error
 NOT_AVAILABLE = {
     "",

@@ -7,7 +7,11 @@ METHODS = [
     ),
     (
         "Race",
-        'Categories follow the Census Bureau and the Stanford Open Policing Project: Black, Hispanic (of any race: a person recorded as Hispanic counts as Hispanic whatever race is also recorded), white, Asian/Pacific Islander, Native American, other, unknown. "White" and "Black" mean not Hispanic.',
+        'Categories follow the Census Bureau and the Stanford Open Policing Project: Black, Hispanic (of any race: a person recorded as Hispanic counts as Hispanic whatever race is also recorded), white, Asian/Pacific Islander, Native American, other, unknown. "White" and "Black" mean not Hispanic. California\'s RIPA files add two categories of their own, Middle Eastern or South Asian and multiracial; they are counted and shown, but the Census has no matching group of residents (the American Community Survey has no Middle Eastern or South Asian category: those residents are counted as white or Asian; and a person an officer perceived as of several races is not the group of residents who report two or more races), so no share of residents, rate per resident or ratio is given for them, and the cell says so.',
+    ),
+    (
+        "Persons across rows",
+        "Some files (California's RIPA data) have one row per person per perceived race, and per action or result, found together by the stop id and the person id. Each person is then counted once: Hispanic if any of their rows says Hispanic, else multiracial when their rows give more than one race, else the one race given (the rule the RIPA Board uses in its reports); a search, a find, an arrest or a citation on any of their rows counts for the person. Rows with no stop id or no person id cannot be joined to their person and are not counted (each is listed among the import's problems).",
     ),
     (
         "Not recorded is not zero",

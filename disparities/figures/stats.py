@@ -29,7 +29,10 @@ from typing import Any
 from scipy.special import gammaincinv
 from scipy.stats import norm
 
-RACES = ("black", "hispanic", "white", "asian_pacific_islander", "native_american", "other", "unknown")
+RACES = (
+    "black", "hispanic", "white", "asian_pacific_islander", "native_american", "middle_eastern_south_asian",
+    "multiracial", "other", "unknown",
+)  # fmt: skip
 REFERENCE_RACE = "white"
 
 # A proportion computed on fewer than this many records (stops, searches, arrests ...) is unreliable.

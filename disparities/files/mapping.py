@@ -42,7 +42,7 @@ COMMON_FIELDS = [
 ]  # fmt: skip
 KIND_FIELDS: dict[str, list[str]] = {
     "stop": [
-        "type", "reason", "violation", "search_conducted", "search_basis", "search_person",
+        "person_id", "type", "reason", "violation", "search_conducted", "search_basis", "search_person",
         "search_vehicle", "contraband_found", "frisk_performed", "arrest_made", "citation_issued",
         "warning_issued", "outcome", "vehicle_registration_state",
     ],
@@ -54,7 +54,8 @@ KIND_FIELDS: dict[str, list[str]] = {
 REQUIRED = ["date", "subject_race"]
 
 LABELS = {
-    "incident_id": "Incident / complaint id",
+    "incident_id": "Incident / stop / complaint id",
+    "person_id": "Person within the stop (RIPA pid: several rows per person become one person)",
     "date": "Date",
     "time": "Time of day",
     "location": "Location",
@@ -103,7 +104,10 @@ CATEGORICAL_FIELDS = BOOLEAN_FIELDS | {
 }  # fmt: skip
 MULTI_VALUED = {"violation", "charge", "allegation"}
 
-RACE_CHOICES = ["black", "hispanic", "white", "asian_pacific_islander", "native_american", "other", "unknown"]
+RACE_CHOICES = [
+    "black", "hispanic", "white", "asian_pacific_islander", "native_american", "middle_eastern_south_asian",
+    "multiracial", "other", "unknown",
+]  # fmt: skip
 CHOICES: dict[str, list[str]] = {
     "subject_race": RACE_CHOICES + [NOT_A_PERSON],
     "officer_race": RACE_CHOICES,
@@ -113,7 +117,7 @@ CHOICES: dict[str, list[str]] = {
     "search_basis": [
         "consent", "probable_cause", "plain_view", "k9", "inventory", "incident_to_arrest", "warrant", "other", "unknown",
     ],
-    "outcome": ["arrest", "citation", "summons", "warning", "none", "unknown"],
+    "outcome": ["arrest", "citation", "summons", "warning", "none", "other", "unknown"],
     "disposition": [
         "sustained", "not_sustained", "exonerated", "unfounded", "informational", "pending", "other", "unknown",
     ],
@@ -132,9 +136,10 @@ SYNONYMS: dict[str, list[str]] = {
     "date": [
         "date", "stopdate", "incidentdate", "incidentoccurreddate", "occurreddate", "occurredon", "eventdate",
         "arrestdate", "citationdate", "violationdate", "dateoccurred", "complaintdate", "datetime",
-        "incidentdatetime", "reporteddate",
+        "incidentdatetime", "reporteddate", "datestop",
     ],
-    "time": ["time", "stoptime", "incidenttime", "arresttime", "citationtime", "eventtime", "timeoccurred"],
+    "person_id": ["pid", "personid", "personnumber", "personno", "subjectid", "subjectnumber"],
+    "time": ["time", "stoptime", "timestop", "incidenttime", "arresttime", "citationtime", "eventtime", "timeoccurred"],
     "location": ["location", "address", "incidentlocation", "street", "streetaddress", "block", "blockaddress"],
     "district": [
         "district", "sector", "precinct", "beat", "zone", "division", "area", "policedistrict", "ward",
@@ -242,6 +247,11 @@ _MISSING_TOKENS = {
 }  # fmt: skip
 
 _RACE = {
+    # RIPA's categories first, so that "South Asian" is not read as Asian / Pacific Islander.
+    "middle_eastern_south_asian": {"middle eastern or south asian", "middle eastern", "south asian", "arab",
+                                   "mena", "swana", "middle eastern/south asian", "me/sa"},
+    "multiracial": {"multiracial", "multi-racial", "two or more", "two or more races", "mixed", "mixed race",
+                    "biracial", "multiple", "multiple races"},
     "white": {"w", "white", "caucasian", "wht", "white/caucasian", "white non-hispanic", "white, not hispanic",
               "nh white", "european"},
     "black": {"b", "black", "african american", "black or african american", "black/african american",
@@ -255,8 +265,7 @@ _RACE = {
     "native_american": {"i", "n", "native american", "american indian", "american indian or alaska native",
                         "american indian/alaskan native", "amer ind/alaskan", "alaskan native", "alaska native",
                         "indian", "aian", "native"},
-    "other": {"o", "other", "two or more", "two or more races", "multiracial", "multi-racial", "mixed",
-              "middle eastern", "arab", "other race", "bosnian"},
+    "other": {"o", "other", "other race", "bosnian"},
 }  # fmt: skip
 _SEX = {
     "male": {"m", "male", "man", "boy"},
@@ -366,6 +375,19 @@ def propose_value(field: str, raw: str) -> Proposal:
             return Proposal("unknown", True)
         return Proposal("other", False)
     return Proposal(raw.strip(), True)
+
+
+def resolves_persons(mapping: dict | None) -> bool:
+    """Whether the file has several rows per person (a person id with its stop id): persons are then
+    resolved at import, one record each (files/normalise.py: PERSON_RULE)."""
+    columns = (mapping or {}).get("columns", {})
+    return "person_id" in columns and "incident_id" in columns
+
+
+def key_value(raw: str) -> str:
+    """A stop or person id as the import compares it: "" when the cell is empty or says missing."""
+    text = raw.strip()
+    return "" if " ".join(text.split()).lower() in _MISSING_TOKENS else text
 
 
 def value_key(raw: str) -> str:
@@ -606,6 +628,11 @@ def problems(mapping: dict, header: list[str]) -> list[str]:
     for field, column in columns.items():
         if column not in header:
             out.append(f"The column “{column}” chosen for {LABELS.get(field, field)} is not in this file.")
+    if "person_id" in columns and "incident_id" not in columns:
+        out.append(
+            "A person id numbers the persons within one stop: choose the column that holds the stop id "
+            "(incident / stop id) too, so that a person's rows can be found together."
+        )
     used = Counter(columns.values())
     for column, count in used.items():
         if count > 1 and column in header:

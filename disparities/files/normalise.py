@@ -578,3 +578,60 @@ class Normaliser:
     def _officer(self, text: str) -> str:
         text = text.strip()
         return "" if not text or _is_missing(text) else officer_pseudonym(self.officer_key, text)
+
+
+# -- persons across rows (RIPA: one row per person per perceived race, per action, per result) -------
+
+PERSON_RULE = (
+    "Each person is counted once. A person's rows (one per perceived race, action or result, found "
+    "together by stop id and person id) become one record: Hispanic if any row says Hispanic, else "
+    "multiracial when the rows give more than one race, else the one race given (the RIPA Board's "
+    "rule); a search, a find, an arrest or a citation on any of the person's rows counts for the person."
+)
+# The most serious outcome wins when a person's rows give several.
+OUTCOME_RANK = {"arrest": 6, "summons": 5, "citation": 4, "warning": 3, "none": 2, "other": 1, "unknown": 0, "": 0}
+_UNSET = (None, "", "unknown")
+
+
+def resolve_race(races: list[str]) -> str:
+    """One race for a person from the races of their rows (canonical values, 'unknown' ignored)."""
+    known = {race for race in races if race not in ("unknown", "", m.NOT_A_PERSON)}
+    if "hispanic" in known:
+        return "hispanic"
+    if len(known) > 1:
+        return "multiracial"
+    return known.pop() if known else "unknown"
+
+
+def _any(values: list) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    if any(v is False for v in values):
+        return False
+    return None
+
+
+def merge_person(kind: str, records: list[tuple]) -> tuple:
+    """One record from the `Normaliser.record` tuples of one person's rows (same order of columns)."""
+    if len(records) == 1:
+        return records[0]
+    merged = []
+    for i, (name, type_) in enumerate(columns_for(kind)):
+        values = [record[i] for record in records]
+        if name == "line":
+            merged.append(min(values))
+        elif name == "subject_race":
+            merged.append(resolve_race(values))
+        elif name == "subject_race_raw":
+            merged.append(_cut(name, "; ".join(dict.fromkeys(v for v in values if v))))
+        elif name == "is_person":
+            merged.append(any(values))
+        elif type_ == "bool":
+            merged.append(_any(values))
+        elif type_ == "text[]":
+            merged.append(list(dict.fromkeys(part for v in values for part in (v or []))))
+        elif name == "outcome":
+            merged.append(max(values, key=lambda v: OUTCOME_RANK.get(v or "", 1)))
+        else:
+            merged.append(next((v for v in values if v not in _UNSET), values[0]))
+    return tuple(merged)

@@ -548,38 +548,82 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         raise FileProblem("This zip file is damaged and cannot be opened. Zip the CSV again.") from error
 
 
+def _zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    return [
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and not info.filename.startswith("__MACOSX/")
+        and not PurePosixPath(info.filename).name.startswith(".")
+    ]
+
+
+def zip_member_count(path: str | Path) -> int:
+    """How many files a zip holds (not counting folders and the Mac's hidden files); 0 if not a zip."""
+    path = Path(path)
+    with open(path, "rb") as handle:
+        if handle.read(4) != b"PK\x03\x04":
+            return 0
+    with _open_zip(path) as archive:
+        names = archive.namelist()
+        if "[Content_Types].xml" in names:
+            return 0  # an Excel file
+        return len(_zip_members(archive))
+
+
+def open_zip_tables(
+    path: str | Path, *, limits: Limits | None = None, encoding: str = "", max_tables: int = 8
+) -> list[Table]:
+    """Every CSV of a zip, each opened and checked as a table of its own (the related tables of one
+    release: persons, races, actions, results). Each is held to the same limits as a single file."""
+    path = Path(path)
+    limits = limits or DEFAULT_LIMITS
+    with _open_zip(path) as archive:
+        members = _zip_members(archive)
+    if len(members) > max_tables:
+        raise FileProblem(
+            f"The zip holds {len(members)} files; the related tables of one release are at most {max_tables}."
+        )
+    if sum(info.file_size for info in members) > limits.max_uncompressed:
+        raise FileProblem(
+            f"The tables of this release are larger than {_megabytes(limits.max_uncompressed)} once unpacked, "
+            "together: they are joined in memory. Upload a shorter period (or a smaller area) at a time."
+        )
+    return [_open_zip_member(path, info, limits, encoding, True) for info in members]
+
+
 def _open_zipped_csv(path: Path, limits: Limits, encoding: str, check_whole_file: bool) -> Table:
     with _open_zip(path) as archive:
-        members = [
-            info
-            for info in archive.infolist()
-            if not info.is_dir()
-            and not info.filename.startswith("__MACOSX/")
-            and not PurePosixPath(info.filename).name.startswith(".")
-        ]
+        members = _zip_members(archive)
         if len(members) != 1:
             raise FileProblem(
-                f"The zip holds {len(members)} files; it must hold exactly one CSV file. "
+                f"The zip holds {len(members)} files; it must hold exactly one CSV file, or the related "
+                "tables of one release (several CSV files sharing a stop id column). "
                 "Zip the one file you want to import, or upload the CSV itself."
             )
-        info = members[0]
-        name = PurePosixPath(info.filename)
-        if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
-            raise FileProblem(
-                "The file inside the zip has a path that is not allowed. Zip the CSV file alone."
-            )
-        if name.suffix.lower() not in TEXT_SUFFIXES:
-            raise FileProblem(
-                f"The zip holds “{name.name}”, which is not a CSV file. Zip the CSV (or upload the Excel file itself)."
-            )
-        if info.flag_bits & 0x1:
-            raise FileProblem("The file inside the zip is protected by a password. Zip it again without one.")
-        if info.file_size > limits.max_uncompressed:
-            raise _unpacked_too_large(limits.max_uncompressed)
-        table = Table(
-            path=path, format="zip", member=info.filename, total_bytes=info.file_size, limits=limits,
-            packed_bytes=max(info.compress_size, 1),
-        )  # fmt: skip
+    return _open_zip_member(path, members[0], limits, encoding, check_whole_file)
+
+
+def _open_zip_member(
+    path: Path, info: zipfile.ZipInfo, limits: Limits, encoding: str, check_whole_file: bool
+) -> Table:
+    name = PurePosixPath(info.filename)
+    if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
+        raise FileProblem(
+            "The file inside the zip has a path that is not allowed. Zip the CSV file alone."
+        )
+    if name.suffix.lower() not in TEXT_SUFFIXES:
+        raise FileProblem(
+            f"The zip holds “{name.name}”, which is not a CSV file. Zip the CSV (or upload the Excel file itself)."
+        )
+    if info.flag_bits & 0x1:
+        raise FileProblem("The file inside the zip is protected by a password. Zip it again without one.")
+    if info.file_size > limits.max_uncompressed:
+        raise _unpacked_too_large(limits.max_uncompressed)
+    table = Table(
+        path=path, format="zip", member=info.filename, total_bytes=info.file_size, limits=limits,
+        packed_bytes=max(info.compress_size, 1),
+    )  # fmt: skip
     raw, closer = table._open_binary()
     try:
         _sniff_text(table, raw, encoding, check_whole_file)

@@ -116,6 +116,8 @@ CANONICAL_LABELS = {
     m.NOT_A_PERSON: "Not a person (e.g. a police dog): leave out of person counts",
     "asian_pacific_islander": "Asian / Pacific Islander",
     "native_american": "Native American",
+    "middle_eastern_south_asian": "Middle Eastern or South Asian (RIPA; no Census benchmark)",
+    "multiracial": "Multiracial (no Census benchmark)",
     "not_hispanic": "Not Hispanic",
     "probable_cause": "Probable cause",
     "plain_view": "Plain view",

@@ -14,6 +14,7 @@ from ..measures import MEASURES, SHARES, not_recorded, race_not_recorded
 from ..models import Dataset, DatasetPreview, ImportProblem, ProblemKind, Race, Rollup
 from ..services.datasets import PREVIEW_CELL_CHARS, preview_rows
 from ..services.imports import progress_key, reader_limits
+from .tables import person_rule
 
 PAGE_SIZE = 25
 
@@ -123,7 +124,7 @@ def dataset_summary(*, dataset: Dataset) -> dict:
         for race, note in race_not_recorded(dataset.mapping).items()
         if race not in present
     ]
-    return {"by_race": by_race, "totals": totals, "races_not_recorded": absent}
+    return {"by_race": by_race, "totals": totals, "races_not_recorded": absent, "person_rule": person_rule(dataset)}
 
 
 def problem_list(*, dataset: Dataset, limit: int = 50) -> list[ImportProblem]:

@@ -145,7 +145,7 @@ def _justice_figures(city: City, dataset: Dataset) -> list[Figure]:
                 reliable=bool(rate.reliable),
                 not_recorded=""
                 if rate.value is not None
-                else "No population for this group in the benchmark.",
+                else (rate.not_recorded or "No population for this group in the benchmark."),
                 period=period,
                 source=f"{dataset.name} (dataset {dataset.pk}); residents: {benchmark.name}, {benchmark.vintage}",
                 url=url,

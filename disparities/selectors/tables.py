@@ -16,7 +16,9 @@ from django.db.models import Sum
 
 from cities.words import singular
 
-from ..figures import stats
+from ..figures import census, stats
+from ..files import mapping as mapping_rules
+from ..files.normalise import PERSON_RULE
 from ..measures import MEASURES, RACE_NOT_RECORDED, ROLLUP_MEASURES, SHARES
 from ..models import (
     Benchmark,
@@ -220,6 +222,7 @@ def counts_table(
     note = " ".join(
         [
             note,
+            person_rule(dataset),
             *(
                 f"{race_label(r)}: {RACE_NOT_RECORDED}; where those people are counted is in the report's notes."
                 for r in races_absent or {}
@@ -235,6 +238,11 @@ def counts_table(
         count_column=primary,
         chart={"type": "bar", "column": primary},
     )
+
+
+def person_rule(dataset: Dataset) -> str:
+    """The rule by which a person's several rows became one person (RIPA files), or "" for other files."""
+    return PERSON_RULE if dataset.kind == Kind.STOP and mapping_rules.resolves_persons(dataset.mapping) else ""
 
 
 def _unit_of(measure: str, dataset: Dataset, unit: str) -> str:
@@ -270,6 +278,10 @@ def population_table(
     ]
     rows = []
     for race in KNOWN_RACES:
+        if race in census.NO_BENCHMARK:
+            if race in by_race:
+                rows.append(_no_benchmark_row(race, events[race], share_rows.get(race), unit))
+            continue
         share = share_rows.get(race)
         pop = population.get(race, 0)
         pop_fig = stats.Figure(
@@ -329,12 +341,28 @@ def population_table(
                 f"Residents: {benchmark.name}, {benchmark.source}, {benchmark.vintage}. "
                 f"{unit.capitalize()} of unknown race are left out of the shares. Rates: exact Poisson "
                 "interval; ratios: Katz log interval (95%).",
+                person_rule(dataset),
                 *(races_absent or {}).values(),
+                *(f"{race_label(r)}: {why}" for r, why in census.NO_BENCHMARK.items() if r in by_race),
             ]
         ),
         count_column="events",
         chart={"type": "bar", "column": "rate"},
     )
+
+
+def _no_benchmark_row(race: str, events: int, share, unit: str) -> Row:
+    """A category the Census does not have (RIPA's Middle Eastern or South Asian, multiracial): its
+    count and share of the known races, but no share of residents, rate or ratio, and why."""
+    why = census.NO_BENCHMARK[race]
+    cells = {
+        "events": stats.count(events, unit=unit),
+        "share": share.events if share else None,
+        "population_share": stats.not_recorded(why, unit="share of residents"),
+        "rate": stats.not_recorded(why, unit=f"{unit} per 1,000 residents"),
+        "ratio": stats.not_recorded(why, unit="ratio to the white rate"),
+    }
+    return Row(race, race_label(race), cells, drill={"race": race})
 
 
 def _sum_moe(margins: dict[str, float | None]) -> float | None:

@@ -9,6 +9,8 @@ the command line and the demo seed act for no one and write none.
 from __future__ import annotations
 
 import hashlib
+import io
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +24,16 @@ from cities.audit import audit_record
 from cities.models import AuditAction, City, User
 
 from ..files import mapping as mapping_rules
-from ..files.reader import ENCODINGS, FileProblem, Preview, open_table, read_preview
+from ..files.reader import (
+    ENCODINGS,
+    FileProblem,
+    Preview,
+    open_table,
+    open_zip_tables,
+    read_preview,
+    zip_member_count,
+)
+from ..files.release import join_release
 from ..models import Dataset, DatasetPreview, Kind, SavedMapping, Status
 from .imports import cancel_key, reader_limits
 
@@ -136,7 +147,12 @@ def dataset_upload(
     dataset.file.save(filename, file if isinstance(file, File) else File(file, name=filename), save=False)
     # From here on, an upload that fails for any reason takes its stored file with it.
     try:
-        if defer_large and dataset.file_size > read_in_worker_bytes():
+        try:
+            # The related tables of one release are joined in memory: always by the worker.
+            release = zip_member_count(dataset.file.path) > 1
+        except FileProblem as problem:
+            raise ValidationError({"file": str(problem)}) from problem
+        if defer_large and (dataset.file_size > read_in_worker_bytes() or release):
             # A large file is read by the worker (status `uploaded` until then): the request stores it.
             dataset.status = Status.UPLOADED
             dataset.file_format = {"encoding": encoding} if encoding else {}
@@ -167,13 +183,22 @@ def read_in_worker_bytes() -> int:
 def _read(dataset: Dataset, encoding: str, *, stored: bool = False) -> bool:
     """Read the file within the limits, keep its first rows, propose a mapping: status `mapping`.
     Raises FileProblem when the file cannot be read. With `stored` (the worker), the dataset row is
-    updated only while it is still `uploaded`; False when it is not (deleted meanwhile)."""
+    updated only while it is still `uploaded`; False when it is not (deleted meanwhile).
+
+    A zip of several CSV files is the related tables of one release (RIPA): they are joined by stop
+    id into one CSV (files/release.py), which takes the zip's place as the dataset's file."""
+    release = None
+    if zip_member_count(dataset.file.path) > 1:
+        release = _join_release(dataset, encoding)
+        encoding = "utf-8"
     table = open_table(dataset.file.path, limits=reader_limits(), encoding=encoding)
     sample = read_preview(
         table, limit=preview_rows(), max_cells=getattr(settings, "POLICE_MAPPING_PREVIEW_CELLS", 500_000)
     )
     sample.rows = [[cell[:PREVIEW_CELL_CHARS] for cell in row] for row in sample.rows]
     dataset.file_format = table.describe()
+    if release is not None:
+        dataset.file_format["release"] = release
     dataset.mapping = mapping_rules.propose(
         table.header,
         sample.rows,
@@ -184,14 +209,37 @@ def _read(dataset: Dataset, encoding: str, *, stored: bool = False) -> bool:
     with transaction.atomic():
         if stored:
             updated = Dataset.objects.filter(pk=dataset.pk, status=Status.UPLOADED).update(
-                file_format=dataset.file_format, mapping=dataset.mapping, status=Status.MAPPING
-            )
+                file_format=dataset.file_format, mapping=dataset.mapping, status=Status.MAPPING,
+                file=dataset.file.name,
+            )  # fmt: skip
             if not updated:
+                if release is not None:
+                    dataset.file.delete(save=False)  # the joined file of a dataset deleted meanwhile
                 return False
         else:
             dataset.save()
         preview_store(dataset=dataset, header=table.header, sample=sample)
     return True
+
+
+def _join_release(dataset: Dataset, encoding: str) -> dict:
+    """Join the zip's tables into one CSV stored in the zip's place (the zip is deleted); what was
+    joined, for the dataset's page. Raises FileProblem (nothing new is kept) when they do not join."""
+    limits = reader_limits()
+    joined_at_most = getattr(settings, "POLICE_RELEASE_MAX_MB", 1024) * 1024 * 1024
+    limits = limits.with_uncompressed(min(limits.max_uncompressed, joined_at_most))
+    tables = open_zip_tables(dataset.file.path, limits=limits, encoding=encoding)
+    with tempfile.TemporaryFile() as raw:
+        out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        report = join_release(tables, out)
+        out.flush()
+        out.detach()
+        raw.seek(0)
+        zipped = dataset.file.name
+        name = f"{Path(dataset.original_filename or 'release').stem}_joined.csv"
+        dataset.file.save(name, File(raw, name=name), save=False)
+    dataset.file.storage.delete(zipped)
+    return {"tables": report["tables"], "rows": report["rows"]}
 
 
 def _enqueue_reading(dataset: Dataset) -> None:

@@ -29,7 +29,7 @@ from cities.models import City
 
 from .. import measures
 from ..files import mapping as mapping_rules
-from ..files.normalise import Normaliser, Problem, columns_for, copy_row, copy_types
+from ..files.normalise import Normaliser, Problem, columns_for, copy_row, copy_types, merge_person
 from ..files.reader import MB, FileProblem, Limits, RowProblem, Table, open_table
 from ..models import (
     OFFICER_RACE_KINDS,
@@ -274,6 +274,13 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
         sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, names))
     )
+    # Several rows per person (RIPA): rows are gathered by (stop id, person id) and written once per
+    # person at the end (files/normalise.py: PERSON_RULE).
+    persons: dict[tuple[str, str], list[tuple]] | None = None
+    if kind == Kind.STOP and mapping_rules.resolves_persons(mapping):
+        persons = {}
+        stop_at, person_at = normaliser.index["incident_id"], normaliser.index["person_id"]
+        stop_column, person_column = mapping["columns"]["incident_id"], mapping["columns"]["person_id"]
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
         # A second thread sends the data while this one reads and normalises the next rows.
@@ -292,6 +299,33 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                     line, fields = item  # type: ignore[misc]
                     if excluded is not None and excluded(fields):
                         continue
+                    if persons is not None:
+                        stop_key = mapping_rules.key_value(fields[stop_at])
+                        person_key = mapping_rules.key_value(fields[person_at])
+                        if not stop_key or not person_key:
+                            rejected += 1
+                            column, value = (stop_column, fields[stop_at]) if not stop_key else (
+                                person_column, fields[person_at]
+                            )  # fmt: skip
+                            if len(problems) < max_problems:
+                                problems.append((
+                                    ProblemKind.ROW_REJECTED, line, column[:200], value[:300],
+                                    f"No {'stop id' if not stop_key else 'person id'} on this line (column "
+                                    f"“{column}” is empty): the row cannot be joined to the person's other "
+                                    "rows, so it is not counted.",
+                                ))  # fmt: skip
+                            continue
+                        values, value_problems = record(line, fields)
+                        persons.setdefault((stop_key, person_key), []).append(values)
+                        values_missing += len(value_problems)
+                        for column, value, reason in value_problems:
+                            if len(problems) < max_problems:
+                                problems.append(
+                                    (ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300])
+                                )
+                        if not read & 1023:
+                            progress.tick(len(persons), rejected)
+                        continue
                     try:
                         write(fast(line, fields))
                     except Problem:
@@ -307,6 +341,11 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                     imported += 1
                 if not read & 1023:
                     progress.tick(imported, rejected)
+            if persons is not None:
+                for records in persons.values():
+                    write(copy_row(kind, dataset_id, merge_person(kind, records)))
+                imported = len(persons)
+                persons.clear()
         progress.tick(imported, rejected, force=True, stage="rollups")
         if imported == 0:
             if exclusions and sum(exclusions.counts):
@@ -450,9 +489,10 @@ def build_rollups(dataset: Dataset, *, has_incident_id: bool) -> None:
 
 def datasets_reap_stale() -> int:
     """Mark as failed the imports whose worker died (no heartbeat, advisory lock free), then the
-    queued imports whose task is gone (see `_reap_never_started`). Returns how many were marked."""
+    queued imports whose task is gone (see `_reap_never_started`), then the large uploads whose
+    reading never finished (see `_reap_never_read`). Returns how many were marked."""
     reaped = _reap_stopped()
-    return reaped + _reap_never_started()
+    return reaped + _reap_never_started() + _reap_never_read()
 
 
 def _reap_stopped() -> int:
@@ -511,4 +551,31 @@ def _reap_never_started() -> int:
             )
         finally:
             _unlock(dataset_id)
+    return reaped
+
+
+NEVER_READ = (
+    "The file was never read (the reader stopped before it finished, for example when the worker was "
+    "restarted). Nothing of the file was kept: upload it again."
+)
+
+
+def _reap_never_read() -> int:
+    """`uploaded` (shown as "Reading the file") for longer than POLICE_UPLOAD_READ_STALE_SECONDS: the
+    worker's reading of a large upload died or its task was lost. The dataset is marked failed with
+    the reason and its file deleted, as when a file cannot be read. A reading still under way that
+    finishes later finds the dataset no longer `uploaded` and keeps nothing (services/datasets.py).
+    While any import runs, the worker is busy and the queue is moving: nothing is reaped."""
+    if Dataset.objects.filter(status=Status.IMPORTING).exists():
+        return 0
+    cutoff = timezone.now() - timedelta(seconds=_setting("POLICE_UPLOAD_READ_STALE_SECONDS", 3600))
+    reaped = 0
+    for dataset in Dataset.objects.filter(status=Status.UPLOADED, uploaded_at__lt=cutoff):
+        stored = dataset.file.name
+        updated = Dataset.objects.filter(pk=dataset.pk, status=Status.UPLOADED).update(
+            status=Status.FAILED, status_message=NEVER_READ, file="", finished_at=timezone.now()
+        )
+        if updated and stored:
+            dataset.file.storage.delete(stored)
+        reaped += updated
     return reaped

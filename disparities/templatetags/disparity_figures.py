@@ -30,6 +30,8 @@ def absent_words(fig) -> str:
     why = (fig or {}).get("not_recorded") or ""
     if not why:
         return ""
+    if why.startswith("No Census benchmark"):
+        return "no Census benchmark"
     return "not recorded by this agency" if "by this agency" in why.lower() else "not recorded in this file"
 
 
