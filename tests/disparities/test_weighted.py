@@ -339,6 +339,10 @@ def test_a_year_only_file_offers_no_figures_by_month(city, client_as):
     assert rows["2019"]["black"]["value"] == 7 and rows["2020"]["white"]["value"] == 4
     page = client.get(url("dashboard", city, dataset.pk)).content.decode()
     assert re.search(r"standing for\s+16 records", page) and "dates given only as years" in page
+    listed = client.get(reverse("disparities:index", args=[city.slug])).content.decode()
+    assert "(standing for 16 records)" in listed
+    home = client.get(reverse("cities:home", args=[city.slug])).content.decode()
+    assert "16 records in 4 aggregated rows" in home
 
 
 def test_an_uploaded_aggregated_file_is_proposed_its_count(city):
