@@ -843,6 +843,13 @@ def missing_field_help(mapping: dict, header: list[str], rows: list[list[str]], 
             "many records each row stands for, and it is proposed as “records in this row”: every figure "
             "counts each row as that many records. Check that the column is a count of records."
             + (
+                f" Its dates are {'years' if mapping.get('date_format') == '%Y' else 'months'} "
+                f"(“{columns.get('date')}”), as in aggregated exports"
+                + (": figures by month will not be offered." if mapping.get("date_format") == "%Y" else ".")
+                if date_precision(mapping.get("date_format") or "") != "day"
+                else ""
+            )
+            + (
                 f" Rows whose “{columns['search_conducted']}” says searches count searches among the stops "
                 "of the other rows, not more stops."
                 if columns.get("search_conducted") and SEARCHES_OF_OTHER_ROWS

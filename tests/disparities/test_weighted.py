@@ -89,6 +89,7 @@ def test_the_durham_export_imports_weighted_and_reproduces_its_totals(celery_wor
     # The mapping page proposes the count column and says the file looks aggregated.
     assert "This file looks aggregated" in body and "“count”" in body
     assert "searches among the stops of the other rows" in body
+    assert "Its dates are years (“year”), as in aggregated exports" in body
     form = page.context["form"]
     assert form["col__weight"].value() == "count"
     assert form["col__date"].value() == "year" and form["date_format"].value() == "%Y"
@@ -351,3 +352,31 @@ def test_an_uploaded_aggregated_file_is_proposed_its_count(city):
     mapping = uploaded_dataset(city, file="agg.csv", data=data, kind="stop").mapping
     assert mapping["columns"]["weight"] == "count" and mapping["columns"]["search_conducted"] == "kind"
     assert mapping["values"]["search_conducted"] == {"stops": "unknown", "searches": m.SEARCHES_OF_OTHER_ROWS}
+
+
+# -- veil of darkness ---------------------------------------------------------------------------------
+
+
+def test_the_veil_of_darkness_counts_each_row_as_its_stops(city):
+    """Owensboro's real stops, counted by (date, time, sector, race, type): the same test result."""
+    from disparities.services import dashboards
+    from tests.builders import OWENSBORO, POLICE_SAMPLES
+
+    city.latitude, city.longitude, city.timezone = "37.7719", "-87.1112", "America/Chicago"
+    city.save(update_fields=["latitude", "longitude", "timezone"])
+    df = pd.read_csv(POLICE_SAMPLES / OWENSBORO, dtype=str, keep_default_na=False)
+    keep = ["date", "time", "sector", "subject_race", "type"]
+    grouped = df.groupby(keep).size().reset_index(name="count")
+    assert grouped["count"].max() > 1 and len(grouped) < len(df)
+    weighted = imported_dataset(city, file="w.csv", data=grouped.to_csv(index=False).encode(), kind="stop")
+    plain = imported_dataset(city, file="p.csv", data=df[keep].to_csv(index=False).encode(), kind="stop")
+    assert weighted.weighted and weighted.records_imported == plain.rows_imported == len(df)
+    results = []
+    for dataset in (weighted, plain):
+        run = dashboards.veil_run_start(dataset=dataset, started_by=None, enqueue=False)
+        results.append(dashboards.veil_run_execute(run_id=run.pk).result)
+    a, b = results
+    assert a["eligible"] and b["eligible"], (a.get("reason"), b.get("reason"))
+    assert a["n"] == b["n"] == 1120
+    assert a["coefficient"] == pytest.approx(b["coefficient"], rel=1e-6)
+    assert a["interval"] == pytest.approx(b["interval"], rel=1e-6)
