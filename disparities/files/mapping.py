@@ -533,6 +533,11 @@ def propose(header: list[str], rows: list[list[str]], kind: str, *, saved: dict 
 _KIND_VALUES = {"stops": "unknown", "stop": "unknown", "searches": SEARCHES_OF_OTHER_ROWS, "search": SEARCHES_OF_OTHER_ROWS}
 
 
+def kind_value(raw: str) -> str | None:
+    """What a value of an aggregated file's stops/searches column stands for (None: not such a value)."""
+    return _KIND_VALUES.get(_clean(raw))
+
+
 def kind_column(header: list[str], rows: list[list[str]]) -> str | None:
     """A column saying whether a row counts stops or searches (Open Data Policing's long export)."""
     for index, column in enumerate(header):

@@ -184,6 +184,7 @@ class Normaliser:
         self.output = [name for name, _ in columns_for(kind)]
         self._builders = self._compile()
         self._weights: dict[str, int] = {}
+        self._search_category = self._category("search_conducted")
 
     def weight(self, fields: list[str]) -> int:
         """How many records the row stands for (1 when the mapping has no count column); raises
@@ -211,7 +212,7 @@ class Normaliser:
         index = self.index.get("search_conducted")
         if index is None or self.kind != "stop":
             return True
-        return self.values.get("search_conducted", {}).get(fields[index].strip()) != m.SEARCHES_OF_OTHER_ROWS
+        return self._search_category(fields[index]) != m.SEARCHES_OF_OTHER_ROWS
 
     # -- value readers (each cached per distinct text) -------------------------------------
     def _cached(self, name: str, reader: Callable[[str], object]) -> Callable[[str], object]:
@@ -250,6 +251,9 @@ class Normaliser:
             value = table.get(key)
             if value is None:
                 value = m.propose_value(field, key).value
+                if field == "search_conducted" and "weight" in self.index:
+                    # An aggregated file's stops/searches column, met with a value the mapping missed.
+                    value = m.kind_value(key) or value
                 if len(unmapped) < 1000:
                     unmapped[key] = value
             return value

@@ -380,3 +380,22 @@ def test_the_veil_of_darkness_counts_each_row_as_its_stops(city):
     assert a["n"] == b["n"] == 1120
     assert a["coefficient"] == pytest.approx(b["coefficient"], rel=1e-6)
     assert a["interval"] == pytest.approx(b["interval"], rel=1e-6)
+
+
+def test_a_searches_row_the_mapping_did_not_list_still_counts_searches_not_stops():
+    """Without the database: a `searches` value met only after the rows the mapping page read."""
+    from disparities.files.normalise import Normaliser, columns_for, copy_row
+
+    mapping = {
+        "columns": {"date": "year", "subject_race": "race", "weight": "count", "search_conducted": "kind"},
+        "values": {"search_conducted": {"stops": "unknown"}}, "date_format": "%Y",
+    }  # fmt: skip
+    normaliser = Normaliser("stop", mapping, ["kind", "year", "race", "count"])
+    names = ["dataset_id"] + [name for name, _ in columns_for("stop")]
+    fast = normaliser.fast(1)
+    stops = dict(zip(names, fast(2, ["stops", "2002", "black", "5"]), strict=True))
+    searches = dict(zip(names, fast(3, ["searches", "2002", "black", "2"]), strict=True))
+    assert (stops["weight"], stops["in_total"], stops["search_conducted"]) == (5, True, None)
+    assert (searches["weight"], searches["in_total"], searches["search_conducted"]) == (2, False, True)
+    careful, problems = normaliser.record(3, ["searches", "2002", "black", "2"])
+    assert copy_row("stop", 1, careful) == fast(3, ["searches", "2002", "black", "2"]) and not problems
