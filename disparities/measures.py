@@ -101,7 +101,8 @@ class Measure:
         if found is None:
             return "0"
         condition = sql_condition(found)
-        return f"count(*) FILTER (WHERE {condition})" if condition else "count(*)"
+        # A row stands for `weight` records (1 unless the file is aggregated): counts sum weights.
+        return f"coalesce(sum(weight) FILTER (WHERE {condition}), 0)" if condition else "coalesce(sum(weight), 0)"
 
     def total(self) -> Sum:
         """The sum of this measure over rollup rows, as figures read it."""
@@ -147,6 +148,7 @@ def sql_condition(lookups: Lookups) -> str:
 
 
 SEARCHED = {"search_conducted": True}
+IN_TOTAL = {"in_total": True}
 # The canonical fields measures need (`Measure.needs`): a search is recorded by a search column or,
 # without one, by a search basis (the import then takes a known basis for a search).
 SEARCH = ("search_conducted", "search_basis")
@@ -159,19 +161,21 @@ TIME = ("time", "time_in_date")  # and a time format that is not "none" (see `ma
 MEASURES: dict[str, Measure] = {
     m.name: m
     for m in [
-        Measure("rows", "records", "records", {ALL: {}}),
-        Measure("persons", "records about a person", "records", {ALL: {"is_person": True}}),
+        # Records, not rows: a row of an aggregated file counting searches among other rows' stops
+        # (`in_total` false) is not another record.
+        Measure("rows", "records", "records", {ALL: IN_TOTAL}),
+        Measure("persons", "records about a person", "records", {ALL: {**IN_TOTAL, "is_person": True}}),
         # Without incident ids every record about a person is its own incident.
-        Measure("incidents", "incidents", "incidents", {ALL: {}}, incident_sql={ALL: "sum(first_pair)"},
+        Measure("incidents", "incidents", "incidents", {ALL: IN_TOTAL}, incident_sql={ALL: "sum(first_pair)"},
                 persons_only=True, listed="rows"),
-        Measure("incidents_all", "incidents", "incidents", {ALL: {}}, incident_sql={ALL: "sum(first_incident)"},
-                listed="rows"),
-        Measure("with_time", "records with a time of day", "records", {ALL: {"time__isnull": False}},
+        Measure("incidents_all", "incidents", "incidents", {ALL: IN_TOTAL},
+                incident_sql={ALL: "sum(first_incident)"}, listed="rows"),
+        Measure("with_time", "records with a time of day", "records", {ALL: {**IN_TOTAL, "time__isnull": False}},
                 needs={ALL: (TIME,)}),
         Measure("violations", "violations", "values", sql={
-            Kind.STOP: "coalesce(sum(cardinality(violations)), 0)",
-            Kind.ARREST: "coalesce(sum(cardinality(charges)), 0)",
-            Kind.CITATION: "coalesce(sum(cardinality(violations)), 0)",
+            Kind.STOP: "coalesce(sum(cardinality(violations) * weight), 0)",
+            Kind.ARREST: "coalesce(sum(cardinality(charges) * weight), 0)",
+            Kind.CITATION: "coalesce(sum(cardinality(violations) * weight), 0)",
         }),
         Measure("searches", "searches", "records", {Kind.STOP: SEARCHED}, needs={Kind.STOP: (SEARCH,)}),
         Measure("searches_discretionary", "discretionary searches", "records",
@@ -213,7 +217,7 @@ MEASURES: dict[str, Measure] = {
         # Fines are of persons, as in `FineRollup`.
         Measure("fines", "fines", "records", {Kind.CITATION: {"fine_amount__isnull": False}}, persons_only=True,
                 needs={Kind.CITATION: (FINE,)}),
-        Measure("fines_total", "fines", "US dollars", sql={Kind.CITATION: "coalesce(sum(fine_amount), 0)"},
+        Measure("fines_total", "fines", "US dollars", sql={Kind.CITATION: "coalesce(sum(fine_amount * weight), 0)"},
                 persons_only=True, needs={Kind.CITATION: (FINE,)}),
         Measure("fines_above", "fines above the threshold", "records",
                 {Kind.CITATION: {"fine_amount__isnull": False}}, persons_only=True, in_rollup=False,

@@ -94,6 +94,12 @@ class Outcome(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
 class DatasetQuerySet(CityQuerySet):
     def visible(self) -> "DatasetQuerySet":
         """Datasets a page lists: not the hidden new version of a dataset being replaced."""
@@ -130,6 +136,16 @@ class Dataset(models.Model):
     has_incident_id = models.BooleanField(default=False)
     has_time = models.BooleanField(
         default=False, help_text="Rows carry a real time of day (not a placeholder)."
+    )
+    # What the file's dates say: a day, or only a month or a year (aggregated exports). Figures by
+    # month are not offered for a year; a period is stored as its first day.
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY, db_default=DatePrecision.DAY
+    )
+    # Rows carry a count of records (a "records in this row" column): figures count records, not rows.
+    weighted = models.BooleanField(default=False, db_default=False)
+    records_imported = models.BigIntegerField(
+        default=0, db_default=0, help_text="Records the imported rows stand for (= rows unless weighted)."
     )
     # Progress of a running import, written by the worker about every half second.
     progress_rows = models.BigIntegerField(default=0)
@@ -221,6 +237,12 @@ class Record(models.Model):
     officer_id_hash = models.CharField(max_length=16, blank=True)
     officer_race = models.CharField(max_length=30, choices=Race.choices, blank=True)
     officer_sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    # How many records this row stands for: 1 for a file of records, the row's count in an aggregated
+    # file (one row per combination with a count). Every figure sums it; none counts rows.
+    weight = models.PositiveIntegerField(default=1, db_default=1)
+    # False for a row of an aggregated file that counts searches among the stops of other rows: it adds
+    # to the searches, not again to the stops (see disparities/measures.py).
+    in_total = models.BooleanField(default=True, db_default=True)
 
     objects = RecordQuerySet.as_manager()
 

@@ -6,6 +6,10 @@ METHODS = [
         "Every figure says its unit: stops, persons, incidents, complaints, arrests. Where the police file has several rows for one incident, counts by row, by person and by incident differ, and the report says which one it gives.",
     ),
     (
+        "Aggregated files (weighted rows)",
+        "Some departments publish counts instead of records: one row per year, purpose and race, with the number of stops that row stands for. Such a row is counted as that many stops in every figure, interval, trend and export, exactly as if the file had one row per stop. Where stops and searches are given as separate rows, the searches rows count searches of the stops already counted, not more stops. A file that gives only the year of each stop has figures by year, none by month, and no veil of darkness (which needs the time of each stop).",
+    ),
+    (
         "Race",
         'Categories follow the Census Bureau and the Stanford Open Policing Project: Black, Hispanic (of any race: a person recorded as Hispanic counts as Hispanic whatever race is also recorded), white, Asian/Pacific Islander, Native American, other, unknown. "White" and "Black" mean not Hispanic. California\'s RIPA files add two categories of their own, Middle Eastern or South Asian and multiracial; they are counted and shown, but the Census has no matching group of residents (the American Community Survey has no Middle Eastern or South Asian category: those residents are counted as white or Asian; and a person an officer perceived as of several races is not the group of residents who report two or more races), so no share of residents, rate per resident or ratio is given for them, and the cell says so.',
     ),

@@ -38,7 +38,7 @@ MISSING = ""
 COMMON_FIELDS = [
     "incident_id", "date", "time", "location", "district", "lat", "lng",
     "subject_race", "subject_ethnicity", "subject_sex", "subject_age",
-    "officer_id", "officer_race", "officer_sex",
+    "officer_id", "officer_race", "officer_sex", "weight",
 ]  # fmt: skip
 KIND_FIELDS: dict[str, list[str]] = {
     "stop": [
@@ -91,6 +91,7 @@ LABELS = {
     "officer_injury": "Officer injury",
     "allegation": "Allegation",
     "disposition": "Finding / disposition",
+    "weight": "Records in this row (a count, in aggregated files)",
 }
 
 BOOLEAN_FIELDS = {
@@ -125,6 +126,11 @@ CHOICES: dict[str, list[str]] = {
 }  # fmt: skip
 for _name in BOOLEAN_FIELDS:
     CHOICES[_name] = ["true", "false", "unknown"]
+# An aggregated file (Open Data Policing NC's long export) gives stops and searches as separate rows:
+# a row whose kind column says "searches" counts searches among the stops the other rows count. Its
+# records are searches and are not counted again as stops (`in_total` is false on them).
+SEARCHES_OF_OTHER_ROWS = "searches_of_other_rows"
+CHOICES["search_conducted"] = ["true", "false", "unknown", SEARCHES_OF_OTHER_ROWS]
 
 # Known column names, compared after lower-casing and removing everything but letters and digits.
 SYNONYMS: dict[str, list[str]] = {
@@ -136,7 +142,7 @@ SYNONYMS: dict[str, list[str]] = {
     "date": [
         "date", "stopdate", "incidentdate", "incidentoccurreddate", "occurreddate", "occurredon", "eventdate",
         "arrestdate", "citationdate", "violationdate", "dateoccurred", "complaintdate", "datetime",
-        "incidentdatetime", "reporteddate", "datestop",
+        "incidentdatetime", "reporteddate", "datestop", "year", "stopyear", "yearmonth", "stopmonth", "period",
     ],
     "person_id": ["pid", "personid", "personnumber", "personno", "subjectid", "subjectnumber"],
     "time": ["time", "stoptime", "timestop", "incidenttime", "arresttime", "citationtime", "eventtime", "timeoccurred"],
@@ -168,6 +174,12 @@ SYNONYMS: dict[str, list[str]] = {
     "reason": ["reason", "stopreason", "reasonforstop", "purpose", "reasonforstopdescription"],
     "violation": ["violation", "violations", "offense", "violationdescription", "charge", "citationcharge"],
     "search_conducted": ["searchconducted", "search", "searched", "searchperformed"],
+    # How many records one row stands for (an aggregated export). Proposed only when the column holds
+    # whole numbers, some above 1 (see `propose`).
+    "weight": [
+        "count", "counts", "n", "records", "stops", "number", "total", "totals", "num", "cnt", "frequency",
+        "freq", "numberofstops", "stopcount", "persons", "people", "events", "weight",
+    ],
     "search_basis": ["searchbasis", "searchtype", "searchreason", "basisforsearch"],
     "search_person": ["searchperson", "personsearched", "driversearched"],
     "search_vehicle": ["searchvehicle", "vehiclesearched"],
@@ -403,8 +415,17 @@ def distinct_values(rows: list[list[str]], header: list[str], column: str) -> Co
 
 DATE_FORMATS = [
     "iso", "%m/%d/%Y", "%m/%d/%y", "%d/%m/%Y", "%d/%m/%y", "%Y/%m/%d", "%m-%d-%Y", "%m-%d-%y",
-    "%d-%b-%y", "%d-%b-%Y", "%d.%m.%Y", "%Y%m%d", "%b %d, %Y", "%B %d, %Y",
+    "%d-%b-%y", "%d-%b-%Y", "%d.%m.%Y", "%Y%m%d", "%b %d, %Y", "%B %d, %Y", "%Y-%m", "%Y",
 ]  # fmt: skip
+# Dates that are only a year or a year and month (aggregated exports): stored as the first day of the
+# period, with the dataset's `date_precision` saying so (figures by month are not offered for years).
+YEAR_FORMATS = {"%Y": "year", "%Y-%m": "month"}
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
+
+
+def date_precision(date_format: str) -> str:
+    """What a date in this format says: "year", "month" or "day"."""
+    return YEAR_FORMATS.get(date_format, "day")
 TIME_FORMATS = ["%H:%M:%S", "%H:%M", "%H%M", "%I:%M:%S %p", "%I:%M %p", "%H:%M:%S.%f"]
 _DATE_TIME_SPLIT = re.compile(r"[ T]")
 
@@ -426,6 +447,11 @@ def parse_date(text: str, fmt: str) -> date | None:
     try:
         if fmt == "iso":
             return date.fromisoformat(text[:10])
+        if fmt == "%Y":
+            return date(int(text), 1, 1) if len(text) == 4 and text.isdigit() else None
+        if fmt == "%Y-%m":
+            match = _YEAR_MONTH.match(text)
+            return date(int(match[1]), int(match[2]), 1) if match else None
         if fmt in {"%m/%d/%y", "%m/%d/%Y"}:
             m, d, y = text.split("/")
             year = int(y)
@@ -522,7 +548,44 @@ def propose(header: list[str], rows: list[list[str]], kind: str, *, saved: dict 
         "separators": {},
         "personal_columns": personal_columns(header),
     }
+    _propose_weight(mapping, header, rows)
     return complete(mapping, header, rows)
+
+
+_KIND_VALUES = {"stops": "unknown", "stop": "unknown", "searches": SEARCHES_OF_OTHER_ROWS, "search": SEARCHES_OF_OTHER_ROWS}
+
+
+def kind_value(raw: str) -> str | None:
+    """What a value of an aggregated file's stops/searches column stands for (None: not such a value)."""
+    return _KIND_VALUES.get(_clean(raw))
+
+
+def kind_column(header: list[str], rows: list[list[str]]) -> str | None:
+    """A column saying whether a row counts stops or searches (Open Data Policing's long export)."""
+    for index, column in enumerate(header):
+        values = {_clean(row[index]) for row in rows if index < len(row) and row[index].strip()}
+        if values and values <= set(_KIND_VALUES) and values & {"searches", "search"}:
+            return column
+    return None
+
+
+def _propose_weight(mapping: dict, header: list[str], rows: list[list[str]]) -> None:
+    """The count column of an aggregated file, only when it holds whole numbers (some above 1); and
+    its stops/searches column, which says which rows count searches among the others' stops."""
+    columns = mapping["columns"]
+    proposed = columns.pop("weight", None)
+    counted = count_column(header, rows)
+    if counted is None or (counted in columns.values() and counted != proposed):
+        return
+    columns["weight"] = counted
+    if mapping["kind"] == "stop" and "search_conducted" not in columns:
+        kinds = kind_column(header, rows)
+        if kinds is not None and kinds not in columns.values():
+            columns["search_conducted"] = kinds
+            index = header.index(kinds)
+            mapping["values"]["search_conducted"] = {
+                value_key(row[index]): _KIND_VALUES[_clean(row[index])] for row in rows if row[index].strip()
+            }
 
 
 def complete(mapping: dict, header: list[str], rows: list[list[str]]) -> dict:
@@ -559,7 +622,10 @@ def complete(mapping: dict, header: list[str], rows: list[list[str]]) -> dict:
         known = values.setdefault(field, {})
         for raw in sorted({value_key(v) for v in column_values(field)}):
             if raw not in known:
-                known[raw] = propose_value(field, raw).value
+                if field == "search_conducted" and "weight" in columns and _clean(raw) in _KIND_VALUES:
+                    known[raw] = _KIND_VALUES[_clean(raw)]
+                else:
+                    known[raw] = propose_value(field, raw).value
     return mapping
 
 
@@ -803,12 +869,31 @@ def missing_field_help(mapping: dict, header: list[str], rows: list[list[str]], 
         return out
     index = {column: i for i, column in enumerate(header)}
     counted = count_column(header, rows)
-    if counted is not None and counted not in columns.values():
+    if counted is not None and columns.get("weight") == counted:
+        out.append(
+            f"This file looks aggregated: its column {_described(counted, rows, index[counted])} says how "
+            "many records each row stands for, and it is proposed as “records in this row”: every figure "
+            "counts each row as that many records. Check that the column is a count of records."
+            + (
+                f" Its dates are {'years' if mapping.get('date_format') == '%Y' else 'months'} "
+                f"(“{columns.get('date')}”), as in aggregated exports"
+                + (": figures by month will not be offered." if mapping.get("date_format") == "%Y" else ".")
+                if date_precision(mapping.get("date_format") or "") != "day"
+                else ""
+            )
+            + (
+                f" Rows whose “{columns['search_conducted']}” says searches count searches among the stops "
+                "of the other rows, not more stops."
+                if columns.get("search_conducted") and SEARCHES_OF_OTHER_ROWS
+                in mapping.get("values", {}).get("search_conducted", {}).values()
+                else ""
+            )
+        )
+    elif counted is not None and counted not in columns.values():
         out.append(
             f"This file looks aggregated: its column {_described(counted, rows, index[counted])} says how "
             "many records each row stands for, so a row is not one record. Imported as it is, every row "
-            "would count once and the figures would be wrong. Ask the department for one row per record, "
-            "or for each record's date and race."
+            "would count once and the figures would be wrong. Choose it as “records in this row”."
         )
     if "date" not in columns:
         dates = [c for c in date_columns(header, rows) if c not in columns.values()]
@@ -823,7 +908,8 @@ def missing_field_help(mapping: dict, header: list[str], rows: list[list[str]], 
         elif year is not None:
             out.append(
                 f"No column holds a full date; {_described(year, rows, index[year])} holds only a year, as "
-                "aggregated exports do. Figures need the date of each record."
+                "aggregated exports do. Choose it as the date with the date format “2017 (year only)”: "
+                "figures then follow years, and figures by month are not offered."
             )
         else:
             listed = "; ".join(_described(c, rows, i) for i, c in enumerate(header[:12]))

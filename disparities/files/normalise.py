@@ -37,6 +37,8 @@ COMMON_COLUMNS: list[tuple[str, str]] = [
     ("officer_id_hash", "text"),
     ("officer_race", "text"),
     ("officer_sex", "text"),
+    ("weight", "int4"),
+    ("in_total", "bool"),
 ]
 KIND_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "stop": [
@@ -99,6 +101,8 @@ def _cut(name: str, value: str) -> str:
 
 
 _MISS = object()
+# Canonical values read as a yes: a row counting searches among other rows' stops is a search.
+TRUE_VALUES = frozenset({"true", m.SEARCHES_OF_OTHER_ROWS})
 
 
 def encode_text_array(parts: list[str]) -> bytes:
@@ -130,6 +134,37 @@ class Problem(Exception):
     """A value that cannot be read: stored as missing, reported with this reason."""
 
 
+class RowRejected(Exception):
+    """A row that cannot be a record (its count of records is not a positive whole number): the row
+    is left out and reported with this reason; the import goes on."""
+
+    def __init__(self, column: str, value: str, reason: str):
+        super().__init__(reason)
+        self.column, self.value, self.reason = column, value, reason
+
+
+MAX_WEIGHT = 10_000_000
+
+
+def read_weight(text: str) -> int:
+    """A row's count of records: a whole number from 1 to MAX_WEIGHT (thousands separators allowed)."""
+    value = text.strip().replace(",", "")
+    if not value:
+        raise ValueError("has no count of records")
+    if value.startswith("-") and value[1:].isascii() and value[1:].isdigit():
+        raise ValueError("is not a positive number of records")
+    if not value.isascii() or not value.isdigit():
+        raise ValueError("is not a whole number of records")
+    number = int(value)
+    if number == 0:
+        raise ValueError("records: the row stands for no record (it changes no figure)")
+    if number < 1:
+        raise ValueError("is not a positive number of records")
+    if number > MAX_WEIGHT:
+        raise ValueError(f"is more than {MAX_WEIGHT:,} records in one row")
+    return number
+
+
 class Normaliser:
     def __init__(self, kind: str, mapping: dict, header: list[str], officer_key: bytes = b""):
         self.kind = kind
@@ -148,6 +183,36 @@ class Normaliser:
         self.unmapped: dict[str, dict[str, str]] = {}
         self.output = [name for name, _ in columns_for(kind)]
         self._builders = self._compile()
+        self._weights: dict[str, int] = {}
+        self._search_category = self._category("search_conducted")
+
+    def weight(self, fields: list[str]) -> int:
+        """How many records the row stands for (1 when the mapping has no count column); raises
+        `RowRejected` when the count is not a positive whole number."""
+        index = self.index.get("weight")
+        if index is None:
+            return 1
+        text = fields[index]
+        found = self._weights.get(text)
+        if found is not None:
+            return found
+        try:
+            number = read_weight(text)
+        except ValueError as error:
+            shown = repr(text.strip()) if text.strip() else "The count of records"
+            raise RowRejected(
+                self.columns["weight"], text[:300], f"{shown} {error}: the row was left out."
+            ) from None
+        if len(self._weights) < CACHE_LIMIT:
+            self._weights[text] = number
+        return number
+
+    def in_total(self, fields: list[str]) -> bool:
+        """False for a row that counts searches among the stops of other rows (aggregated files)."""
+        index = self.index.get("search_conducted")
+        if index is None or self.kind != "stop":
+            return True
+        return self._search_category(fields[index]) != m.SEARCHES_OF_OTHER_ROWS
 
     # -- value readers (each cached per distinct text) -------------------------------------
     def _cached(self, name: str, reader: Callable[[str], object]) -> Callable[[str], object]:
@@ -186,6 +251,9 @@ class Normaliser:
             value = table.get(key)
             if value is None:
                 value = m.propose_value(field, key).value
+                if field == "search_conducted" and "weight" in self.index:
+                    # An aggregated file's stops/searches column, met with a value the mapping missed.
+                    value = m.kind_value(key) or value
                 if len(unmapped) < 1000:
                     unmapped[key] = value
             return value
@@ -259,7 +327,7 @@ class Normaliser:
 
         def read(text: str) -> bool | None:
             value = category(text)
-            return True if value == "true" else False if value == "false" else None
+            return True if value in TRUE_VALUES else False if value == "false" else None
 
         return read
 
@@ -332,6 +400,7 @@ class Normaliser:
 
     def record(self, line: int, fields: list[str]) -> tuple[tuple, list[tuple[str, str, str]]]:
         """The tuple COPY writes, in `columns_for(kind)` order (without dataset_id)."""
+        weight = self.weight(fields)
         v, problems = self.row(fields)
         race = v.get("subject_race") or "unknown"
         ethnicity = v.get("subject_ethnicity")
@@ -365,6 +434,8 @@ class Normaliser:
             v.get("officer_id") or "",
             "" if "officer_race" not in self.index else (v.get("officer_race") or "unknown"),
             "" if "officer_sex" not in self.index else (v.get("officer_sex") or "unknown"),
+            weight,
+            self.in_total(fields),
         )
         return common + self._kind_values(v, fields), problems
 
@@ -443,7 +514,10 @@ class Normaliser:
         It gives the same values as `record` but raises `Problem` at the first value that cannot be
         read: the caller then uses `record` for that row, which stores it as missing and reports it.
         """
-        env: dict[str, object] = {"NAP": m.NOT_A_PERSON, "DATASET": dataset_id, "MISS": _MISS}
+        env: dict[str, object] = {
+            "NAP": m.NOT_A_PERSON, "DATASET": dataset_id, "MISS": _MISS, "WEIGHT": self.weight,
+            "IN_TOTAL": self.in_total,
+        }  # fmt: skip
         idx = self.index
         counter = iter(range(1000))
         lines = ["def fast(line, f):"]
@@ -478,7 +552,7 @@ class Normaliser:
 
             def read(value: str) -> bool | None:
                 canonical = category(value)
-                return True if canonical == "true" else False if canonical == "false" else None
+                return True if canonical in TRUE_VALUES else False if canonical == "false" else None
 
             return reader(self._cached(f"bool:{field}", read), idx[field])
 
@@ -500,6 +574,9 @@ class Normaliser:
         def cached(field: str, key: str, fn) -> str:
             return reader(self._cached(key, fn), idx[field]) if field in idx else "None"
 
+        # The count of records first: a row whose count cannot be read is rejected whole.
+        add("    weight = WEIGHT(f)" if "weight" in idx else "    weight = 1")
+        add("    in_total = IN_TOTAL(f)" if self.kind == "stop" and "search_conducted" in idx else "    in_total = True")
         add(f"    race = {category('subject_race')} or 'unknown'")
         add(f"    sex = {category('subject_sex')} or 'unknown'")
         add(f"    age, group = {cached('subject_age', 'age', self._age) if 'subject_age' in idx else '(None, ' + repr('') + ')'}")
@@ -523,7 +600,7 @@ class Normaliser:
             text("location", 300), text("district", 100), cached("lat", "float:lat", self._float),
             cached("lng", "float:lng", self._float), "race", raw_race, "sex", "age", "group[:20]", "person",
             cached("officer_id", "officer", self._officer) if "officer_id" in idx else "''",
-            officer_race, officer_sex,
+            officer_race, officer_sex, "weight", "in_total",
         ]  # fmt: skip
         kind = self.kind
         if kind == "stop":

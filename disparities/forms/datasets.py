@@ -106,6 +106,8 @@ DATE_FORMAT_CHOICES = [
     ("%Y%m%d", "20170401"),
     ("%b %d, %Y", "Apr 1, 2017"),
     ("%B %d, %Y", "April 1, 2017"),
+    ("%Y-%m", "2017-04 (year and month only: no figures by day)"),
+    ("%Y", "2017 (year only: figures by year, none by month)"),
 ]
 SEPARATOR_CHOICES = [
     ("", "One value per cell"),
@@ -128,6 +130,7 @@ CANONICAL_LABELS = {
     "true": "Yes",
     "false": "No",
     "none": "No action",
+    m.SEARCHES_OF_OTHER_ROWS: "Counts searches among the stops of other rows (aggregated files)",
 }
 
 

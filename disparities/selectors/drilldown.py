@@ -43,6 +43,8 @@ DRILL_FIELDS = {
     Kind.COMPLAINT: ["incident_id", "allegation", "disposition", "officer_race"],
 }
 
+# The weight of each row of an aggregated file: how many records the row stands for.
+HEADERS = {"weight": "Records in this row"}
 DRILL_TIMEOUT_MS = 3000
 # The measures whose records a drill-down can list.
 LISTABLE = frozenset(name for name, measure in MEASURES.items() if measure.listable)
@@ -156,7 +158,9 @@ class DrillPage:
 
     @property
     def headers(self) -> list[str]:
-        return [f.replace("subject_", "").replace("_", " ").capitalize() for f in self.fields]
+        return [
+            HEADERS.get(f) or f.replace("subject_", "").replace("_", " ").capitalize() for f in self.fields
+        ]
 
     @property
     def measure(self) -> str:
@@ -217,6 +221,8 @@ def drilldown(
     model = RECORD_MODELS[dataset.kind]
     model_fields = {f.name for f in model._meta.fields}
     fields = DRILL_FIELDS["common"] + [f for f in DRILL_FIELDS.get(dataset.kind, []) if f in model_fields]
+    if dataset.weighted:
+        fields.append("weight")
     records = drill_records(dataset=dataset, filters=filters, selection=sel)
     if after:
         records = records.filter(id__gt=after)

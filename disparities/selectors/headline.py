@@ -24,7 +24,11 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
             "url": reverse("disparities:detail", args=[city.slug, dataset.pk]),
             "meta": f"{dataset.get_kind_display()}, "
             + (
-                f"{dataset.rows_imported:,} rows"
+                (
+                    f"{dataset.records_imported:,} records in {dataset.rows_imported:,} aggregated rows"
+                    if dataset.weighted
+                    else f"{dataset.rows_imported:,} rows"
+                )
                 if dataset.status == Status.IMPORTED
                 else dataset.get_status_display().lower()
             ),

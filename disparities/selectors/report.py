@@ -98,6 +98,10 @@ def document(
             "rows_imported": None if public else d.rows_imported,
             "has_incident_id": d.has_incident_id,
             "has_time": d.has_time,
+            # An aggregated file: each row carries a count of records, and every figure counts records.
+            "weighted": d.weighted,
+            "records_imported": None if public else (d.records_imported if d.weighted else d.rows_imported),
+            "date_precision": d.date_precision,
         },
         "city": {"name": d.city.name, "state": d.city.state, "slug": d.city.slug},
         "filters": board.filters.as_dict(),

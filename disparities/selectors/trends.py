@@ -13,6 +13,7 @@ from ..measures import SHARES, not_recorded
 from ..models import (
     Benchmark,
     Dataset,
+    DatePrecision,
     Kind,
     Rollup,
 )
@@ -117,20 +118,21 @@ def trend_tables(
     base = trend.denominator or ("fines" if key == "fines_total" else "")
     if base and not any(r.get(base) for r in rows_qs):
         key = "count"  # nothing to take a share of, or no fine amounts: the counts say more
+    # A file whose dates are only years has no months to follow (its records all sit on 1 January).
+    periods = ("year",) if dataset.date_precision == DatePrecision.YEAR else ("year", "month")
     if key == "count":
-        tables = [
-            count_trend_table(rows_qs, measure, unit, by="year"),
-            count_trend_table(rows_qs, measure, unit, by="month"),
-        ]
+        tables = [count_trend_table(rows_qs, measure, unit, by=by) for by in periods]
         if why:
             label = TRENDS[filters.trend].label if filters.trend in TRENDS else filters.trend
             for table in tables:
                 table.note = f"{label}: {why} The counts are shown instead."
-        return tables
-    return [
-        figure_trend_table(rows_qs, key, trend, measure, unit, benchmark, by="year"),
-        figure_trend_table(rows_qs, key, trend, measure, unit, benchmark, by="month"),
-    ]
+    else:
+        tables = [figure_trend_table(rows_qs, key, trend, measure, unit, benchmark, by=by) for by in periods]
+    if len(periods) == 1:
+        for table in tables:
+            extra = "This file gives only the year of each record: figures by month are not offered."
+            table.note = f"{table.note} {extra}".strip() if table.note else extra
+    return tables
 
 
 def _periods(rows_qs: list[dict[str, Any]], by: str) -> dict[str, dict[str, dict[str, int]]]:

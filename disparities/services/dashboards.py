@@ -25,6 +25,7 @@ from ..models import (
     Benchmark,
     BenchmarkSource,
     Dataset,
+    DatePrecision,
     JobStatus,
     Kind,
     Stop,
@@ -244,10 +245,11 @@ def veil_run_execute(*, run_id: int) -> VeilRun:
     dataset = run.dataset
     city = dataset.city
     try:
-        rows = Stop.objects.filter(dataset=dataset, is_person=True).values_list(
-            "date", "time", "subject_race", "district", "type"
+        rows = Stop.objects.filter(dataset=dataset, is_person=True, in_total=True).values_list(
+            "date", "time", "subject_race", "district", "type", "weight"
         )
-        read = [row for row in rows.iterator(chunk_size=20000) if row[0]]
+        # A row of an aggregated file stands for `weight` stops: each is one observation of the model.
+        read = [row[:5] for row in rows.iterator(chunk_size=20000) if row[0] for _ in range(row[5])]
         # Vehicle stops only; a file that gives no stop type at all is taken as all vehicle stops.
         typed = any(row[4] for row in read)
         stops = [
@@ -256,7 +258,8 @@ def veil_run_execute(*, run_id: int) -> VeilRun:
             if not typed or kind.lower() in VEHICLE_TYPES
         ]
         del read
-        if not dataset.has_time:
+        # A date that is only a year or a month gives no sunset: no time of day can be placed in the dark.
+        if not dataset.has_time or dataset.date_precision != DatePrecision.DAY:
             stops = [(d, None, race, district) for d, _t, race, district in stops]
         run.stage = f"Computing sun times and fitting the model on {len(stops):,} vehicle stops"
         run.save(update_fields=["stage"])

@@ -29,7 +29,15 @@ from cities.models import City
 
 from .. import measures
 from ..files import mapping as mapping_rules
-from ..files.normalise import Normaliser, Problem, columns_for, copy_row, copy_types, merge_person
+from ..files.normalise import (
+    Normaliser,
+    Problem,
+    RowRejected,
+    columns_for,
+    copy_row,
+    copy_types,
+    merge_person,
+)
 from ..files.reader import MB, FileProblem, Limits, RowProblem, Table, open_table
 from ..models import (
     OFFICER_RACE_KINDS,
@@ -315,7 +323,15 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                                     "rows, so it is not counted.",
                                 ))  # fmt: skip
                             continue
-                        values, value_problems = record(line, fields)
+                        try:
+                            values, value_problems = record(line, fields)
+                        except RowRejected as bad:
+                            rejected += 1
+                            if len(problems) < max_problems:
+                                problems.append(
+                                    (ProblemKind.ROW_REJECTED, line, bad.column, bad.value[:300], bad.reason[:300])
+                                )
+                            continue
                         persons.setdefault((stop_key, person_key), []).append(values)
                         values_missing += len(value_problems)
                         for column, value, reason in value_problems:
@@ -327,17 +343,26 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
                             progress.tick(len(persons), rejected)
                         continue
                     try:
-                        write(fast(line, fields))
-                    except Problem:
-                        # A value that cannot be read: the careful path stores it as missing and says why.
-                        values, value_problems = record(line, fields)
-                        write(copy_row(kind, dataset_id, values))
-                        values_missing += len(value_problems)
-                        for column, value, reason in value_problems:
-                            if len(problems) < max_problems:
-                                problems.append(
-                                    (ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300])
-                                )
+                        try:
+                            write(fast(line, fields))
+                        except Problem:
+                            # A value that cannot be read: the careful path stores it as missing and says why.
+                            values, value_problems = record(line, fields)
+                            write(copy_row(kind, dataset_id, values))
+                            values_missing += len(value_problems)
+                            for column, value, reason in value_problems:
+                                if len(problems) < max_problems:
+                                    problems.append(
+                                        (ProblemKind.VALUE_MISSING, line, column, value[:300], reason[:300])
+                                    )
+                    except RowRejected as bad:
+                        # A count of records that is not a positive whole number: the line is left out.
+                        rejected += 1
+                        if len(problems) < max_problems:
+                            problems.append(
+                                (ProblemKind.ROW_REJECTED, line, bad.column, bad.value[:300], bad.reason[:300])
+                            )
+                        continue
                     imported += 1
                 if not read & 1023:
                     progress.tick(imported, rejected)
@@ -381,9 +406,19 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
         )
         first, last = cursor.fetchone()
         cursor.execute(
-            "SELECT coalesce(sum(with_time), 0) FROM disparities_rollup WHERE dataset_id = %s", [dataset_id]
+            "SELECT coalesce(sum(with_time), 0), coalesce(sum(rows), 0) FROM disparities_rollup "
+            "WHERE dataset_id = %s",
+            [dataset_id],
         )
-        with_time = cursor.fetchone()[0]
+        with_time, records = cursor.fetchone()
+    precision = mapping_rules.date_precision(mapping.get("date_format") or "")
+    if precision != "day" and last is not None:
+        # A year (or month) is stored as its first day: the period ends with the year (or month).
+        last = (
+            last.replace(month=12, day=31)
+            if precision == "year"
+            else (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        )
     now = timezone.now()
     old = dataset.replaces_id
     Dataset.objects.filter(pk=dataset_id).update(
@@ -401,6 +436,9 @@ def _load(dataset: Dataset, officer_key: bytes, on_progress) -> None:
         period_end=last if dataset.period_end is None else dataset.period_end,
         has_incident_id="incident_id" in mapping.get("columns", {}),
         has_time=bool(with_time),
+        date_precision=precision,
+        weighted="weight" in mapping.get("columns", {}),
+        records_imported=records,
         heartbeat_at=now,
         finished_at=now,
         imported_at=now,
@@ -474,7 +512,7 @@ def build_rollups(dataset: Dataset, *, has_incident_id: bool) -> None:
                 f"""
                 INSERT INTO disparities_finerollup (dataset_id, month, district, race, sex, age_group, type, amount, count)
                 SELECT %(dataset)s, date_trunc('month', date)::date, district, subject_race, subject_sex,
-                    subject_age_group, violation, fine_amount, count(*)
+                    subject_age_group, violation, fine_amount, sum(weight)
                 FROM {table}
                 WHERE dataset_id = %(dataset)s AND fine_amount IS NOT NULL AND is_person
                 GROUP BY 2, 3, 4, 5, 6, 7, 8

@@ -3,9 +3,10 @@ and on every real file and on a generated 40,000-stop file each rollup column ho
 measure's records say, counted here from the records themselves, cell by cell."""
 
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
 from disparities import measures
@@ -17,6 +18,8 @@ pytestmark = pytest.mark.django_db
 
 GENERATED = "generated"  # 40,000 generated stops with searches, hits and outcomes by race
 CELL = ("race", "month", "is_person")
+# Open Data Policing NC's aggregated export: a count per row, and rows that count searches of other rows' stops.
+DURHAM = Path("/work/shared/data/police/aggregated/durham_nc_stops_searches_by_purpose_race.csv")
 
 
 def test_the_rollup_has_a_column_for_every_measure_and_a_measure_for_every_column():
@@ -42,8 +45,8 @@ def test_every_measure_says_what_it_counts_and_what_its_records_are():
 def test_a_count_is_one_condition_for_its_sql_and_its_records():
     hits = MEASURES["hits_discretionary"]
     assert hits.rollup_sql(Kind.STOP, has_incident_id=False) == (
-        "count(*) FILTER (WHERE search_conducted AND contraband_found AND search_basis IN "
-        "('consent', 'probable_cause', 'plain_view', 'k9', 'other'))"
+        "coalesce(sum(weight) FILTER (WHERE search_conducted AND contraband_found AND search_basis IN "
+        "('consent', 'probable_cause', 'plain_view', 'k9', 'other')), 0)"
     )
     # A hit of a discretionary search is a search: the drill-down asks for one too.
     assert hits.record_q(Kind.STOP) == Q(
@@ -55,9 +58,13 @@ def test_a_count_is_one_condition_for_its_sql_and_its_records():
     assert "is_person" in injuries.rollup_sql(Kind.USE_OF_FORCE, has_incident_id=False)
     assert MEASURES["incidents"].rollup_sql(Kind.COMPLAINT, has_incident_id=True) == "sum(first_pair)"
     assert MEASURES["incidents"].rollup_sql(Kind.COMPLAINT, has_incident_id=False) == (
-        "count(*) FILTER (WHERE is_person)"
+        "coalesce(sum(weight) FILTER (WHERE in_total AND is_person), 0)"
     )
-    assert MEASURES["rows"].rollup_sql(Kind.STOP, has_incident_id=False) == "count(*)"
+    # A row of an aggregated file stands for `weight` records; a row counting searches among other
+    # rows' stops (`in_total` false) is not another record.
+    assert MEASURES["rows"].rollup_sql(Kind.STOP, has_incident_id=False) == (
+        "coalesce(sum(weight) FILTER (WHERE in_total), 0)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -69,6 +76,10 @@ def test_a_condition_the_module_cannot_write_as_sql_is_refused(lookups):
 
 
 def _dataset(city, name):
+    if name == DURHAM.name:
+        if not DURHAM.is_file():
+            pytest.skip(f"{DURHAM} is not on this machine")
+        return imported_dataset(city, file=name, data=DURHAM.read_bytes(), kind="stop")
     if name == GENERATED:
         return imported_dataset(city, file="stops.csv", data=generated_stops(40_000, seed=2024), kind="stop")
     return imported_dataset(city, file=name)
@@ -99,7 +110,7 @@ def _incident_cells(records, *, all_races: bool, sustained: bool) -> Counter:
     return Counter(_cell(r) for pair, r in first.items() if not sustained or any_sustained[pair])
 
 
-@pytest.mark.parametrize("name", [*POLICE_FILES, GENERATED])
+@pytest.mark.parametrize("name", [*POLICE_FILES, GENERATED, DURHAM.name])
 def test_every_rollup_column_counts_what_its_measure_says_in_every_cell(city, name):
     dataset = _dataset(city, name)
     assert dataset.status == "imported", dataset.status_message
@@ -123,20 +134,20 @@ def test_every_rollup_column_counts_what_its_measure_says_in_every_cell(city, na
         elif q is not None:
             rows = (
                 records.filter(q).annotate(month=TruncMonth("date"))
-                .values("subject_race", "month", "is_person").annotate(n=Count("id"))
+                .values("subject_race", "month", "is_person").annotate(n=Sum("weight"))
             )  # fmt: skip
             expected = Counter({(r["subject_race"], r["month"], r["is_person"]): r["n"] for r in rows})
         elif column == "violations" and dataset.kind in (Kind.STOP, Kind.ARREST, Kind.CITATION):
             array = "charges" if dataset.kind == Kind.ARREST else "violations"
             expected = Counter()
-            for r in records.values("subject_race", "date", "is_person", array):
-                expected[_cell(r)] += len(r[array])
+            for r in records.values("subject_race", "date", "is_person", "weight", array):
+                expected[_cell(r)] += len(r[array]) * r["weight"]
         elif column == "fines_total" and dataset.kind == Kind.CITATION:
             expected = Counter()
             for r in records.exclude(fine_amount=None).values(
-                "subject_race", "date", "is_person", "fine_amount"
+                "subject_race", "date", "is_person", "fine_amount", "weight"
             ):
-                expected[_cell(r)] += r["fine_amount"]
+                expected[_cell(r)] += r["fine_amount"] * r["weight"]
         else:
             expected = Counter()  # not recorded by this kind of record: 0 in every cell
         assert rollup == {k: v for k, v in expected.items() if v}, column

@@ -55,17 +55,30 @@ def test_a_date_reported_column_is_listed_as_a_date_with_its_values(city, client
     assert 'id="mapping-advice"' in page
 
 
-def test_an_aggregated_file_is_called_aggregated_with_its_count_column(city, tmp_path):
-    message = command_error(city, tmp_path, "durham.csv", AGGREGATED, "stop")
+def test_an_aggregated_file_is_imported_by_its_count_column_and_said_to_be(city, tmp_path, capsys):
+    path = tmp_path / "durham.csv"
+    path.write_bytes(AGGREGATED)
+    call_command("import_dataset", str(path), city=city.slug, kind="stop")
+    out = capsys.readouterr().out
+    # 123 + 240 stops; the 12 searches are among those stops, not more of them.
+    assert "This file is aggregated: the 3 rows imported stand for 363 records (column “count”)" in out
+    assert "Its dates are only years: figures by month are not offered." in out
+
+
+def test_an_aggregated_file_without_a_year_names_its_count_column(city, tmp_path):
+    data = b"kind,purpose,driver_race,count\nstops,Speed,White,123\nstops,Speed,Black,240\nsearches,Speed,Black,12\n"
+    message = command_error(city, tmp_path, "durham.csv", data, "stop")
     assert "looks aggregated" in message and "“count” (123, 240, 12)" in message
-    assert "“year” (2002) holds only a year" in message
+    assert "proposed as “records in this row”" in message
 
 
-def test_the_real_durham_export_is_called_aggregated(city, tmp_path):
+def test_the_real_durham_export_is_imported_as_aggregated(city, tmp_path, capsys):
     if not DURHAM.is_file():
         pytest.skip(f"{DURHAM} is not on this machine")
-    message = command_error(city, tmp_path, DURHAM.name, DURHAM.read_bytes(), "stop")
-    assert "looks aggregated" in message and "“count”" in message
+    path = tmp_path / DURHAM.name
+    path.write_bytes(DURHAM.read_bytes())
+    call_command("import_dataset", str(path), city=city.slug, kind="stop")
+    assert "stand for 322,891 records (column “count”)" in capsys.readouterr().out
 
 
 def test_a_complaints_file_without_the_complainants_race_says_what_it_can_still_give(city, tmp_path):

@@ -118,5 +118,16 @@ class Command(BaseCommand):
                 )
             )
         )
+        if dataset.weighted:
+            column = dataset.mapping.get("columns", {}).get("weight", "")
+            self.stdout.write(
+                f"  This file is aggregated: the {dataset.rows_imported:,} rows imported stand for "
+                f"{dataset.records_imported:,} records (column “{column}”); every figure counts records."
+            )
+        if dataset.date_precision != "day":
+            self.stdout.write(
+                f"  Its dates are only {'years' if dataset.date_precision == 'year' else 'months'}"
+                + (": figures by month are not offered." if dataset.date_precision == "year" else ".")
+            )
         for rule in dataset.exclusions:
             self.stdout.write(f"  {rule['rows']:,} left out where {mapping_rules.rule_label(rule)}")
