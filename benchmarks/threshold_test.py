@@ -47,7 +47,8 @@ def main() -> None:
     args = parser.parse_args()
     city, _ = City.objects.get_or_create(
         slug="benchmark-city",
-        defaults={"name": "Benchmark City", "state": "MI", "county_fips": "26065"},
+        defaults={"name": "Benchmark City", "state": "MI", "county_fips": "26065", "latitude": "42.7325",
+                  "longitude": "-84.5555"},
     )
     user, _ = User.objects.get_or_create(email="benchmark@realcities.example")
     Membership.objects.get_or_create(user=user, city=city, defaults={"role": "lead"})

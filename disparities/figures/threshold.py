@@ -220,6 +220,7 @@ def fit(
     import jax
     from numpyro.infer import MCMC, NUTS, init_to_median
 
+    jax.config.update("jax_platforms", "cpu")  # no accelerator is probed for (or logged as missing)
     jax.config.update("jax_enable_x64", True)
     if compile_cache:
         # XLA's compiled sampler kept on disk: a dataset of the same shape is not compiled again.

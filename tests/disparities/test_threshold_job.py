@@ -88,6 +88,12 @@ def test_threshold_test_runs_in_the_worker_on_a_generated_file(celery_worker, sm
     black = next(g for g in result["races"] if g["race"] == "black")
     assert re.search(rf"Black</th><td>{black['stops']}</td><td>{black['searches']}</td><td>{black['hits']}</td>\s*"
                      rf"<td>{black['threshold']:.3f}</td>", page)  # fmt: skip
+    # The chart draws each race's interval; its numbers are the table's.
+    assert 'id="threshold-chart-title"' in page
+    assert page.count('<circle cx="') == len(result["races"]) - 1 and page.count('<rect x="') >= 1
+    top = max(g["interval"][1] for g in result["races"])
+    scale = min(1.0, (int(top * 20) + 1) / 20)
+    assert f'cx="{round(170 + 400 * black["threshold"] / scale, 1)}"' in page
     if result["verdict"] == "flagged":
         assert "Read with caution" in page
 
