@@ -150,3 +150,25 @@ def test_another_citys_run_is_not_found(client_as, city, other_city):
     url = reverse("disparities:threshold_start", args=[city.slug, run.dataset_id])
     assert client.post(url).status_code == 404
     assert ThresholdRun.objects.count() == 1
+
+
+def test_a_run_that_fails_its_checks_gives_no_thresholds(settings, client_as, city):
+    from tests.builders import threshold_run
+
+    # One chain cannot give R-hat: the run is refused, whatever its draws say.
+    settings.THRESHOLD_TEST_CHAINS = 1
+    settings.THRESHOLD_TEST_WARMUP = 50
+    settings.THRESHOLD_TEST_DRAWS = 50
+    dataset = imported_dataset(city, file="stops.csv", data=generated_stops(ROWS), kind="stop")
+    run = threshold_run(city, dataset=dataset)
+    result = run.result
+    assert result["eligible"] and result["verdict"] == "refused"
+    assert "R-hat needs at least two chains" in result["problems"]
+    assert all(g["threshold"] is None and g["interval"] is None for g in result["races"])
+    assert all(c["threshold"] is None for c in result["cells"])
+    page = client_as(city, "viewer").get(
+        reverse("disparities:threshold_status", args=[city.slug, dataset.pk, run.pk])
+    ).content.decode()
+    assert "The model did not converge: no thresholds are given" in page
+    assert "threshold-chart-title" not in page and "What the test finds" not in page
+    assert "Run the threshold test again" not in page  # a viewer reads, and cannot start it
