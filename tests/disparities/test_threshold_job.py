@@ -99,6 +99,8 @@ def test_threshold_test_runs_in_the_worker_on_a_generated_file(celery_worker, sm
 
     report = client.get(reverse("disparities:report_json", args=[city.slug, dataset.pk])).json()
     assert report["threshold_test"]["races"] == result["races"]
+    printed = client.get(reverse("disparities:report", args=[city.slug, dataset.pk])).content.decode()
+    assert "Threshold test (searches, the whole dataset)" in printed and f"{black['threshold']:.3f}" in printed
     snapshot = published_snapshot(city, dataset=dataset)
     assert snapshot.content["threshold_test"] is None
     assert "threshold" not in str(snapshot.content.get("veil_of_darkness") or "")
