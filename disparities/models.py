@@ -588,6 +588,38 @@ class VeilRun(models.Model):
         return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
 
 
+class ThresholdRun(models.Model):
+    """One run of the threshold test for searches on a stops dataset (a Celery job).
+
+    It reads the dataset's rollups (stops, searches, hits by district x race), never its records."""
+
+    city = models.ForeignKey(City, on_delete=models.DO_NOTHING, related_name="+")
+    dataset = models.ForeignKey(Dataset, on_delete=models.DB_CASCADE, related_name="threshold_runs")
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    stage = models.CharField(max_length=200, blank=True)
+    # disparities.figures.threshold.ThresholdResult.as_dict()
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DB_SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Threshold test on dataset {self.dataset_id} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+
 class PublishedSnapshot(models.Model):
     """A dashboard as published to the public: suppressed figures frozen at publication.
 

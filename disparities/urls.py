@@ -44,6 +44,12 @@ urlpatterns = [
     path("c/<slug:city_slug>/data/<int:pk>/tables/<slug:table>.csv", dashboard.table_csv, name="table_csv"),
     path("c/<slug:city_slug>/data/<int:pk>/veil/", dashboard.veil_start, name="veil_start"),
     path("c/<slug:city_slug>/data/<int:pk>/veil/<int:run_id>/", dashboard.veil_status, name="veil_status"),
+    path("c/<slug:city_slug>/data/<int:pk>/threshold/", dashboard.threshold_start, name="threshold_start"),
+    path(
+        "c/<slug:city_slug>/data/<int:pk>/threshold/<int:run_id>/",
+        dashboard.threshold_status,
+        name="threshold_status",
+    ),
     path("c/<slug:city_slug>/data/<int:pk>/publish/", publishing.publish, name="publish"),
     path("c/<slug:city_slug>/data/published/", publishing.snapshots, name="snapshots"),
     path(

@@ -355,6 +355,15 @@ POLICE_IMPORT_QUEUED_STALE_SECONDS = int(
     os.environ.get("POLICE_IMPORT_QUEUED_STALE_SECONDS", str(POLICE_IMPORT_RETRY_TOTAL_SECONDS + 3600))
 )
 
+# The threshold test's sampler (disparities/figures/threshold.py): NUTS chains, warm-up and kept draws
+# per chain. Four chains of 1,000 are the usual minimum for R-hat and effective sample sizes to mean
+# something; the tests use fewer (the fit is flagged when the draws are too few to trust).
+THRESHOLD_TEST_CHAINS = int(os.environ.get("THRESHOLD_TEST_CHAINS", "4"))
+THRESHOLD_TEST_WARMUP = int(os.environ.get("THRESHOLD_TEST_WARMUP", "1000"))
+THRESHOLD_TEST_DRAWS = int(os.environ.get("THRESHOLD_TEST_DRAWS", "1000"))
+# JAX compiles the sampler at each run; its compiled code is kept here (empty: not kept).
+THRESHOLD_TEST_COMPILE_CACHE = os.environ.get("THRESHOLD_TEST_COMPILE_CACHE", str(BASE_DIR / "run" / "jax-cache"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

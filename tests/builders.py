@@ -480,6 +480,16 @@ def veil_run(city, *, dataset=None):
     return dashboards.veil_run_execute(run_id=run.pk)
 
 
+def threshold_run(city, *, dataset=None):
+    """A threshold test started and run to its end by the services (no worker). On the default small
+    generated file it ends at once as not eligible (too few searches of white drivers)."""
+    from disparities.services import dashboards
+
+    dataset = dataset or imported_dataset(city, file="stops.csv", data=generated_stops(300), kind="stop")
+    run = dashboards.threshold_run_start(dataset=dataset, started_by=None, enqueue=False)
+    return dashboards.threshold_run_execute(run_id=run.pk)
+
+
 def published_snapshot(city, *, dataset=None, benchmark=None, title: str = ""):
     """A dashboard published through the publishing service (small cells protected)."""
     from disparities.selectors.filters import Filters

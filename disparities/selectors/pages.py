@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from cities.http import int_param
 from cities.models import City
 
-from ..models import Benchmark, Dataset, JobStatus, PublishedSnapshot, Status, VeilRun
+from ..models import Benchmark, Dataset, JobStatus, PublishedSnapshot, Status, ThresholdRun, VeilRun
 from . import report
 from .dashboard import dashboard, default_benchmark, related_practices
 from .filters import Filters, filter_options
@@ -58,13 +58,25 @@ def veil_runs(*, city: City, dataset: Dataset) -> QuerySet[VeilRun]:
     return VeilRun.objects.for_city(city).filter(dataset=dataset)
 
 
+def threshold_run_latest(*, dataset: Dataset, done: bool = False) -> ThresholdRun | None:
+    runs = ThresholdRun.objects.filter(dataset=dataset)
+    if done:
+        runs = runs.filter(status=JobStatus.DONE).only("id", "result", "finished_at")
+    return runs.order_by("-id").first()
+
+
+def threshold_runs(*, city: City, dataset: Dataset) -> QuerySet[ThresholdRun]:
+    return ThresholdRun.objects.for_city(city).filter(dataset=dataset)
+
+
 def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | None) -> dict[str, Any]:
     """The members' report of the dataset under the filters (`report.document`).
 
     An imported dataset's rollups never change (a new version is a new dataset), so the document
-    is cached per dataset import, benchmark, latest veil of darkness run and filters.
+    is cached per dataset import, benchmark, latest veil of darkness and threshold test runs and filters.
     """
     run = veil_run_latest(dataset=dataset, done=True)
+    thresholds = threshold_run_latest(dataset=dataset, done=True)
     seconds = getattr(settings, "DISPARITY_REPORT_CACHE_SECONDS", 600)
     key = (
         "disparities:report:"
@@ -77,6 +89,7 @@ def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | 
                     benchmark.pk if benchmark else 0,
                     str(benchmark.updated_at) if benchmark else "",
                     run.pk if run else 0,
+                    thresholds.pk if thresholds else 0,
                     sorted(filters.as_query().items()),
                 ]  # fmt: skip
             ).encode()
@@ -85,7 +98,9 @@ def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | 
     doc = cache.get(key) if seconds else None
     if doc is None:
         board = dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
-        doc = report.document(board, veil=run.result if run else None)
+        doc = report.document(
+            board, veil=run.result if run else None, threshold=thresholds.result if thresholds else None
+        )
         if seconds:
             cache.set(key, doc, seconds)
     return doc
@@ -108,6 +123,7 @@ def dashboard_page(*, dataset: Dataset, filters: Filters, benchmark: Benchmark |
         "practices": related_practices(kind=dataset.kind),
         "type_label": TYPE_LABEL.get(dataset.kind, "Type"),
         "veil": veil_run_latest(dataset=dataset),
+        "threshold": threshold_run_latest(dataset=dataset),
     }
 
 

@@ -22,7 +22,7 @@ from .tables import RACE_LABELS, Dashboard, Table
 SCHEMA_ID = "https://realcities.example/schemas/disparity-report/1"
 # Part of the cache key of members' reports: raise it whenever the document's content changes, so a
 # new release never serves a report computed by the previous one.
-VERSION = 3
+VERSION = 4
 NOT_FOR_PUBLICATION = "Not for publication: exact counts, including small ones, for the city's members only."
 
 
@@ -67,6 +67,7 @@ def document(
     *,
     public: bool = False,
     veil: dict | None = None,
+    threshold: dict | None = None,
     protected: protection.Protected | None = None,
 ) -> dict[str, Any]:
     """The whole report as plain JSON data (`protected`: the public tables already worked out)."""
@@ -77,6 +78,13 @@ def document(
     if public and veil:
         # The counts of stops kept and dropped at each step can be small: the public sees the result only.
         veil = {k: veil.get(k) for k in PUBLIC_VEIL_KEYS}
+    if public:
+        # The threshold test reads counts by district x race, small ones included: members only.
+        threshold = None
+    elif threshold is None and board.dataset.kind == "stop":
+        why = [board.not_recorded[m] for m in ("searches", "hits") if m in board.not_recorded]
+        if why:
+            threshold = {"eligible": False, "reason": " ".join(why)}
     d = board.dataset
     return {
         "$schema": SCHEMA_ID,
@@ -113,6 +121,7 @@ def document(
         "not_recorded": dict(board.not_recorded),
         "races_not_recorded": dict(board.races_not_recorded),
         "veil_of_darkness": veil,
+        "threshold_test": threshold,
         "methods": [{"title": t, "text": x} for t, x in METHODS],
         "caveats": [{"title": t, "text": x} for t, x in CAVEATS],
     }
@@ -206,6 +215,12 @@ REPORT_SCHEMA: dict[str, Any] = {
         "caveats",
     ],
     "properties": {
+        "threshold_test": {
+            "type": ["object", "null"],
+            "description": "the latest finished threshold test of the whole dataset (stops; members only, null "
+            "in public documents): disparities.figures.threshold.ThresholdResult.as_dict()",
+            "required": ["eligible"],
+        },
         "not_recorded": {
             "type": "object",
             "description": "measures and shares (search_rate, hit_rate, fines ...) this file does not record "

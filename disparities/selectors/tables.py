@@ -157,6 +157,12 @@ def race_rows(dataset: Dataset, filters: Filters) -> dict[str, dict[str, int]]:
     return by_race
 
 
+def threshold_cells(dataset: Dataset) -> list[tuple[str, str, int, int, int]]:
+    """Stops, searches and hits by district x race, from the rollups (the threshold test's data)."""
+    rows = sum_by(Rollup.objects.filter(dataset=dataset), "district", "race", measures=("persons", "searches", "hits"))
+    return [(r["district"], r["race"], r["persons"] or 0, r["searches"] or 0, r["hits"] or 0) for r in rows]
+
+
 def race_label(race: str) -> str:
     return RACE_LABELS.get(race, race)
 

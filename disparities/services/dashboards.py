@@ -1,4 +1,4 @@
-"""Writes of the disparity dashboards: population benchmarks, veil of darkness runs, and the audit
+"""Writes of the disparity dashboards: population benchmarks, veil of darkness and threshold test runs, and the audit
 entry of a look at the records behind a figure.
 
 A Census table that cannot be read, or figures that do not add up, raise `ValidationError` on the
@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -19,7 +20,8 @@ from django.utils.text import get_valid_filename
 
 from cities.models import AuditAction, City, User
 
-from ..figures import census, veil
+from ..figures import census, threshold, veil
+from ..measures import not_recorded
 from ..models import (
     BENCHMARK_RACES,
     Benchmark,
@@ -29,11 +31,12 @@ from ..models import (
     JobStatus,
     Kind,
     Stop,
+    ThresholdRun,
     VeilRun,
 )
 from ..selectors.drilldown import DrillPage
 from ..selectors.filters import Filters
-from ..selectors.tables import RACE_LABELS
+from ..selectors.tables import RACE_LABELS, threshold_cells
 from .datasets import dataset_audit
 
 
@@ -269,6 +272,87 @@ def veil_run_execute(*, run_id: int) -> VeilRun:
             longitude=float(city.longitude) if city.longitude is not None else None,
             timezone=city.timezone,
         )
+        run.result = result.as_dict()
+        run.status = JobStatus.DONE
+        run.stage = ""
+    except Exception as exc:  # the page says what went wrong; the worker log keeps the trace
+        run.status = JobStatus.FAILED
+        run.error = f"The test could not be run: {exc}. Try again; if it fails again, tell the site's team."
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.save(update_fields=["result", "status", "stage", "error", "finished_at"])
+    return run
+
+
+# ---------------------------------------------------------------------------------------------
+# Threshold test
+
+
+def threshold_run_start(*, dataset: Dataset, started_by: User | None, enqueue: bool = True) -> ThresholdRun:
+    """Queue a threshold test on a stops dataset (the worker picks it up after commit); a run already
+    queued or running is returned as it is."""
+    from ..tasks import threshold_run_task
+
+    if dataset.kind != Kind.STOP:
+        raise NotEligible("The threshold test is for stops and the searches made during them only.")
+    running = ThresholdRun.objects.filter(
+        dataset=dataset, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).first()
+    if running is not None:
+        return running
+    run = ThresholdRun.objects.create(
+        city=dataset.city, dataset=dataset, started_by=started_by, stage="Waiting for the worker"
+    )
+    if enqueue:
+        threshold_run_task.delay_on_commit(run.pk)
+    return run
+
+
+def threshold_unrecorded(*, dataset: Dataset) -> str | None:
+    """Why this file cannot give the threshold test at all (no searches, hits or districts recorded), or None."""
+    absent = not_recorded(dataset.kind, dataset.mapping)
+    for measure, what in (("searches", "searches"), ("hits", "whether searches found contraband")):
+        if measure in absent:
+            return f"This file does not record {what}: {absent[measure]} The test needs stops, searches and hits."
+    columns = (dataset.mapping or {}).get("columns")
+    if isinstance(columns, dict) and "district" not in columns:
+        return (
+            "This file does not record a district (no column for district was mapped). The test compares "
+            "places to tell the standard of evidence from the risk of carrying contraband."
+        )
+    return None
+
+
+def threshold_run_execute(*, run_id: int) -> ThresholdRun:
+    """Read stops, searches and hits by district x race from the rollups, fit the model, store the result."""
+    run = ThresholdRun.objects.select_related("dataset").get(pk=run_id)
+    if run.status == JobStatus.DONE:
+        return run
+    run.status = JobStatus.RUNNING
+    run.started_at = timezone.now()
+    run.stage = "Reading stops, searches and hits by district and race"
+    run.save(update_fields=["status", "stage", "started_at"])
+    try:
+        why = threshold_unrecorded(dataset=run.dataset)
+        if why:
+            result = threshold.ThresholdResult(eligible=False, reason=why)
+        else:
+            cells = threshold_cells(run.dataset)
+            run.stage = (
+                f"Sampling the model ({settings.THRESHOLD_TEST_CHAINS} chains of "
+                f"{settings.THRESHOLD_TEST_DRAWS:,} draws after {settings.THRESHOLD_TEST_WARMUP:,} of warm-up)"
+            )
+            run.save(update_fields=["stage"])
+            result = threshold.threshold_test(
+                cells,
+                labels=RACE_LABELS,
+                chains=settings.THRESHOLD_TEST_CHAINS,
+                warmup=settings.THRESHOLD_TEST_WARMUP,
+                draws=settings.THRESHOLD_TEST_DRAWS,
+                seed=run.pk,
+                compile_cache=settings.THRESHOLD_TEST_COMPILE_CACHE or None,
+            )
         run.result = result.as_dict()
         run.status = JobStatus.DONE
         run.stage = ""

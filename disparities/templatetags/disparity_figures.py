@@ -175,3 +175,36 @@ def table_body(t: dict, drill_base: str = "", query: str = "", public: bool = Fa
         cells.append("</tr>")
         out.append("".join(cells))
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.filter
+def threshold_chart(result: dict) -> dict | None:
+    """Positions (in a 0-600 wide drawing) of each race's threshold and its 95% credible interval,
+    for the threshold test's chart; None when there is nothing to draw."""
+    races = [r for r in (result or {}).get("races", []) if r.get("interval")]
+    if not races:
+        return None
+    top = max(r["interval"][1] for r in races)
+    scale_max = min(1.0, (int(top * 20) + 1) / 20)  # the next 0.05 above the largest upper bound
+    left, width, row = 170, 400, 36
+
+    def x(value: float) -> float:
+        return round(left + width * value / scale_max, 1)
+
+    ticks = [i / 20 for i in range(int(round(scale_max * 20)) + 1)]
+    step = max(1, len(ticks) // 6)
+    return {
+        "height": row * len(races) + 40,
+        "axis_y": row * len(races) + 8,
+        "left": left,
+        "right": left + width,
+        "ticks": [{"x": x(t), "label": f"{t:.2f}"} for t in ticks[::step]],
+        "rows": [
+            {
+                "label": r["label"], "y": row * i + 20, "text_y": row * i + 24,
+                "lo": x(r["interval"][0]), "hi": x(r["interval"][1]), "mid": x(r["threshold"]),
+                "white": r["race"] == "white",
+            }
+            for i, r in enumerate(races)
+        ],
+    }  # fmt: skip

@@ -1,5 +1,5 @@
 """The disparity dashboard with its filters, the drill-down, the exports (CSV, JSON), the printable
-report, and the veil of darkness test."""
+report, the veil of darkness test and the threshold test."""
 
 from __future__ import annotations
 
@@ -176,4 +176,32 @@ def veil_status(request: CityRequest, pk: int, run_id: int) -> HttpResponse:
     template_name = "disparities/veil.html"
     if request.htmx:
         template_name += "#veil"
+    return render(request, template_name, context)
+
+
+@city_view(roles=EDITOR_ROLES)
+@require_POST
+def threshold_start(request: CityRequest, pk: int) -> HttpResponse:
+    dataset = imported_dataset(request, pk)
+    try:
+        services.threshold_run_start(dataset=dataset, started_by=request.user)
+    except services.NotEligible as problem:
+        messages.error(request, str(problem))
+    return redirect(reverse("disparities:dashboard", args=[request.city.slug, dataset.pk]) + "#threshold")
+
+
+@city_view()
+def threshold_status(request: CityRequest, pk: int, run_id: int) -> HttpResponse:
+    dataset = imported_dataset(request, pk)
+    run = get_object_or_404(pages.threshold_runs(city=request.city, dataset=dataset), pk=run_id)
+    context = {
+        "city": request.city,
+        "section": "disparities",
+        "dataset": dataset,
+        "threshold": run,
+        "can_edit": may(request.membership, "can_edit"),
+    }
+    template_name = "disparities/threshold.html"
+    if request.htmx:
+        template_name += "#threshold"
     return render(request, template_name, context)

@@ -2,7 +2,7 @@
 
 Each entry builds what its URL needs inside the given city with the builders of tests/builders.py,
 through the app's own services: a small generated stops file uploaded and imported (synchronously),
-a population benchmark, a veil of darkness run, a published snapshot.
+a population benchmark, a veil of darkness run, a threshold test run, a published snapshot.
 """
 
 from tests.builders import (
@@ -11,6 +11,7 @@ from tests.builders import (
     generated_stops,
     imported_dataset,
     published_snapshot,
+    threshold_run,
     uploaded_benchmark,
     uploaded_dataset,
     veil_run,
@@ -54,6 +55,11 @@ def _veil_run(city):
     return {"pk": run.dataset_id, "run_id": run.pk}
 
 
+def _threshold_run(city):
+    run = threshold_run(city)
+    return {"pk": run.dataset_id, "run_id": run.pk}
+
+
 def _snapshot(city):
     return {"snapshot_id": published_snapshot(city).pk}
 
@@ -88,6 +94,8 @@ ROUTES = [
     Route("disparities:table_csv", _table, walk=False),
     Route("disparities:veil_start", _imported, walk=False),
     Route("disparities:veil_status", _veil_run),
+    Route("disparities:threshold_start", _imported, walk=False),
+    Route("disparities:threshold_status", _threshold_run),
     Route("disparities:publish", _with_benchmark),
     Route("disparities:snapshots"),
     Route("disparities:snapshot_withdraw", _snapshot, walk=False),

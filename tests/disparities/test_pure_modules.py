@@ -55,7 +55,7 @@ def _wrong(path: Path, root: Path = ROOT) -> list[str]:
 def test_the_pure_packages_hold_the_file_handling_and_the_figures():
     names = {_module_name(p) for p in _pure_modules()}
     for expected in ("files.reader", "files.mapping", "files.normalise", "files.generate", "figures.stats",
-                     "figures.veil", "figures.suppression", "figures.census", "figures.methods"):  # fmt: skip
+                     "figures.veil", "figures.suppression", "figures.census", "figures.methods", "figures.threshold"):  # fmt: skip
         assert f"disparities.{expected}" in names
 
 

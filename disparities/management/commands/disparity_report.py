@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from disparities.models import Benchmark, Dataset, JobStatus, Status, VeilRun
+from disparities.models import Benchmark, Dataset, JobStatus, Status, ThresholdRun, VeilRun
 from disparities.selectors import dashboard, report
 from disparities.selectors.filters import Filters
 
@@ -55,7 +55,11 @@ class Command(BaseCommand):
         )
         board = dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
         run = VeilRun.objects.filter(dataset=dataset, status=JobStatus.DONE).order_by("-id").first()
-        doc = report.document(board, public=options["public"], veil=run.result if run else None)
+        tested = ThresholdRun.objects.filter(dataset=dataset, status=JobStatus.DONE).order_by("-id").first()
+        doc = report.document(
+            board, public=options["public"], veil=run.result if run else None,
+            threshold=tested.result if tested else None,
+        )  # fmt: skip
         if options["json"]:
             text = json.dumps(doc, indent=1, ensure_ascii=False)
         else:
