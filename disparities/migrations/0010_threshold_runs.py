@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cities', '0003_audit_append_only'),
-        ('disparities', '0007_excluded_rows'),
+        ('disparities', '0009_weighted_rows_and_date_precision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
