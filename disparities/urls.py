@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import benchmarks, dashboard, datasets, public, publishing
+from .views import analyses, benchmarks, dashboard, datasets, public, publishing
 
 app_name = "disparities"
 
@@ -44,6 +44,17 @@ urlpatterns = [
     path("c/<slug:city_slug>/data/<int:pk>/tables/<slug:table>.csv", dashboard.table_csv, name="table_csv"),
     path("c/<slug:city_slug>/data/<int:pk>/veil/", dashboard.veil_start, name="veil_start"),
     path("c/<slug:city_slug>/data/<int:pk>/veil/<int:run_id>/", dashboard.veil_status, name="veil_status"),
+    path("c/<slug:city_slug>/data/<int:pk>/analyses/", analyses.analyses_page, name="analyses"),
+    path(
+        "c/<slug:city_slug>/data/<int:pk>/analyses/<slug:method>/start/",
+        analyses.analysis_start,
+        name="analysis_start",
+    ),
+    path(
+        "c/<slug:city_slug>/data/<int:pk>/analyses/runs/<int:run_id>/",
+        analyses.analysis_status,
+        name="analysis_status",
+    ),
     path("c/<slug:city_slug>/data/<int:pk>/publish/", publishing.publish, name="publish"),
     path("c/<slug:city_slug>/data/published/", publishing.snapshots, name="snapshots"),
     path(

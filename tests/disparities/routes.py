@@ -6,6 +6,7 @@ a population benchmark, a veil of darkness run, a published snapshot.
 """
 
 from tests.builders import (
+    analysis_run,
     county_benchmark,
     failed_dataset,
     generated_stops,
@@ -54,6 +55,15 @@ def _veil_run(city):
     return {"pk": run.dataset_id, "run_id": run.pk}
 
 
+def _analysis_run(city):
+    run = analysis_run(city)
+    return {"pk": run.dataset_id, "run_id": run.pk}
+
+
+def _analysis_start(city):
+    return {**_imported(city), "method": "adjusted"}
+
+
 def _snapshot(city):
     return {"snapshot_id": published_snapshot(city).pk}
 
@@ -88,6 +98,9 @@ ROUTES = [
     Route("disparities:table_csv", _table, walk=False),
     Route("disparities:veil_start", _imported, walk=False),
     Route("disparities:veil_status", _veil_run),
+    Route("disparities:analyses", _imported),
+    Route("disparities:analysis_start", _analysis_start, walk=False),
+    Route("disparities:analysis_status", _analysis_run),
     Route("disparities:publish", _with_benchmark),
     Route("disparities:snapshots"),
     Route("disparities:snapshot_withdraw", _snapshot, walk=False),
