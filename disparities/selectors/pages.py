@@ -15,7 +15,7 @@ from cities.http import int_param
 from cities.models import City
 
 from ..models import Benchmark, Dataset, JobStatus, PublishedSnapshot, Status, VeilRun
-from . import report
+from . import analyses, report
 from .dashboard import dashboard, default_benchmark, related_practices
 from .filters import Filters, filter_options
 from .tables import TYPE_LABEL
@@ -65,6 +65,10 @@ def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | 
     is cached per dataset import, benchmark, latest veil of darkness run and filters.
     """
     run = veil_run_latest(dataset=dataset, done=True)
+    analysis_runs = {
+        method: analyses.analysis_run_latest(dataset=dataset, method=method, done=True)
+        for method in analyses.analyses_offered(dataset=dataset)
+    }
     seconds = getattr(settings, "DISPARITY_REPORT_CACHE_SECONDS", 600)
     key = (
         "disparities:report:"
@@ -77,6 +81,7 @@ def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | 
                     benchmark.pk if benchmark else 0,
                     str(benchmark.updated_at) if benchmark else "",
                     run.pk if run else 0,
+                    [r.pk if r else 0 for r in analysis_runs.values()],
                     sorted(filters.as_query().items()),
                 ]  # fmt: skip
             ).encode()
@@ -85,7 +90,11 @@ def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | 
     doc = cache.get(key) if seconds else None
     if doc is None:
         board = dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
-        doc = report.document(board, veil=run.result if run else None)
+        found = {method: r.result if r else None for method, r in analysis_runs.items()}
+        places = analyses.outcome_test_by_place(dataset=dataset)
+        if places is not None:
+            found["outcome_test_by_place"] = places
+        doc = report.document(board, veil=run.result if run else None, analyses=found or None)
         if seconds:
             cache.set(key, doc, seconds)
     return doc

@@ -68,6 +68,7 @@ def document(
     public: bool = False,
     veil: dict | None = None,
     protected: protection.Protected | None = None,
+    analyses: dict | None = None,
 ) -> dict[str, Any]:
     """The whole report as plain JSON data (`protected`: the public tables already worked out)."""
     tables = (protected or protect(board)).tables if public else board.tables
@@ -109,6 +110,8 @@ def document(
         "not_recorded": dict(board.not_recorded),
         "races_not_recorded": dict(board.races_not_recorded),
         "veil_of_darkness": veil,
+        # Members only (exact small counts, whole dataset): never in a public document.
+        "analyses": None if public else analyses,
         "methods": [{"title": t, "text": x} for t, x in METHODS],
         "caveats": [{"title": t, "text": x} for t, x in CAVEATS],
     }
@@ -202,6 +205,14 @@ REPORT_SCHEMA: dict[str, Any] = {
         "caveats",
     ],
     "properties": {
+        "analyses": {
+            "type": ["object", "null"],
+            "description": "members only (null in a public document), on the whole dataset whatever the filters: "
+            "`adjusted` (stops: disparities/figures/adjusted.py, the latest finished run or null), "
+            "`outcome_test_by_place` (stops: disparities/figures/places.py, from the rollups), "
+            "`complaint_funnel` (complaints: disparities/figures/complaints.py, the latest finished run or null); "
+            "see docs/disparities-report.md",
+        },
         "not_recorded": {
             "type": "object",
             "description": "measures and shares (search_rate, hit_rate, fines ...) this file does not record "

@@ -113,3 +113,26 @@ def test_districts_with_no_search_of_a_group_are_listed_not_tested():
     # A pooled ratio that cannot be estimated (no hit at all among the group) is said, not made up.
     none = outcome_test_by_place([("A", "white", 40, 12), ("A", "black", 30, 0)])["comparisons"][0]["pooled"]
     assert "odds_ratio" not in none and "reason" in none
+
+
+def test_the_members_json_report_carries_the_analyses_and_a_published_one_never(client_as, city):
+    from tests.builders import analysis_run, published_snapshot
+
+    data = generated_stops(3000, seed=4)
+    dataset = imported_dataset(city, file="stops.csv", data=data, kind="stop")
+    counts = _counts(data)
+    client = client_as(city, "staff")
+    url = reverse("disparities:report_json", args=[city.slug, dataset.pk])
+    doc = client.get(url).json()
+    assert doc["analyses"]["adjusted"] is None  # not run yet
+    black = next(c for c in doc["analyses"]["outcome_test_by_place"]["comparisons"] if c["race"] == "black")
+    assert {(p["district"], p["group"]["searches"], p["group"]["hits"]) for p in black["points"]} == {
+        (d, row.searches, row.hits) for (d, race), row in counts.iterrows() if race == "black"
+    }
+    run = analysis_run(city, dataset=dataset)
+    doc = client.get(url).json()
+    assert doc["analyses"]["adjusted"] == run.result
+    snapshot = published_snapshot(city, dataset=dataset)
+    assert snapshot.content["analyses"] is None
+    public = client.get(reverse("disparities:public_json", args=[city.slug, snapshot.pk])).json()
+    assert public["analyses"] is None and "odds_ratio" not in json.dumps(public)
