@@ -565,12 +565,14 @@ class VeilRun(models.Model):
 class AnalysisMethod(models.TextChoices):
     ADJUSTED = "adjusted", "Adjusted disparities (logistic regression)"
     COMPLAINT_FUNNEL = "complaint_funnel", "The complaint funnel"
+    PURPOSES = "purposes", "Stop purposes and search kinds"
 
 
 # Which kind of dataset each analysis reads.
 ANALYSIS_KINDS: dict[str, str] = {
     AnalysisMethod.ADJUSTED: Kind.STOP,
     AnalysisMethod.COMPLAINT_FUNNEL: Kind.COMPLAINT,
+    AnalysisMethod.PURPOSES: Kind.STOP,
 }
 
 

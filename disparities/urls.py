@@ -51,6 +51,11 @@ urlpatterns = [
         name="analysis_start",
     ),
     path(
+        "c/<slug:city_slug>/data/<int:pk>/analyses/purposes/groups/",
+        analyses.purpose_groups,
+        name="purpose_groups",
+    ),
+    path(
         "c/<slug:city_slug>/data/<int:pk>/analyses/runs/<int:run_id>/",
         analyses.analysis_status,
         name="analysis_status",

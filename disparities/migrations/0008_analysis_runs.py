@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='AnalysisRun',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('adjusted', 'Adjusted disparities (logistic regression)'), ('complaint_funnel', 'The complaint funnel')], max_length=30)),
+                ('method', models.CharField(choices=[('adjusted', 'Adjusted disparities (logistic regression)'), ('complaint_funnel', 'The complaint funnel'), ('purposes', 'Stop purposes and search kinds')], max_length=30)),
                 ('status', models.CharField(choices=[('queued', 'Waiting for the worker'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=20)),
                 ('stage', models.CharField(blank=True, max_length=200)),
                 ('result', models.JSONField(blank=True, default=dict)),

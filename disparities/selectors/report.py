@@ -210,6 +210,7 @@ REPORT_SCHEMA: dict[str, Any] = {
             "description": "members only (null in a public document), on the whole dataset whatever the filters: "
             "`adjusted` (stops: disparities/figures/adjusted.py, the latest finished run or null), "
             "`outcome_test_by_place` (stops: disparities/figures/places.py, from the rollups), "
+            "`purposes` (stops: disparities/figures/purposes.py, the latest finished run or null), "
             "`complaint_funnel` (complaints: disparities/figures/complaints.py, the latest finished run or null); "
             "see docs/disparities-report.md",
         },

@@ -6,13 +6,26 @@ the page polls it with htmx."""
 from __future__ import annotations
 
 import pandas as pd
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
-from cities.models import User
+from cities.models import AuditAction, User
 
-from ..figures import adjusted, complaints
+from ..figures import adjusted, complaints, purposes
+from ..files import mapping as mapping_rules
 from ..measures import mapped_fields, not_recorded
-from ..models import ANALYSIS_KINDS, AnalysisMethod, AnalysisRun, Complaint, Dataset, JobStatus, Stop
+from ..models import (
+    ANALYSIS_KINDS,
+    AnalysisMethod,
+    AnalysisRun,
+    Complaint,
+    Dataset,
+    JobStatus,
+    SavedMapping,
+    Stop,
+)
+from .datasets import dataset_audit
 
 STOP_FIELDS = (
     "subject_race", "subject_age_group", "subject_sex", "district", "time", "date", "reason", "type",
@@ -87,8 +100,70 @@ def complaint_records(*, dataset: Dataset) -> list[tuple[int, str, str, str, str
             for line, incident, race, officer, finding in rows.iterator(chunk_size=20000)]  # fmt: skip
 
 
+def purpose_groups(*, dataset: Dataset) -> dict[str, str]:
+    """The city's grouping of this dataset's stop reasons, saved with its mapping ({} before any)."""
+    saved = (dataset.mapping or {}).get("purpose_groups")
+    return dict(saved) if isinstance(saved, dict) else {}
+
+
+def _purposes(dataset: Dataset) -> dict:
+    rows = Stop.objects.filter(dataset=dataset, is_person=True).values_list(
+        "subject_race", "reason", "search_conducted", "search_basis", "contraband_found"
+    )
+    stops = list(rows.iterator(chunk_size=20000))
+    fields = mapped_fields(dataset.mapping)
+    absent = not_recorded(dataset.kind, dataset.mapping)
+    saved = purpose_groups(dataset=dataset)
+    reasons = {reason for _race, reason, *_rest in stops if reason}
+    # Reasons the city has not grouped get the proposal from their words, marked as proposed.
+    groups = {reason: saved[reason] if reason in saved else purposes.propose(reason) for reason in reasons}
+    result = purposes.purpose_figures(
+        stops,
+        groups=groups,
+        search_recorded="searches" not in absent,
+        basis_recorded="searches_discretionary" not in absent,
+        reason_recorded=fields is None or "reason" in fields,
+    )
+    for row in result["reasons"]:
+        row["proposed"] = row["reason"] not in saved
+    return result
+
+
+def purpose_groups_save(
+    *, dataset: Dataset, groups: dict[str, str], by: User | None, ip_address: str | None = None
+) -> AnalysisRun:
+    """Save the city's grouping of stop reasons with the dataset's mapping (and with the mapping kept
+    for the next file of the same header), then count the stops again with it."""
+    if dataset.kind != "stop":
+        raise ValidationError("Stop purposes are grouped on a dataset of stops only.")
+    if not groups:
+        raise ValidationError("Nothing to save: group at least one stop reason.")
+    wrong = sorted(g for g in groups.values() if g not in purposes.GROUP_KEYS)
+    if wrong:
+        raise ValidationError(f"Not a purpose group: {', '.join(wrong)}.")
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        mapping = dict(locked.mapping or {})
+        mapping["purpose_groups"] = {**purpose_groups(dataset=locked), **groups}
+        locked.mapping = mapping
+        locked.save(update_fields=["mapping"])
+        header = locked.file_format.get("header", [])
+        if header:
+            SavedMapping.objects.for_city(locked.city).filter(
+                kind=locked.kind, header_key=mapping_rules.header_key(header)
+            ).update(mapping=mapping)
+        dataset.mapping = mapping
+        dataset_audit(
+            dataset=locked, action=AuditAction.CHANGE, by=by, ip_address=ip_address,
+            summary=f"Grouped {len(groups)} stop reasons into purposes (safety, regulatory and equipment, investigatory)",
+        )  # fmt: skip
+        return analysis_run_start(dataset=locked, method=AnalysisMethod.PURPOSES, started_by=by)
+
+
 def _compute(run: AnalysisRun) -> dict:
     dataset = run.dataset
+    if run.method == AnalysisMethod.PURPOSES:
+        return _purposes(dataset)
     if run.method == AnalysisMethod.ADJUSTED:
         data = stops_frame(dataset=dataset)
         run.stage = f"Fitting the models on {len(data):,} stops"

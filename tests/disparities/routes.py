@@ -101,6 +101,7 @@ ROUTES = [
     Route("disparities:analyses", _imported),
     Route("disparities:analysis_start", _analysis_start, walk=False),
     Route("disparities:analysis_status", _analysis_run),
+    Route("disparities:purpose_groups", _imported, walk=False),
     Route("disparities:publish", _with_benchmark),
     Route("disparities:snapshots"),
     Route("disparities:snapshot_withdraw", _snapshot, walk=False),
