@@ -5,6 +5,8 @@ the page polls it with htmx."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -179,6 +181,17 @@ def _compute(run: AnalysisRun) -> dict:
     )
 
 
+def _finite(value: object) -> object:
+    """JSON for the database: a number that is not finite (a failed estimate) stored as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def analysis_run_execute(*, run_id: int) -> AnalysisRun:
     """Read the dataset's records, compute the analysis and store its result (or why it failed)."""
     run = AnalysisRun.objects.select_related("dataset", "dataset__city").get(pk=run_id)
@@ -188,7 +201,7 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun:
     run.stage = "Reading the records"
     run.save(update_fields=["status", "stage"])
     try:
-        run.result = _compute(run)
+        run.result = _finite(_compute(run))
         run.status = JobStatus.DONE
         run.stage = ""
     except Exception as exc:  # the page says what went wrong; the worker log keeps the trace
