@@ -135,3 +135,17 @@ def test_proposed_groups_from_the_words_of_a_reason():
     assert propose("Investigation") == "investigatory"
     assert propose("Other Motor Vehicle Violation") == "investigatory"
     assert propose("Courtesy") == ""
+
+
+@pytest.mark.django_db
+def test_an_empty_grouping_form_saves_nothing_and_says_so(client_as, city):
+    from tests.builders import analysis_run
+
+    dataset = imported_dataset(city, file="stops.csv", data=_file(), kind="stop")
+    analysis_run(city, dataset=dataset, method="purposes")
+    client = client_as(city, "lead")
+    response = client.post(reverse("disparities:purpose_groups", args=[city.slug, dataset.pk]), {})
+    assert response.status_code == 400
+    assert "Nothing to save: group at least one stop reason." in response.content.decode()
+    assert "purpose_groups" not in Dataset.objects.get(pk=dataset.pk).mapping
+    assert AnalysisRun.objects.filter(dataset=dataset).count() == 1
