@@ -53,6 +53,19 @@ def outcome_test_by_place(*, dataset: Dataset) -> dict[str, Any] | None:
     return {"recorded": True, **result}
 
 
+def report_analyses(*, dataset: Dataset) -> dict[str, Any] | None:
+    """What the members' JSON report carries under `analyses`: each offered analysis's latest finished
+    result (or null) and, for stops, the outcome test by district; None for a kind with none."""
+    found: dict[str, Any] = {}
+    for method in analyses_offered(dataset=dataset):
+        run = analysis_run_latest(dataset=dataset, method=method, done=True)
+        found[method] = run.result if run else None
+    places = outcome_test_by_place(dataset=dataset)
+    if places is not None:
+        found["outcome_test_by_place"] = places
+    return found or None
+
+
 def scatter_data(test: dict[str, Any] | None) -> list[dict[str, Any]]:
     """What the scatter charts draw (the table beside each has the numbers): one chart per group."""
     if not test or not test.get("recorded"):

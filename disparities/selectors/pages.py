@@ -90,11 +90,8 @@ def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | 
     doc = cache.get(key) if seconds else None
     if doc is None:
         board = dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
-        found = {method: r.result if r else None for method, r in analysis_runs.items()}
-        places = analyses.outcome_test_by_place(dataset=dataset)
-        if places is not None:
-            found["outcome_test_by_place"] = places
-        doc = report.document(board, veil=run.result if run else None, analyses=found or None)
+        found = analyses.report_analyses(dataset=dataset)
+        doc = report.document(board, veil=run.result if run else None, analyses=found)
         if seconds:
             cache.set(key, doc, seconds)
     return doc

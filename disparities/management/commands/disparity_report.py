@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from disparities.models import Benchmark, Dataset, JobStatus, Status, VeilRun
-from disparities.selectors import dashboard, report
+from disparities.selectors import analyses, dashboard, report
 from disparities.selectors.filters import Filters
 
 
@@ -55,7 +55,12 @@ class Command(BaseCommand):
         )
         board = dashboard.dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
         run = VeilRun.objects.filter(dataset=dataset, status=JobStatus.DONE).order_by("-id").first()
-        doc = report.document(board, public=options["public"], veil=run.result if run else None)
+        doc = report.document(
+            board,
+            public=options["public"],
+            veil=run.result if run else None,
+            analyses=None if options["public"] else analyses.report_analyses(dataset=dataset),
+        )
         if options["json"]:
             text = json.dumps(doc, indent=1, ensure_ascii=False)
         else:
