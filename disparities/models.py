@@ -620,6 +620,51 @@ class ThresholdRun(models.Model):
         return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
 
 
+class AnalysisMethod(models.TextChoices):
+    ADJUSTED = "adjusted", "Adjusted disparities (logistic regression)"
+    COMPLAINT_FUNNEL = "complaint_funnel", "The complaint funnel"
+    PURPOSES = "purposes", "Stop purposes and search kinds"
+
+
+# Which kind of dataset each analysis reads.
+ANALYSIS_KINDS: dict[str, str] = {
+    AnalysisMethod.ADJUSTED: Kind.STOP,
+    AnalysisMethod.COMPLAINT_FUNNEL: Kind.COMPLAINT,
+    AnalysisMethod.PURPOSES: Kind.STOP,
+}
+
+
+class AnalysisRun(models.Model):
+    """One run of an analysis that reads a dataset's records (a Celery job, like `VeilRun`): the
+    adjusted disparities of stops, the complaint funnel. Members only: never in a public snapshot."""
+
+    city = models.ForeignKey(City, on_delete=models.DO_NOTHING, related_name="+")
+    dataset = models.ForeignKey(Dataset, on_delete=models.DB_CASCADE, related_name="analysis_runs")
+    method = models.CharField(max_length=30, choices=AnalysisMethod.choices)
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    stage = models.CharField(max_length=200, blank=True)
+    # The pure module's result (disparities/figures/adjusted.py, complaints.py), plus what was read.
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DB_SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} on dataset {self.dataset_id} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+
 class PublishedSnapshot(models.Model):
     """A dashboard as published to the public: suppressed figures frozen at publication.
 

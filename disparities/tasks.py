@@ -66,3 +66,10 @@ def threshold_run_task(run_id: int) -> str:
     from .services.dashboards import threshold_run_execute
 
     return threshold_run_execute(run_id=run_id).status
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def analysis_run_task(run_id: int) -> str:
+    from .services.analyses import analysis_run_execute
+
+    return analysis_run_execute(run_id=run_id).status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import benchmarks, dashboard, datasets, public, publishing
+from .views import analyses, benchmarks, dashboard, datasets, public, publishing
 
 app_name = "disparities"
 
@@ -49,6 +49,22 @@ urlpatterns = [
         "c/<slug:city_slug>/data/<int:pk>/threshold/<int:run_id>/",
         dashboard.threshold_status,
         name="threshold_status",
+    ),
+    path("c/<slug:city_slug>/data/<int:pk>/analyses/", analyses.analyses_page, name="analyses"),
+    path(
+        "c/<slug:city_slug>/data/<int:pk>/analyses/<slug:method>/start/",
+        analyses.analysis_start,
+        name="analysis_start",
+    ),
+    path(
+        "c/<slug:city_slug>/data/<int:pk>/analyses/purposes/groups/",
+        analyses.purpose_groups,
+        name="purpose_groups",
+    ),
+    path(
+        "c/<slug:city_slug>/data/<int:pk>/analyses/runs/<int:run_id>/",
+        analyses.analysis_status,
+        name="analysis_status",
     ),
     path("c/<slug:city_slug>/data/<int:pk>/publish/", publishing.publish, name="publish"),
     path("c/<slug:city_slug>/data/published/", publishing.snapshots, name="snapshots"),

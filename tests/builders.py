@@ -490,6 +490,21 @@ def threshold_run(city, *, dataset=None):
     return dashboards.threshold_run_execute(run_id=run.pk)
 
 
+def analysis_run(city, *, dataset=None, method: str = "adjusted"):
+    """An analysis (adjusted disparities of stops, the complaint funnel) started and run to its end by
+    the services (no worker)."""
+    from disparities.services import analyses
+
+    if dataset is None:
+        dataset = (
+            imported_dataset(city, file=LANSING)
+            if method == "complaint_funnel"
+            else imported_dataset(city, file="stops.csv", data=generated_stops(300), kind="stop")
+        )
+    run = analyses.analysis_run_start(dataset=dataset, method=method, started_by=None, enqueue=False)
+    return analyses.analysis_run_execute(run_id=run.pk)
+
+
 def published_snapshot(city, *, dataset=None, benchmark=None, title: str = ""):
     """A dashboard published through the publishing service (small cells protected)."""
     from disparities.selectors.filters import Filters

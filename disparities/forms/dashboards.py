@@ -102,3 +102,28 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A few sentences for residents: why the city publishes these figures.",
     )
+
+
+class PurposeGroupsForm(forms.Form):
+    """The city's grouping of a dataset's stop reasons: one choice per reason listed by the last count."""
+
+    def __init__(self, *args, reasons: list[dict], **kwargs):
+        from ..figures.purposes import GROUPS
+
+        super().__init__(*args, **kwargs)
+        self.reasons = reasons
+        for index, row in enumerate(reasons):
+            proposed = ", proposed" if row.get("proposed") else ""
+            row["group_label"] = dict(GROUPS).get(row["group"], row["group"])
+            self.fields[f"group-{index}"] = forms.ChoiceField(
+                label=f"{row['reason']} ({row['stops']:,} stops{proposed})",
+                choices=GROUPS, required=False, initial=row["group"],
+            )  # fmt: skip
+
+    def groups(self) -> dict[str, str]:
+        """reason -> group, for the reasons the form named (valid form only)."""
+        return {
+            row["reason"]: self.cleaned_data[f"group-{index}"]
+            for index, row in enumerate(self.reasons)
+            if f"group-{index}" in self.data
+        }

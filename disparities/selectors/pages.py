@@ -15,7 +15,7 @@ from cities.http import int_param
 from cities.models import City
 
 from ..models import Benchmark, Dataset, JobStatus, PublishedSnapshot, Status, ThresholdRun, VeilRun
-from . import report
+from . import analyses, report
 from .dashboard import dashboard, default_benchmark, related_practices
 from .filters import Filters, filter_options
 from .tables import TYPE_LABEL
@@ -77,6 +77,10 @@ def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | 
     """
     run = veil_run_latest(dataset=dataset, done=True)
     thresholds = threshold_run_latest(dataset=dataset, done=True)
+    analysis_runs = {
+        method: analyses.analysis_run_latest(dataset=dataset, method=method, done=True)
+        for method in analyses.analyses_offered(dataset=dataset)
+    }
     seconds = getattr(settings, "DISPARITY_REPORT_CACHE_SECONDS", 600)
     key = (
         "disparities:report:"
@@ -90,6 +94,7 @@ def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | 
                     str(benchmark.updated_at) if benchmark else "",
                     run.pk if run else 0,
                     thresholds.pk if thresholds else 0,
+                    [r.pk if r else 0 for r in analysis_runs.values()],
                     sorted(filters.as_query().items()),
                 ]  # fmt: skip
             ).encode()
@@ -98,8 +103,12 @@ def member_report(*, dataset: Dataset, filters: Filters, benchmark: Benchmark | 
     doc = cache.get(key) if seconds else None
     if doc is None:
         board = dashboard(dataset=dataset, filters=filters, benchmark=benchmark)
+        found = analyses.report_analyses(dataset=dataset)
         doc = report.document(
-            board, veil=run.result if run else None, threshold=thresholds.result if thresholds else None
+            board,
+            veil=run.result if run else None,
+            threshold=thresholds.result if thresholds else None,
+            analyses=found,
         )
         if seconds:
             cache.set(key, doc, seconds)

@@ -69,6 +69,7 @@ def document(
     veil: dict | None = None,
     threshold: dict | None = None,
     protected: protection.Protected | None = None,
+    analyses: dict | None = None,
 ) -> dict[str, Any]:
     """The whole report as plain JSON data (`protected`: the public tables already worked out)."""
     tables = (protected or protect(board)).tables if public else board.tables
@@ -122,6 +123,8 @@ def document(
         "races_not_recorded": dict(board.races_not_recorded),
         "veil_of_darkness": veil,
         "threshold_test": threshold,
+        # Members only (exact small counts, whole dataset): never in a public document.
+        "analyses": None if public else analyses,
         "methods": [{"title": t, "text": x} for t, x in METHODS],
         "caveats": [{"title": t, "text": x} for t, x in CAVEATS],
     }
@@ -220,6 +223,15 @@ REPORT_SCHEMA: dict[str, Any] = {
             "description": "the latest finished threshold test of the whole dataset (stops; members only, null "
             "in public documents): disparities.figures.threshold.ThresholdResult.as_dict()",
             "required": ["eligible"],
+        },
+        "analyses": {
+            "type": ["object", "null"],
+            "description": "members only (null in a public document), on the whole dataset whatever the filters: "
+            "`adjusted` (stops: disparities/figures/adjusted.py, the latest finished run or null), "
+            "`outcome_test_by_place` (stops: disparities/figures/places.py, from the rollups), "
+            "`purposes` (stops: disparities/figures/purposes.py, the latest finished run or null), "
+            "`complaint_funnel` (complaints: disparities/figures/complaints.py, the latest finished run or null); "
+            "see docs/disparities-report.md",
         },
         "not_recorded": {
             "type": "object",

@@ -101,3 +101,25 @@ def test_choosing_another_column_shows_its_values_at_once(
     expect(page.locator("caption#values-officer_sex")).to_be_visible()
     expect(page.locator("#id_col__officer_sex")).to_be_focused()
     check_a11y(page, context="after choosing a column")
+
+
+def test_analyses_page_runs_the_adjusted_disparities_and_stays_accessible(
+    page, live_server, member_of, city, sign_in, check_a11y, celery_worker, tmp_path, settings
+):
+    from tests.builders import generated_stops, imported_dataset
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    dataset = imported_dataset(city, file="stops.csv", data=generated_stops(3000, seed=6), kind="stop")
+    sign_in(page, member_of(city, "staff"))
+    page.goto(live_server.url + reverse("disparities:analyses", args=[city.slug, dataset.pk]))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Analyses")
+    expect(page.locator("canvas#scatter-black")).to_be_visible()
+    check_a11y(page, context="analyses before a run")
+    page.locator("#adjusted").get_by_role("button", name="Run it").click()
+    expect(page.get_by_role("heading", name="Search", exact=True)).to_be_visible(timeout=90_000)
+    expect(page.locator("#run-adjusted table").first).to_contain_text("Adjusted odds ratio")
+    # The result fragment stopped polling by itself.
+    expect(page.locator("#run-adjusted[hx-trigger]")).to_have_count(0)
+    check_a11y(page, context="analyses with the adjusted disparities")
+    page.set_viewport_size({"width": 320, "height": 800})
+    check_a11y(page, context="analyses at 320 px")

@@ -6,6 +6,7 @@ a population benchmark, a veil of darkness run, a threshold test run, a publishe
 """
 
 from tests.builders import (
+    analysis_run,
     county_benchmark,
     failed_dataset,
     generated_stops,
@@ -60,6 +61,15 @@ def _threshold_run(city):
     return {"pk": run.dataset_id, "run_id": run.pk}
 
 
+def _analysis_run(city):
+    run = analysis_run(city)
+    return {"pk": run.dataset_id, "run_id": run.pk}
+
+
+def _analysis_start(city):
+    return {**_imported(city), "method": "adjusted"}
+
+
 def _snapshot(city):
     return {"snapshot_id": published_snapshot(city).pk}
 
@@ -96,6 +106,10 @@ ROUTES = [
     Route("disparities:veil_status", _veil_run),
     Route("disparities:threshold_start", _imported, walk=False),
     Route("disparities:threshold_status", _threshold_run),
+    Route("disparities:analyses", _imported),
+    Route("disparities:analysis_start", _analysis_start, walk=False),
+    Route("disparities:analysis_status", _analysis_run),
+    Route("disparities:purpose_groups", _imported, walk=False),
     Route("disparities:publish", _with_benchmark),
     Route("disparities:snapshots"),
     Route("disparities:snapshot_withdraw", _snapshot, walk=False),

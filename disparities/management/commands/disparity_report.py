@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from disparities.models import Benchmark, Dataset, JobStatus, Status, ThresholdRun, VeilRun
-from disparities.selectors import dashboard, report
+from disparities.selectors import analyses, dashboard, report
 from disparities.selectors.filters import Filters
 
 
@@ -57,9 +57,12 @@ class Command(BaseCommand):
         run = VeilRun.objects.filter(dataset=dataset, status=JobStatus.DONE).order_by("-id").first()
         tested = ThresholdRun.objects.filter(dataset=dataset, status=JobStatus.DONE).order_by("-id").first()
         doc = report.document(
-            board, public=options["public"], veil=run.result if run else None,
+            board,
+            public=options["public"],
+            veil=run.result if run else None,
             threshold=tested.result if tested else None,
-        )  # fmt: skip
+            analyses=None if options["public"] else analyses.report_analyses(dataset=dataset),
+        )
         if options["json"]:
             text = json.dumps(doc, indent=1, ensure_ascii=False)
         else:
