@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from cities.models import TIMEZONE_CHOICES, City
 from relationships.models import Stakeholder, StakeholderGroup
@@ -9,7 +10,7 @@ from relationships.models import Stakeholder, StakeholderGroup
 from . import selectors
 from .models import AccessNeed, Campaign, ChecklistItem, Conversation, Phase
 
-GROUP_CHOICES = [("", "Prefer not to say")] + list(StakeholderGroup.choices)
+GROUP_CHOICES = [("", _("Prefer not to say"))] + list(StakeholderGroup.choices)
 SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
 
 
@@ -17,11 +18,12 @@ class ConversationForm(forms.ModelForm):
     class Meta:
         model = Conversation
         fields = [
-            "title", "purpose", "guide", "district", "capacity", "campaign", "facilitators",
+            "title", "purpose", "title_es", "purpose_es", "guide", "district", "capacity", "campaign", "facilitators",
             "interpretation", "interpretation_languages", "asl", "childcare", "step_free", "transit", "food",
         ]  # fmt: skip
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 4}),
+            "purpose_es": forms.Textarea(attrs={"rows": 4}),
             "facilitators": forms.CheckboxSelectMultiple,
         }
 
@@ -34,6 +36,8 @@ class ConversationForm(forms.ModelForm):
         self.fields["guide"].queryset = selectors.guide_choices()
         self.fields["guide"].required = False
         self.fields["campaign"].required = False
+        self.fields["title_es"].help_text = "Optional: the public page shows it to visitors reading in Spanish."
+        self.fields["purpose_es"].help_text = "Optional: without it, Spanish readers see the English purpose, with a note."
 
     def clean(self):
         data = super().clean()
@@ -105,24 +109,24 @@ class InviteForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Your name")
-    email = forms.EmailField(label="Email address", help_text="For your confirmation and a link to cancel.")
-    phone = forms.CharField(max_length=40, required=False, label="Phone (optional)")
+    name = forms.CharField(max_length=150, label=_("Your name"))
+    email = forms.EmailField(label=_("Email address"), help_text=_("For your confirmation and a link to cancel."))
+    phone = forms.CharField(max_length=40, required=False, label=_("Phone (optional)"))
     group = forms.ChoiceField(
         choices=GROUP_CHOICES,
         required=False,
-        label="Which of these describes you best? (optional)",
-        help_text="It helps the organisers make sure every voice is in the room.",
+        label=_("Which of these describes you best? (optional)"),
+        help_text=_("It helps the organisers make sure every voice is in the room."),
     )
-    language = forms.CharField(max_length=60, required=False, label="Language you prefer (optional)")
+    language = forms.CharField(max_length=60, required=False, label=_("Language you prefer (optional)"))
     access_needs = forms.MultipleChoiceField(
         choices=AccessNeed.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="What would help you take part? (optional)",
+        label=_("What would help you take part? (optional)"),
     )
     access_notes = forms.CharField(
-        max_length=300, required=False, label="Anything else we should know (optional)"
+        max_length=300, required=False, label=_("Anything else we should know (optional)")
     )
     consent_to_contact = forms.BooleanField(required=False)
 
@@ -270,34 +274,34 @@ class FeedbackForm(forms.Form):
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Did you feel heard? (1 not at all, 5 completely)",
+        label=_("Did you feel heard? (1 not at all, 5 completely)"),
     )
     trust_police_before = forms.TypedChoiceField(
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your trust in the police BEFORE the conversation (1-5)",
+        label=_("Your trust in the police BEFORE the conversation (1-5)"),
     )
     trust_police_after = forms.TypedChoiceField(
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your trust in the police AFTER the conversation (1-5)",
+        label=_("Your trust in the police AFTER the conversation (1-5)"),
     )
     trust_city_before = forms.TypedChoiceField(
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your trust in city government BEFORE (1-5)",
+        label=_("Your trust in city government BEFORE (1-5)"),
     )
     trust_city_after = forms.TypedChoiceField(
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your trust in city government AFTER (1-5)",
+        label=_("Your trust in city government AFTER (1-5)"),
     )
     group = forms.ChoiceField(
-        choices=GROUP_CHOICES, required=False, label="Which of these describes you best? (optional)"
+        choices=GROUP_CHOICES, required=False, label=_("Which of these describes you best? (optional)")
     )
 
 

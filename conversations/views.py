@@ -6,7 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -615,7 +616,11 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
         return _rate_limited(request, "conversations/public_register.html", context, refusal)
     if request.method == "POST" and problem is None and form.is_valid():
         try:
-            registration = services.registration_create(conversation=conversation, **form.cleaned_data)
+            registration = services.registration_create(
+                conversation=conversation,
+                locale=translation.get_language().split("-")[0],
+                **form.cleaned_data,
+            )
         except services.RegistrationRefused as refused:
             problem = str(refused)
         else:
@@ -663,7 +668,7 @@ def public_feedback(request: HttpRequest, city_slug: str, token: str) -> HttpRes
     form = FeedbackForm(request.POST or None)
     problem = None
     if conversation.status in (ConversationStatus.DRAFT, ConversationStatus.CANCELLED):
-        problem = "Feedback opens once the conversation has taken place."
+        problem = gettext("Feedback opens once the conversation has taken place.")
     elif refusal is not None:
         return _rate_limited(
             request,
