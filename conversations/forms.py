@@ -109,9 +109,18 @@ class InviteForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    name = forms.CharField(max_length=150, label=_("Your name"))
-    email = forms.EmailField(label=_("Email address"), help_text=_("For your confirmation and a link to cancel."))
-    phone = forms.CharField(max_length=40, required=False, label=_("Phone (optional)"))
+    # autocomplete: browsers and assistive technology fill these in (WCAG 1.3.5).
+    name = forms.CharField(
+        max_length=150, label=_("Your name"), widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("For your confirmation and a link to cancel."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        max_length=40, required=False, label=_("Phone (optional)"), widget=forms.TextInput(attrs={"autocomplete": "tel"})
+    )
     group = forms.ChoiceField(
         choices=GROUP_CHOICES,
         required=False,
@@ -136,25 +145,25 @@ class RegistrationForm(forms.Form):
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(max_length=150, required=False, label="Name (optional)")
-    group = forms.ChoiceField(choices=GROUP_CHOICES, required=False, label="Group (optional)")
+    name = forms.CharField(max_length=150, required=False, label=_("Name (optional)"))
+    group = forms.ChoiceField(choices=GROUP_CHOICES, required=False, label=_("Group (optional)"))
 
 
 class ReportForm(forms.Form):
     unnamed_attendance = forms.IntegerField(
-        label="Others present (group not known)", min_value=0, max_value=5000, required=False
+        label=_("Others present (group not known)"), min_value=0, max_value=5000, required=False
     )
     themes = forms.CharField(
         required=False,
         max_length=600,
-        label="Themes heard",
-        help_text="Short tags separated by commas, e.g. traffic stops, youth, trust.",
+        label=_("Themes heard"),
+        help_text=_("Short tags separated by commas, e.g. traffic stops, youth, trust."),
     )
     what_was_heard = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, label="What was heard"
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("What was heard")
     )
-    tensions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Next steps")
+    tensions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Tensions"))
+    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Next steps"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,20 +212,20 @@ class ReportForm(forms.Form):
 
 class QuoteForm(forms.Form):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="Quote (anonymised)", max_length=1000
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Quote (anonymised)"), max_length=1000
     )
     speaker_group = forms.ChoiceField(
-        choices=GROUP_CHOICES, required=False, label="Speaker's group (optional)"
+        choices=GROUP_CHOICES, required=False, label=_("Speaker's group (optional)")
     )
-    consent = forms.BooleanField(required=False, label="The speaker agreed to be quoted anonymously")
+    consent = forms.BooleanField(required=False, label=_("The speaker agreed to be quoted anonymously"))
 
 
 class CommitmentForm(forms.Form):
-    what = forms.CharField(max_length=300, label="What was promised")
-    owed_by = forms.CharField(max_length=200, label="Who will do it")
-    owed_to = forms.CharField(max_length=200, required=False, label="To whom")
+    what = forms.CharField(max_length=300, label=_("What was promised"))
+    owed_by = forms.CharField(max_length=200, label=_("Who will do it"))
+    owed_to = forms.CharField(max_length=200, required=False, label=_("To whom"))
     due_date = forms.DateField(
-        required=False, label="By when", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("By when"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

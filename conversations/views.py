@@ -325,14 +325,14 @@ def _report_post(
         services.report_save(
             session=session, author=request.user, submit=submit, **forms.report.report_fields()
         )
-        messages.success(request, "Report submitted. Thank you." if submit else "Draft saved.")
+        messages.success(request, gettext("Report submitted. Thank you.") if submit else gettext("Draft saved."))
         return redirect(url)
     if forms.action not in ("quote", "commitment"):
         return None
     target = services.report_started(session=session, author=request.user)
     if forms.action == "quote" and forms.quote.is_valid():
         services.quote_add(report=target, **forms.quote.cleaned_data)
-        messages.success(request, "Quote added.")
+        messages.success(request, gettext("Quote added."))
         return redirect(url + "#quotes")
     if forms.action == "commitment" and forms.commitment.is_valid():
         try:
@@ -340,7 +340,7 @@ def _report_post(
         except ValidationError as error:
             add_service_errors(forms.commitment, error)
         else:
-            messages.success(request, "Commitment recorded; it is now tracked with the city's commitments.")
+            messages.success(request, gettext("Commitment recorded; it is now tracked with the city's commitments."))
             return redirect(url + "#commitments")
     return None
 
@@ -435,7 +435,7 @@ def check_in_list(request: CityRequest, pk: int, session_id: int) -> HttpRespons
             add_service_errors(walk_in_form, error)
         else:
             if not request.htmx:
-                messages.success(request, f"{person.name} added and checked in.")
+                messages.success(request, gettext("%(name)s added and checked in.") % {"name": person.name})
                 return redirect(
                     "conversations:check_in",
                     city_slug=conversation.city.slug,

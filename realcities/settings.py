@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The visitor's language: the one chosen with the switcher (a cookie), else the browser's.
     "django.middleware.locale.LocaleMiddleware",
+    "cities.middleware.TranslatedPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cities.middleware.RefuseUnstorableInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,6 +166,16 @@ LANGUAGE_CODE = "en-us"
 # (`make setup`/`make test` run compilemessages; the .mo files are not committed).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The pages that follow the visitor's language (cities.middleware.TranslatedPagesMiddleware); the
+# others are English until they are translated (docs/glossary-es.md). Regular expressions on the path.
+TRANSLATED_PAGES = [
+    r"^/$",  # the front door
+    r"^/language/$",
+    r"^/p/",  # every public page of a city: conversations, commitments, data, outcomes, equity
+    r"^/library/(?!curate/|frameworks/)",  # the public library (not the curators' pages)
+    # A facilitator's pages of the day: the check-in list and the report, on a phone.
+    r"^/c/[^/]+/conversations/\d+/sessions/\d+/(check-in|report)/",
+]
 # Spanish dates and numbers as US cities write them (realcities/formats/es/formats.py).
 FORMAT_MODULE_PATH = ["realcities.formats"]
 LANGUAGE_COOKIE_SECURE = not DEBUG

@@ -146,9 +146,47 @@ def test_the_public_page_falls_back_to_english_with_a_note(client, city):
     assert '<h1 lang="en">Neighbourhood walk</h1>' in page
     assert '<p lang="en">Walk, then talk.</p>' in page
     assert "Esta descripción todavía no está en español; se muestra en inglés." in page
+    assert 'autocomplete="email"' in page and 'autocomplete="name"' in page
     # A refused registration (the email already registered) says so in Spanish, nothing lost.
     client.post(url, {"name": "Fe", "email": "fe@example.org"})
     again = client.post(url, {"name": "Fe", "email": "fe@example.org"})
     assert again.status_code == 409 and "Este correo electrónico ya está inscrito" in again.content.decode()
     empty = client.post(url, {"name": "", "email": ""})
     assert empty.status_code == 400 and "Corrija los campos marcados abajo" in empty.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_facilitators_check_in_and_report_read_in_spanish_and_untranslated_pages_stay_english(
+    client, city, member_of
+):
+    facilitator = member_of(city, "facilitator")
+    conversation = make_conversation(city, facilitators=[facilitator], title="Youth and police")
+    session = conversation.sessions.get()
+    services.registration_create(conversation=conversation, name="Gil", email="gil@example.org")
+    client.force_login(facilitator)
+    check_in = reverse("conversations:check_in", args=[city.slug, conversation.pk, session.pk])
+    report = reverse("conversations:report", args=[city.slug, conversation.pk, session.pk])
+    detail = reverse("conversations:detail", args=[city.slug, conversation.pk])
+    _in_spanish(client, check_in)
+
+    page = client.get(check_in).content.decode()
+    assert '<html lang="es">' in page
+    assert f"{_spanish_date(session.date)}, 18:00" in page
+    assert "Esperados: 1 · Presentes: 0" in page and "Agregar a alguien sin inscripción" in page
+    walk_in = client.post(check_in, {"name": "Hana", "group": "youth"}, follow=True).content.decode()
+    assert "Hana quedó agregado y con asistencia registrada." in walk_in and "(sin inscripción)" in walk_in
+    assert "Jóvenes" in walk_in  # the group, in Spanish
+
+    page = client.get(report).content.decode()
+    assert "Informe del facilitador" in page and "Residentes latinos" in page
+    saved = client.post(report, {"action": "save", "count_youth": "3", "what_was_heard": "Más luz en el parque."},
+                        follow=True).content.decode()  # fmt: skip
+    assert "Borrador guardado." in saved
+    refused = client.post(report, {"action": "save", "count_youth": "-2", "what_was_heard": "x"})
+    assert refused.status_code == 400 and "Corrija los campos marcados abajo" in refused.content.decode()
+
+    # A page not translated yet stays English throughout, with no switcher: never lang="es" over English.
+    staff_page = client.get(detail)
+    assert staff_page["Content-Language"] == "en"
+    assert '<html lang="en">' in staff_page.content.decode()
+    assert 'name="language"' not in staff_page.content.decode()
