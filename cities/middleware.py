@@ -110,4 +110,10 @@ class TranslatedPagesMiddleware:
         if not request.page_translated:
             translation.activate(translation.get_supported_language_variant(settings.LANGUAGE_CODE))
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Say which language the page is in, then leave the thread in the default language: work
+        # done later on this thread outside a request (a task run eagerly, a 500 page rendered
+        # without a request, a management command) must not inherit the last visitor's language.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        translation.deactivate()
+        return response

@@ -174,7 +174,7 @@ def test_a_facilitators_check_in_and_report_read_in_spanish_and_untranslated_pag
     assert f"{_spanish_date(session.date)}, 18:00" in page
     assert "Esperados: 1 · Presentes: 0" in page and "Agregar a alguien sin inscripción" in page
     walk_in = client.post(check_in, {"name": "Hana", "group": "youth"}, follow=True).content.decode()
-    assert "Hana quedó agregado y con asistencia registrada." in walk_in and "(sin inscripción)" in walk_in
+    assert "Se agregó a Hana y se registró su asistencia." in walk_in and "(sin inscripción)" in walk_in
     assert "Jóvenes" in walk_in  # the group, in Spanish
 
     page = client.get(report).content.decode()
