@@ -36,8 +36,10 @@ $(VENV)/.installed: requirements.lock
 
 setup: $(VENV)/.installed
 	@scripts/ensure_services.sh
+	@scripts/ensure_gettext.sh
 	@$(PY) scripts/create_db.py
 	$(MANAGE) migrate --noinput
+	$(MANAGE) compilemessages --ignore=.venv -v 0
 
 run: setup
 	$(MANAGE) seed_demo
@@ -57,7 +59,9 @@ run: setup
 test: $(VENV)/.installed
 	@scripts/ensure_services.sh
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_gettext.sh
 	@$(PY) scripts/create_db.py
+	$(MANAGE) compilemessages --ignore=.venv -v 0
 	REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_RESULT_BACKEND=$(TEST_RESULT_URL) \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,6 @@
 """Session limits and caching rules for signed-in pages."""
 
+import re
 import time
 from collections.abc import Callable
 
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 STARTED = "_session_started_at"
@@ -92,3 +94,26 @@ class RefuseUnstorableInputMiddleware:
 
             return bad_request(request, BadRequest("A value of this request holds a NUL character."))
         return self.get_response(request)
+
+
+class TranslatedPagesMiddleware:
+    """The visitor's language only on the pages that are translated (settings.TRANSLATED_PAGES: the
+    public pages and the facilitator's pages of the day); every other page is English throughout, so
+    that a page never says `lang="es"` over English text. Runs after LocaleMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.patterns = [re.compile(pattern) for pattern in settings.TRANSLATED_PAGES]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.page_translated = any(p.match(request.path_info) for p in self.patterns)
+        if not request.page_translated:
+            translation.activate(translation.get_supported_language_variant(settings.LANGUAGE_CODE))
+            request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        # Say which language the page is in, then leave the thread in the default language: work
+        # done later on this thread outside a request (a task run eagerly, a 500 page rendered
+        # without a request, a management command) must not inherit the last visitor's language.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        translation.deactivate()
+        return response

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 
 from .clientip import client_ip
 
@@ -60,12 +61,13 @@ class Refusal:
 
     @property
     def message(self) -> str:
-        wait = f"{self.minutes} minute{'s' if self.minutes != 1 else ''}"
+        """In the visitor's language (public forms are refused in Spanish too)."""
+        wait = ngettext("%(n)d minute", "%(n)d minutes", self.minutes) % {"n": self.minutes}
         if self.rate.per == "ip":
-            why = "This form has been sent too many times from your connection."
+            why = gettext("This form has been sent too many times from your connection.")
         else:
-            why = "This form has been sent too many times in a short while."
-        return f"{why} Nothing was saved. Please try again in {wait}."
+            why = gettext("This form has been sent too many times in a short while.")
+        return gettext("%(why)s Nothing was saved. Please try again in %(wait)s.") % {"why": why, "wait": wait}
 
 
 def parse_period(text: str) -> int:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import set_language
 
 from . import views
 
@@ -18,4 +19,6 @@ urlpatterns = [
     path("c/<slug:city_slug>/settings/", views.city_settings, name="settings"),
     path("c/<slug:city_slug>/audit/", views.audit_log, name="audit"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # The language switcher on every page posts here (Django's own view: a cookie, then back to `next`).
+    path("language/", set_language, name="language"),
 ]

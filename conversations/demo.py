@@ -180,6 +180,8 @@ def seed(ctx: dict) -> None:
         scheduled = _conversation(
             city, "Youth, school and the street", days=9, district="Eastside", capacity=8,
             purpose="Hear young people and school staff about stops near schools, and what would help.",
+            title_es="Jóvenes, escuela y calle",
+            purpose_es="Escuchar a jóvenes y al personal escolar sobre las paradas policiales cerca de las escuelas, y qué ayudaría.",
             interpretation=True, interpretation_languages="Spanish, Vietnamese", childcare=True, step_free=True,
             food=True, **common,
         )

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from cities.models import TIMEZONE_CHOICES, City
 from relationships.models import Stakeholder, StakeholderGroup
@@ -9,7 +10,7 @@ from relationships.models import Stakeholder, StakeholderGroup
 from . import selectors
 from .models import AccessNeed, Campaign, ChecklistItem, Conversation, Phase
 
-GROUP_CHOICES = [("", "Prefer not to say")] + list(StakeholderGroup.choices)
+GROUP_CHOICES = [("", _("Prefer not to say"))] + list(StakeholderGroup.choices)
 SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
 
 
@@ -17,11 +18,12 @@ class ConversationForm(forms.ModelForm):
     class Meta:
         model = Conversation
         fields = [
-            "title", "purpose", "guide", "district", "capacity", "campaign", "facilitators",
+            "title", "purpose", "title_es", "purpose_es", "guide", "district", "capacity", "campaign", "facilitators",
             "interpretation", "interpretation_languages", "asl", "childcare", "step_free", "transit", "food",
         ]  # fmt: skip
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 4}),
+            "purpose_es": forms.Textarea(attrs={"rows": 4}),
             "facilitators": forms.CheckboxSelectMultiple,
         }
 
@@ -34,6 +36,8 @@ class ConversationForm(forms.ModelForm):
         self.fields["guide"].queryset = selectors.guide_choices()
         self.fields["guide"].required = False
         self.fields["campaign"].required = False
+        self.fields["title_es"].help_text = "Optional: the public page shows it to visitors reading in Spanish."
+        self.fields["purpose_es"].help_text = "Optional: without it, Spanish readers see the English purpose, with a note."
 
     def clean(self):
         data = super().clean()
@@ -105,24 +109,33 @@ class InviteForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Your name")
-    email = forms.EmailField(label="Email address", help_text="For your confirmation and a link to cancel.")
-    phone = forms.CharField(max_length=40, required=False, label="Phone (optional)")
+    # autocomplete: browsers and assistive technology fill these in (WCAG 1.3.5).
+    name = forms.CharField(
+        max_length=150, label=_("Your name"), widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("For your confirmation and a link to cancel."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        max_length=40, required=False, label=_("Phone (optional)"), widget=forms.TextInput(attrs={"autocomplete": "tel"})
+    )
     group = forms.ChoiceField(
         choices=GROUP_CHOICES,
         required=False,
-        label="Which of these describes you best? (optional)",
-        help_text="It helps the organisers make sure every voice is in the room.",
+        label=_("Which of these describes you best? (optional)"),
+        help_text=_("It helps the organisers make sure every voice is in the room."),
     )
-    language = forms.CharField(max_length=60, required=False, label="Language you prefer (optional)")
+    language = forms.CharField(max_length=60, required=False, label=_("Language you prefer (optional)"))
     access_needs = forms.MultipleChoiceField(
         choices=AccessNeed.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="What would help you take part? (optional)",
+        label=_("What would help you take part? (optional)"),
     )
     access_notes = forms.CharField(
-        max_length=300, required=False, label="Anything else we should know (optional)"
+        max_length=300, required=False, label=_("Anything else we should know (optional)")
     )
     consent_to_contact = forms.BooleanField(required=False)
 
@@ -132,25 +145,25 @@ class RegistrationForm(forms.Form):
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(max_length=150, required=False, label="Name (optional)")
-    group = forms.ChoiceField(choices=GROUP_CHOICES, required=False, label="Group (optional)")
+    name = forms.CharField(max_length=150, required=False, label=_("Name (optional)"))
+    group = forms.ChoiceField(choices=GROUP_CHOICES, required=False, label=_("Group (optional)"))
 
 
 class ReportForm(forms.Form):
     unnamed_attendance = forms.IntegerField(
-        label="Others present (group not known)", min_value=0, max_value=5000, required=False
+        label=_("Others present (group not known)"), min_value=0, max_value=5000, required=False
     )
     themes = forms.CharField(
         required=False,
         max_length=600,
-        label="Themes heard",
-        help_text="Short tags separated by commas, e.g. traffic stops, youth, trust.",
+        label=_("Themes heard"),
+        help_text=_("Short tags separated by commas, e.g. traffic stops, youth, trust."),
     )
     what_was_heard = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, label="What was heard"
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("What was heard")
     )
-    tensions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Next steps")
+    tensions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Tensions"))
+    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Next steps"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,20 +212,20 @@ class ReportForm(forms.Form):
 
 class QuoteForm(forms.Form):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="Quote (anonymised)", max_length=1000
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Quote (anonymised)"), max_length=1000
     )
     speaker_group = forms.ChoiceField(
-        choices=GROUP_CHOICES, required=False, label="Speaker's group (optional)"
+        choices=GROUP_CHOICES, required=False, label=_("Speaker's group (optional)")
     )
-    consent = forms.BooleanField(required=False, label="The speaker agreed to be quoted anonymously")
+    consent = forms.BooleanField(required=False, label=_("The speaker agreed to be quoted anonymously"))
 
 
 class CommitmentForm(forms.Form):
-    what = forms.CharField(max_length=300, label="What was promised")
-    owed_by = forms.CharField(max_length=200, label="Who will do it")
-    owed_to = forms.CharField(max_length=200, required=False, label="To whom")
+    what = forms.CharField(max_length=300, label=_("What was promised"))
+    owed_by = forms.CharField(max_length=200, label=_("Who will do it"))
+    owed_to = forms.CharField(max_length=200, required=False, label=_("To whom"))
     due_date = forms.DateField(
-        required=False, label="By when", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("By when"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
@@ -270,34 +283,34 @@ class FeedbackForm(forms.Form):
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Did you feel heard? (1 not at all, 5 completely)",
+        label=_("Did you feel heard? (1 not at all, 5 completely)"),
     )
     trust_police_before = forms.TypedChoiceField(
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your trust in the police BEFORE the conversation (1-5)",
+        label=_("Your trust in the police BEFORE the conversation (1-5)"),
     )
     trust_police_after = forms.TypedChoiceField(
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your trust in the police AFTER the conversation (1-5)",
+        label=_("Your trust in the police AFTER the conversation (1-5)"),
     )
     trust_city_before = forms.TypedChoiceField(
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your trust in city government BEFORE (1-5)",
+        label=_("Your trust in city government BEFORE (1-5)"),
     )
     trust_city_after = forms.TypedChoiceField(
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your trust in city government AFTER (1-5)",
+        label=_("Your trust in city government AFTER (1-5)"),
     )
     group = forms.ChoiceField(
-        choices=GROUP_CHOICES, required=False, label="Which of these describes you best? (optional)"
+        choices=GROUP_CHOICES, required=False, label=_("Which of these describes you best? (optional)")
     )
 
 

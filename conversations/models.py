@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Now
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cities.models import City, CityQuerySet
 from cities.words import time_zone_name
@@ -103,6 +105,10 @@ class Conversation(models.Model):
     )
     title = models.CharField(max_length=200)
     purpose = models.TextField(help_text="Why this conversation, and what the city hopes to learn or change.")
+    # The public page in Spanish (docs/conversations.md, "In Spanish"): empty means the page shows
+    # the English text with a note that it is only in English.
+    title_es = models.CharField("title in Spanish", max_length=200, blank=True)
+    purpose_es = models.TextField("purpose in Spanish", blank=True)
     guide = models.ForeignKey(
         "library.Resource",
         on_delete=models.SET_NULL,
@@ -149,15 +155,28 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def text_in(self, field: str, language: str) -> str:
+        """The public `title` or `purpose` in `language`: the Spanish one where it was written."""
+        if language == "es" and getattr(self, f"{field}_es").strip():
+            return getattr(self, f"{field}_es")
+        return getattr(self, field)
+
     @property
     def services_offered(self) -> list[str]:
+        """The access services offered, in the active language (the languages interpreted are
+        written by staff and shown as written)."""
         labels = []
         if self.interpretation:
             langs = self.interpretation_languages.strip()
-            labels.append(f"Interpretation ({langs})" if langs else "Interpretation")
-        for field in ("asl", "childcare", "step_free", "transit", "food"):
-            if getattr(self, field):
-                labels.append(str(self._meta.get_field(field).verbose_name).capitalize().replace("(asl)", "(ASL)"))
+            labels.append(_("Interpretation (%(languages)s)") % {"languages": langs} if langs else _("Interpretation"))
+        words = {
+            "asl": _("American Sign Language (ASL)"),
+            "childcare": _("Childcare"),
+            "step_free": _("Step-free access"),
+            "transit": _("Transit passes or rides"),
+            "food": _("Food served"),
+        }
+        labels += [str(label) for field, label in words.items() if getattr(self, field)]
         return labels
 
 
@@ -288,12 +307,12 @@ class RegistrationStatus(models.TextChoices):
 
 
 class AccessNeed(models.TextChoices):
-    INTERPRETATION = "interpretation", "Interpretation"
-    ASL = "asl", "ASL"
-    CHILDCARE = "childcare", "Childcare"
-    STEP_FREE = "step_free", "Step-free access"
-    TRANSIT = "transit", "Transit"
-    DIETARY = "dietary", "Dietary needs"
+    INTERPRETATION = "interpretation", gettext_lazy("Interpretation")
+    ASL = "asl", gettext_lazy("ASL")
+    CHILDCARE = "childcare", gettext_lazy("Childcare")
+    STEP_FREE = "step_free", gettext_lazy("Step-free access")
+    TRANSIT = "transit", gettext_lazy("Transit")
+    DIETARY = "dietary", gettext_lazy("Dietary needs")
 
 
 class Registration(models.Model):
@@ -308,6 +327,10 @@ class Registration(models.Model):
         "stakeholder group", max_length=30, choices=StakeholderGroup.choices, blank=True
     )
     language = models.CharField("preferred language", max_length=60, blank=True)
+    # The language of the pages the person registered on: their emails and calendar text use it.
+    locale = models.CharField(
+        "language of the emails", max_length=8, choices=settings.LANGUAGES, default="en", db_default="en"
+    )
     access_needs = ArrayField(models.CharField(max_length=20, choices=AccessNeed.choices), default=list, blank=True)
     access_notes = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=RegistrationStatus.choices)

@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cities.models import City, Membership, Role, User, may
 from relationships.models import StakeholderGroup
@@ -257,9 +258,9 @@ def voices_page(*, conversation: Conversation, rows: list) -> dict:
 def registration_closed(*, conversation: Conversation) -> str | None:
     """Why the public registration of a conversation is closed, or None while it is open."""
     if conversation.status == ConversationStatus.CANCELLED:
-        return "This conversation has been cancelled, so registration is closed."
+        return gettext("This conversation has been cancelled, so registration is closed.")
     if conversation.status != ConversationStatus.SCHEDULED:
-        return "This conversation has taken place; registration is closed."
+        return gettext("This conversation has taken place; registration is closed.")
     return None
 
 

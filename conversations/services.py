@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from cities.audit import audit_list_view, audit_record
 from cities.models import AuditAction, City, Membership, Role, User, may
@@ -42,7 +43,8 @@ from .models import (
 )
 from .planning import CHECKLIST_TEMPLATE, can_move, due_date_for
 
-CONSENT_WORDING = (
+# Shown in the visitor's language; the words the person saw are stored with their consent.
+CONSENT_WORDING = gettext_lazy(
     "I agree that the city's program team may contact me again by email about this conversation "
     "and what comes of it. I can withdraw at any time by replying to any message."
 )
@@ -55,7 +57,7 @@ class RegistrationRefused(Exception):
 # ---------------------------------------------------------------------------------- conversations
 
 CONVERSATION_FIELDS = (
-    "title", "purpose", "guide", "district", "capacity", "campaign", "interpretation", "interpretation_languages",
+    "title", "purpose", "title_es", "purpose_es", "guide", "district", "capacity", "campaign", "interpretation", "interpretation_languages",
     "asl", "childcare", "step_free", "transit", "food",
 )  # fmt: skip
 
@@ -158,15 +160,18 @@ def conversation_send_cancellation(*, conversation: Conversation) -> int:
     )
     sent = 0
     for registration in registrations:
-        send_mail(
-            subject=f"Cancelled: {conversation.title}",
-            message=render_to_string(
-                "conversations/email/cancelled.txt",
-                {"conversation": conversation, "registration": registration},
-            ),
-            from_email=None,
-            recipient_list=[registration.email],
-        )
+        # Each person in the language they registered in.
+        with translation.override(registration.locale):
+            title = conversation.text_in("title", registration.locale)
+            send_mail(
+                subject=gettext("Cancelled: %(title)s") % {"title": title},
+                message=render_to_string(
+                    "conversations/email/cancelled.txt",
+                    {"conversation": conversation, "registration": registration, "title": title},
+                ),
+                from_email=None,
+                recipient_list=[registration.email],
+            )
         sent += 1
     return sent
 
@@ -336,6 +341,7 @@ def registration_create(
     access_needs: list[str] | None = None,
     access_notes: str = "",
     consent_to_contact: bool = False,
+    locale: str = "en",
 ) -> Registration:
     """Register a resident: a seat while there is one, the waitlist otherwise.
 
@@ -346,11 +352,13 @@ def registration_create(
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if locked.status == ConversationStatus.CANCELLED:
             raise RegistrationRefused(
-                "This conversation has been cancelled, so registration is closed. "
-                "Nothing was recorded about you."
+                gettext(
+                    "This conversation has been cancelled, so registration is closed. "
+                    "Nothing was recorded about you."
+                )
             )
         if locked.status != ConversationStatus.SCHEDULED:
-            raise RegistrationRefused("Registration for this conversation is closed.")
+            raise RegistrationRefused(gettext("Registration for this conversation is closed."))
         email = email.strip()
         if (
             email
@@ -360,8 +368,10 @@ def registration_create(
             .exists()
         ):
             raise RegistrationRefused(
-                "This email address is already registered for this conversation. The confirmation "
-                "email has a link to cancel or to check your place."
+                gettext(
+                    "This email address is already registered for this conversation. The confirmation "
+                    "email has a link to cancel or to check your place."
+                )
             )
         taken = (
             Registration.objects.for_city(locked.city)
@@ -381,8 +391,9 @@ def registration_create(
             access_notes=access_notes.strip(),
             status=RegistrationStatus.CONFIRMED if taken < locked.capacity else RegistrationStatus.WAITLISTED,
             consent_to_contact=consent_to_contact,
-            consent_wording=CONSENT_WORDING if consent_to_contact else "",
+            consent_wording=str(CONSENT_WORDING) if consent_to_contact else "",
             consent_at=now if consent_to_contact else None,
+            locale=locale,
         )
         registration.full_clean()
         registration.save()
@@ -504,19 +515,22 @@ def public_url(conversation: Conversation) -> str:
 
 
 def session_events(sessions: Iterable[Session], *, conversation_url: str = "") -> list[ical.Event]:
+    """Calendar events in the active language (the registrant's, for an email's attachment)."""
+    language = translation.get_language() or "en"
     events = []
     for session in sessions:
         conversation = session.conversation
         where = ", ".join(p for p in (session.venue, session.address) if p)
-        description = conversation.purpose
+        description = conversation.text_in("purpose", language)
         if session.online_url:
-            description += f"\n\nJoin online: {session.online_url}"
+            description += "\n\n" + gettext("Join online: %(url)s") % {"url": session.online_url}
         events.append(
             ical.Event(
                 uid=f"session-{session.pk}@realcities",
                 start=session.starts_at,
                 end=session.ends_at,
-                summary=conversation.title + (f" — {session.label}" if session.label else ""),
+                summary=conversation.text_in("title", language)
+                + (f" — {session.label}" if session.label else ""),
                 description=description,
                 location=where or session.online_url,
                 url=conversation_url,
@@ -527,28 +541,33 @@ def session_events(sessions: Iterable[Session], *, conversation_url: str = "") -
 
 
 def _registration_email(registration: Registration, *, template: str, subject: str) -> None:
+    """Send one email, its text and calendar file in the language the person registered in;
+    `subject` is a translatable pattern with %(title)s."""
     conversation = registration.conversation
     sessions = list(conversation.sessions.all())
-    context = {
-        "registration": registration,
-        "conversation": conversation,
-        "sessions": sessions,
-        "cancel_url": _cancel_url(registration),
-        "waitlisted": registration.status == RegistrationStatus.WAITLISTED,
-    }
-    message = EmailMessage(
-        subject=subject,
-        body=render_to_string(template, context),
-        to=[registration.email],
-    )
-    if registration.status == RegistrationStatus.CONFIRMED:
-        text = ical.calendar(
-            session_events(sessions, conversation_url=public_url(conversation)),
-            name=conversation.title,
-            now=timezone.now(),
-            method="PUBLISH",
+    with translation.override(registration.locale):
+        title = conversation.text_in("title", registration.locale)
+        context = {
+            "registration": registration,
+            "conversation": conversation,
+            "title": title,
+            "sessions": sessions,
+            "cancel_url": _cancel_url(registration),
+            "waitlisted": registration.status == RegistrationStatus.WAITLISTED,
+        }
+        message = EmailMessage(
+            subject=gettext(subject) % {"title": title},
+            body=render_to_string(template, context),
+            to=[registration.email],
         )
-        message.attach("conversation.ics", text, "text/calendar")
+        if registration.status == RegistrationStatus.CONFIRMED:
+            text = ical.calendar(
+                session_events(sessions, conversation_url=public_url(conversation)),
+                name=title,
+                now=timezone.now(),
+                method="PUBLISH",
+            )
+            message.attach("conversation.ics", text, "text/calendar")
     message.send()
 
 
@@ -559,8 +578,9 @@ def registration_send_confirmation(*, registration: Registration) -> None:
     _registration_email(
         registration,
         template="conversations/email/confirmation.txt",
-        subject=("On the waitlist: " if waitlisted else "You are registered: ")
-        + registration.conversation.title,
+        subject=gettext_noop("On the waitlist: %(title)s")
+        if waitlisted
+        else gettext_noop("You are registered: %(title)s"),
     )
 
 
@@ -570,7 +590,7 @@ def registration_send_promotion(*, registration: Registration) -> None:
     _registration_email(
         registration,
         template="conversations/email/promoted.txt",
-        subject="A seat is yours: " + registration.conversation.title,
+        subject=gettext_noop("A seat is yours: %(title)s"),
     )
 
 
@@ -850,19 +870,23 @@ def reminders_send_day_before(*, now: datetime | None = None) -> int:
         )
         for registration in registrations:
             registration.conversation = session.conversation
-            sent += _send_once(
-                city=session.city,
-                kind=ReminderKind.DAY_BEFORE,
-                session=session,
-                recipient=registration.email,
-                subject=f"Tomorrow: {session.conversation.title}",
-                template="conversations/email/reminder_day_before.txt",
-                context={
-                    "registration": registration,
-                    "session": session,
-                    "cancel_url": _cancel_url(registration),
-                },
-            )
+            # The reminder in the language the person registered in.
+            with translation.override(registration.locale):
+                title = session.conversation.text_in("title", registration.locale)
+                sent += _send_once(
+                    city=session.city,
+                    kind=ReminderKind.DAY_BEFORE,
+                    session=session,
+                    recipient=registration.email,
+                    subject=gettext("Tomorrow: %(title)s") % {"title": title},
+                    template="conversations/email/reminder_day_before.txt",
+                    context={
+                        "registration": registration,
+                        "session": session,
+                        "title": title,
+                        "cancel_url": _cancel_url(registration),
+                    },
+                )
     return sent
 
 

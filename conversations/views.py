@@ -6,7 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -331,14 +332,14 @@ def _report_post(
         except ValidationError as error:  # submitted before the session took place: nothing saved
             add_service_errors(forms.report, error)
             return None
-        messages.success(request, "Report submitted. Thank you." if submit else "Draft saved.")
+        messages.success(request, gettext("Report submitted. Thank you.") if submit else gettext("Draft saved."))
         return redirect(url)
     if forms.action not in ("quote", "commitment"):
         return None
     target = services.report_started(session=session, author=request.user)
     if forms.action == "quote" and forms.quote.is_valid():
         services.quote_add(report=target, **forms.quote.cleaned_data)
-        messages.success(request, "Quote added.")
+        messages.success(request, gettext("Quote added."))
         return redirect(url + "#quotes")
     if forms.action == "commitment" and forms.commitment.is_valid():
         try:
@@ -346,7 +347,7 @@ def _report_post(
         except ValidationError as error:
             add_service_errors(forms.commitment, error)
         else:
-            messages.success(request, "Commitment recorded; it is now tracked with the city's commitments.")
+            messages.success(request, gettext("Commitment recorded; it is now tracked with the city's commitments."))
             return redirect(url + "#commitments")
     return None
 
@@ -441,7 +442,7 @@ def check_in_list(request: CityRequest, pk: int, session_id: int) -> HttpRespons
             add_service_errors(walk_in_form, error)
         else:
             if not request.htmx:
-                messages.success(request, f"{person.name} added and checked in.")
+                messages.success(request, gettext("%(name)s added and checked in.") % {"name": person.name})
                 return redirect(
                     "conversations:check_in",
                     city_slug=conversation.city.slug,
@@ -622,7 +623,11 @@ def public_register(request: HttpRequest, city_slug: str, public_id: str) -> Htt
         return _rate_limited(request, "conversations/public_register.html", context, refusal)
     if request.method == "POST" and problem is None and form.is_valid():
         try:
-            registration = services.registration_create(conversation=conversation, **form.cleaned_data)
+            registration = services.registration_create(
+                conversation=conversation,
+                locale=translation.get_language().split("-")[0],
+                **form.cleaned_data,
+            )
         except services.RegistrationRefused as refused:
             problem = str(refused)
         else:
@@ -670,7 +675,7 @@ def public_feedback(request: HttpRequest, city_slug: str, token: str) -> HttpRes
     form = FeedbackForm(request.POST or None)
     problem = None
     if conversation.status in (ConversationStatus.DRAFT, ConversationStatus.CANCELLED):
-        problem = "Feedback opens once the conversation has taken place."
+        problem = gettext("Feedback opens once the conversation has taken place.")
     elif refusal is not None:
         return _rate_limited(
             request,

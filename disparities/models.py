@@ -678,6 +678,9 @@ class PublishedSnapshot(models.Model):
     )
     title = models.CharField(max_length=200)
     introduction = models.TextField(blank=True)
+    # The public page in Spanish: empty means the English text is shown, with a note.
+    title_es = models.CharField("title in Spanish", max_length=200, blank=True)
+    introduction_es = models.TextField("introduction in Spanish", blank=True)
     filters = models.JSONField(default=dict, blank=True)
     content = models.JSONField(default=dict)
     published_by = models.ForeignKey(

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from cities.evidence import Engagement, Figure
 from cities.models import City, CityQuerySet
@@ -22,11 +23,11 @@ from library.models import Topic
 
 
 class ProposalKind(models.TextChoices):
-    POLICY = "policy", "Policy"
-    PROGRAM = "program", "Program"
-    PRACTICE = "practice", "Practice"
-    BUDGET_REQUEST = "budget_request", "Budget request"
-    PROCUREMENT = "procurement", "Procurement"
+    POLICY = "policy", _("Policy")
+    PROGRAM = "program", _("Program")
+    PRACTICE = "practice", _("Practice")
+    BUDGET_REQUEST = "budget_request", _("Budget request")
+    PROCUREMENT = "procurement", _("Procurement")
 
 
 class AssessmentStatus(models.TextChoices):

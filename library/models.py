@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, CityQuerySet
 
@@ -19,49 +20,49 @@ from .validators import validate_link, validate_web_address
 
 
 class Kind(models.TextChoices):
-    GUIDE = "guide", "Guide"
-    TOOLKIT = "toolkit", "Toolkit"
-    CASE_STUDY = "case_study", "Case study"
-    VIDEO = "video", "Video"
-    POLICY = "policy", "Policy or template"
-    TRAINING = "training", "Training"
-    RESEARCH = "research", "Research"
+    GUIDE = "guide", _("Guide")
+    TOOLKIT = "toolkit", _("Toolkit")
+    CASE_STUDY = "case_study", _("Case study")
+    VIDEO = "video", _("Video")
+    POLICY = "policy", _("Policy or template")
+    TRAINING = "training", _("Training")
+    RESEARCH = "research", _("Research")
 
 
 class Topic(models.TextChoices):
-    CONVERSATIONS = "conversations", "Community conversations on race"
-    TRUST = "trust", "Trust between police and residents"
-    YOUTH = "youth", "Youth and police"
-    VIOLENCE = "violence", "Violence prevention"
-    OVERSIGHT = "oversight", "Complaints and civilian oversight"
-    POLICE_DATA = "police_data", "Police data and transparency"
-    COMMUNITY_POLICING = "community_policing", "Community policing"
-    TRAINING = "training", "Training and education"
-    POLICY = "policy", "Policy and use of force"
-    WELLNESS = "wellness", "Officer wellness and safety"
-    LITERACY = "literacy", "Children and families"
+    CONVERSATIONS = "conversations", _("Community conversations on race")
+    TRUST = "trust", _("Trust between police and residents")
+    YOUTH = "youth", _("Youth and police")
+    VIOLENCE = "violence", _("Violence prevention")
+    OVERSIGHT = "oversight", _("Complaints and civilian oversight")
+    POLICE_DATA = "police_data", _("Police data and transparency")
+    COMMUNITY_POLICING = "community_policing", _("Community policing")
+    TRAINING = "training", _("Training and education")
+    POLICY = "policy", _("Policy and use of force")
+    WELLNESS = "wellness", _("Officer wellness and safety")
+    LITERACY = "literacy", _("Children and families")
 
 
 class Audience(models.TextChoices):
     """Who a resource is for or works with (the library's own list of stakeholder groups)."""
 
-    CITY_GOVERNMENT = "city_government", "City officials and staff"
-    POLICE = "police", "Police leaders and officers"
-    RESIDENTS = "residents", "Residents"
-    YOUTH = "youth", "Young people"
-    FAITH = "faith", "Faith communities"
-    COMMUNITY_ORGS = "community_orgs", "Community organisations and advocates"
-    EDUCATION = "education", "Schools and educators"
-    BUSINESS = "business", "Business"
-    MEDIA = "media", "Media"
-    RESEARCHERS = "researchers", "Researchers and analysts"
+    CITY_GOVERNMENT = "city_government", _("City officials and staff")
+    POLICE = "police", _("Police leaders and officers")
+    RESIDENTS = "residents", _("Residents")
+    YOUTH = "youth", _("Young people")
+    FAITH = "faith", _("Faith communities")
+    COMMUNITY_ORGS = "community_orgs", _("Community organisations and advocates")
+    EDUCATION = "education", _("Schools and educators")
+    BUSINESS = "business", _("Business")
+    MEDIA = "media", _("Media")
+    RESEARCHERS = "researchers", _("Researchers and analysts")
 
 
 class EvidenceLevel(models.TextChoices):
-    ANECDOTAL = "anecdotal", "Anecdotal"
-    DOCUMENTED = "documented", "Documented outcome"
-    EVALUATED = "evaluated", "Evaluated"
-    RANDOMISED = "randomised", "Randomised trial"
+    ANECDOTAL = "anecdotal", _("Anecdotal")
+    DOCUMENTED = "documented", _("Documented outcome")
+    EVALUATED = "evaluated", _("Evaluated")
+    RANDOMISED = "randomised", _("Randomised trial")
 
 
 class ResourceStatus(models.TextChoices):
@@ -356,10 +357,10 @@ class EvidenceLink(models.Model):
 
 
 class AdoptionStatus(models.TextChoices):
-    CONSIDERING = "considering", "Considering"
-    ADOPTING = "adopting", "Adopting"
-    IN_PLACE = "in_place", "In place"
-    EVALUATED = "evaluated", "Evaluated"
+    CONSIDERING = "considering", _("Considering")
+    ADOPTING = "adopting", _("Adopting")
+    IN_PLACE = "in_place", _("In place")
+    EVALUATED = "evaluated", _("Evaluated")
 
 
 class Adoption(models.Model):

@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy
 
 from cities.http import int_param
 from cities.models import City, may
@@ -35,7 +36,7 @@ from .rendering import MARK_START, MARK_STOP, highlight_to_html
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
-SORTS = {"relevance": "Best match", "newest": "Newest first", "title": "Title A–Z"}
+SORTS = {"relevance": gettext_lazy("Best match"), "newest": gettext_lazy("Newest first"), "title": gettext_lazy("Title A–Z")}
 FACET_GROUPS = ("kind", "topic", "audience", "evidence", "pillar")
 
 
@@ -229,11 +230,11 @@ def search_facets(params: SearchParams) -> tuple[list[dict[str, Any]], int]:
     kind still shows how many of the other kinds there are.
     """
     groups = [
-        ("kind", "Kind", Kind.choices),
-        ("topic", "Topic", Topic.choices),
-        ("audience", "Stakeholder group", Audience.choices),
-        ("evidence", "Evidence", EvidenceLevel.choices),
-        ("pillar", "Framework pillar", _cached_pillars()),
+        ("kind", gettext_lazy("Kind"), Kind.choices),
+        ("topic", gettext_lazy("Topic"), Topic.choices),
+        ("audience", gettext_lazy("Stakeholder group"), Audience.choices),
+        ("evidence", gettext_lazy("Evidence"), EvidenceLevel.choices),
+        ("pillar", gettext_lazy("Framework pillar"), _cached_pillars()),
     ]
     cache_key = None if params.q else _facet_cache_key(params)
     counts = cache.get(cache_key) if cache_key else None

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language: the one chosen with the switcher (a cookie), else the browser's.
+    "django.middleware.locale.LocaleMiddleware",
+    "cities.middleware.TranslatedPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cities.middleware.RefuseUnstorableInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,6 +94,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE, for `lang` on passages
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -168,6 +172,25 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "REAL Cities"
 
 LANGUAGE_CODE = "en-us"
+# English and Spanish (docs/glossary-es.md). The catalogues are in locale/ and compiled by the set-up
+# (`make setup`/`make test` run compilemessages; the .mo files are not committed).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The pages that follow the visitor's language (cities.middleware.TranslatedPagesMiddleware); the
+# others are English until they are translated (docs/glossary-es.md). Regular expressions on the path.
+TRANSLATED_PAGES = [
+    r"^/$",  # the front door
+    r"^/language/$",
+    r"^/p/",  # every public page of a city: conversations, commitments, data, outcomes, equity
+    r"^/library/(?!curate/|frameworks/)",  # the public library (not the curators' pages)
+    # A facilitator's pages of the day: the check-in list and the report, on a phone.
+    r"^/c/[^/]+/conversations/\d+/sessions/\d+/(check-in|report)/",
+]
+# Spanish dates and numbers as US cities write them (realcities/formats/es/formats.py).
+FORMAT_MODULE_PATH = ["realcities.formats"]
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

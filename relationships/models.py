@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower, Now
+from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, CityQuerySet
 
@@ -16,23 +17,23 @@ from cities.models import City, CityQuerySet
 class StakeholderGroup(models.TextChoices):
     """The groups whose voices a city wants at the table (shared with conversations' targets)."""
 
-    CITY_GOVERNMENT = "city_government", "City officials and government"
-    POLICE = "police", "Police officers"
-    FAITH = "faith", "Faith leaders"
-    ADVOCACY = "advocacy", "Protest leaders and advocates"
-    BLACK_RESIDENTS = "black_residents", "Black residents"
-    LATINO_RESIDENTS = "latino_residents", "Latino residents"
-    API_RESIDENTS = "api_residents", "Asian Pacific Islander residents"
-    NATIVE_RESIDENTS = "native_residents", "Native residents"
-    EDUCATION = "education", "Educators"
-    COACHES = "coaches", "Coaches"
-    YOUTH = "youth", "Youth"
-    MEDIA = "media", "Local media"
-    ATHLETES = "athletes", "Professional athletes"
-    COMMUNITY_LEADERS = "community_leaders", "Community leaders"
-    BUSINESS = "business", "Business"
-    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood associations"
-    OTHER = "other", "Other"
+    CITY_GOVERNMENT = "city_government", _("City officials and government")
+    POLICE = "police", _("Police officers")
+    FAITH = "faith", _("Faith leaders")
+    ADVOCACY = "advocacy", _("Protest leaders and advocates")
+    BLACK_RESIDENTS = "black_residents", _("Black residents")
+    LATINO_RESIDENTS = "latino_residents", _("Latino residents")
+    API_RESIDENTS = "api_residents", _("Asian Pacific Islander residents")
+    NATIVE_RESIDENTS = "native_residents", _("Native residents")
+    EDUCATION = "education", _("Educators")
+    COACHES = "coaches", _("Coaches")
+    YOUTH = "youth", _("Youth")
+    MEDIA = "media", _("Local media")
+    ATHLETES = "athletes", _("Professional athletes")
+    COMMUNITY_LEADERS = "community_leaders", _("Community leaders")
+    BUSINESS = "business", _("Business")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood associations")
+    OTHER = "other", _("Other")
 
 
 class StakeholderKind(models.TextChoices):
@@ -95,10 +96,10 @@ class Stakeholder(models.Model):
 
 
 class CommitmentStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 class Commitment(models.Model):

@@ -505,8 +505,9 @@ def analysis_run(city, *, dataset=None, method: str = "adjusted"):
     return analyses.analysis_run_execute(run_id=run.pk)
 
 
-def published_snapshot(city, *, dataset=None, benchmark=None, title: str = ""):
-    """A dashboard published through the publishing service (small cells protected)."""
+def published_snapshot(city, *, dataset=None, benchmark=None, title: str = "", **spanish):
+    """A dashboard published through the publishing service (small cells protected); `title_es=`,
+    `introduction_es=` give it its Spanish words."""
     from disparities.selectors.filters import Filters
     from disparities.services import publishing
 
@@ -514,6 +515,7 @@ def published_snapshot(city, *, dataset=None, benchmark=None, title: str = ""):
     return publishing.snapshot_publish(
         dataset=dataset, filters=Filters(), benchmark=benchmark or county_benchmark(city),
         title=title or f"Stops by race in {city.name}", introduction="Why we publish.", published_by=None,
+        **spanish,
     )  # fmt: skip
 
 

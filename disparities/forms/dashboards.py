@@ -102,6 +102,17 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A few sentences for residents: why the city publishes these figures.",
     )
+    title_es = forms.CharField(
+        label="Title in Spanish (optional)",
+        max_length=200,
+        required=False,
+        help_text="Shown to visitors reading in Spanish; without it they see the English title, with a note.",
+    )
+    introduction_es = forms.CharField(
+        label="Introduction in Spanish (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class PurposeGroupsForm(forms.Form):

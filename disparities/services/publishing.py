@@ -35,6 +35,8 @@ def snapshot_publish(
     title: str,
     introduction: str,
     published_by: User | None,
+    title_es: str = "",
+    introduction_es: str = "",
     ip_address: str | None = None,
 ) -> PublishedSnapshot:
     """Freeze the dashboard as the public may see it (small cells suppressed) and publish it.
@@ -60,6 +62,8 @@ def snapshot_publish(
         dataset=dataset,
         title=title,
         introduction=introduction,
+        title_es=title_es.strip(),
+        introduction_es=introduction_es.strip(),
         filters=filters.as_dict(),
         content=content,
         published_by=published_by,

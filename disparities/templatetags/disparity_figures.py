@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django import template
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -31,8 +32,10 @@ def absent_words(fig) -> str:
     if not why:
         return ""
     if why.startswith("No Census benchmark"):
-        return "no Census benchmark"
-    return "not recorded by this agency" if "by this agency" in why.lower() else "not recorded in this file"
+        return gettext("no Census benchmark")
+    if "by this agency" in why.lower():
+        return gettext("not recorded by this agency")
+    return gettext("not recorded in this file")
 
 
 def _absent_html(fig) -> str:
@@ -53,7 +56,7 @@ def fignum(fig, fmt: str = "count") -> str:
     if fig.get("not_recorded"):
         return absent_words(fig)
     if fig.get("suppressed"):
-        return fig.get("public_label") or "suppressed"
+        return fig.get("public_label") or gettext("suppressed")
     return _number(fig.get("value"), fmt)
 
 
@@ -61,11 +64,11 @@ def fignum(fig, fmt: str = "count") -> str:
 def figure(fig, fmt: str = "count", show_interval: bool = True):
     """A table cell's content: the value, its 95% interval, and "unreliable, n = ..." when so."""
     if not fig:
-        return mark_safe('<span class="muted" title="not applicable">—</span>')
+        return format_html('<span class="muted" title="{}">—</span>', gettext("not applicable"))
     if fig.get("not_recorded"):
         return mark_safe(_absent_html(fig))  # noqa: S308 - escaped
     if fig.get("suppressed"):
-        label = fig.get("public_label") or "suppressed"
+        label = fig.get("public_label") or gettext("suppressed")
         return format_html('<span class="fig fig--suppressed">{}</span>', label)
     value = _number(fig.get("value"), fmt)
     interval = fig.get("interval")
@@ -73,7 +76,8 @@ def figure(fig, fmt: str = "count", show_interval: bool = True):
     if show_interval and interval and fmt != "count":
         parts.append(
             format_html(
-                '<span class="fig__interval"><span class="visually-hidden">95% interval </span>({}–{})</span>',
+                '<span class="fig__interval"><span class="visually-hidden">{} </span>({}–{})</span>',
+                gettext("95 percent interval"),
                 _number(interval[0], fmt),
                 _number(interval[1], fmt),
             )

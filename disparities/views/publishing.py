@@ -34,6 +34,8 @@ def publish(request: CityRequest, pk: int) -> HttpResponse:
                 benchmark=benchmark,
                 title=form.cleaned_data["title"],
                 introduction=form.cleaned_data["introduction"],
+                title_es=form.cleaned_data["title_es"],
+                introduction_es=form.cleaned_data["introduction_es"],
                 published_by=request.user,
                 ip_address=client_ip(request),
             )

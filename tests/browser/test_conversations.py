@@ -31,8 +31,9 @@ def test_plan_a_conversation_to_scheduled(page, live_server, member_of, city, si
     page.get_by_role("button", name="Save").click()
     expect(page.locator("main")).to_contain_text("Please correct")
     check_a11y(page, context="with errors")
-    page.get_by_label("Title").fill("Youth and police")
-    page.get_by_label("Purpose").fill("Hear young people about stops.")
+    # exact: the form also has "Title in Spanish" and "Purpose in Spanish".
+    page.get_by_label("Title:", exact=True).fill("Youth and police")
+    page.get_by_label("Purpose:", exact=True).fill("Hear young people about stops.")
     page.get_by_label("Capacity").fill("25")
     page.get_by_label("Frankie Facil").check()
     page.get_by_label("Interpretation offered").check()

@@ -26,4 +26,5 @@ ROUTES = [
     Route("cities:settings"),
     Route("cities:audit"),
     Route("cities:invitation_accept", lambda city: {"token": "not-a-real-token"}, kind="token", walk=False),
+    Route("cities:language", kind="front", walk=False),
 ]
