@@ -41,6 +41,17 @@ def _city_submission(city):
     return {"submission_id": builders.submission(city).pk}
 
 
+def _city_stories(city):
+    builders.story(city)
+    return {}
+
+
+def _city_story(city):
+    """The page opens from a piece of the city's work: its key goes in `?source=` (see the test)."""
+    builders.kept_commitment(city)
+    return {}
+
+
 # Public pages -------------------------------------------------------------------------------
 
 
@@ -81,6 +92,12 @@ def _curate_submission(city):
     return {"submission_id": builders.submission(city, answered=False).pk}
 
 
+def _network(city):
+    builders.story(city)
+    builders.published_snapshot(city)
+    return {}
+
+
 def _framework_slug(city):
     builders.framework_status(city)
     return {"slug": builders.shared_framework()[0].slug}
@@ -112,6 +129,9 @@ ROUTES = [
     Route("library:curate_restore", _curated_revision, kind="curator", walk=False),
     Route("library:curate_submissions", _curate_submissions, kind="curator", walk=False),
     Route("library:curate_submission", _curate_submission, kind="curator", walk=False),
+    Route("library:network", _network, kind="curator", walk=False),
+    Route("library:network_csv", _network, kind="curator", walk=False),
+    Route("library:network_feed", _network, kind="curator", walk=False),
     Route("library:frameworks", _frameworks, kind="curator", walk=False),
     Route("library:framework", _framework_slug, kind="curator", walk=False),
     Route("library:framework_item_new", _framework_slug, kind="curator", walk=False),
@@ -123,6 +143,8 @@ ROUTES = [
     Route("library:city_framework_item", _city_framework_item),
     Route("library:city_adopt", _city_adopt),
     Route("library:city_submit"),
+    Route("library:city_stories", _city_stories),
+    Route("library:city_story", _city_story),
     Route("library:city_submission", _city_submission),
 ]
 
