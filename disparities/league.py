@@ -91,9 +91,11 @@ def story(*, city: City, key: str) -> StoryFacts | None:
     figures = [StoryFigure(label, figure_text(fig), source) for label, fig in headlines(snapshot)]
     total = _cell(content, "population", "total", "events")
     if total is not None:
-        shown = "not recorded" if total.get("value") is None else f"{total['value']:,.0f}"
-        if total.get("suppressed"):
-            shown = str(total.get("public_label") or "suppressed")
+        shown = (
+            figure_text(total)
+            if total.get("suppressed") or total.get("value") is None
+            else f"{total['value']:,.0f}"
+        )
         unit = content.get("event_unit") or "records"
         figures.insert(
             0, StoryFigure(f"{unit.capitalize()} of known race in the published dashboard", shown, source)

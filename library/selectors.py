@@ -591,7 +591,10 @@ def network_csv_rows(view: NetworkView) -> Iterable[list[Any]]:
         values = []
         for column in view.columns:
             cell = row.cell(column.key)
-            values.append("" if cell is None or cell.value is None else cell.value)
+            value = None if cell is None else cell.value
+            if value is not None and float(value).is_integer():
+                value = int(value)  # a count is written as one
+            values.append("" if value is None else value)
         yield [row.city.name, row.city.state, *values]
 
 

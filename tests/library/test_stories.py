@@ -133,8 +133,11 @@ def test_a_published_dashboard_becomes_a_story_with_its_published_figures(client
     from disparities.models import Benchmark, Stop
 
     staff = member_of(city, "staff")
-    snapshot = builders.published_snapshot(city)
-    dataset = snapshot.dataset
+    # Enough stops for the published page to show its total (300 would be protected whole).
+    dataset = builders.imported_dataset(
+        city, file="stops.csv", data=builders.generated_stops(3000), kind="stop"
+    )
+    snapshot = builders.published_snapshot(city, dataset=dataset)
     client.force_login(staff)
     response = _story_page(client, city, f"disparities:{snapshot.pk}")
     figures = {f.label: f for f in response.context["facts"].figures}
@@ -156,6 +159,7 @@ def test_a_published_dashboard_becomes_a_story_with_its_published_figures(client
         assert figures[label].value.startswith(f"{expected:.2f}")
     # The total of stops, shown on the published page, counted here from the imported records.
     total = figures["Stops of known race in the published dashboard"].value
+    assert cells["total"]["events"]["suppressed"] is False
     races = pd.Series(list(Stop.objects.filter(dataset=dataset).values_list("subject_race", flat=True)))
     assert total == f"{int((races != 'unknown').sum()):,}"
     # No exact count of a race leaves the published page's protection.
