@@ -93,6 +93,13 @@ def _curate_submission(city):
 
 
 def _network(city):
+    """A story the curators accepted and published (in the news), one waiting, a published dashboard."""
+    from library import services
+
+    curator = builders.shared_curator()
+    accepted = services.submission_decide(submission=builders.story(city), decision="accepted", reason="", by=curator)
+    for to in ("in_review", "published"):
+        services.resource_transition(resource=accepted.resource, to=to, by=curator)
     builders.story(city)
     builders.published_snapshot(city)
     return {}
@@ -144,9 +151,13 @@ ROUTES = [
     Route("library:city_adopt", _city_adopt),
     Route("library:city_submit"),
     Route("library:city_stories", _city_stories),
-    Route("library:city_story", _city_story),
+    # Opens only with `?source=<story key>` (404 without): tests/library/test_stories.py requests it
+    # from every source, as another city's member, without the role and with bad keys.
+    Route("library:city_story", _city_story, walk=False),
     Route("library:city_submission", _city_submission),
 ]
 
 # Curator pages that only take a POST (the others are GET pages a curator reads).
 CURATOR_ACTIONS = {"library:curate_transition", "library:curate_restore"}
+# Curator downloads (a CSV file, an Atom feed): no page to walk, checked in tests/library/test_network.py.
+CURATOR_DOWNLOADS = {"library:network_csv", "library:network_feed"}

@@ -290,3 +290,11 @@ def test_the_action_is_offered_on_each_source_page(client, city, member_of):
         body = client.get(url).content.decode()
         assert f"{story}?source={source}" in body, url
     assert not Resource.objects.filter(credited_city=city).exists()  # nothing reaches the library unsent
+
+
+def test_typed_text_is_escaped_on_the_story_page(client, city, member_of):
+    payload = "<script>alert('story')</script>"
+    commitment = builders.kept_commitment(city, what=payload)
+    client.force_login(member_of(city, "lead"))
+    body = _story_page(client, city, f"relationships:{commitment.pk}").content.decode()
+    assert payload not in body and "&lt;script&gt;alert(" in body
