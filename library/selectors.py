@@ -537,6 +537,7 @@ class NetworkView:
     chart_column: Any = None
     chart: list[dict[str, Any]] = field(default_factory=list)
     chart_height: int = 28
+    page: Any = None  # one page of `rows` for the table and the chart
 
 
 def _in_band(cell: Any, band: str) -> bool:
@@ -548,9 +549,13 @@ def _in_band(cell: Any, band: str) -> bool:
     return cell.value >= low and (high is None or cell.value < high)
 
 
-def network_view(*, state: str = "", size: str = "", chart: str = "") -> NetworkView:
+NETWORK_PAGE = 50
+
+
+def network_view(*, state: str = "", size: str = "", chart: str = "", page: str | int = 1) -> NetworkView:
     """Every city with each registered column's figure (`cities.network`), filtered by state and
-    size; the chart draws one column (`chart`, or the first chartable one) with its numbers."""
+    size (`rows`: all of them, for the export); `page` holds one page of them for the table, and the
+    chart draws that page's cities in one column (`chart`, or the first chartable one)."""
 
     all_cities = list(City.objects.order_by("name"))
     states = sorted({(c.state, c.get_state_display()) for c in all_cities}, key=lambda s: s[1])
@@ -566,8 +571,9 @@ def network_view(*, state: str = "", size: str = "", chart: str = "") -> Network
     chartable = [c for c in columns if c.chart and c.key != POPULATION]
     chart_column = next((c for c in chartable if c.key == chart), chartable[0] if chartable else None)
     bars: list[dict[str, Any]] = []
+    shown = Paginator(rows, NETWORK_PAGE).get_page(page)
     if chart_column is not None:
-        values = [(r.city, r.cell(chart_column.key)) for r in rows]
+        values = [(r.city, r.cell(chart_column.key)) for r in shown.object_list]
         top = max((cell.value for _c, cell in values if cell and cell.value is not None), default=0) or 1
         for i, (city, cell) in enumerate(values):
             value = cell.value if cell else None
@@ -582,7 +588,9 @@ def network_view(*, state: str = "", size: str = "", chart: str = "") -> Network
                     "value_x": 150 + (0 if value is None else round(250 * value / top, 1)) + 6,
                 }
             )
-    return NetworkView(columns, rows, states, chart_column, bars, chart_height=max(28 * len(bars), 28))
+    return NetworkView(
+        columns, rows, states, chart_column, bars, chart_height=max(28 * len(bars), 28), page=shown
+    )
 
 
 def network_csv_rows(view: NetworkView) -> Iterable[list[Any]]:

@@ -646,7 +646,7 @@ def _network_filters(request: HttpRequest) -> dict[str, str]:
 @curator_required
 def network(request: HttpRequest) -> HttpResponse:
     filters = _network_filters(request)
-    view = selectors.network_view(**filters)
+    view = selectors.network_view(**filters, page=request.GET.get("page", 1))
     return render(
         request,
         "library/network.html",

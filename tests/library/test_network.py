@@ -337,3 +337,23 @@ def test_the_digest_says_nothing_when_nothing_happened(mailoutbox):
     builders.curator()
     assert library_services.network_digest_send() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_table_pages_and_the_export_has_every_city(client, monkeypatch):
+    from library import selectors
+
+    monkeypatch.setattr(selectors, "NETWORK_PAGE", 2)
+    for name in ("Ash", "Birch", "Cedar"):
+        CityFactory(name=name, county_fips="")
+    client.force_login(builders.curator())
+    first = client.get(reverse("library:network"))
+    assert [r.city.name for r in first.context["view"].page.object_list] == ["Ash", "Birch"]
+    assert [b["city"].name for b in first.context["view"].chart] == ["Ash", "Birch"]
+    second = client.get(reverse("library:network"), {"page": 2})
+    assert [r.city.name for r in second.context["view"].page.object_list] == ["Cedar"]
+    assert "Ash" not in second.content.decode().split("<h2", 2)[1].split("</table>")[0]
+    body = b"".join(client.get(reverse("library:network_csv")).streaming_content).decode("utf-8-sig")
+    assert [r[0] for r in csv.reader(io.StringIO(body))][1:] == ["Ash", "Birch", "Cedar"]
+    # A city without a county code is in no size band, and says "—" for its population.
+    assert client.get(reverse("library:network"), {"size": "small"}).context["view"].rows == []
