@@ -61,9 +61,6 @@ class StoryFacts:
     def figures_as_data(self) -> list[dict[str, str]]:
         return [f.as_dict() for f in self.figures]
 
-    def figures_text(self) -> str:
-        return "\n".join(f"- {f.label}: {f.value} (source: {f.source})" for f in self.figures)
-
 
 Builder = Callable[..., "StoryFacts | None"]
 

@@ -452,17 +452,14 @@ def story_draft(*, city: City, key: str) -> stories.StoryFacts:
 
 
 def story_initial(facts: stories.StoryFacts) -> dict[str, Any]:
-    """The submission form's first draft from the facts: the figures are written into "how it went"."""
-    how = facts.how_it_went.strip()
-    if facts.figures:
-        how = (how + "\n\n" if how else "") + "Figures:\n" + facts.figures_text()
+    """The submission form's first draft from the facts (the figures travel beside it, as they are)."""
     return {
         "kind": facts.kind,
         "title": facts.title[:200],
         "summary": facts.summary,
         "what_we_did": facts.what_we_did,
         "partners": facts.partners,
-        "how_it_went": how,
+        "how_it_went": facts.how_it_went.strip(),
         "topics": list(facts.topics),
     }
 
