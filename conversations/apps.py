@@ -34,3 +34,14 @@ class ConversationsConfig(AppConfig):
         from .evidence import Conversations
 
         lent.register_engagement("conversations", Conversations())
+
+        # The league: a reported conversation as a city story, conversations held toward the pledge.
+        from cities import network, stories
+
+        from . import league
+
+        stories.register_source("conversations", label="Reported conversation", build=league.story)
+        network.register_column(
+            "conversations", label="Conversations held toward the campaign pledge",
+            provider=league.held_toward_pledge, order=10,
+        )  # fmt: skip

@@ -19,3 +19,22 @@ class DisparitiesConfig(AppConfig):
         from .selectors.evidence import PoliceFigures
 
         lent.register_figures("disparities", PoliceFigures())
+
+        # The league, from published dashboards only: a story, the dashboards and their headline
+        # disparity, the county's population (the size filter) and "published a dashboard".
+        from cities import network, stories
+
+        from . import league
+
+        stories.register_source("disparities", label="Published dashboard", build=league.story)
+        network.register_column(
+            "population", label="County population (ACS 2013-2017)", provider=league.county_population,
+            order=0, chart=False,
+        )  # fmt: skip
+        network.register_column(
+            "dashboards", label="Published dashboards", provider=league.published_dashboards, order=40
+        )
+        network.register_column(
+            "headline", label="Headline disparity (published)", provider=league.headline_disparity, order=45
+        )
+        network.register_milestones("disparities", league.milestones)

@@ -30,3 +30,14 @@ class EquityConfig(AppConfig):
         from .selectors import AssessmentKeepers
 
         evidence.register_keepers("equity", AssessmentKeepers())
+
+        # The league: a published assessment as a city story, assessments completed, "published one".
+        from cities import network, stories
+
+        from . import league
+
+        stories.register_source("equity", label="Published equity assessment", build=league.story)
+        network.register_column(
+            "equity", label="Equity assessments completed", provider=league.assessments_completed, order=50
+        )
+        network.register_milestones("equity", league.milestones)

@@ -18,3 +18,13 @@ class IndicatorsConfig(AppConfig):
         from .evidence import IndicatorFigures
 
         lent.register_figures("indicators", IndicatorFigures())
+
+        # The league: an indicator that moved as a city story, indicators loaded across cities.
+        from cities import network, stories
+
+        from . import league
+
+        stories.register_source("indicators", label="Outcome indicator that moved", build=league.story)
+        network.register_column(
+            "indicators", label="Outcome indicators loaded", provider=league.indicators_loaded, order=60
+        )

@@ -10,3 +10,12 @@ class LibraryConfig(AppConfig):
         from .selectors import home_panel
 
         panels.register("library", home_panel, order=40)
+
+        # Cities tell the league their stories from their own work: "Tell the league" is offered on
+        # the source apps' pages through the evidence starters (cities/stories.py).
+        from cities import evidence
+
+        evidence.register_starter(
+            "story", key="library", label="Tell the league about this", url_name="library:city_story",
+            param="source",
+        )  # fmt: skip

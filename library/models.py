@@ -427,6 +427,11 @@ class Submission(models.Model):
     resource = models.OneToOneField(
         Resource, on_delete=models.SET_NULL, null=True, blank=True, related_name="submission"
     )
+    # A city story: the piece of the city's work it was started from (`cities.stories`), and the
+    # figures the app knew then, with their sources, kept as they were when the city sent it.
+    story_key = models.CharField(max_length=120, blank=True, db_index=True)
+    story_source = models.CharField("started from", max_length=120, blank=True)
+    story_figures = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -437,3 +442,7 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_story(self) -> bool:
+        return bool(self.story_key)

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy
 
+from cities import network
 from cities.http import int_param
 from cities.models import City, may
 
@@ -518,3 +519,140 @@ def home_panel(*, city: City, membership) -> dict:
         if can_submit
         else None,
     }
+
+
+# City stories and the league's view across cities ------------------------------------------
+
+# City size bands for the network view's filter, by the population its "population" column gives.
+SIZE_BANDS: dict[str, tuple[str, int, int | None]] = {
+    "small": ("Under 100,000 residents", 0, 100_000),
+    "medium": ("100,000 to 499,999", 100_000, 500_000),
+    "large": ("500,000 to 999,999", 500_000, 1_000_000),
+    "largest": ("1,000,000 or more", 1_000_000, None),
+}
+POPULATION = "population"  # the column whose value the size filter reads (registered by disparities)
+
+
+def city_stories(*, city: City) -> QuerySet:
+    """The stories the city sent to the league, newest first, with where each one stands."""
+    return Submission.objects.for_city(city).exclude(story_key="").select_related("resource")
+
+
+@dataclass
+class NetworkRow:
+    city: City
+    cells: dict[str, Any]  # column key -> cities.network.Cell (absent: nothing to show)
+
+    def cell(self, key: str) -> Any:
+        return self.cells.get(key)
+
+    ordered: list[Any] = field(default_factory=list)  # the cells in the columns' order, for the table
+
+
+@dataclass
+class NetworkView:
+    columns: list[Any]
+    rows: list[NetworkRow]
+    states: list[tuple[str, str]]
+    chart_column: Any = None
+    chart: list[dict[str, Any]] = field(default_factory=list)
+    chart_height: int = 28
+    page: Any = None  # one page of `rows` for the table and the chart
+
+
+def _in_band(cell: Any, band: str) -> bool:
+    if band not in SIZE_BANDS:
+        return True
+    if cell is None or cell.value is None:
+        return False  # a city of unknown size is in no band
+    _label, low, high = SIZE_BANDS[band]
+    return cell.value >= low and (high is None or cell.value < high)
+
+
+NETWORK_PAGE = 50
+
+
+def network_view(*, state: str = "", size: str = "", chart: str = "", page: str | int = 1) -> NetworkView:
+    """Every city with each registered column's figure (`cities.network`), filtered by state and
+    size (`rows`: all of them, for the export); `page` holds one page of them for the table, and the
+    chart draws that page's cities in one column (`chart`, or the first chartable one)."""
+
+    all_cities = list(City.objects.order_by("name"))
+    states = sorted({(c.state, c.get_state_display()) for c in all_cities}, key=lambda s: s[1])
+    chosen = [c for c in all_cities if not state or c.state == state]
+    cells = network.cells(cities=chosen)
+    columns = network.columns()
+    rows = []
+    for c in chosen:
+        own = {k: v[c.pk] for k, v in cells.items() if c.pk in v}
+        rows.append(NetworkRow(c, own, [own.get(col.key) for col in columns]))
+    if size:
+        rows = [r for r in rows if _in_band(r.cell(POPULATION), size)]
+    chartable = [c for c in columns if c.chart and c.key != POPULATION]
+    chart_column = next((c for c in chartable if c.key == chart), chartable[0] if chartable else None)
+    bars: list[dict[str, Any]] = []
+    shown = Paginator(rows, NETWORK_PAGE).get_page(page)
+    if chart_column is not None:
+        values = [(r.city, r.cell(chart_column.key)) for r in shown.object_list]
+        top = max((cell.value for _c, cell in values if cell and cell.value is not None), default=0) or 1
+        for i, (city, cell) in enumerate(values):
+            value = cell.value if cell else None
+            bars.append(
+                {
+                    "city": city,
+                    "value": value,
+                    "text": cell.text if cell else "—",
+                    "width": 0 if value is None else round(250 * value / top, 1),
+                    "y": i * 28,
+                    "text_y": i * 28 + 16,
+                    "value_x": 150 + (0 if value is None else round(250 * value / top, 1)) + 6,
+                }
+            )
+    return NetworkView(
+        columns, rows, states, chart_column, bars, chart_height=max(28 * len(bars), 28), page=shown
+    )
+
+
+def network_csv_rows(view: NetworkView) -> Iterable[list[Any]]:
+    yield ["City", "State"] + [c.label for c in view.columns]
+    for row in view.rows:
+        values = []
+        for column in view.columns:
+            cell = row.cell(column.key)
+            value = None if cell is None else cell.value
+            if value is not None and float(value).is_integer():
+                value = int(value)  # a count is written as one
+            values.append("" if value is None else value)
+        yield [row.city.name, row.city.state, *values]
+
+
+def network_news(*, since: Any) -> list[dict[str, Any]]:
+    """What the feed and the weekly digest tell curators, newest first: stories accepted into the
+    library and published since `since` (with the city credited), and the apps' milestones
+    (published ones only, `cities.network.register_milestones`)."""
+
+    items: list[dict[str, Any]] = []
+    published = (
+        Resource.objects.published()
+        .filter(submission__isnull=False, published_at__gte=since)
+        .exclude(submission__story_key="")
+        .select_related("credited_city")
+    )
+    for resource in published:
+        city = resource.credited_city
+        items.append(
+            {
+                "date": resource.published_at,
+                "title": f"{city.name if city else 'A city'} told the league: {resource.title}",
+                "url": resource.get_absolute_url(),
+                "kind": "story",
+                "city": city,
+            }
+        )
+    names = dict(City.objects.values_list("pk", "name"))
+    for m in network.milestones(since=since):
+        items.append(
+            {"date": m.at, "title": m.title, "url": m.url, "kind": m.kind or "milestone",
+             "city": names.get(m.city_id, "")}
+        )  # fmt: skip
+    return sorted(items, key=lambda i: i["date"], reverse=True)

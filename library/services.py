@@ -1,7 +1,7 @@
 """Everything that writes in the library: resources and their curation, frameworks, city status,
 adoptions and submissions."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cities import stories
 from cities.models import City, User
 
 from . import framework_csv, selectors
@@ -539,7 +540,94 @@ def _submission_body(submission: Submission) -> str:
     if submission.partners.strip():
         parts.append(f"## With whom\n\n{submission.partners.strip()}")
     parts.append(f"## What came of it\n\n{submission.how_it_went.strip() or 'Outcome not yet documented.'}")
+    if submission.story_figures:
+        lines = [
+            f"- {f.get('label', '')}: {f.get('value', '')} (source: {f.get('source', '')})"
+            for f in submission.story_figures
+        ]
+        parts.append("## Figures\n\n" + "\n".join(lines))
+    if submission.story_source:
+        parts.append(f"*A story {submission.city.name} told the league, started from {submission.story_source.lower()}.*")
     return "\n\n".join(parts)
+
+
+# City stories -----------------------------------------------------------------------------
+
+
+def story_draft(*, city: City, key: str) -> stories.StoryFacts:
+    """The facts a story starts from (`cities.stories`); a piece that cannot be told is refused."""
+    facts = stories.facts(city=city, key=key)
+    if facts is None:
+        raise ValidationError(
+            "This cannot be told as a story: it is not reported, published or kept yet, or it is gone."
+        )
+    return facts
+
+
+def story_initial(facts: stories.StoryFacts) -> dict[str, Any]:
+    """The submission form's first draft from the facts (the figures travel beside it, as they are)."""
+    return {
+        "kind": facts.kind,
+        "title": facts.title[:200],
+        "summary": facts.summary,
+        "what_we_did": facts.what_we_did,
+        "partners": facts.partners,
+        "how_it_went": facts.how_it_went.strip(),
+        "topics": list(facts.topics),
+    }
+
+
+def story_submit(*, city: City, by: User, key: str, **fields) -> Submission:
+    """The city sends its story: a submission the curators review like any other, carrying the
+    piece it was started from and the figures (with their sources) the app knew when it was sent."""
+    facts = story_draft(city=city, key=key)
+    submission = Submission(
+        city=city,
+        submitted_by=by,
+        story_key=facts.key,
+        story_source=facts.source_label,
+        story_figures=facts.figures_as_data(),
+        **{k: fields[k] for k in SUBMISSION_FIELDS if k in fields},
+    )
+    submission.full_clean()
+    submission.save()
+    return submission
+
+
+# The league's weekly digest ---------------------------------------------------------------
+
+
+def network_digest_send(*, now: datetime | None = None, days: int = 7) -> int:
+    """Email the curators what the network did this week: stories accepted into the library and
+    published, stories waiting for a decision (a count), and milestones (published ones only).
+    Answers how many curators were written to (0 when there was nothing to say)."""
+    now = now or timezone.now()
+    since = now - timedelta(days=days)
+    news = selectors.network_news(since=since)
+    waiting = Submission.objects.exclude(story_key="").filter(status=SubmissionStatus.SUBMITTED).count()
+    if not news and not waiting:
+        return 0
+    curators = list(User.objects.filter(is_curator=True, is_active=True).values_list("email", flat=True))
+    if not curators:
+        return 0
+    base = settings.SITE_URL.rstrip("/") if getattr(settings, "SITE_URL", "") else ""
+    lines = [f"- {item['date']:%d %B %Y}: {item['title']}" + (f" {base}{item['url']}" if item["url"] else "")
+             for item in news]  # fmt: skip
+    body = "What the cities of the network did since " + f"{since:%d %B %Y}.\n\n"
+    body += "\n".join(lines) if lines else "No new published stories or milestones this week."
+    if waiting:
+        body += (
+            f"\n\n{waiting} stor{'ies are' if waiting != 1 else 'y is'} waiting for a curator: "
+            f"{base}{reverse('library:curate_submissions')}"
+        )
+    body += f"\n\nThe network view: {base}{reverse('library:network')}"
+    send_mail(
+        subject=f"The network this week: {len(news)} new stor{'ies' if len(news) != 1 else 'y'} and milestones",
+        message=body,
+        from_email=None,
+        recipient_list=curators,
+    )
+    return len(curators)
 
 
 def submission_decide(*, submission: Submission, decision: str, reason: str, by: User) -> Submission:

@@ -30,6 +30,9 @@ urlpatterns = [
     path(
         "library/curate/submissions/<int:submission_id>/", views.curate_submission, name="curate_submission"
     ),
+    path("library/network/", views.network, name="network"),
+    path("library/network.csv", views.network_csv, name="network_csv"),
+    path("library/network/feed/", views.network_feed, name="network_feed"),
     path("library/frameworks/", views.frameworks, name="frameworks"),
     path("library/frameworks/<slug:slug>/", views.framework_detail, name="framework"),
     path("library/frameworks/<slug:slug>/items/new/", views.framework_item, name="framework_item_new"),
@@ -55,6 +58,8 @@ urlpatterns = [
     ),
     path("c/<slug:city_slug>/library/adopt/<slug:resource_slug>/", views.city_adopt, name="city_adopt"),
     path("c/<slug:city_slug>/library/submit/", views.city_submit, name="city_submit"),
+    path("c/<slug:city_slug>/library/stories/", views.city_stories, name="city_stories"),
+    path("c/<slug:city_slug>/library/stories/new/", views.city_story, name="city_story"),
     path(
         "c/<slug:city_slug>/library/submissions/<int:submission_id>/",
         views.city_submission,

@@ -1,14 +1,19 @@
 """Library pages: the public library, curation, frameworks, and each city's library pages."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
+from cities.csvsafe import csv_response
 from cities.decorators import city_view, curator_required
 from cities.forms import add_service_errors
 from cities.http import CityRequest, HtmxRequest, int_param
@@ -620,6 +625,46 @@ def city_submit(request: CityRequest) -> HttpResponse:
     return render(request, "library/city_submit.html", {"section": "library", "city": city, "form": form})
 
 
+@city_view(roles=EDITOR_ROLES)
+def city_story(request: CityRequest) -> HttpResponse:
+    """One action from a piece of the city's work: a story pre-filled with what the app knows, for the
+    city to edit and send (`?source=<story key>`, see cities/stories.py)."""
+    city = request.city
+    key = (request.POST.get("source") or request.GET.get("source") or "").strip()[:120]
+    try:
+        facts = services.story_draft(city=city, key=key)
+    except ValidationError:
+        raise Http404("This cannot be told as a story.") from None
+    form = SubmissionForm(request.POST or None, initial=services.story_initial(facts))
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.story_submit(city=city, by=request.user, key=key, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your story is with the league. A curator will read it and answer here.")
+            return redirect("library:city_submission", city_slug=city.slug, submission_id=submission.pk)
+    return render(
+        request,
+        "library/city_story.html",
+        {"section": "library", "city": city, "form": form, "facts": facts, "key": key},
+    )
+
+
+@city_view()
+def city_stories(request: CityRequest) -> HttpResponse:
+    city = request.city
+    return render(
+        request,
+        "library/city_stories.html",
+        {
+            "section": "library",
+            "city": city,
+            "page": Paginator(selectors.city_stories(city=city), 30).get_page(request.GET.get("page", 1)),
+        },
+    )
+
+
 @city_view()
 def city_submission(request: CityRequest, submission_id: int) -> HttpResponse:
     city = request.city
@@ -647,3 +692,70 @@ def city_submission(request: CityRequest, submission_id: int) -> HttpResponse:
         "library/city_submission.html",
         {"section": "library", "city": city, "submission": submission, "form": form},
     )
+
+
+# The league's view across cities (curators only) ------------------------------------------
+
+
+def _network_filters(request: HttpRequest) -> dict[str, str]:
+    size = request.GET.get("size", "")
+    return {
+        "state": request.GET.get("state", "")[:2].upper(),
+        "size": size if size in selectors.SIZE_BANDS else "",
+        "chart": request.GET.get("chart", "")[:40],
+    }
+
+
+@curator_required
+def network(request: HttpRequest) -> HttpResponse:
+    filters = _network_filters(request)
+    view = selectors.network_view(**filters, page=request.GET.get("page", 1))
+    return render(
+        request,
+        "library/network.html",
+        {
+            "section": "library",
+            "view": view,
+            "filters": filters,
+            "sizes": [(k, label) for k, (label, _lo, _hi) in selectors.SIZE_BANDS.items()],
+            "news": selectors.network_news(since=timezone.now() - dt.timedelta(days=30))[:20],
+        },
+    )
+
+
+@curator_required
+def network_csv(request: HttpRequest) -> HttpResponse:
+    view = selectors.network_view(**_network_filters(request))
+    return csv_response(selectors.network_csv_rows(view), filename="realcities-network.csv")
+
+
+class NetworkFeed(Feed):
+    """New stories published in the library and the cities' published milestones (curators only)."""
+
+    feed_type = Atom1Feed
+    title = "REAL Cities network: new stories and milestones"
+    subtitle = "Stories cities told the league, once published, and what cities published."
+
+    def link(self):
+        return reverse("library:network")
+
+    def items(self):
+        return selectors.network_news(since=timezone.now() - dt.timedelta(days=90))[:50]
+
+    def item_title(self, item: dict) -> str:
+        return item["title"]
+
+    def item_description(self, item: dict) -> str:
+        return item["title"]
+
+    def item_link(self, item: dict) -> str:
+        return item["url"] or reverse("library:network")
+
+    def item_guid(self, item: dict) -> str:
+        return f"{item['kind']}:{item['url']}:{item['date'].isoformat()}"
+
+    def item_pubdate(self, item: dict):
+        return item["date"]
+
+
+network_feed = curator_required(NetworkFeed())

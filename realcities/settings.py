@@ -318,6 +318,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "library.tasks.resources_remind_review",
         "schedule": crontab(minute=5, hour=7),
     },
+    # Curators get the network's new stories and milestones every Monday morning.
+    "library-network-digest": {
+        "task": "library.tasks.network_digest_send",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
+    },
 }
 
 # Rate limits of the public forms (no account), like ACCOUNT_RATE_LIMITS above: "amount/period/per"

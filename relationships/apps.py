@@ -20,3 +20,13 @@ class RelationshipsConfig(AppConfig):
 
         panels.register("relationships", home_panel, order=20)
         panels.register_section("relationships", label="Relationships", url_name="relationships:index", order=20)
+
+        # The league: a kept commitment as a city story, commitments kept on time across cities.
+        from cities import network, stories
+
+        from . import league
+
+        stories.register_source("relationships", label="Kept commitment", build=league.story)
+        network.register_column(
+            "commitments", label="Commitments kept on time", provider=league.kept_on_time, order=30
+        )

@@ -731,3 +731,75 @@ def assessment_keeping(city, *, figure_key: str, title: str = "Summer jobs for y
         services.assessment_save_step(assessment=made, step=6, by=lead, fields=texts, answers=[])
         made = services.assessment_publish(assessment=made, by=lead)
     return made
+
+
+# ---------------------------------------------------------------------- library: city stories
+# One piece of city work each source app can tell the league about, made through the apps' services.
+
+
+def kept_commitment(city, *, what: str = "Publish stop data monthly", due_in: int = 10, owed_to=None):
+    """A commitment of `city` marked done today, due `due_in` days from today (negative: it was late)."""
+    from django.utils import timezone
+
+    from relationships import services
+
+    made = services.commitment_create(
+        city=city, what=what, owed_by="Police chief's office", owed_to_stakeholder=owed_to,
+        due_date=timezone.localdate() + timedelta(days=due_in), details="Private working notes.",
+    )  # fmt: skip
+    return services.commitment_set_status(commitment=made, status="done", by=None)
+
+
+def reported_conversation(city, *, title: str = "Youth and police", attendance: dict | None = None):
+    """A conversation held three days ago whose only session's report was submitted (so: reported),
+    with a commitment made at it."""
+    from conversations import services
+
+    conversation = make_conversation(city, days_ahead=-3, title=title)
+    session = conversation.sessions.get()
+    report = services.report_save(
+        session=session, author=None, attendance=attendance or {"youth": 14, "police": 3},
+        themes=["stops", "trust"], what_was_heard="Ana Diaz said stops feel random.", submit=True,
+    )  # fmt: skip
+    services.report_commitment_add(
+        report=report, by=None, what="Meet again in spring", owed_by="Mayor's office",
+        due_date=date.today() + timedelta(days=60),
+    )  # fmt: skip
+    conversation.refresh_from_db()
+    return conversation
+
+
+def moved_indicator(city) -> str:
+    """Poverty among men and boys by race, loaded for 2024 and (with Black poverty a half higher) for
+    2019, so its equality score moved; answers the indicator's key."""
+    import json
+    from pathlib import Path
+
+    from indicators import services
+
+    samples = Path(__file__).resolve().parents[1] / "indicators" / "sample_data"
+    for word in ("BLACK", "WHITE"):
+        name = f"2024-POVERTY_BY_RACE_COUNTY_{word}.json"
+        raw = (samples / name).read_bytes()
+        services.census_file_upload(city=city, raw=raw, filename=name)
+        rows = json.loads(raw)
+        if word == "BLACK":
+            col = rows[0].index("B17001B_003E")
+            for row in rows[1:]:
+                if row[col] not in (None, "") and row[col].lstrip("-").isdigit() and int(row[col]) > 0:
+                    row[col] = str(int(int(row[col]) * 1.5))
+        services.census_file_upload(
+            city=city, raw=json.dumps(rows).encode(), filename=f"2019-{name[5:]}", vintage=2019
+        )
+    return "poverty_male"
+
+
+def story(city, *, key: str = "", by=None):
+    """A story the city sent the league (from a kept commitment unless `key` says otherwise)."""
+    from library import services
+
+    key = key or f"relationships:{kept_commitment(city).pk}"
+    facts = services.story_draft(city=city, key=key)
+    return services.story_submit(
+        city=city, by=by or member(city, "staff"), key=key, **services.story_initial(facts)
+    )

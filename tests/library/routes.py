@@ -41,6 +41,17 @@ def _city_submission(city):
     return {"submission_id": builders.submission(city).pk}
 
 
+def _city_stories(city):
+    builders.story(city)
+    return {}
+
+
+def _city_story(city):
+    """The page opens from a piece of the city's work: its key goes in `?source=` (see the test)."""
+    builders.kept_commitment(city)
+    return {}
+
+
 # Public pages -------------------------------------------------------------------------------
 
 
@@ -81,6 +92,19 @@ def _curate_submission(city):
     return {"submission_id": builders.submission(city, answered=False).pk}
 
 
+def _network(city):
+    """A story the curators accepted and published (in the news), one waiting, a published dashboard."""
+    from library import services
+
+    curator = builders.shared_curator()
+    accepted = services.submission_decide(submission=builders.story(city), decision="accepted", reason="", by=curator)
+    for to in ("in_review", "published"):
+        services.resource_transition(resource=accepted.resource, to=to, by=curator)
+    builders.story(city)
+    builders.published_snapshot(city)
+    return {}
+
+
 def _framework_slug(city):
     builders.framework_status(city)
     return {"slug": builders.shared_framework()[0].slug}
@@ -112,6 +136,9 @@ ROUTES = [
     Route("library:curate_restore", _curated_revision, kind="curator", walk=False),
     Route("library:curate_submissions", _curate_submissions, kind="curator", walk=False),
     Route("library:curate_submission", _curate_submission, kind="curator", walk=False),
+    Route("library:network", _network, kind="curator", walk=False),
+    Route("library:network_csv", _network, kind="curator", walk=False),
+    Route("library:network_feed", _network, kind="curator", walk=False),
     Route("library:frameworks", _frameworks, kind="curator", walk=False),
     Route("library:framework", _framework_slug, kind="curator", walk=False),
     Route("library:framework_item_new", _framework_slug, kind="curator", walk=False),
@@ -125,6 +152,10 @@ ROUTES = [
     Route("library:city_framework_item", _city_framework_item),
     Route("library:city_adopt", _city_adopt),
     Route("library:city_submit"),
+    Route("library:city_stories", _city_stories),
+    # Opens only with `?source=<story key>` (404 without): tests/library/test_stories.py requests it
+    # from every source, as another city's member, without the role and with bad keys.
+    Route("library:city_story", _city_story, walk=False),
     Route("library:city_submission", _city_submission),
 ]
 
@@ -135,3 +166,5 @@ CURATOR_ACTIONS = {
     "library:framework_item_move",
     "library:framework_item_retire",
 }
+# Curator downloads (a CSV file, an Atom feed): no page to walk, checked in tests/library/test_network.py.
+CURATOR_DOWNLOADS = {"library:network_csv", "library:network_feed"}

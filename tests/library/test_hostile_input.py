@@ -252,6 +252,8 @@ def test_typed_text_is_escaped_on_every_library_page(client, city, member_of):
     for route in ROUTES:
         if not route.name.startswith("library:") or route.name in routes.CURATOR_ACTIONS:
             continue
+        if route.name in routes.CURATOR_DOWNLOADS or route.name == "library:city_story":
+            continue  # a file, a feed, a page opened from a source: escaped in tests/library/test_stories.py
         kwargs = route.build(city)
         shows = route.name not in blank_forms
         if route.kind == "city":

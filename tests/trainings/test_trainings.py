@@ -380,3 +380,28 @@ def test_pages_run_a_bounded_number_of_queries(client, city, other_city, member_
         builders.trained(c, league, session=session)
     builders.trained(other_city, builders.city_training(other_city, audience=("facilitator",)))
     assert counts() == before
+
+
+def test_the_league_view_counts_each_citys_completions(client, city, other_city, member_of):
+    """The curators' view across cities shows each city's completions, counted again here from the
+    rows the test made; a city with none shows nothing, and no name appears."""
+    training = builders.league_training()
+    other = builders.league_training("Budgeting with a racial equity lens")
+    people = [builders.trained(city, training, role="facilitator") for _ in range(3)]
+    builders.trained(city, other, role="staff")
+    curator = builders.shared_curator()
+    client.force_login(curator)
+    response = client.get(reverse("library:network"))
+    assert response.status_code == 200
+    view = response.context["view"]
+    rows = {r.city.pk: r for r in view.rows}
+    frame = pd.DataFrame(list(Completion.objects.values("city_id", "user_id", "training_id")))
+    mine = frame[frame.city_id == city.pk]
+    cell = rows[city.pk].cell("trainings")
+    assert cell.value == len(mine) == 4
+    assert cell.note == f"by {mine.user_id.nunique()} people in {mine.training_id.nunique()} trainings"
+    assert other_city.pk not in set(frame.city_id) and rows[other_city.pk].cell("trainings") is None
+    html = response.content.decode()
+    assert "Trainings completed" in html
+    for user, _registration, _completion in people:
+        assert user.email not in html
