@@ -386,7 +386,7 @@ def test_the_league_view_counts_each_citys_completions(client, city, other_city,
     """The curators' view across cities shows each city's completions, counted again here from the
     rows the test made; a city with none shows nothing, and no name appears."""
     training = builders.league_training()
-    other = builders.league_training("Budgeting with a racial equity lens")
+    other = builders.league_training("Budgeting with a racial equity lens", audience=("staff",))
     people = [builders.trained(city, training, role="facilitator") for _ in range(3)]
     builders.trained(city, other, role="staff")
     curator = builders.shared_curator()
