@@ -8,7 +8,9 @@ from .models import Registration
 
 def _registration(registration_id: int) -> Registration | None:
     return (
-        Registration.objects.select_related("session__training", "user", "city").filter(pk=registration_id).first()
+        Registration.objects.select_related("session__training", "user", "city")
+        .filter(pk=registration_id)
+        .first()
     )
 
 

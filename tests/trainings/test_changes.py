@@ -135,7 +135,9 @@ def test_another_citys_and_the_leagues_ids_are_not_found(client_as, city, other_
     assert not Session.objects.exclude(cancelled_at=None).exists()
 
 
-def test_a_withdrawn_training_refuses_registration_and_sessions_and_keeps_completions(client, city, member_of):
+def test_a_withdrawn_training_refuses_registration_and_sessions_and_keeps_completions(
+    client, city, member_of
+):
     training = builders.city_training(city, audience=())
     holder, _, completion = builders.trained(city, training)
     ahead = builders.training_session(training, hours_ahead=72)
@@ -162,7 +164,9 @@ def test_a_withdrawn_training_refuses_registration_and_sessions_and_keeps_comple
     assert client.get(reverse("trainings:certificate", args=[city.slug, completion.pk])).status_code == 200
     # Listed as withdrawn; the session already scheduled stays for those registered.
     page = client.get(reverse("trainings:index", args=[city.slug])).text
-    scheduled = Session.objects.filter(training=training, starts_at__gte=timezone.now(), cancelled_at=None).count()
+    scheduled = Session.objects.filter(
+        training=training, starts_at__gte=timezone.now(), cancelled_at=None
+    ).count()
     assert '<span class="usa-tag">Withdrawn</span>' in page and f"{scheduled} upcoming sessions<" in page
     assert scheduled == 2
 
@@ -277,7 +281,9 @@ def test_a_person_moved_up_from_the_waitlist_is_emailed(celery_worker, client, c
         client.post(_session_url(city, session), {"action": "register"})
     client.force_login(first)
     client.post(_session_url(city, session), {"action": "cancel"})
-    promoted = wait_for(lambda: next((m for m in mail.outbox if m.subject.startswith("A seat is yours")), None))
+    promoted = wait_for(
+        lambda: next((m for m in mail.outbox if m.subject.startswith("A seat is yours")), None)
+    )
     assert promoted.to == [second.email] and promoted.subject == "A seat is yours: Racial equity tools"
     day, at = _said_in_email(session.starts_at)
     assert day in promoted.body and at in promoted.body

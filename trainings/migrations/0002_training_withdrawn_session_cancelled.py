@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trainings', '0001_trainings'),
+        ("trainings", "0001_trainings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='session',
-            name='cancelled_at',
-            field=models.DateTimeField(blank=True, help_text='Cancelled: nobody registers or is checked in; not counted as held.', null=True),
+            model_name="session",
+            name="cancelled_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Cancelled: nobody registers or is checked in; not counted as held.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='training',
-            name='withdrawn_at',
-            field=models.DateTimeField(blank=True, help_text='Withdrawn: no new sessions or registrations; completions and certificates stay.', null=True),
+            model_name="training",
+            name="withdrawn_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Withdrawn: no new sessions or registrations; completions and certificates stay.",
+                null=True,
+            ),
         ),
     ]
