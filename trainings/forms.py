@@ -57,3 +57,11 @@ class SurveyForm(forms.Form):
             self.fields[key] = forms.TypedChoiceField(
                 label=label, choices=choices, coerce=int, widget=forms.RadioSelect
             )
+
+
+class SessionMoveForm(SessionForm):
+    """A new date, time or place for a session; its seats stay as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["capacity"]

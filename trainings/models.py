@@ -54,6 +54,10 @@ class Training(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(db_default=Now())
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="Withdrawn: no new sessions or registrations; completions and certificates stay.",
+    )  # fmt: skip
 
     objects = TrainingQuerySet.as_manager()
 
@@ -66,6 +70,10 @@ class Training(models.Model):
     @property
     def is_league(self) -> bool:
         return self.city_id is None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     def audience_labels(self) -> list[str]:
         labels = dict(Role.choices)
@@ -90,6 +98,9 @@ class Session(models.Model):
     )
     capacity = models.PositiveIntegerField()
     created_at = models.DateTimeField(db_default=Now())
+    cancelled_at = models.DateTimeField(
+        null=True, blank=True, help_text="Cancelled: nobody registers or is checked in; not counted as held."
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -102,6 +113,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.training} on {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def where(self) -> str:
+        return self.location if self.mode == SessionMode.IN_PERSON else f"online: {self.online_link}"
 
 
 class RegistrationStatus(models.TextChoices):

@@ -30,7 +30,7 @@ def trainings_offered(*, city: City, page: str | int = 1) -> Page:
     now = timezone.now()
     trainings = (
         Training.objects.offered_to(city)
-        .annotate(upcoming=Count("sessions", filter=Q(sessions__starts_at__gte=now)))
+        .annotate(upcoming=Count("sessions", filter=Q(sessions__starts_at__gte=now, sessions__cancelled_at=None)))
         .order_by("city_id", "title", "id")
     )
     return Paginator(trainings, 25).get_page(page)
@@ -41,7 +41,7 @@ def league_trainings(*, page: str | int = 1) -> Page:
     trainings = (
         Training.objects.league()
         .annotate(
-            upcoming=Count("sessions", filter=Q(sessions__starts_at__gte=now), distinct=True),
+            upcoming=Count("sessions", filter=Q(sessions__starts_at__gte=now, sessions__cancelled_at=None), distinct=True),
             completed=Count("completions", distinct=True),
         )
         .order_by("title", "id")
@@ -217,7 +217,11 @@ def home_panel(*, city: City, membership: Membership | None) -> dict | None:
         return None
     now = timezone.now()
     upcoming = list(
-        Session.objects.filter(training__in=Training.objects.offered_to(city), starts_at__gte=now)
+        Session.objects.filter(
+            training__in=Training.objects.offered_to(city).filter(withdrawn_at=None),
+            starts_at__gte=now,
+            cancelled_at=None,
+        )
         .select_related("training")
         .order_by("starts_at", "id")[:5]
     )

@@ -20,7 +20,7 @@ from cities.http import CityRequest, acting, int_param
 from cities.models import EDITOR_ROLES, Role, may
 
 from . import selectors, services
-from .forms import SessionForm, SurveyForm, TrainingForm
+from .forms import SessionForm, SessionMoveForm, SurveyForm, TrainingForm
 from .models import RegistrationStatus, SurveyKind, Training
 
 
@@ -44,6 +44,82 @@ def _or_404(load, **kwargs):
 def _present_ids(request: HttpRequest) -> list[int] | None:
     ids = [int_param(v) for v in request.POST.getlist("present")]
     return None if any(i is None for i in ids) else [i for i in ids if i is not None]
+
+
+def _training_initial(training: Training) -> dict:
+    return {
+        "title": training.title, "description": training.description,
+        "curriculum": list(training.curriculum.all()), "audience_roles": training.audience_roles,
+        "format": training.format, "length_minutes": training.length_minutes,
+    }  # fmt: skip
+
+
+def _edit_training(request: HttpRequest, training: Training, *, membership, done: str, ctx: dict) -> HttpResponse:
+    """Change a training, or withdraw it (`action=withdraw`); the city and network pages share this."""
+    posted = request.method == "POST"
+    form = TrainingForm(request.POST if posted else None, initial=_training_initial(training))
+    try:
+        if posted and request.POST.get("action") == "withdraw":
+            services.training_withdraw(training=training, membership=membership, **acting(request))
+            messages.success(request, "Training withdrawn. Completions and certificates stay.")
+            return redirect(done)
+        if posted and form.is_valid():
+            try:
+                services.training_update(
+                    training=training, membership=membership, **form.cleaned_data, **acting(request)
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Training saved.")
+                return redirect(done)
+    except PermissionDenied as refused:
+        raise Http404("No such page.") from refused
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(done)
+    return render(
+        request, "trainings/edit.html", {**ctx, "training": training, "form": form, "done": done},
+        status=400 if posted else 200,
+    )  # fmt: skip
+
+
+def _session_initial(session) -> dict:
+    from django.utils import timezone
+
+    return {
+        "starts_at": timezone.localtime(session.starts_at), "ends_at": timezone.localtime(session.ends_at),
+        "mode": session.mode, "location": session.location, "online_link": session.online_link,
+    }  # fmt: skip
+
+
+def _change_session(request: HttpRequest, session, *, membership, done: str, ctx: dict) -> HttpResponse:
+    """Move a session (new date, time, place) or cancel it (`action=cancel`); registrants are emailed."""
+    posted = request.method == "POST"
+    form = SessionMoveForm(request.POST if posted else None, initial=_session_initial(session))
+    try:
+        if posted and request.POST.get("action") == "cancel":
+            services.session_cancel(session=session, membership=membership, **acting(request))
+            messages.success(request, "Session cancelled. Everyone registered or waiting is told by email.")
+            return redirect(done)
+        if posted and form.is_valid():
+            try:
+                services.session_move(session=session, membership=membership, **form.cleaned_data, **acting(request))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Session moved. Everyone registered or waiting is told by email.")
+                return redirect(done)
+    except PermissionDenied as refused:
+        raise Http404("No such page.") from refused
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(done)
+    return render(
+        request, "trainings/session_change.html",
+        {**ctx, "session": session, "training": session.training, "form": form, "done": done},
+        status=400 if posted else 200,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------ city pages
@@ -144,6 +220,24 @@ def _session_post(request: CityRequest, session) -> HttpResponse | None:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(here)
+
+
+@city_view(roles=EDITOR_ROLES)
+def edit(request: CityRequest, training_id: int) -> HttpResponse:
+    training = _or_404(selectors.training_for_city, city=request.city, training_id=training_id)
+    if training.city_id != request.city.pk:
+        raise Http404("No such page.")
+    done = reverse("trainings:detail", args=[request.city.slug, training.pk])
+    return _edit_training(request, training, membership=request.membership, done=done, ctx=_ctx(request))
+
+
+@city_view(roles=EDITOR_ROLES)
+def session_change(request: CityRequest, session_id: int) -> HttpResponse:
+    found = _or_404(selectors.session_for_city, city=request.city, session_id=session_id)
+    if found.training.city_id != request.city.pk:
+        raise Http404("No such page.")
+    done = reverse("trainings:session", args=[request.city.slug, found.pk])
+    return _change_session(request, found, membership=request.membership, done=done, ctx=_ctx(request))
 
 
 @city_view()
@@ -274,6 +368,20 @@ def network_training(request: HttpRequest, training_id: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@curator_required
+def network_edit(request: HttpRequest, training_id: int) -> HttpResponse:
+    training: Training = _or_404(selectors.league_training, training_id=training_id)
+    done = reverse("trainings:network_training", args=[training.pk])
+    return _edit_training(request, training, membership=None, done=done, ctx={"section": "trainings"})
+
+
+@curator_required
+def network_session_change(request: HttpRequest, session_id: int) -> HttpResponse:
+    found = _or_404(selectors.league_session, session_id=session_id)
+    done = reverse("trainings:network_session", args=[found.pk])
+    return _change_session(request, found, membership=None, done=done, ctx={"section": "trainings"})
 
 
 @curator_required
