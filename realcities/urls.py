@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("library.urls")),
     path("", include("indicators.urls")),
     path("", include("equity.urls")),
+    path("", include("operations.urls")),
 ]

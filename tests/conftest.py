@@ -62,6 +62,7 @@ def celery_worker(django_db_setup, django_db_blocker):
     committed and the worker, on its own connection, sees it.
     """
     from celery.contrib.testing.worker import start_worker
+    from django.conf import settings as django_settings
 
     from realcities.celery import app
 
@@ -69,9 +70,21 @@ def celery_worker(django_db_setup, django_db_blocker):
     if broker.endswith("/0"):
         pytest.exit("Run the tests with their own broker (make test sets CELERY_BROKER_URL).", 2)
     with django_db_blocker.unblock():
-        app.control.purge()
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        # One worker thread takes all of this process's queues (imports, analysis, quick): each name
+        # carries the process's suffix (settings.TASK_QUEUES), so test processes never share one.
+        queues = list(django_settings.TASK_QUEUES.values())
+        queues_purge(app, queues)
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=queues
+        ) as worker:
             yield worker
+
+
+def queues_purge(app, queues) -> None:
+    """Drop what an earlier run left in these queues (app.control.purge empties only the default one)."""
+    with app.connection_for_write() as conn:
+        for queue in queues:
+            conn.default_channel.queue_purge(queue)
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 20.0, interval: float = 0.1):

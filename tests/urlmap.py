@@ -10,7 +10,7 @@ from importlib.util import find_spec
 
 from tests.urlmap_types import Route
 
-APPS = ["cities", "conversations", "relationships", "disparities", "library", "indicators", "equity"]
+APPS = ["cities", "conversations", "relationships", "disparities", "library", "indicators", "equity", "operations"]
 
 
 def _collect() -> list[Route]:

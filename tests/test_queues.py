@@ -1,0 +1,114 @@
+"""Separate queues: two import workers load two cities' files at once, and an invitation sent
+meanwhile is emailed by the quick-work worker while both imports are still running."""
+
+import contextlib
+import io
+
+import pandas as pd
+import psycopg
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.db import connection
+
+from cities.services import invitation_create
+from disparities.models import Dataset, Status, Stop
+from disparities.services import datasets as dataset_services
+from realcities.celery import app
+from realcities.queues import queue_for
+from tests.builders import OWENSBORO, POLICE_SAMPLES, generated_stops, member, uploaded_dataset
+from tests.conftest import queues_purge, wait_for
+from tests.factories import CityFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_each_kind_of_task_goes_to_its_own_queue(settings):
+    assert queue_for("disparities.tasks.dataset_import_task") == settings.TASK_QUEUES["imports"]
+    assert queue_for("disparities.tasks.dataset_read_task") == settings.TASK_QUEUES["imports"]
+    assert queue_for("disparities.tasks.veil_run_task") == settings.TASK_QUEUES["analysis"]
+    for quick in (
+        "cities.tasks.invitation_send_email",
+        "conversations.tasks.reminders_day_before",
+        "relationships.tasks.digest_send",
+        "library.tasks.resources_remind_review",
+    ):
+        assert queue_for(quick) == settings.TASK_QUEUES["quick"]
+    # Three distinct names, each carrying this test process's suffix when the run is split.
+    assert len(set(settings.TASK_QUEUES.values())) == 3
+
+
+@contextlib.contextmanager
+def stop_table_locked():
+    """Hold a SHARE lock on the stop table from a connection of our own: reads go on, but an import's
+    COPY waits until the lock is released. That keeps both imports running as long as the test needs,
+    with no clock involved."""
+    with psycopg.connect(**connection.get_connection_params()) as conn:
+        conn.execute(f"LOCK TABLE {Stop._meta.db_table} IN SHARE MODE")
+        yield conn
+        conn.rollback()
+
+
+def _waiting_on_stop_table(lock_conn) -> int:
+    """How many other database sessions wait for the stop table's lock (imports blocked mid-load)."""
+    row = lock_conn.execute(
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "WHERE c.relname = %s AND NOT l.granted",
+        [Stop._meta.db_table],
+    ).fetchone()
+    return row[0]
+
+
+def test_two_import_workers_and_an_email_that_does_not_wait(settings):
+    # Queue names of this test alone: a worker of this process started by another test module (the
+    # session's celery_worker) consumes the usual names and cannot take these tasks.
+    settings.TASK_QUEUES = {kind: f"{name}-two-workers" for kind, name in settings.TASK_QUEUES.items()}
+    queues_purge(app, list(settings.TASK_QUEUES.values()))
+    city_a, city_b = CityFactory(), CityFactory()
+    lead = member(city_a, "lead")
+    generated = generated_stops(2_000, seed=11)
+    first = uploaded_dataset(city_a, file=OWENSBORO)
+    second = uploaded_dataset(city_b, file="generated.csv", data=generated, kind="stop")
+    expected = {
+        first.pk: len(pd.read_csv(POLICE_SAMPLES / OWENSBORO, dtype=str, keep_default_na=False)),
+        second.pk: len(pd.read_csv(io.BytesIO(generated), dtype=str, keep_default_na=False)),
+    }
+
+    def worker(hostname: str, kind: str):
+        return start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30,
+            hostname=hostname, queues=[settings.TASK_QUEUES[kind]],
+        )  # fmt: skip
+
+    with (
+        stop_table_locked() as lock,
+        worker("imports-1@two-workers", "imports"),
+        worker("imports-2@two-workers", "imports"),
+        worker("quick@two-workers", "quick"),
+    ):
+        dataset_services.dataset_confirm(dataset=first)
+        dataset_services.dataset_confirm(dataset=second)
+        # Both imports started, each on its own worker, and both are held at the COPY by the lock.
+        wait_for(lambda: _waiting_on_stop_table(lock) >= 2, timeout=60)
+        assert Dataset.objects.filter(pk__in=expected, status=Status.IMPORTING).count() == 2
+
+        invitation_create(city=city_a, email="new.person@example.org", role="staff", invited_by=lead)
+        message = wait_for(lambda: next((m for m in mail.outbox if "new.person@example.org" in m.to), None))
+        assert city_a.name in message.subject + message.body
+        # The email went out while both imports were still running, neither one finished.
+        assert _waiting_on_stop_table(lock) >= 2
+        assert Dataset.objects.filter(pk__in=expected, status=Status.IMPORTING).count() == 2
+        assert not Stop.objects.filter(dataset_id__in=expected).exists()
+        lock.rollback()  # release: both imports go on to the end
+
+        done = wait_for(
+            lambda: (
+                Dataset.objects.filter(pk__in=expected, status__in=[Status.IMPORTED, Status.FAILED]).count() == 2
+            ),
+            timeout=120,
+        )
+        assert done
+    for dataset in Dataset.objects.filter(pk__in=expected):
+        assert dataset.status == Status.IMPORTED, dataset.status_message
+        assert dataset.rows_imported == expected[dataset.pk]
+        assert Stop.objects.filter(dataset=dataset).count() == expected[dataset.pk]
