@@ -37,7 +37,9 @@ def _queues(timeout: float) -> dict:
         }
     report = {}
     for kind, name in settings.TASK_QUEUES.items():
-        workers = sorted(host for host, queues in answers.items() if any(q.get("name") == name for q in queues))
+        workers = sorted(
+            host for host, queues in answers.items() if any(q.get("name") == name for q in queues)
+        )
         # How many workers, not their host names: the endpoint answers anyone.
         entry = {"ok": bool(workers), "queue": name, "workers": len(workers)}
         if not workers:

@@ -84,7 +84,9 @@ class ScrapeTimeCollector(Collector):
     """Queue depth and import throughput, computed at each scrape."""
 
     def collect(self):
-        depth = GaugeMetricFamily("realcities_queue_depth", "Tasks waiting in each Celery queue.", labels=["queue"])
+        depth = GaugeMetricFamily(
+            "realcities_queue_depth", "Tasks waiting in each Celery queue.", labels=["queue"]
+        )
         for kind, count in queue_depths().items():
             depth.add_metric([kind], count)
         yield depth
@@ -93,7 +95,9 @@ class ScrapeTimeCollector(Collector):
             "realcities_import_rows", "Rows imported by the imports finished in the window.", labels=["kind"]
         )
         seconds = GaugeMetricFamily(
-            "realcities_import_seconds", "Seconds spent by the imports finished in the window.", labels=["kind"]
+            "realcities_import_seconds",
+            "Seconds spent by the imports finished in the window.",
+            labels=["kind"],
         )
         rate = GaugeMetricFamily(
             "realcities_import_rows_per_second",

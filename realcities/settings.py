@@ -264,7 +264,9 @@ HEALTH_WORKER_TIMEOUT_SECONDS = float(os.environ.get("HEALTH_WORKER_TIMEOUT_SECO
 # /metrics answers only a request with `Authorization: Bearer <METRICS_TOKEN>` or from one of these
 # addresses (comma-separated); with neither set it answers no one (404).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
-METRICS_ALLOWED_ADDRESSES = {a.strip() for a in os.environ.get("METRICS_ALLOWED_ADDRESSES", "").split(",") if a.strip()}
+METRICS_ALLOWED_ADDRESSES = {
+    a.strip() for a in os.environ.get("METRICS_ALLOWED_ADDRESSES", "").split(",") if a.strip()
+}
 # Import throughput is reported over the imports finished within this window.
 METRICS_IMPORT_WINDOW_SECONDS = int(os.environ.get("METRICS_IMPORT_WINDOW_SECONDS", str(24 * 3600)))
 CELERY_TASK_ACKS_LATE = True

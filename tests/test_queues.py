@@ -103,7 +103,8 @@ def test_two_import_workers_and_an_email_that_does_not_wait(settings):
 
         done = wait_for(
             lambda: (
-                Dataset.objects.filter(pk__in=expected, status__in=[Status.IMPORTED, Status.FAILED]).count() == 2
+                Dataset.objects.filter(pk__in=expected, status__in=[Status.IMPORTED, Status.FAILED]).count()
+                == 2
             ),
             timeout=120,
         )

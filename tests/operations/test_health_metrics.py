@@ -87,7 +87,11 @@ def test_health_is_200_with_a_worker_on_every_queue_and_503_naming_a_stopped_one
     response = client.get(url)
     assert response.status_code == 503
     report = response.json()
-    assert [kind for kind, entry in report["queues"].items() if not entry["ok"]] == ["imports", "analysis", "quick"]
+    assert [kind for kind, entry in report["queues"].items() if not entry["ok"]] == [
+        "imports",
+        "analysis",
+        "quick",
+    ]
     assert report["database"]["ok"] and report["redis"]["ok"]
 
 
@@ -122,7 +126,10 @@ def test_metrics_report_queue_depth_import_throughput_and_request_latency(client
         invitation_send_email.delay(0)
     # Two imports of real files, finished now.
     imported = [imported_dataset(city, file=OWENSBORO), imported_dataset(city, file=LANSING)]
-    key = ("realcities_request_duration_seconds_count", (("method", "GET"), ("status", "2xx"), ("view", "home")))
+    key = (
+        "realcities_request_duration_seconds_count",
+        (("method", "GET"), ("status", "2xx"), ("view", "home")),
+    )
     before = _scrape(client).get(key, 0)
     assert client.get(reverse("home")).status_code == 200
 
@@ -146,4 +153,7 @@ def test_metrics_report_queue_depth_import_throughput_and_request_latency(client
 def test_health_and_metrics_refuse_other_methods(client, settings):
     settings.METRICS_TOKEN = TOKEN
     assert client.post(reverse("operations:health")).status_code == 405
-    assert client.post(reverse("operations:metrics"), headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 405
+    assert (
+        client.post(reverse("operations:metrics"), headers={"Authorization": f"Bearer {TOKEN}"}).status_code
+        == 405
+    )
