@@ -1,8 +1,13 @@
 """Shared fixtures: a real Celery worker on the real Redis, factories, clients signed in by role."""
 
+import contextlib
 import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -12,6 +17,7 @@ from tests.factories import CityFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = ["tests.plugins.url_coverage"]
 
 
@@ -85,6 +91,45 @@ def queues_purge(app, queues) -> None:
     with app.connection_for_write() as conn:
         for queue in queues:
             conn.default_channel.queue_purge(queue)
+
+
+@contextlib.contextmanager
+def worker_process(hostname: str, queue: str, *, log: Path | None = None):
+    """A real `celery worker` process on one queue of the test database, stopped (SIGTERM, warm
+    shutdown) on exit. Its output (the console mailer's emails included) goes to `log` if given."""
+    from django.conf import settings
+
+    from realcities.celery import app
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": app.conf.broker_url,
+        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "realcities", "worker", "-P", "solo", "-Q", queue, "-n", hostname,
+         "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        if log:
+            out.close()
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 20.0, interval: float = 0.1):

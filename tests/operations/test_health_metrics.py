@@ -1,15 +1,7 @@
 """The health endpoint (database, Redis, a worker on each queue) and the Prometheus metrics."""
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from django.db import connection
 from django.urls import reverse
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -17,10 +9,9 @@ from cities.tasks import invitation_send_email
 from disparities.models import Dataset
 from realcities.celery import app
 from tests.builders import LANSING, OWENSBORO, POLICE_SAMPLES, imported_dataset
-from tests.conftest import queues_purge, wait_for
+from tests.conftest import queues_purge, wait_for, worker_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "a-scraper-token-of-the-operators"
 
 
@@ -33,28 +24,6 @@ def own_queues(settings):
     queues_purge(app, names)
     yield settings.TASK_QUEUES
     queues_purge(app, names)
-
-
-@contextlib.contextmanager
-def worker_process(hostname: str, queue: str):
-    """A real `celery worker` process on one queue, stopped (SIGTERM, warm shutdown) on exit."""
-    env = {**os.environ, "DATABASE_URL": _test_database_url(), "CELERY_BROKER_URL": app.conf.broker_url}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "realcities", "worker", "-P", "solo", "-Q", queue, "-n", hostname,
-         "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def test_health_is_200_with_a_worker_on_every_queue_and_503_naming_a_stopped_one(client, own_queues):
