@@ -25,7 +25,7 @@ TEST_WORKERS ?= 2
 .PHONY: help setup run test lint worker beat check-deploy
 
 help:
-	@echo "make run   - set up, seed the demo and start the app, a worker and beat on http://127.0.0.1:$(PORT) (PORT=8080 to change)"
+	@echo "make run   - set up, seed the demo and start the app, its three workers and beat on http://127.0.0.1:$(PORT) (PORT=8080 to change)"
 	@echo "make test  - set up and run the whole test suite, browser tests included"
 
 $(VENV)/.installed: requirements.lock
@@ -44,14 +44,16 @@ setup: $(VENV)/.installed
 run: setup
 	$(MANAGE) seed_demo
 	@mkdir -p run
-	@echo "Starting a Celery worker and beat (logs in run/)…"
+	@echo "Starting Celery workers for the imports, analysis and quick queues, and beat (logs in run/)…"
 	@trap 'kill 0' EXIT INT TERM; \
 	  export DJANGO_SITE_URL="$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
-	  $(VENV)/bin/celery -A realcities worker --loglevel=INFO --concurrency=2 > run/worker.log 2>&1 & \
+	  $(VENV)/bin/celery -A realcities worker -Q imports -n imports@%h --loglevel=INFO --concurrency=1 > run/worker-imports.log 2>&1 & \
+	  $(VENV)/bin/celery -A realcities worker -Q analysis -n analysis@%h --loglevel=INFO --concurrency=1 > run/worker-analysis.log 2>&1 & \
+	  $(VENV)/bin/celery -A realcities worker -Q quick -n quick@%h --loglevel=INFO --concurrency=2 > run/worker-quick.log 2>&1 & \
 	  $(VENV)/bin/celery -A realcities beat --loglevel=INFO --schedule=run/celerybeat-schedule > run/beat.log 2>&1 & \
 	  echo ""; \
 	  echo "  REAL Cities is running at http://127.0.0.1:$(PORT)/ (links in emails: $$DJANGO_SITE_URL)"; \
-	  echo "  Emails are sent by the worker: read them in run/worker.log."; \
+	  echo "  Emails are sent by the worker of the quick queue: read them in run/worker-quick.log."; \
 	  echo "  Sign in as lead@riverton.example with the password 'demo' (other accounts are listed above)."; \
 	  echo ""; \
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)

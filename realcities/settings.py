@@ -59,9 +59,11 @@ INSTALLED_APPS = [
     "indicators",
     "equity",
     "trainings",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    "operations.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -275,7 +277,31 @@ if not DEBUG:
 # Celery: the broker and results live in Redis; tasks are enqueued on commit (delay_on_commit).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
-CELERY_TASK_DEFAULT_QUEUE = f"celery-{_TEST_PROCESS}" if _TEST_PROCESS else "celery"
+# Three queues, each with its own workers (`make run`, docker-compose.yml, docs/operations.md), so
+# that a two-hour import never delays an invitation: police imports (and the reading of big
+# uploads), analysis jobs (veil of darkness, threshold test, models), and quick work (emails,
+# reminders, digests, invitations, purges: everything else). realcities/queues.py routes each task
+# by name. In a test run each process keeps the suffix of its own queues (see _TEST_PROCESS above),
+# so two test processes never take each other's tasks.
+_QUEUE_SUFFIX = f"-{_TEST_PROCESS}" if _TEST_PROCESS else ""
+TASK_QUEUES = {
+    "imports": f"imports{_QUEUE_SUFFIX}",
+    "analysis": f"analysis{_QUEUE_SUFFIX}",
+    "quick": f"quick{_QUEUE_SUFFIX}",
+}
+CELERY_TASK_DEFAULT_QUEUE = TASK_QUEUES["quick"]
+CELERY_TASK_ROUTES = ("realcities.queues.route_task",)
+
+# Health and metrics (docs/operations.md). /health/ waits this long for the workers to answer.
+HEALTH_WORKER_TIMEOUT_SECONDS = float(os.environ.get("HEALTH_WORKER_TIMEOUT_SECONDS", "1.0"))
+# /metrics answers only a request with `Authorization: Bearer <METRICS_TOKEN>` or from one of these
+# addresses (comma-separated); with neither set it answers no one (404).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = {
+    a.strip() for a in os.environ.get("METRICS_ALLOWED_ADDRESSES", "").split(",") if a.strip()
+}
+# Import throughput is reported over the imports finished within this window.
+METRICS_IMPORT_WINDOW_SECONDS = int(os.environ.get("METRICS_IMPORT_WINDOW_SECONDS", str(24 * 3600)))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("equity.urls")),
     path("", include("trainings.urls")),
+    path("", include("operations.urls")),
 ]

@@ -431,10 +431,13 @@ class GapRow:
         )
 
 
-def _gap_rows(*, city: City, today: date) -> tuple[list[GapRow], list[GapRow]]:
+def _gap_rows(
+    *, city: City, today: date, relationships: list[Relationship] | None = None
+) -> tuple[list[GapRow], list[GapRow]]:
     """One pass over the city's stakeholders, relationships, meetings and latest trust readings.
 
-    Five queries whatever the size of the directory.
+    Five queries whatever the size of the directory (three when the page already holds the city's
+    `active_relationships` and passes them in).
     """
     group_labels = dict(StakeholderGroup.choices)
     districts: dict[str, GapRow] = {}
@@ -464,7 +467,8 @@ def _gap_rows(*, city: City, today: date) -> tuple[list[GapRow], list[GapRow]]:
         for row in rows_for(district, group):
             row.stakeholders += n
     # 2. Relationships with their health.
-    relationships = active_relationships(city=city, today=today)
+    if relationships is None:
+        relationships = active_relationships(city=city, today=today)
     by_relationship: dict[int, list[GapRow]] = {}
     for r in relationships:
         rows = rows_for(r.stakeholder.district, r.stakeholder.group)
@@ -528,7 +532,9 @@ def trust_gaps(*, city: City, today: date | None = None) -> dict:
     return {"districts": districts, "groups": groups, "has_feedback": has_feedback}
 
 
-def readiness(*, city: City, today: date | None = None) -> dict:
+def readiness(
+    *, city: City, today: date | None = None, relationships: list[Relationship] | None = None
+) -> dict:
     """Crisis readiness: the share of districts and groups with at least one healthy relationship.
 
     Districts are those named in the directory. Groups are the stakeholder groups the directory
@@ -536,7 +542,7 @@ def readiness(*, city: City, today: date | None = None) -> dict:
     a group that does not exist locally; groups with nobody listed are shown apart.
     """
     today = today or timezone.localdate()
-    districts, groups = _gap_rows(city=city, today=today)
+    districts, groups = _gap_rows(city=city, today=today, relationships=relationships)
     groups_in_use = [g for g in groups if g.stakeholders > 0]
     considered = [*districts, *groups_in_use]
     covered = sum(1 for r in considered if r.is_covered)
@@ -584,15 +590,17 @@ def landing(*, city: City, today: date | None = None) -> dict:
         .filter(status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS])
         .count(),
         "recent_meetings": list(Meeting.objects.for_city(city).order_by("-date", "-id")[:5]),
-        "readiness": readiness(city=city, today=today),
+        "readiness": readiness(city=city, today=today, relationships=rows),
     }
 
 
 def home_panel(*, city: City, membership: Membership | None) -> dict:
     """The city home's panel: relationships that are due or overdue for a meeting, and readiness."""
     today = timezone.localdate()
-    attention = needing_attention(city=city, today=today, limit=5)
-    ready = readiness(city=city, today=today)
+    # The city's active relationships, read once for both the list and readiness.
+    rows = active_relationships(city=city, today=today)
+    attention = [r for r in rows if r.health != Health.ON_TRACK][:5]
+    ready = readiness(city=city, today=today, relationships=rows)
     items = []
     if ready["total"]:
         items.append(

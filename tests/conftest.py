@@ -1,8 +1,13 @@
 """Shared fixtures: a real Celery worker on the real Redis, factories, clients signed in by role."""
 
+import contextlib
 import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -12,6 +17,7 @@ from tests.factories import CityFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = ["tests.plugins.url_coverage"]
 
 
@@ -62,6 +68,7 @@ def celery_worker(django_db_setup, django_db_blocker):
     committed and the worker, on its own connection, sees it.
     """
     from celery.contrib.testing.worker import start_worker
+    from django.conf import settings as django_settings
 
     from realcities.celery import app
 
@@ -69,9 +76,60 @@ def celery_worker(django_db_setup, django_db_blocker):
     if broker.endswith("/0"):
         pytest.exit("Run the tests with their own broker (make test sets CELERY_BROKER_URL).", 2)
     with django_db_blocker.unblock():
-        app.control.purge()
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        # One worker thread takes all of this process's queues (imports, analysis, quick): each name
+        # carries the process's suffix (settings.TASK_QUEUES), so test processes never share one.
+        queues = list(django_settings.TASK_QUEUES.values())
+        queues_purge(app, queues)
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=queues
+        ) as worker:
             yield worker
+
+
+def queues_purge(app, queues) -> None:
+    """Drop what an earlier run left in these queues (app.control.purge empties only the default one)."""
+    with app.connection_for_write() as conn:
+        for queue in queues:
+            conn.default_channel.queue_purge(queue)
+
+
+@contextlib.contextmanager
+def worker_process(hostname: str, queue: str, *, log: Path | None = None):
+    """A real `celery worker` process on one queue of the test database, stopped (SIGTERM, warm
+    shutdown) on exit. Its output (the console mailer's emails included) goes to `log` if given."""
+    from django.conf import settings
+
+    from realcities.celery import app
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": app.conf.broker_url,
+        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "realcities", "worker", "-P", "solo", "-Q", queue, "-n", hostname,
+         "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        if log:
+            out.close()
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 20.0, interval: float = 0.1):

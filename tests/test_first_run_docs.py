@@ -21,5 +21,5 @@ def test_the_readme_answers_the_first_run_questions():
     run = readme.split("## Run it", 1)[1].split("## Test it", 1)[0]
     assert "make run PORT=8080" in run
     assert "DJANGO_SITE_URL" in run and "| `DJANGO_SITE_URL` |" in readme
-    assert "The worker sends every email" in run and "run/worker.log" in run
+    assert "The worker sends every email" in run and "run/worker-quick.log" in run
     assert "How long the first run takes" in run and "minutes" in run

@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "equity": {"cities", "relationships", "library"},
     "indicators": {"cities", "relationships", "library"},
     "trainings": {"cities", "relationships", "library"},
+    "operations": {"cities", "disparities"},
 }
 PROJECT_APPS = set(ALLOWED)
 

@@ -10,7 +10,7 @@ from importlib.util import find_spec
 
 from tests.urlmap_types import Route
 
-APPS = ["cities", "conversations", "relationships", "disparities", "library", "indicators", "equity", "trainings"]
+APPS = ["cities", "conversations", "relationships", "disparities", "library", "indicators", "equity", "trainings", "operations"]
 
 
 def _collect() -> list[Route]:

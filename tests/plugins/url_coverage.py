@@ -16,7 +16,7 @@ import threading
 
 import pytest
 
-OWN_NAMESPACES = ("cities", "conversations", "relationships", "disparities", "library", "indicators", "equity", "trainings")
+OWN_NAMESPACES = ("cities", "conversations", "relationships", "disparities", "library", "indicators", "equity", "trainings", "operations")
 _seen: set[str] = set()
 _lock = threading.Lock()
 
