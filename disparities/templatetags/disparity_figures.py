@@ -173,3 +173,18 @@ def table_body(t: dict, drill_base: str = "", query: str = "", public: bool = Fa
         cells.append("</tr>")
         out.append("".join(cells))
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.filter
+def longdate(value) -> str:
+    """A date of the report (a `date` or its ISO text) in the one format the pages use: "April 5, 2017"."""
+    import datetime as dt
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value:%B} {value.day}, {value.year}"

@@ -133,6 +133,7 @@ def report_page(request: CityRequest, pk: int) -> HttpResponse:
         "doc": doc,
         "public": False,
         "charts": pages.chart_data(doc),
+        **pages.findings_context(doc),
         **_page(request, dataset, filters, benchmark),
     }
     return render(request, "disparities/report.html", context)
