@@ -227,3 +227,16 @@ def test_a_person_in_several_cities_lands_on_the_last_city_used(city, other_city
     lead = member(other_city, "lead")
     services.membership_remove(membership=Membership.objects.get(city=other_city, user=person), by=lead)
     assert client.get(reverse("home")).url == reverse("cities:home", args=[city.slug])
+
+
+def test_a_curator_in_several_cities_is_offered_the_curator_home(city, other_city, client):
+    from cities.models import Membership
+
+    boss = curator()
+    Membership.objects.create(city=city, user=boss, role="viewer")
+    Membership.objects.create(city=other_city, user=boss, role="viewer")
+    client.force_login(boss)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("cities:national")}"' in page
+    national = client.get(reverse("cities:national")).content.decode()
+    assert f'href="{reverse("cities:home", args=[city.slug])}"' in national

@@ -103,6 +103,7 @@ def test_the_public_page_opens_with_findings_and_keeps_small_cells_hidden(city, 
     ratio = re.search(r"at (\d+\.\d\d) times", members_sentence).group(1)
     assert ratio not in SECTION.search(page).group(0)
     assert page.index('id="findings"') < page.index("What this means") < page.index('id="h-methods"')
+    assert 'href="#h-methods"' in SECTION.search(page).group(0)
     assert "not for publication" not in SECTION.search(page).group(0).lower()
 
 
