@@ -116,6 +116,13 @@ def dashboard_page(*, dataset: Dataset, filters: Filters, benchmark: Benchmark |
     }
 
 
+def pdf_from_html(html: str) -> bytes:
+    """A PDF of a self-contained HTML page (WeasyPrint, with the system's Pango; no network)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()
+
+
 def findings_context(doc: dict) -> dict[str, Any]:
     """The headline findings in plain words, read from the report's own figures (never recomputed)."""
     return {"findings": findings.findings(doc), "findings_verb": findings.verb(doc)}
