@@ -106,3 +106,69 @@ def city_sections(*, city: City, membership: Membership | None) -> list[dict[str
         for s in sorted(_sections.values(), key=lambda s: (s.order, s.key))
         if not s.ability or may(membership, s.ability)
     ]
+
+
+# ------------------------------------------------------------------------------ this week's figures
+
+
+_figures: dict[str, _Registered] = {}
+
+
+def register_figure(key: str, build: PanelBuilder, *, order: int) -> PanelBuilder:
+    """Register (or replace) a figure of the city home's "this week" row.
+
+    `build(*, city, membership)` returns a list of `{"label", "value", "detail", "url"}` (a summary
+    box each, linking to the page the figure comes from), or an empty list / None for nothing.
+    """
+    if not key or not key.replace("_", "").isalnum():
+        raise ValueError(f"A figure key is a short identifier, not {key!r}")
+    _figures[key] = _Registered(key=key, order=order, build=build)
+    return build
+
+
+def unregister_figure(key: str) -> None:
+    _figures.pop(key, None)
+
+
+def week_figures(*, city: City, membership: Membership | None) -> list[dict[str, Any]]:
+    """The figures that matter this week for this member, in their declared order."""
+    shown: list[dict[str, Any]] = []
+    for entry in sorted(_figures.values(), key=lambda p: (p.order, p.key)):
+        for figure in entry.build(city=city, membership=membership) or []:
+            figure.setdefault("key", entry.key)
+            shown.append(figure)
+    return shown
+
+
+# ------------------------------------------------------------------------------ the curator's home
+
+
+_national: dict[str, _Registered] = {}
+
+
+def register_national(key: str, build: PanelBuilder, *, order: int) -> PanelBuilder:
+    """Register (or replace) a panel of the national curator's home.
+
+    `build(*, user)` returns a panel dict shaped like a city panel (`title`, `url`, `items`, `empty`,
+    `action`, optional `summary`), or None when this person has nothing to see there.
+    """
+    if not key or not key.replace("_", "").isalnum():
+        raise ValueError(f"A panel key is a short identifier, not {key!r}")
+    _national[key] = _Registered(key=key, order=order, build=build)
+    return build
+
+
+def unregister_national(key: str) -> None:
+    _national.pop(key, None)
+
+
+def national_panels(*, user: Any) -> list[dict[str, Any]]:
+    """The curator home's panels for this person, in their declared order."""
+    shown = []
+    for entry in sorted(_national.values(), key=lambda p: (p.order, p.key)):
+        panel = entry.build(user=user)
+        if panel is None:
+            continue
+        panel.setdefault("key", entry.key)
+        shown.append(panel)
+    return shown

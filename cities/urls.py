@@ -6,6 +6,7 @@ from . import views
 app_name = "cities"
 
 urlpatterns = [
+    path("national/", views.national, name="national"),
     path("c/<slug:city_slug>/", views.city_home, name="home"),
     path("c/<slug:city_slug>/members/", views.members, name="members"),
     path("c/<slug:city_slug>/members/invite/", views.invite, name="invite"),

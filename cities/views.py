@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import panels, selectors, services
-from .decorators import SESSION_CITY_KEY, city_view
+from .decorators import SESSION_CITY_KEY, city_view, curator_required
 from .forms import AcceptInvitationForm, InvitationForm, RoleForm, add_service_errors
 from .http import CityRequest
 from .models import Invitation, Membership, Role, may
@@ -26,7 +26,26 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("cities:home", city_slug=membership.city.slug)
     if len(memberships) == 1:
         return redirect("cities:home", city_slug=memberships[0].city.slug)
+    if not memberships and getattr(request.user, "is_curator", False):
+        return redirect("cities:national")
     return render(request, "cities/my_cities.html", {"memberships": memberships})
+
+
+@curator_required
+def national(request: HttpRequest) -> HttpResponse:
+    """The national curator's home: the submission queue, reviews due, campaigns across cities."""
+    national_panels = panels.national_panels(user=request.user)
+    return render(
+        request,
+        "cities/national_home.html",
+        {
+            "figures": [
+                {"key": panel["key"], **figure} for panel in national_panels for figure in panel.get("summary", [])
+            ],
+            "sections": national_panels,
+            "memberships": list(selectors.user_memberships(user=request.user)),
+        },
+    )
 
 
 @city_view()
@@ -38,6 +57,7 @@ def city_home(request: CityRequest) -> HttpResponse:
         {
             "city": request.city,
             "section": "home",
+            "figures": panels.week_figures(city=request.city, membership=request.membership),
             "sections": panels.home_panels(city=request.city, membership=request.membership),
             "can_edit": may(request.membership, "can_edit"),
         },

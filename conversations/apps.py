@@ -23,9 +23,11 @@ class ConversationsConfig(AppConfig):
         # The city home shows the upcoming conversations first.
         from cities import panels
 
-        from .selectors import home_panel
+        from .selectors import home_panel, national_panel, week_figures
 
         panels.register("conversations", home_panel, order=10)
+        panels.register_figure("conversations", week_figures, order=10)
+        panels.register_national("campaigns", national_panel, order=30)
         panels.register_section("conversations", label="Conversations", url_name="conversations:index", order=10)
 
         # Conversations held and whose voices were there, lent to equity assessments.

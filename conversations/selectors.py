@@ -115,6 +115,8 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
                 }
             )
     can_plan = may(membership, "can_edit")
+    if may(membership, "can_facilitate") and not can_plan:
+        return _facilitator_panel(city=city, membership=membership, items=items)
     return {
         "key": "conversations",
         "title": "Upcoming conversations",
@@ -125,6 +127,124 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
         "action": {"url": reverse("conversations:create", args=[city.slug]), "label": "Plan a conversation"}
         if can_plan
         else None,
+    }
+
+
+def next_session_for(*, city: City, membership: Membership | None) -> Session | None:
+    """The next session (not yet ended) of a conversation this member may open, soonest first."""
+    if not may(membership, "can_facilitate"):
+        return None
+    return (
+        Session.objects.for_city(city)
+        .filter(
+            conversation__in=conversations_visible(city=city, membership=membership).exclude(
+                status=ConversationStatus.CANCELLED
+            ),
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("conversation")
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+def _facilitator_panel(*, city: City, membership: Membership, items: list[dict]) -> dict:
+    """A facilitator's home: the conversations assigned to them, the next session's check-in and report."""
+    top: list[dict] = []
+    session = next_session_for(city=city, membership=membership)
+    if session is not None:
+        start = timezone.localtime(session.starts_at)
+        args = [city.slug, session.conversation_id, session.pk]
+        top.append(
+            {
+                "title": f"Check in people at {session.conversation.title}",
+                "url": reverse("conversations:check_in", args=args),
+                "meta": f"next session {start:%a %-d %b, %-I:%M %p}",
+            }
+        )
+        top.append(
+            {
+                "title": f"File the report of {session.conversation.title}",
+                "url": reverse("conversations:report", args=args),
+                "meta": "after the session ends",
+            }
+        )
+    waiting = conversation_list(city=city, membership=membership, when="needs_report")[:5]
+    for conversation in waiting:
+        top.append(
+            {
+                "title": f"{conversation.title}: report still to file",
+                "url": reverse("conversations:detail", args=[city.slug, conversation.pk]),
+                "meta": "",
+            }
+        )
+    return {
+        "key": "conversations",
+        "title": "Your conversations",
+        "url": reverse("conversations:index", args=[city.slug]),
+        "items": top + items,
+        "empty": "No conversation is assigned to you yet. When the program lead assigns you one, it "
+        "appears here with its check-in list and its report.",
+        "action": None,
+    }
+
+
+def week_figures(*, city: City, membership: Membership | None) -> list[dict]:
+    """The city home's "this week" figure: the next conversation's registrations against its targets."""
+    if not may(membership, "can_facilitate"):
+        return []
+    upcoming = list(conversation_list(city=city, membership=membership, when="upcoming")[:1])
+    if not upcoming:
+        return [
+            {
+                "label": "Next conversation",
+                "value": "None planned",
+                "detail": "no upcoming conversation" + (" assigned to you" if not may(membership, "can_edit") else ""),
+                "url": reverse("conversations:index", args=[city.slug]),
+            }
+        ]
+    conversation = upcoming[0]
+    target = (
+        VoiceTarget.objects.for_city(city)
+        .filter(conversation=conversation)
+        .aggregate(total=Coalesce(Sum("target"), 0))["total"]
+    )
+    start = timezone.localtime(conversation.first_start)
+    against = f"of {target:,} targeted" if target else f"of {conversation.capacity:,} places (no voice targets set)"
+    return [
+        {
+            "label": f"Registered for {conversation.title}",
+            "value": f"{conversation.registered:,}",
+            "detail": f"{against}; {start:%a %-d %b, %-I:%M %p}",
+            "url": reverse("conversations:voices", args=[city.slug, conversation.pk])
+            if may(membership, "can_edit")
+            else reverse("conversations:detail", args=[city.slug, conversation.pk]),
+        }
+    ]
+
+
+def national_panel(*, user: User) -> dict | None:
+    """The curator's home: every current campaign's progress across the cities that pledged."""
+    if not getattr(user, "is_curator", False):
+        return None
+    items = []
+    for campaign in campaigns_current().order_by("-starts_on", "-id")[:5]:
+        rows = campaign_progress(campaign=campaign)
+        held = sum(r["held"] for r in rows)
+        items.append(
+            {
+                "title": campaign.title,
+                "url": reverse("conversations:network_campaign", args=[campaign.pk]),
+                "meta": f"{held:,} of {campaign.goal:,} conversations held, in {len(rows):,} "
+                + ("city" if len(rows) == 1 else "cities"),
+            }
+        )
+    return {
+        "title": "Campaign progress across cities",
+        "url": reverse("conversations:network"),
+        "items": items,
+        "empty": "No national campaign is running.",
+        "action": None,
     }
 
 

@@ -7,9 +7,10 @@ class DisparitiesConfig(AppConfig):
     def ready(self) -> None:
         from cities import panels
 
-        from .selectors.headline import home_panel
+        from .selectors.headline import home_panel, week_figures
 
         panels.register("disparities", home_panel, order=30)
+        panels.register_figure("disparities", week_figures, order=30)
         panels.register_section("disparities", label="Police data", url_name="disparities:index", order=30)
 
         # Dashboard figures lent to equity assessments and to the outcomes pages' justice theme

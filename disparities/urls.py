@@ -41,6 +41,7 @@ urlpatterns = [
     path("c/<slug:city_slug>/data/<int:pk>/records/", dashboard.drilldown, name="drilldown"),
     path("c/<slug:city_slug>/data/<int:pk>/report/", dashboard.report_page, name="report"),
     path("c/<slug:city_slug>/data/<int:pk>/report.json", dashboard.report_json, name="report_json"),
+    path("c/<slug:city_slug>/data/<int:pk>/report.pdf", dashboard.report_pdf, name="report_pdf"),
     path("c/<slug:city_slug>/data/<int:pk>/tables/<slug:table>.csv", dashboard.table_csv, name="table_csv"),
     path("c/<slug:city_slug>/data/<int:pk>/veil/", dashboard.veil_start, name="veil_start"),
     path("c/<slug:city_slug>/data/<int:pk>/veil/<int:run_id>/", dashboard.veil_status, name="veil_status"),

@@ -7,9 +7,11 @@ class LibraryConfig(AppConfig):
     def ready(self) -> None:
         from cities import panels
 
-        from .selectors import home_panel
+        from .selectors import home_panel, national_queue_panel, national_reviews_panel
 
         panels.register("library", home_panel, order=40)
+        panels.register_national("submissions", national_queue_panel, order=10)
+        panels.register_national("reviews", national_reviews_panel, order=20)
 
         # Cities tell the league their stories from their own work: "Tell the league" is offered on
         # the source apps' pages through the evidence starters (cities/stories.py).

@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy
+from django.urls import reverse
+from django.utils import timezone
 
 from cities import network
 from cities.http import int_param
@@ -656,3 +658,62 @@ def network_news(*, since: Any) -> list[dict[str, Any]]:
              "city": names.get(m.city_id, "")}
         )  # fmt: skip
     return sorted(items, key=lambda i: i["date"], reverse=True)
+
+
+# The curator's home ----------------------------------------------------------------------
+
+
+def national_queue_panel(*, user) -> dict | None:
+    """The curator's home: city submissions waiting for a decision, oldest first."""
+    if not getattr(user, "is_curator", False):
+        return None
+    qs = Submission.objects.filter(status=SubmissionStatus.SUBMITTED).select_related("city")
+    waiting = qs.count()
+    items = [
+        {
+            "title": submission.title,
+            "url": reverse("library:curate_submission", args=[submission.pk]),
+            "meta": f"from {submission.city.name}, {submission.city.state}, "
+            f"{timezone.localtime(submission.updated_at):%-d %B %Y}",
+        }
+        for submission in qs.order_by("updated_at", "pk")[:5]
+    ]
+    return {
+        "title": "Submissions waiting for you",
+        "url": reverse("library:curate_submissions"),
+        "summary": [
+            {"label": "Submissions waiting", "value": f"{waiting:,}", "url": reverse("library:curate_submissions")}
+        ],
+        "items": items,
+        "empty": "No city submission is waiting for a decision.",
+        "action": None,
+    }
+
+
+def national_reviews_panel(*, user) -> dict | None:
+    """The curator's home: resources in review, and published ones whose review date has come."""
+    if not getattr(user, "is_curator", False):
+        return None
+    today = timezone.localdate()
+    qs = Resource.objects.filter(
+        Q(status=ResourceStatus.IN_REVIEW) | Q(status=ResourceStatus.PUBLISHED, review_by__lte=today)
+    ).only("pk", "title", "status", "review_by")
+    due = qs.count()
+    items = [
+        {
+            "title": resource.title,
+            "url": reverse("library:curate_edit", args=[resource.pk]),
+            "meta": "in review"
+            if resource.status == ResourceStatus.IN_REVIEW
+            else f"review was due {resource.review_by:%-d %B %Y}",
+        }
+        for resource in qs.order_by(F("review_by").asc(nulls_first=True), "pk")[:5]
+    ]
+    return {
+        "title": "Reviews due",
+        "url": reverse("library:curate"),
+        "summary": [{"label": "Reviews due", "value": f"{due:,}", "url": reverse("library:curate")}],
+        "items": items,
+        "empty": "No resource is waiting for a review.",
+        "action": None,
+    }

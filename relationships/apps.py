@@ -16,9 +16,10 @@ class RelationshipsConfig(AppConfig):
 
         from cities import panels
 
-        from .selectors import home_panel
+        from .selectors import home_panel, week_figures
 
         panels.register("relationships", home_panel, order=20)
+        panels.register_figure("relationships", week_figures, order=20)
         panels.register_section("relationships", label="Relationships", url_name="relationships:index", order=20)
 
         # The league: a kept commitment as a city story, commitments kept on time across cities.

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -630,6 +630,37 @@ def home_panel(*, city: City, membership: Membership | None) -> dict:
         if may(membership, "can_edit")
         else None,
     }
+
+
+def week_figures(*, city: City, membership: Membership | None) -> list[dict]:
+    """The city home's "this week" figures: relationships overdue, commitments due within 7 days."""
+    if not may(membership, "can_edit"):
+        return []
+    today = timezone.localdate()
+    overdue = sum(1 for r in active_relationships(city=city, today=today) if r.health == Health.OVERDUE)
+    due = (
+        Commitment.objects.for_city(city)
+        .filter(
+            status__in=[CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS],
+            due_date__isnull=False,
+            due_date__lte=today + timedelta(days=7),
+        )
+        .count()
+    )
+    return [
+        {
+            "label": "Relationships overdue",
+            "value": f"{overdue:,}",
+            "detail": "standing relationships past their meeting window" if overdue else "none is past its window",
+            "url": reverse("relationships:relationship_list", args=[city.slug]) + "?health=overdue",
+        },
+        {
+            "label": "Commitments due",
+            "value": f"{due:,}",
+            "detail": "open commitments overdue or due in the next 7 days",
+            "url": reverse("relationships:commitment_list", args=[city.slug]),
+        },
+    ]
 
 
 def digest_for(*, city: City, user: User, today: date) -> dict:

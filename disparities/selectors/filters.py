@@ -151,8 +151,29 @@ class Filters:
             ("age_group", "age group"),
         ):
             if getattr(self, name):
-                parts.append(f"{label} {getattr(self, name)}")
+                value = getattr(self, name)
+                parts.append(f"{label} {age_group_label(value) if name == 'age_group' else value}")
         return ", ".join(parts) if parts else "all records"
+
+
+def age_group_label(value: str) -> str:
+    """An age group as words: "18_24" -> "18–24", "under_18" -> "Under 18", "65_plus" -> "65 and over"."""
+    if value.startswith("under_"):
+        return f"Under {value.removeprefix('under_')}"
+    if value.endswith("_plus"):
+        return f"{value.removesuffix('_plus')} and over"
+    low, sep, high = value.partition("_")
+    if sep and low.isdigit() and high.isdigit():
+        return f"{low}–{high}"
+    return value.replace("_", " ")
+
+
+def month_label(value: str) -> str:
+    """A month of the filters ("2017-04") as words ("April 2017")."""
+    try:
+        return dt.date.fromisoformat(f"{value}-01").strftime("%B %Y")
+    except ValueError:
+        return value
 
 
 def next_month(day: dt.date) -> dt.date:

@@ -79,6 +79,45 @@ def _headline_items(*, city: City) -> list[dict]:
     return items
 
 
+def week_figures(*, city: City, membership: Membership | None) -> list[dict]:
+    """The city home's "this week" figure: the latest dataset's headline disparity with its interval."""
+    if not may(membership, "can_edit"):
+        return []
+    latest = (
+        Dataset.objects.for_city(city)
+        .visible()
+        .filter(status=Status.IMPORTED)
+        .order_by("-imported_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return []
+    lines = headline(dataset=latest, benchmark=default_benchmark(city=city))
+    if not lines:
+        return []
+    line = lines[0]
+    fig = line["figure"]
+    if fig.not_recorded:
+        value = RACE_NOT_RECORDED if RACE_NOT_RECORDED in fig.not_recorded.lower() else NOT_RECORDED
+    elif fig.value is None:
+        value = "—"
+    else:
+        value = f"{fig.value:.2f}" + ("×" if fig.unit.startswith("ratio") else "")
+    detail = line["label"]
+    if fig.interval and not fig.not_recorded:
+        detail += f" (95% interval {fig.interval[0]:.2f} to {fig.interval[1]:.2f})"
+    if not fig.reliable and fig.unit.startswith("ratio") and fig.note:
+        detail += f", {fig.note}"
+    return [
+        {
+            "label": f"Headline disparity, {latest.name}",
+            "value": value,
+            "detail": detail + ". Not for publication.",
+            "url": reverse("disparities:dashboard", args=[city.slug, latest.pk]),
+        }
+    ]
+
+
 HEADLINE_VERSION = 2  # raise when what `headline` returns changes
 
 

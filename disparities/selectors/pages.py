@@ -14,10 +14,11 @@ from django.db.models import QuerySet
 from cities.http import int_param
 from cities.models import City
 
+from ..figures import findings
 from ..models import Benchmark, Dataset, JobStatus, PublishedSnapshot, Status, ThresholdRun, VeilRun
 from . import analyses, report
 from .dashboard import dashboard, default_benchmark, related_practices
-from .filters import Filters, filter_options
+from .filters import Filters, age_group_label, filter_options, month_label
 from .tables import TYPE_LABEL
 from .trends import trend_choices
 
@@ -123,17 +124,33 @@ def dashboard_page(*, dataset: Dataset, filters: Filters, benchmark: Benchmark |
     return {
         "doc": doc,
         "options": options,
+        # The filters' choices as words ("18–24", "April 2017"); the values stay what the URL carries.
+        "age_group_choices": [(v, age_group_label(v)) for v in options["age_groups"]],
+        "month_choices": [(m, month_label(m)) for m in options["months"]],
         "benchmarks": list(benchmarks(city=dataset.city)[:BENCHMARK_CHOICES]),
         "benchmark": benchmark,
         "trend_choices": trend_choices(
             dataset=dataset, benchmark=benchmark, measures=options.get("measures")
         ),
         "charts": chart_data(doc),
+        **findings_context(doc),
         "practices": related_practices(kind=dataset.kind),
         "type_label": TYPE_LABEL.get(dataset.kind, "Type"),
         "veil": veil_run_latest(dataset=dataset),
         "threshold": threshold_run_latest(dataset=dataset),
     }
+
+
+def pdf_from_html(html: str) -> bytes:
+    """A PDF of a self-contained HTML page (WeasyPrint, with the system's Pango; no network)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+def findings_context(doc: dict) -> dict[str, Any]:
+    """The headline findings in plain words, read from the report's own figures (never recomputed)."""
+    return {"findings": findings.findings(doc), "findings_verb": findings.verb(doc)}
 
 
 def chart_data(doc: dict) -> list[dict]:

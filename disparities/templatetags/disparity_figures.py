@@ -212,3 +212,23 @@ def threshold_chart(result: dict) -> dict | None:
             for i, r in enumerate(races)
         ],
     }  # fmt: skip
+
+
+@register.filter
+def longdate(value) -> str:
+    """A date of the report (a `date` or its ISO text) in the one format the pages use: "April 5, 2017"."""
+    import datetime as dt
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    from django.utils.formats import date_format
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("es"):
+        return date_format(value, r"j \d\e F \d\e Y")  # "5 de abril de 2017"
+    return f"{value:%B} {value.day}, {value.year}"

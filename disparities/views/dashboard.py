@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -133,9 +134,27 @@ def report_page(request: CityRequest, pk: int) -> HttpResponse:
         "doc": doc,
         "public": False,
         "charts": pages.chart_data(doc),
+        **pages.findings_context(doc),
         **_page(request, dataset, filters, benchmark),
     }
     return render(request, "disparities/report.html", context)
+
+
+@city_view()
+def report_pdf(request: CityRequest, pk: int) -> HttpResponse:
+    """The printable report as a PDF a clerk can attach to a council agenda (page numbers, the city, methods)."""
+    dataset = imported_dataset(request, pk)
+    doc, filters, benchmark = _report(request, dataset)
+    html = render_to_string(
+        "disparities/report_pdf.html",
+        {"doc": doc, "public": False, "charts": [], **pages.findings_context(doc), "can_edit": False},
+        request=request,
+    )
+    what = f"the report as PDF ({doc['filters_description']})"
+    dataset_exported(dataset=dataset, what=what, by=request.user, ip_address=client_ip(request))
+    response = HttpResponse(pages.pdf_from_html(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="disparity-report-{dataset.pk}.pdf"'
+    return response
 
 
 @city_view()

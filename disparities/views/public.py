@@ -39,6 +39,7 @@ def public_snapshot(request: HttpRequest, city_slug: str, snapshot_id: int) -> H
         "doc": doc,
         "public": True,
         "charts": pages.chart_data(doc),
+        **pages.findings_context(doc),
         "csv_base": csv_base,
     }
     return render(request, "disparities/report.html", context)

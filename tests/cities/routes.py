@@ -18,6 +18,7 @@ def _invitation(city):
 ROUTES = [
     Route("home", kind="front"),
     Route("cities:home"),
+    Route("cities:national", kind="curator"),
     Route("cities:members"),
     Route("cities:invite", walk=False),
     Route("cities:member_role", _membership, walk=False),

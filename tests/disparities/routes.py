@@ -101,6 +101,7 @@ ROUTES = [
     Route("disparities:drilldown", _imported),
     Route("disparities:report", _with_benchmark),
     Route("disparities:report_json", _with_benchmark, walk=False),
+    Route("disparities:report_pdf", _with_benchmark, walk=False),
     Route("disparities:table_csv", _table, walk=False),
     Route("disparities:veil_start", _imported, walk=False),
     Route("disparities:veil_status", _veil_run),
