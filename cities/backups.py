@@ -319,9 +319,12 @@ def backup_restore(*, source: Path, database: Database, media_root: Path, replac
             f"The media folder {media_root} already holds files. Nothing was restored. Restore into an empty "
             "folder, or pass --replace (the folder is kept aside, renamed, not deleted)."
         )
-    _create_database_if_missing(database)
-    if existing:
-        _empty_database(database)
+    try:
+        _create_database_if_missing(database)
+        if existing:
+            _empty_database(database)
+    except psycopg.Error as error:
+        raise BackupError(f"Cannot prepare the database {database.label()}: {error}") from error
     done = subprocess.run(
         [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
          f"--dbname={database.dbname}", str(source / DATABASE_FILE)],

@@ -236,6 +236,12 @@ def test_restore_refuses_a_media_folder_that_holds_files(seeded_city, tmp_path, 
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [fresh_database]).fetchone()
     assert exists is None
 
+    # Told to replace it, the restore puts the backup's files there and keeps the old folder aside.
+    call_command("restore", source=folder, database_url=_url(fresh_database), media_root=media, replace=True)
+    assert _files(media) == _files(seeded_city["media"])
+    (kept,) = tmp_path.glob("busy-media.replaced-*")
+    assert _files(kept) == {"someone-elses.csv": b"a,b\n"}
+
 
 @pytest.mark.parametrize("damaged", ["database.dump", "media.tar", "manifest.json"])
 @pytest.mark.django_db(transaction=True)
