@@ -268,3 +268,15 @@ def test_restore_refuses_a_folder_that_is_not_a_backup(tmp_path):
     with pytest.raises(CommandError, match="not a backup folder"):
         call_command("restore", source=tmp_path, database_url=_url("nothing_here"), media_root=tmp_path / "m")
     assert not (tmp_path / "m").exists()
+
+
+def test_the_command_line_says_why_without_a_traceback(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "manage.py", "restore", "--from", str(tmp_path), "--database-url", _url("nothing_here"),
+         "--media-root", str(tmp_path / "m")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "is not a backup folder: it has no manifest.json" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "m").exists()
