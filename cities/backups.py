@@ -275,7 +275,7 @@ def backup_verify(*, source: Path) -> dict[str, Any]:
         size = path.stat().st_size
         if size != entry.get("bytes"):
             raise BackupError(
-                f"{path.name} is damaged: it holds {size:,} bytes, the manifest says {entry.get('bytes'):,}. "
+                f"{path.name} is damaged: it holds {size:,} bytes, the manifest says {entry.get('bytes')}. "
                 "Nothing was restored; use another backup."
             )
         if sha256_of(path) != entry.get("sha256"):
