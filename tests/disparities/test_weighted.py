@@ -274,6 +274,8 @@ def _report(client, city, dataset, **query):
     return {k: doc[k] for k in ("tables", "notes", "not_recorded", "races_not_recorded", "event_unit", "benchmark")}
 
 
+# 32 reports, every CSV and drill-down twice: about a minute alone, several times that on a loaded machine.
+@pytest.mark.timeout(1200)
 def test_a_weighted_file_gives_the_figures_of_the_same_file_one_row_per_record(city, client_as):
     weighted_bytes, expanded_bytes, df = _weighted_and_expanded()
     weighted = imported_dataset(city, file="weighted.csv", data=weighted_bytes, kind="stop", name="Stops")
