@@ -38,7 +38,7 @@ def test_filter_the_dashboard_and_open_a_drilldown(
     total = page.locator("#cap-counts").locator("xpath=..").locator("tr.total-row td").first
     expect(total).to_contain_text("6,921")
     # A filter updates the figures through htmx, and the URL keeps it.
-    page.get_by_label("Sex").select_option("female")
+    page.get_by_label("Sex", exact=True).select_option("female")
     expect(page).to_have_url(re.compile(r"sex=female"))
     expect(total).not_to_contain_text("6,921")
     expect(page.get_by_role("status").first).to_contain_text("sex female")
@@ -53,7 +53,7 @@ def test_filter_the_dashboard_and_open_a_drilldown(
     # The same URL opened afresh (no JavaScript state) shows the same filtered figures.
     filtered = page.url
     page.goto(filtered)
-    expect(page.get_by_label("Sex")).to_have_value("female")
+    expect(page.get_by_label("Sex", exact=True)).to_have_value("female")
     # Drill down from the count of Black drivers' stops to the records behind it.
     page.locator("#cap-counts").locator("xpath=..").get_by_role(
         "link", name=re.compile(r"^Rows.*, Black:")

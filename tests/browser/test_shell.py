@@ -76,10 +76,10 @@ def test_every_button_shows_its_text(page, live_server, member_of, city, sign_in
     sign_in(page, member_of(city, "lead"))
     page.goto(live_server.url + reverse("cities:home", args=[city.slug]))
     same = page.evaluate(
-        """() => [...document.querySelectorAll('.button, button[type=submit]')]
+        """() => [...document.querySelectorAll('.button, .usa-button, button[type=submit]')]
             .filter(e => e.offsetParent !== null)
             .map(e => { const s = getComputedStyle(e); return [e.textContent.trim(), s.color, s.backgroundColor]; })
             .filter(([, color, background]) => color === background)"""
     )
     assert same == []
-    assert page.evaluate("document.querySelectorAll('a.button').length") > 0
+    assert page.evaluate("document.querySelectorAll('a.button, a.usa-button').length") > 0
